@@ -1,0 +1,169 @@
+package domain
+
+import (
+	"net/mail"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// MaxUnanswered is TikTok's outreach rule: at most 5 messages to a creator
+// before they reply. Invitations and nudges stop there.
+const MaxUnanswered = 5
+
+// Creator is a TikTok creator on the team's roster.
+type Creator struct {
+	ID         int64
+	Handle     string // TikTok handle without "@", lowercase
+	DiscordID  string // Discord user ID (snowflake); empty until linked
+	Followers  int64
+	AvgViews   int64
+	GMV30d     Money
+	Niche      string
+	Categories []string
+	TimeZone   string // IANA zone; empty means the team's
+	Reachable  bool   // false once a DM failed because they block DMs
+	Unanswered int    // messages sent since their last answer
+	CreatedAt  time.Time
+}
+
+var (
+	handleRE    = regexp.MustCompile(`^[a-z0-9._]{2,24}$`)
+	snowflakeRE = regexp.MustCompile(`^[0-9]{15,21}$`)
+	memberRE    = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+	productIDRE = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+)
+
+// NormalizeHandle turns "@Maya_Glow" into "maya_glow" and checks TikTok's
+// handle alphabet (letters, digits, "." and "_", 2 to 24 characters).
+func NormalizeHandle(field, s string) (string, error) {
+	h := strings.ToLower(strings.TrimPrefix(strings.TrimSpace(s), "@"))
+	if !handleRE.MatchString(h) {
+		return "", Invalidf(field, "%s must be a TikTok handle of 2 to 24 letters, digits, \".\" or \"_\", like @maya_glow (got %q)", label(field), s)
+	}
+	return h, nil
+}
+
+// ValidateDiscordID checks a Discord user ID (a numeric snowflake).
+func ValidateDiscordID(field, s string) error {
+	if !snowflakeRE.MatchString(s) {
+		return Invalidf(field, "%s must be a Discord user ID of 15 to 21 digits (got %q)", label(field), s)
+	}
+	return nil
+}
+
+// ValidateMemberID checks a chat user ID (a Slack ID like U024BE7LH or a console name).
+func ValidateMemberID(field, s string) error {
+	if !memberRE.MatchString(s) {
+		return Invalidf(field, "%s must be a user ID of letters, digits, \".\", \"_\" or \"-\" (got %q)", label(field), s)
+	}
+	return nil
+}
+
+// ValidateEmail checks a contact e-mail address.
+func ValidateEmail(field, s string) error {
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s || !strings.Contains(s, "@") {
+		return Invalidf(field, "%s must be an e-mail address like partners@shop.com (got %q)", label(field), s)
+	}
+	return nil
+}
+
+// ValidateTimeZone checks an IANA zone name without loading it (domain does
+// no I/O); the caller resolves it with time.LoadLocation.
+func ValidateTimeZone(field, s string) error {
+	if s == "" {
+		return nil
+	}
+	if len(s) > 64 || strings.ContainsAny(s, " \t\n") || strings.Contains(s, "..") {
+		return Invalidf(field, "%s must be an IANA zone like Europe/Paris (got %q)", label(field), s)
+	}
+	return nil
+}
+
+// Validate checks a creator before it is stored.
+func (c *Creator) Validate() error {
+	h, err := NormalizeHandle("handle", c.Handle)
+	if err != nil {
+		return err
+	}
+	c.Handle = h
+	if c.DiscordID != "" {
+		if err := ValidateDiscordID("discord_id", c.DiscordID); err != nil {
+			return err
+		}
+	}
+	if c.Followers < 0 || c.Followers > 5_000_000_000 {
+		return Invalidf("followers", "Followers must be a whole number from 0 to 5000000000 (got %d)", c.Followers)
+	}
+	if c.AvgViews < 0 || c.AvgViews > 5_000_000_000 {
+		return Invalidf("avg_views", "Average views must be a whole number from 0 to 5000000000 (got %d)", c.AvgViews)
+	}
+	if c.GMV30d < 0 {
+		return Invalidf("gmv_30d", "30-day GMV cannot be negative (got %s)", c.GMV30d)
+	}
+	c.Niche = strings.ToLower(strings.TrimSpace(c.Niche))
+	if len(c.Niche) > 64 {
+		return Invalidf("niche", "Niche must be at most 64 characters")
+	}
+	for i, cat := range c.Categories {
+		c.Categories[i] = strings.ToLower(strings.TrimSpace(cat))
+	}
+	return ValidateTimeZone("timezone", c.TimeZone)
+}
+
+// At is "@handle", how people see a creator.
+func (c Creator) At() string { return "@" + c.Handle }
+
+// CanBeMessaged reports whether outreach may send this creator another
+// message, and why not.
+func (c Creator) CanBeMessaged() error {
+	switch {
+	case c.DiscordID == "":
+		return Errorf(KindConflict, "%s has no Discord account linked; add their discord_id or ask them to use /link", c.At())
+	case !c.Reachable:
+		return Errorf(KindConflict, "%s cannot be reached by Discord DM (they block DMs from the bot)", c.At())
+	case c.Unanswered >= MaxUnanswered:
+		return Errorf(KindConflict, "%s has %d messages without an answer; TikTok's outreach rule stops at %d", c.At(), c.Unanswered, MaxUnanswered)
+	}
+	return nil
+}
+
+// Product is an item of the shop's catalog that creators can promote.
+type Product struct {
+	ID          string // the shop's product ID, e.g. "P100"
+	Title       string
+	Price       Money
+	Group       string // product group for group-scope commission rules
+	SampleStock int    // free-sample units left to give
+}
+
+// ValidateProductID checks a product ID as typed by a seller.
+func ValidateProductID(field, s string) error {
+	if !productIDRE.MatchString(s) {
+		return Invalidf(field, "%s must be a product ID of letters, digits, \".\", \"_\" or \"-\", like P100 (got %q)", label(field), s)
+	}
+	return nil
+}
+
+// Validate checks a product before it is stored.
+func (p *Product) Validate() error {
+	if err := ValidateProductID("id", p.ID); err != nil {
+		return err
+	}
+	p.Title = strings.TrimSpace(p.Title)
+	if p.Title == "" || len(p.Title) > 255 {
+		return Invalidf("title", "Title is required and must be at most 255 characters")
+	}
+	if p.Price < 0 {
+		return Invalidf("price", "Price cannot be negative (got %s)", p.Price)
+	}
+	p.Group = strings.ToLower(strings.TrimSpace(p.Group))
+	if len(p.Group) > 64 || strings.ContainsAny(p.Group, " =:") {
+		return Invalidf("group", "Group must be one word of at most 64 characters, like snacks (got %q)", p.Group)
+	}
+	if p.SampleStock < 0 || p.SampleStock > 1_000_000 {
+		return Invalidf("stock", "Stock must be a whole number from 0 to 1000000 (got %d)", p.SampleStock)
+	}
+	return nil
+}

@@ -1,0 +1,217 @@
+package domain
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Limits of a targeted collaboration, from TikTok Shop's Partner API.
+const (
+	MaxInviteCreators  = 50
+	MaxInviteProducts  = 100
+	MaxMessageLength   = 2000
+	DefaultInviteDays  = 30
+	MaxInviteDays      = 365
+)
+
+// InvitationState is where an invitation stands.
+type InvitationState string
+
+const (
+	InvitationPending   InvitationState = "pending"
+	InvitationAccepted  InvitationState = "accepted"
+	InvitationDeclined  InvitationState = "declined"
+	InvitationExpired   InvitationState = "expired"
+	InvitationWithdrawn InvitationState = "withdrawn"
+)
+
+// InvitationMoves is the invitation state machine of PRODUCT.md.
+var InvitationMoves = map[InvitationState][]InvitationState{
+	InvitationPending: {InvitationAccepted, InvitationDeclined, InvitationExpired, InvitationWithdrawn},
+}
+
+// Collaboration is a targeted collaboration: an offer sent to chosen
+// creators, each with their own invitation and commission rate.
+type Collaboration struct {
+	ID           int64
+	Name         string
+	Message      string
+	ContactEmail string
+	ProductIDs   []string
+	Sample       *SampleOffer // nil when no free sample is offered
+	ExpiresAt    time.Time
+	CreatedBy    string // member ID
+	CreatedAt    time.Time
+}
+
+// Validate checks a collaboration before invitations are created.
+func (c *Collaboration) Validate(now time.Time) error {
+	c.Name = strings.TrimSpace(c.Name)
+	if len(c.Name) > 100 {
+		return Invalidf("name", "Name must be at most 100 characters")
+	}
+	if n := len(c.ProductIDs); n < 1 || n > MaxInviteProducts {
+		return Invalidf("products", "Products: pick 1 to %d products (got %d)", MaxInviteProducts, n)
+	}
+	seen := map[string]bool{}
+	for _, p := range c.ProductIDs {
+		if err := ValidateProductID("products", p); err != nil {
+			return err
+		}
+		if seen[p] {
+			return Invalidf("products", "Products: %s is listed twice", p)
+		}
+		seen[p] = true
+	}
+	if len(c.Message) > MaxMessageLength {
+		return Invalidf("message", "Message must be at most %d characters (got %d)", MaxMessageLength, len(c.Message))
+	}
+	if c.ContactEmail != "" {
+		if err := ValidateEmail("contact_email", c.ContactEmail); err != nil {
+			return err
+		}
+	}
+	if !c.ExpiresAt.After(now) {
+		return Invalidf("expires", "Expiry date must be in the future")
+	}
+	if c.ExpiresAt.After(now.AddDate(0, 0, MaxInviteDays)) {
+		return Invalidf("expires", "Expiry date must be within %d days", MaxInviteDays)
+	}
+	if c.Sample != nil {
+		if err := c.Sample.Validate(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Invitation is one creator's invitation to a collaboration.
+type Invitation struct {
+	ID              int64
+	CollaborationID int64
+	CreatorID       int64
+	Rate            Rate      // the rate in force
+	PendingRate     Rate      // a lowered rate waiting for PendingFrom; 0 when none
+	PendingFrom     time.Time // 00:00 the next day in the team's zone
+	State           InvitationState
+	DeclineReason   string
+	Nudges          int
+	CreatedAt       time.Time
+	RespondedAt     time.Time
+	ExpiresAt       time.Time
+}
+
+// Ref names the invitation for people and commands: "I12".
+func (i Invitation) Ref() string { return fmt.Sprintf("I%d", i.ID) }
+
+// Open reports whether the invitation still awaits an answer.
+func (i Invitation) Open() bool { return i.State == InvitationPending }
+
+// To moves the invitation to state next, or says why it cannot.
+func (i *Invitation) To(next InvitationState, now time.Time) error {
+	if err := move("Invitation "+i.Ref(), i.State, next, InvitationMoves); err != nil {
+		return err
+	}
+	i.State = next
+	if next != InvitationExpired && next != InvitationWithdrawn {
+		i.RespondedAt = now
+	}
+	return nil
+}
+
+// Decline moves to declined with the creator's reason.
+func (i *Invitation) Decline(reason string, now time.Time) error {
+	reason = strings.TrimSpace(reason)
+	if len(reason) > 500 {
+		return Invalidf("reason", "Reason must be at most 500 characters")
+	}
+	if err := i.To(InvitationDeclined, now); err != nil {
+		return err
+	}
+	i.DeclineReason = reason
+	return nil
+}
+
+// EffectiveRate is the rate that applies at now: a lowered rate takes over at
+// PendingFrom.
+func (i Invitation) EffectiveRate(now time.Time) Rate {
+	if i.PendingRate != 0 && !now.Before(i.PendingFrom) {
+		return i.PendingRate
+	}
+	return i.Rate
+}
+
+// SettleRate folds a pending lowered rate in once it applies.
+func (i *Invitation) SettleRate(now time.Time) {
+	if i.PendingRate != 0 && !now.Before(i.PendingFrom) {
+		i.Rate, i.PendingRate, i.PendingFrom = i.PendingRate, 0, time.Time{}
+	}
+}
+
+// ChangeRate follows TikTok Shop's rule: a raised rate applies at once, a
+// lowered rate from 00:00 the next day in loc. It reports whether the change
+// applies immediately.
+func (i *Invitation) ChangeRate(r Rate, now time.Time, loc *time.Location) (immediate bool, err error) {
+	if err := r.Validate("commission_rate"); err != nil {
+		return false, err
+	}
+	if i.State != InvitationPending && i.State != InvitationAccepted {
+		return false, Errorf(KindConflict, "Invitation %s is %s; only pending or accepted invitations can change rate", i.Ref(), i.State)
+	}
+	i.SettleRate(now)
+	switch {
+	case r == i.Rate:
+		i.PendingRate, i.PendingFrom = 0, time.Time{}
+		return true, nil
+	case r > i.Rate:
+		i.Rate, i.PendingRate, i.PendingFrom = r, 0, time.Time{}
+		return true, nil
+	}
+	i.PendingRate, i.PendingFrom = r, NextMidnight(now, loc)
+	return false, nil
+}
+
+// NextMidnight is 00:00 of the day after now in loc.
+func NextMidnight(now time.Time, loc *time.Location) time.Time {
+	if loc == nil {
+		loc = time.UTC
+	}
+	t := now.In(loc)
+	return time.Date(t.Year(), t.Month(), t.Day()+1, 0, 0, 0, 0, loc)
+}
+
+// WeekStart is the start of the outreach week containing now: TikTok's
+// quota resets on Sundays, at 00:00 in loc.
+func WeekStart(now time.Time, loc *time.Location) time.Time {
+	if loc == nil {
+		loc = time.UTC
+	}
+	t := now.In(loc)
+	return time.Date(t.Year(), t.Month(), t.Day()-int(t.Weekday()), 0, 0, 0, 0, loc)
+}
+
+// move checks one transition against the allowed list and builds the
+// "from what to what" error.
+func move[S ~string](what string, from, to S, table map[S][]S) error {
+	for _, a := range table[from] {
+		if a == to {
+			return nil
+		}
+	}
+	if from == to {
+		return Errorf(KindConflict, "%s is already %s.", what, from)
+	}
+	return Errorf(KindConflict, "%s is %s and cannot become %s.", what, from, to)
+}
+
+// CanMove reports whether a transition is allowed, for adapters deciding
+// which buttons to show.
+func CanMove[S ~string](from, to S, table map[S][]S) bool {
+	for _, a := range table[from] {
+		if a == to {
+			return true
+		}
+	}
+	return false
+}

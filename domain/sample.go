@@ -1,0 +1,345 @@
+package domain
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Sample rules from TikTok Shop's seller guidance.
+const (
+	DefaultPostWithinDays = 14
+	DecisionWindow        = 7 * 24 * time.Hour  // an undecided request expires after 7 days
+	RetryAfterRejection   = 30 * 24 * time.Hour // a rejected creator may ask again after 30 days
+	ExtensionDays         = 7
+	DueSoon               = 3 * 24 * time.Hour
+)
+
+// Requirements a creator must meet to receive a free sample.
+type Requirements struct {
+	MinFollowers   int64
+	MinAvgViews    int64
+	MinGMV30d      Money
+	Categories     []string // the creator's niche or one of their categories must be listed
+	PostWithinDays int      // days after shipping to post the content (default 14)
+	Terms          string
+}
+
+// SampleOffer is a free-sample offer attached to an open plan or to a
+// targeted collaboration.
+type SampleOffer struct {
+	ID             int64
+	PerCreator     int // units a creator may receive per product (default 1)
+	Stock          int // units this offer may give out in all; 0 means as much as product stock allows
+	Reserved       int // units approved so far
+	WindowStart    time.Time
+	WindowEnd      time.Time // zero: no end
+	ApprovalExempt bool      // requests are approved at once, no manager needed
+	Requirements   Requirements
+}
+
+// Validate checks the offer and fills defaults.
+func (o *SampleOffer) Validate() error {
+	if o.PerCreator == 0 {
+		o.PerCreator = 1
+	}
+	if o.PerCreator < 1 || o.PerCreator > 10 {
+		return Invalidf("samples", "Samples per creator must be from 1 to 10 (got %d)", o.PerCreator)
+	}
+	if o.Stock < 0 || o.Stock > 1_000_000 {
+		return Invalidf("stock", "Sample stock must be from 0 to 1000000 (got %d)", o.Stock)
+	}
+	if !o.WindowEnd.IsZero() && !o.WindowEnd.After(o.WindowStart) {
+		return Invalidf("sample_window", "Sample window must end after it starts")
+	}
+	r := &o.Requirements
+	if r.MinFollowers < 0 {
+		return Invalidf("min_followers", "Minimum followers cannot be negative (got %d)", r.MinFollowers)
+	}
+	if r.MinAvgViews < 0 {
+		return Invalidf("min_views", "Minimum average views cannot be negative (got %d)", r.MinAvgViews)
+	}
+	if r.MinGMV30d < 0 {
+		return Invalidf("min_gmv", "Minimum 30-day GMV cannot be negative (got %s)", r.MinGMV30d)
+	}
+	if r.PostWithinDays == 0 {
+		r.PostWithinDays = DefaultPostWithinDays
+	}
+	if r.PostWithinDays < 1 || r.PostWithinDays > 90 {
+		return Invalidf("post_within_days", "Days to post must be from 1 to 90 (got %d)", r.PostWithinDays)
+	}
+	for i, c := range r.Categories {
+		r.Categories[i] = strings.ToLower(strings.TrimSpace(c))
+	}
+	if len(r.Terms) > 1000 {
+		return Invalidf("terms", "Terms must be at most 1000 characters")
+	}
+	return nil
+}
+
+// Check says why a creator does not meet the offer at now, or nil.
+func (o SampleOffer) Check(c Creator, now time.Time) error {
+	if now.Before(o.WindowStart) {
+		return Errorf(KindInvalid, "Samples for this offer open on %s.", o.WindowStart.Format("2006-01-02"))
+	}
+	if !o.WindowEnd.IsZero() && !now.Before(o.WindowEnd) {
+		return Errorf(KindInvalid, "Samples for this offer closed on %s.", o.WindowEnd.Format("2006-01-02"))
+	}
+	r := o.Requirements
+	var why []string
+	if c.Followers < r.MinFollowers {
+		why = append(why, fmt.Sprintf("at least %d followers (you have %d)", r.MinFollowers, c.Followers))
+	}
+	if c.AvgViews < r.MinAvgViews {
+		why = append(why, fmt.Sprintf("at least %d average video views (you have %d)", r.MinAvgViews, c.AvgViews))
+	}
+	if c.GMV30d < r.MinGMV30d {
+		why = append(why, fmt.Sprintf("at least %s 30-day GMV (you have %s)", r.MinGMV30d, c.GMV30d))
+	}
+	if len(r.Categories) > 0 && !overlaps(r.Categories, append([]string{c.Niche}, c.Categories...)) {
+		why = append(why, "a niche in "+strings.Join(r.Categories, ", "))
+	}
+	if len(why) > 0 {
+		return Errorf(KindInvalid, "This sample needs %s.", strings.Join(why, "; "))
+	}
+	return nil
+}
+
+func overlaps(want, have []string) bool {
+	for _, w := range want {
+		for _, h := range have {
+			if h != "" && w == h {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// SampleState is where a sample request stands.
+type SampleState string
+
+const (
+	SampleRequested SampleState = "requested"
+	SampleApproved  SampleState = "approved"
+	SampleRejected  SampleState = "rejected"
+	SampleCancelled SampleState = "cancelled"
+	SampleExpired   SampleState = "expired"
+	SampleShipped   SampleState = "shipped"
+	SampleCompleted SampleState = "completed"
+	SampleOverdue   SampleState = "overdue"
+)
+
+// SampleMoves is the sample state machine of PRODUCT.md.
+var SampleMoves = map[SampleState][]SampleState{
+	SampleRequested: {SampleApproved, SampleRejected, SampleCancelled, SampleExpired},
+	SampleApproved:  {SampleShipped, SampleCancelled},
+	SampleShipped:   {SampleCompleted, SampleOverdue},
+	SampleOverdue:   {SampleCompleted},
+}
+
+// OpenSampleStates are the states in which a request blocks another for the
+// same product: one open request per creator and product.
+var OpenSampleStates = []SampleState{SampleRequested, SampleApproved, SampleShipped, SampleOverdue}
+
+// RejectReason is why a manager refused a sample, in TikTok Shop's terms.
+type RejectReason string
+
+const (
+	RejectNotMatch   RejectReason = "not_match"
+	RejectOutOfStock RejectReason = "out_of_stock"
+	RejectOffline    RejectReason = "offline"
+	RejectOther      RejectReason = "other"
+)
+
+// RejectReasons lists the allowed reasons in display order.
+var RejectReasons = []RejectReason{RejectNotMatch, RejectOutOfStock, RejectOffline, RejectOther}
+
+// ParseRejectReason checks a rejection reason.
+func ParseRejectReason(s string) (RejectReason, error) {
+	for _, r := range RejectReasons {
+		if string(r) == s {
+			return r, nil
+		}
+	}
+	return "", Invalidf("reason", "Reason must be one of not_match, out_of_stock, offline, other (got %q)", s)
+}
+
+// Label is the reason as a person reads it.
+func (r RejectReason) Label() string {
+	switch r {
+	case RejectNotMatch:
+		return "Not a match for this product"
+	case RejectOutOfStock:
+		return "Out of stock"
+	case RejectOffline:
+		return "Product is offline"
+	}
+	return "Other"
+}
+
+// SampleRequest is a creator's request for a free sample of one product.
+type SampleRequest struct {
+	ID              int64
+	CreatorID       int64
+	ProductID       string
+	OfferID         int64
+	PlanID          int64 // set when requested through an open plan
+	InvitationID    int64 // set when requested through a targeted invitation
+	Quantity        int
+	State           SampleState
+	Note            string // the creator's note to the managers
+	RequestedAt     time.Time
+	DecidedBy       string // actor display name of the deciding manager
+	DecidedAt       time.Time
+	RejectReason    RejectReason
+	RejectNote      string
+	ShippedAt       time.Time
+	Tracking        string
+	DueAt           time.Time
+	Extended        bool
+	ContentURL      string
+	CompletedAt     time.Time
+	PostWithinDays  int
+}
+
+// Ref names the request for people and commands: "S12".
+func (s SampleRequest) Ref() string { return fmt.Sprintf("S%d", s.ID) }
+
+// Open reports whether the request blocks a new one for the same product.
+func (s SampleRequest) Open() bool {
+	for _, st := range OpenSampleStates {
+		if s.State == st {
+			return true
+		}
+	}
+	return false
+}
+
+// To moves the request to state next.
+func (s *SampleRequest) To(next SampleState) error {
+	if err := move("Sample request "+s.Ref(), s.State, next, SampleMoves); err != nil {
+		return err
+	}
+	s.State = next
+	return nil
+}
+
+// Decided reports whether a manager (or the exemption) already decided.
+func (s SampleRequest) Decided() bool { return !s.DecidedAt.IsZero() }
+
+// Approve records a manager's approval. A second decision is a conflict
+// naming who decided first.
+func (s *SampleRequest) Approve(by string, now time.Time) error {
+	if err := s.decidable(); err != nil {
+		return err
+	}
+	if err := s.To(SampleApproved); err != nil {
+		return err
+	}
+	s.DecidedBy, s.DecidedAt = by, now
+	return nil
+}
+
+// Reject records a manager's rejection; "other" needs a note.
+func (s *SampleRequest) Reject(by string, reason RejectReason, note string, now time.Time) error {
+	note = strings.TrimSpace(note)
+	if reason == RejectOther && note == "" {
+		return Invalidf("note", "A rejection for reason \"other\" needs a note saying why")
+	}
+	if len(note) > 500 {
+		return Invalidf("note", "Note must be at most 500 characters")
+	}
+	if err := s.decidable(); err != nil {
+		return err
+	}
+	if err := s.To(SampleRejected); err != nil {
+		return err
+	}
+	s.DecidedBy, s.DecidedAt, s.RejectReason, s.RejectNote = by, now, reason, note
+	return nil
+}
+
+func (s SampleRequest) decidable() error {
+	if s.State != SampleRequested && s.Decided() {
+		return Errorf(KindConflict, "Sample request %s was already %s by %s at %s.", s.Ref(), s.decisionWord(), s.DecidedBy, s.DecidedAt.UTC().Format("2006-01-02 15:04 UTC"))
+	}
+	return nil
+}
+
+func (s SampleRequest) decisionWord() string {
+	if s.RejectReason != "" {
+		return "rejected"
+	}
+	return "approved"
+}
+
+// Ship marks the sample shipped and starts the posting deadline.
+func (s *SampleRequest) Ship(tracking string, now time.Time) error {
+	tracking = strings.TrimSpace(tracking)
+	if len(tracking) > 100 {
+		return Invalidf("tracking", "Tracking number must be at most 100 characters")
+	}
+	if err := s.To(SampleShipped); err != nil {
+		return err
+	}
+	days := s.PostWithinDays
+	if days == 0 {
+		days = DefaultPostWithinDays
+	}
+	s.ShippedAt, s.Tracking, s.DueAt = now, tracking, now.AddDate(0, 0, days)
+	return nil
+}
+
+// Complete records the content link; a late link completes an overdue sample.
+func (s *SampleRequest) Complete(url string, now time.Time) error {
+	if err := s.To(SampleCompleted); err != nil {
+		return err
+	}
+	s.ContentURL, s.CompletedAt = url, now
+	return nil
+}
+
+// Extend gives one extra week to post, once, to a due-soon or overdue sample.
+func (s *SampleRequest) Extend(now time.Time) error {
+	if s.Extended {
+		return Errorf(KindConflict, "Sample request %s was already extended once; only one extension is allowed.", s.Ref())
+	}
+	switch s.State {
+	case SampleShipped:
+		if s.DueAt.Sub(now) > DueSoon {
+			return Errorf(KindConflict, "Sample request %s is due %s; it can be extended only within 3 days of its deadline or when overdue.", s.Ref(), s.DueAt.UTC().Format("2006-01-02"))
+		}
+	case SampleOverdue:
+	default:
+		return Errorf(KindConflict, "Sample request %s is %s; only shipped (due soon) or overdue samples can be extended.", s.Ref(), s.State)
+	}
+	due := s.DueAt.AddDate(0, 0, ExtensionDays)
+	if !due.After(now) {
+		due = now.AddDate(0, 0, ExtensionDays)
+	}
+	s.DueAt, s.Extended = due, true
+	if s.State == SampleOverdue {
+		s.State = SampleShipped // the deadline moved: it is no longer overdue
+	}
+	return nil
+}
+
+// ExpiresAt is when an undecided request lapses.
+func (s SampleRequest) ExpiresAt() time.Time { return s.RequestedAt.Add(DecisionWindow) }
+
+// CanRequestAgain applies the one-open-request and 30-days-after-rejection
+// rules against the creator's earlier requests for the same product.
+func CanRequestAgain(earlier []SampleRequest, now time.Time) error {
+	for _, e := range earlier {
+		if e.Open() {
+			return Errorf(KindConflict, "You already have sample request %s for this product (%s).", e.Ref(), e.State)
+		}
+		if e.State == SampleRejected {
+			if again := e.DecidedAt.Add(RetryAfterRejection); now.Before(again) {
+				return Errorf(KindConflict, "Your request %s for this product was rejected; you can ask again from %s.", e.Ref(), again.UTC().Format("2006-01-02"))
+			}
+		}
+	}
+	return nil
+}
