@@ -1,0 +1,158 @@
+package commands
+
+import (
+	"context"
+	"time"
+
+	"github.com/collabbot/collabbot/domain"
+)
+
+// Store runs units of work. Update runs fn in one write transaction that
+// commits only when fn returns nil, so a state change, its audit event and
+// its outbox rows are stored together or not at all. View runs fn on a
+// read-only snapshot. Implementations serialize conflicting writers (SQLite
+// takes the write lock at BEGIN; PostgreSQL locks rows read with the
+// ...ForUpdate methods), so a transition checked inside fn cannot race.
+type Store interface {
+	Update(ctx context.Context, fn func(Tx) error) error
+	View(ctx context.Context, fn func(Tx) error) error
+}
+
+// Tx is the persistence a use case sees inside a unit of work. Lookups of a
+// missing row return a domain.Error of KindNotFound; inserts that break a
+// uniqueness rule return KindConflict.
+type Tx interface {
+	MemberStore
+	CreatorStore
+	ProductStore
+	CollaborationStore
+	PlanStore
+	SampleStore
+	Journal
+}
+
+// MemberStore keeps the seller team's roles.
+type MemberStore interface {
+	Member(ctx context.Context, id string) (domain.Member, error)
+	PutMember(ctx context.Context, m domain.Member) error // insert or update
+	Members(ctx context.Context) ([]domain.Member, error)
+}
+
+// CreatorFilter narrows ListCreators; zero fields match everything.
+type CreatorFilter struct {
+	Niche        string
+	MinFollowers int64
+	Limit        int // 0: no limit
+}
+
+// CreatorStore keeps the roster.
+type CreatorStore interface {
+	Creator(ctx context.Context, id int64) (domain.Creator, error)
+	CreatorByHandle(ctx context.Context, handle string) (domain.Creator, error)
+	CreatorByDiscordID(ctx context.Context, discordID string) (domain.Creator, error)
+	InsertCreator(ctx context.Context, c *domain.Creator) error // sets c.ID
+	UpdateCreator(ctx context.Context, c domain.Creator) error
+	ListCreators(ctx context.Context, f CreatorFilter) ([]domain.Creator, error) // by handle
+}
+
+// ProductStore keeps the catalog and its sample stock.
+type ProductStore interface {
+	Product(ctx context.Context, id string) (domain.Product, error)
+	InsertProduct(ctx context.Context, p domain.Product) error
+	UpdateProduct(ctx context.Context, p domain.Product) error
+	ListProducts(ctx context.Context) ([]domain.Product, error) // by ID
+	// ReserveStock takes qty units from the product's sample stock and, when
+	// offerID is set and the offer has a stock cap, from the offer's
+	// remaining units, in one conditional update each: stock never goes
+	// below zero. Too little stock is a KindConflict naming what is left.
+	ReserveStock(ctx context.Context, productID string, offerID int64, qty int) error
+	// ReleaseStock gives units back after an approved sample is cancelled.
+	ReleaseStock(ctx context.Context, productID string, offerID int64, qty int) error
+}
+
+// InvitationFilter narrows ListInvitations; zero fields match everything.
+type InvitationFilter struct {
+	CreatorID       int64
+	CollaborationID int64
+	States          []domain.InvitationState
+	ExpiresBefore   time.Time // pending invitations whose expiry is before this
+	Limit           int
+}
+
+// CollaborationStore keeps targeted collaborations, their invitations and
+// sample offers.
+type CollaborationStore interface {
+	InsertOffer(ctx context.Context, o *domain.SampleOffer) error // sets o.ID
+	Offer(ctx context.Context, id int64) (domain.SampleOffer, error)
+	InsertCollaboration(ctx context.Context, c *domain.Collaboration) error // sets c.ID; Sample must be inserted first
+	Collaboration(ctx context.Context, id int64) (domain.Collaboration, error)
+	InsertInvitation(ctx context.Context, i *domain.Invitation) error // sets i.ID
+	Invitation(ctx context.Context, id int64) (domain.Invitation, error)
+	UpdateInvitation(ctx context.Context, i domain.Invitation) error
+	ListInvitations(ctx context.Context, f InvitationFilter) ([]domain.Invitation, error) // newest first
+	// CountInvitationsSince counts invitations created at or after t, for the weekly cap.
+	CountInvitationsSince(ctx context.Context, t time.Time) (int, error)
+}
+
+// PlanStore keeps open plans.
+type PlanStore interface {
+	InsertPlan(ctx context.Context, p *domain.Plan) error // sets p.ID; Sample must be inserted first
+	Plan(ctx context.Context, id int64) (domain.Plan, error)
+	PlanByName(ctx context.Context, name string) (domain.Plan, error) // case-insensitive
+	UpdatePlan(ctx context.Context, p domain.Plan) error              // state and end date
+	ListPlans(ctx context.Context, states ...domain.PlanState) ([]domain.Plan, error) // newest first; no states: all
+}
+
+// SampleFilter narrows ListSamples; zero fields match everything.
+type SampleFilter struct {
+	CreatorID int64
+	ProductID string
+	States    []domain.SampleState
+	Limit     int
+}
+
+// SampleStore keeps sample requests and submitted content.
+type SampleStore interface {
+	InsertSample(ctx context.Context, s *domain.SampleRequest) error // sets s.ID
+	Sample(ctx context.Context, id int64) (domain.SampleRequest, error)
+	UpdateSample(ctx context.Context, s domain.SampleRequest) error
+	ListSamples(ctx context.Context, f SampleFilter) ([]domain.SampleRequest, error) // newest first
+	InsertContent(ctx context.Context, c *domain.Content) error // sets c.ID
+}
+
+// Journal records what happened and what must be said about it, inside the
+// transaction of the change.
+type Journal interface {
+	AddEvent(ctx context.Context, e domain.Event) error
+	// Enqueue adds an outbox row. A row whose Key is already queued is
+	// skipped and reported as false, so a retried action never sends twice.
+	Enqueue(ctx context.Context, o domain.Outgoing) (bool, error)
+	Events(ctx context.Context, subject string, limit int) ([]domain.Event, error) // newest first; "" for all
+}
+
+// Clock tells the time; tests pass a fixed one.
+type Clock interface {
+	Now() time.Time
+}
+
+// ClockFunc adapts a function to Clock.
+type ClockFunc func() time.Time
+
+// Now calls f.
+func (f ClockFunc) Now() time.Time { return f() }
+
+// Drafter writes a personalised invitation message. Implementations must
+// return quickly or honour ctx; the use case falls back to a template on
+// any error.
+type Drafter interface {
+	DraftInvitation(ctx context.Context, d DraftInput) (string, error)
+}
+
+// DraftInput is what a drafter may use: facts from the roster and catalog only.
+type DraftInput struct {
+	Creator  domain.Creator
+	Products []domain.Product
+	Rate     domain.Rate
+	Sample   bool
+	Contact  string
+}
