@@ -8,11 +8,11 @@ import (
 
 // Limits of a targeted collaboration, from TikTok Shop's Partner API.
 const (
-	MaxInviteCreators  = 50
-	MaxInviteProducts  = 100
-	MaxMessageLength   = 2000
-	DefaultInviteDays  = 30
-	MaxInviteDays      = 365
+	MaxInviteCreators = 50
+	MaxInviteProducts = 100
+	MaxMessageLength  = 2000
+	DefaultInviteDays = 30
+	MaxInviteDays     = 365
 )
 
 // InvitationState is where an invitation stands.
@@ -178,7 +178,7 @@ func NextMidnight(now time.Time, loc *time.Location) time.Time {
 		loc = time.UTC
 	}
 	t := now.In(loc)
-	return time.Date(t.Year(), t.Month(), t.Day()+1, 0, 0, 0, 0, loc)
+	return startOfDay(t.Year(), t.Month(), t.Day()+1, loc)
 }
 
 // WeekStart is the start of the outreach week containing now: TikTok's
@@ -188,7 +188,19 @@ func WeekStart(now time.Time, loc *time.Location) time.Time {
 		loc = time.UTC
 	}
 	t := now.In(loc)
-	return time.Date(t.Year(), t.Month(), t.Day()-int(t.Weekday()), 0, 0, 0, 0, loc)
+	return startOfDay(t.Year(), t.Month(), t.Day()-int(t.Weekday()), loc)
+}
+
+// startOfDay is the first instant of a calendar day in loc. Where daylight
+// saving starts at midnight (Santiago, Havana) 00:00 does not exist and
+// time.Date picks the clock before the gap, on the previous day; the day
+// really starts at the end of the gap.
+func startOfDay(y int, m time.Month, d int, loc *time.Location) time.Time {
+	t := time.Date(y, m, d, 0, 0, 0, 0, loc)
+	if t.Hour() >= 12 {
+		t = t.Add(24*time.Hour - time.Duration(t.Hour())*time.Hour - time.Duration(t.Minute())*time.Minute)
+	}
+	return t
 }
 
 // move checks one transition against the allowed list and builds the

@@ -1,9 +1,12 @@
 package domain
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 )
+
+var thousandsRE = regexp.MustCompile(`^[0-9]{1,3}(,[0-9]{3})+(\.[0-9]{1,2})?$`)
 
 // Money is an amount in cents of the shop's currency. Prices and GMV are
 // compared and summed, never divided, so integer cents are exact.
@@ -13,8 +16,15 @@ type Money int64
 func ParseMoney(field, s string) (Money, error) {
 	t := strings.TrimSpace(s)
 	t = strings.TrimPrefix(t, "$")
-	t = strings.ReplaceAll(t, ",", "")
 	bad := Invalidf(field, "%s must be an amount like 24.90 (got %q)", label(field), s)
+	if strings.Contains(t, ",") {
+		// Only thousands separators: "24,90" is a European decimal comma
+		// and would be read as a hundred times the price.
+		if !thousandsRE.MatchString(t) {
+			return 0, bad
+		}
+		t = strings.ReplaceAll(t, ",", "")
+	}
 	if t == "" || len(t) > 15 {
 		return 0, bad
 	}

@@ -91,7 +91,14 @@ func (p *Plan) Validate() error {
 		return Invalidf("rates", "Commission rates: at most %d rules", MaxInviteProducts+20)
 	}
 	seen := map[string]bool{}
-	for _, r := range p.Rules {
+	for i := range p.Rules {
+		r := &p.Rules[i]
+		if r.Scope == ScopeGroup {
+			r.Target = strings.ToLower(strings.TrimSpace(r.Target))
+		}
+		if r.Scope == ScopeAll && r.Target != "" {
+			return Invalidf("rates", "Commission rates: all=RATE applies to every product and takes no name")
+		}
 		if r.Scope.specificity() == 0 {
 			return Invalidf("rates", "Commission rate scope must be product, group or all (got %q)", r.Scope)
 		}

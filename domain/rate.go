@@ -27,7 +27,7 @@ func ParseRate(field, s string) (Rate, error) {
 	whole, frac, hasDot := strings.Cut(t, ".")
 	if whole == "" || (hasDot && (frac == "" || len(frac) > 2)) {
 		if hasDot && len(frac) > 2 {
-			return 0, Invalidf(field, "%s can have at most two decimals, like 12.55%% (got %q)", label(field), s)
+			return 0, Invalidf(field, "%s must be a percentage between 1%% and 80%% with at most two decimals, like 12.55%% (got %q)", label(field), s)
 		}
 		return 0, bad
 	}

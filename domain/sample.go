@@ -180,27 +180,27 @@ func (r RejectReason) Label() string {
 
 // SampleRequest is a creator's request for a free sample of one product.
 type SampleRequest struct {
-	ID              int64
-	CreatorID       int64
-	ProductID       string
-	OfferID         int64
-	PlanID          int64 // set when requested through an open plan
-	InvitationID    int64 // set when requested through a targeted invitation
-	Quantity        int
-	State           SampleState
-	Note            string // the creator's note to the managers
-	RequestedAt     time.Time
-	DecidedBy       string // actor display name of the deciding manager
-	DecidedAt       time.Time
-	RejectReason    RejectReason
-	RejectNote      string
-	ShippedAt       time.Time
-	Tracking        string
-	DueAt           time.Time
-	Extended        bool
-	ContentURL      string
-	CompletedAt     time.Time
-	PostWithinDays  int
+	ID             int64
+	CreatorID      int64
+	ProductID      string
+	OfferID        int64
+	PlanID         int64 // set when requested through an open plan
+	InvitationID   int64 // set when requested through a targeted invitation
+	Quantity       int
+	State          SampleState
+	Note           string // the creator's note to the managers
+	RequestedAt    time.Time
+	DecidedBy      string // actor display name of the deciding manager
+	DecidedAt      time.Time
+	RejectReason   RejectReason
+	RejectNote     string
+	ShippedAt      time.Time
+	Tracking       string
+	DueAt          time.Time
+	Extended       bool
+	ContentURL     string
+	CompletedAt    time.Time
+	PostWithinDays int
 }
 
 // Ref names the request for people and commands: "S12".
