@@ -98,8 +98,8 @@ type CollaborationStore interface {
 type PlanStore interface {
 	InsertPlan(ctx context.Context, p *domain.Plan) error // sets p.ID; Sample must be inserted first
 	Plan(ctx context.Context, id int64) (domain.Plan, error)
-	PlanByName(ctx context.Context, name string) (domain.Plan, error) // case-insensitive
-	UpdatePlan(ctx context.Context, p domain.Plan) error              // state and end date
+	PlanByName(ctx context.Context, name string) (domain.Plan, error)                 // case-insensitive
+	UpdatePlan(ctx context.Context, p domain.Plan) error                              // state and end date
 	ListPlans(ctx context.Context, states ...domain.PlanState) ([]domain.Plan, error) // newest first; no states: all
 }
 
@@ -117,7 +117,7 @@ type SampleStore interface {
 	Sample(ctx context.Context, id int64) (domain.SampleRequest, error)
 	UpdateSample(ctx context.Context, s domain.SampleRequest) error
 	ListSamples(ctx context.Context, f SampleFilter) ([]domain.SampleRequest, error) // newest first
-	InsertContent(ctx context.Context, c *domain.Content) error // sets c.ID
+	InsertContent(ctx context.Context, c *domain.Content) error                      // sets c.ID
 }
 
 // Journal records what happened and what must be said about it, inside the
