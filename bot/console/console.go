@@ -1,0 +1,291 @@
+// Package console is the terminal adapter: the same commands as Slack and
+// Discord, typed at a prompt or replayed from a script, with the messages
+// the bot would send printed where each person would see them and their
+// buttons offered as numbered choices. It is how a team tries collabbot
+// without chat accounts, and the harness of the end-to-end tests.
+package console
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/collabbot/collabbot/commands"
+	"github.com/collabbot/collabbot/delivery"
+	"github.com/collabbot/collabbot/domain"
+)
+
+// Console runs commands typed by one person at a time.
+type Console struct {
+	app         *commands.App
+	dispatcher  *delivery.Dispatcher
+	out         io.Writer
+	interactive bool
+
+	mu      sync.Mutex
+	actor   domain.Actor
+	choices map[string][]string // audience -> button actions; choice N is index N-1
+}
+
+// Options configure a Console.
+type Options struct {
+	// Interactive prints a prompt before each line; scripts instead echo
+	// each line after the prompt so the transcript reads like a session.
+	Interactive bool
+	Now         func() time.Time // the dispatcher's clock; default time.Now
+}
+
+// New builds a console over the use cases and the outbox. Messages queued
+// by a command are delivered (printed) right after it.
+func New(app *commands.App, queue delivery.Queue, out io.Writer, o Options) *Console {
+	c := &Console{app: app, out: out, interactive: o.Interactive, choices: map[string][]string{},
+		actor: domain.Actor{Role: domain.RoleSeller, MemberID: "seller", Name: "seller"}}
+	c.dispatcher = &delivery.Dispatcher{
+		Queue:         queue,
+		Senders:       map[domain.Surface]delivery.Sender{domain.SurfaceSlack: c, domain.SurfaceDiscord: c},
+		Now:           o.Now,
+		OnUnreachable: app.MarkUnreachable,
+	}
+	return c
+}
+
+// Run reads lines until in ends, ctx is cancelled, or /quit.
+func (c *Console) Run(ctx context.Context, in io.Reader) error {
+	if c.interactive {
+		fmt.Fprintln(c.out, "collabbot console: type help for commands, /as to switch user, /quit to leave.")
+	}
+	// Deliver what was queued before the console started (a restart).
+	c.deliver(ctx)
+	lines := make(chan string)
+	errc := make(chan error, 1)
+	go func() {
+		sc := bufio.NewScanner(in)
+		sc.Buffer(make([]byte, 64*1024), 64*1024)
+		for sc.Scan() {
+			select {
+			case lines <- sc.Text():
+			case <-ctx.Done():
+				return
+			}
+		}
+		errc <- sc.Err()
+		close(lines)
+	}()
+	for {
+		if c.interactive {
+			fmt.Fprint(c.out, c.prompt())
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case line, ok := <-lines:
+			if !ok {
+				return <-errc
+			}
+			if !c.Line(ctx, line) {
+				return nil
+			}
+		}
+	}
+}
+
+// Line handles one input line and reports whether to go on.
+func (c *Console) Line(ctx context.Context, line string) bool {
+	line = strings.TrimSpace(line)
+	if !c.interactive && line != "" {
+		fmt.Fprintf(c.out, "%s%s\n", c.prompt(), line)
+	}
+	switch {
+	case line == "":
+		return true
+	case strings.HasPrefix(line, "#"):
+		return true // a comment in a script
+	case line == "/quit" || line == "/exit":
+		return false
+	case line == "/help":
+		fmt.Fprintln(c.out, consoleHelp)
+		return true
+	case line == "/sweep":
+		res, err := c.app.ExpireDue(ctx)
+		if err != nil {
+			c.printErr(err)
+		} else {
+			fmt.Fprintf(c.out, "Deadlines applied: %d invitations expired, %d sample requests expired, %d samples overdue, %d plans ended.\n", res.InvitationsExpired, res.SamplesExpired, res.SamplesOverdue, res.PlansEnded)
+		}
+	case strings.HasPrefix(line, "/as"):
+		if err := c.switchUser(ctx, strings.Fields(line)[1:]); err != nil {
+			c.printErr(err)
+		}
+		return true
+	case strings.HasPrefix(line, "/"):
+		c.printErr(domain.Invalidf("command", "Unknown console command %q. Console commands: /as, /sweep, /help, /quit", strings.Fields(line)[0]))
+		return true
+	default:
+		c.mu.Lock()
+		actor := c.actor
+		c.mu.Unlock()
+		var reply domain.Message
+		var err error
+		if n, nerr := strconv.Atoi(line); nerr == nil {
+			reply, err = c.click(ctx, actor, n)
+		} else {
+			reply, _, err = c.app.Run(ctx, actor, line)
+		}
+		if err != nil {
+			c.printErr(err)
+		} else {
+			c.printReply(reply, actor)
+		}
+	}
+	c.deliver(ctx)
+	return true
+}
+
+func (c *Console) click(ctx context.Context, actor domain.Actor, n int) (domain.Message, error) {
+	c.mu.Lock()
+	acts := c.choices[audience(actor)]
+	c.mu.Unlock()
+	if n < 1 || n > len(acts) {
+		return domain.Message{}, domain.Invalidf("choice", "No choice %d for %s; pick a number shown in [brackets] on a message to you", n, actor.Display())
+	}
+	return c.app.Click(ctx, actor, acts[n-1])
+}
+
+func (c *Console) switchUser(ctx context.Context, args []string) error {
+	usage := domain.Invalidf("as", "Use /as seller [name], /as manager [name] or /as creator @handle")
+	if len(args) == 0 {
+		return usage
+	}
+	var actor domain.Actor
+	var err error
+	switch args[0] {
+	case "seller", "manager":
+		id := args[0]
+		if len(args) > 1 {
+			id = args[1]
+		}
+		if args[0] == "manager" {
+			// The console is a local, trusted tool: whoever sits at it may
+			// play a manager, so the demo needs no setup.
+			if err := c.app.SeedManagers(ctx, []string{id}); err != nil {
+				return err
+			}
+		}
+		actor, err = c.app.MemberActor(ctx, id, id)
+	case "creator":
+		if len(args) < 2 {
+			return usage
+		}
+		actor, err = c.app.CreatorActorByHandle(ctx, args[1])
+	default:
+		return usage
+	}
+	if err != nil {
+		return err
+	}
+	c.mu.Lock()
+	c.actor = actor
+	c.mu.Unlock()
+	fmt.Fprintf(c.out, "You are now %s (%s).\n", actor.Display(), actor.Role)
+	return nil
+}
+
+func (c *Console) prompt() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.actor.Role == domain.RoleCreator {
+		return c.actor.Display() + "> "
+	}
+	return fmt.Sprintf("%s (%s)> ", c.actor.Display(), c.actor.Role)
+}
+
+func (c *Console) deliver(ctx context.Context) {
+	if _, err := c.dispatcher.Drain(ctx); err != nil && ctx.Err() == nil {
+		c.printErr(err)
+	}
+}
+
+// Send prints an outgoing message where its recipient would see it; it is
+// the console's sender for both surfaces.
+func (c *Console) Send(ctx context.Context, o domain.Outgoing) error {
+	where, aud := "", "team"
+	switch o.To.Kind {
+	case domain.ToCreator:
+		cr, err := c.app.Creator(ctx, o.To.CreatorID)
+		if err != nil {
+			return fmt.Errorf("%w: %v", delivery.ErrPermanent, err)
+		}
+		where, aud = "Discord DM to "+cr.At(), o.To.String()
+	case domain.ToChannel:
+		where = "Slack #" + o.To.Channel
+	default:
+		where = "Slack DM to " + o.To.MemberID
+	}
+	if o.Message.Update {
+		where += " (updates the earlier message)"
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	fmt.Fprintf(c.out, "  --> %s\n", where)
+	c.printMessage("      ", o.Message, aud)
+	return nil
+}
+
+func (c *Console) printReply(m domain.Message, actor domain.Actor) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.printMessage("", m, audience(actor))
+}
+
+// printMessage writes a message with its buttons numbered for aud; callers
+// hold mu.
+func (c *Console) printMessage(indent string, m domain.Message, aud string) {
+	if m.Title != "" {
+		fmt.Fprintf(c.out, "%s%s\n", indent, m.Title)
+	}
+	for _, l := range strings.Split(m.Text, "\n") {
+		if l != "" {
+			fmt.Fprintf(c.out, "%s%s\n", indent, l)
+		}
+	}
+	for _, f := range m.Fields {
+		fmt.Fprintf(c.out, "%s%s: %s\n", indent, f.Label, strings.ReplaceAll(f.Value, "\n", "; "))
+	}
+	if len(m.Buttons) > 0 {
+		parts := make([]string, len(m.Buttons))
+		for i, b := range m.Buttons {
+			c.choices[aud] = append(c.choices[aud], b.Action)
+			parts[i] = fmt.Sprintf("[%d] %s", len(c.choices[aud]), b.Label)
+		}
+		fmt.Fprintf(c.out, "%s%s\n", indent, strings.Join(parts, "  "))
+	}
+}
+
+func (c *Console) printErr(err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	fmt.Fprintf(c.out, "! %s\n", domain.ErrorMessage(err))
+}
+
+// audience groups the people who can click a message's buttons: a creator
+// their own DMs, the seller team everything posted in Slack.
+func audience(a domain.Actor) string {
+	if a.Role == domain.RoleCreator {
+		return fmt.Sprintf("creator:%d", a.CreatorID)
+	}
+	return "team"
+}
+
+const consoleHelp = `Console commands:
+  /as seller [name]       act as a seller
+  /as manager [name]      act as a manager (may approve samples, change roles)
+  /as creator @handle     act as a creator on the roster (their Discord DMs show here)
+  /sweep                  apply deadlines now (expiries, overdue samples, ended plans)
+  /quit                   leave
+  N                       click button [N] of a message shown to you
+Type help for the collabbot commands.`

@@ -1,0 +1,297 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/robfig/cron/v3"
+
+	"github.com/collabbot/collabbot/bot/console"
+	"github.com/collabbot/collabbot/commands"
+	"github.com/collabbot/collabbot/config"
+	"github.com/collabbot/collabbot/domain"
+	"github.com/collabbot/collabbot/server"
+	"github.com/collabbot/collabbot/store"
+)
+
+// Env is the process's world, passed in so tests run Main as the binary.
+type Env struct {
+	Args            []string
+	Stdin           io.Reader
+	Stdout, Stderr  io.Writer
+	Getenv          func(string) string
+	StdinIsTerminal bool
+	// Clock overrides time.Now (tests).
+	Clock func() time.Time
+}
+
+const usage = `collabbot: run a TikTok Shop seller team's affiliate collaborations from chat.
+
+Usage:
+  collabbot serve                          run the service (HTTP, deadlines; the console when no chat is configured and stdin is a terminal)
+  collabbot console                        the commands in a terminal; reads a script when stdin is not a terminal
+  collabbot migrate                        apply database migrations
+  collabbot import creators|products FILE  import a CSV (all rows or none)
+  collabbot export invitations|samples [FILE]
+                                           write a CSV report (to stdout without FILE)
+  collabbot backup FILE                    write a consistent copy of the live database
+
+Configuration comes from environment variables; see README.md.
+`
+
+// cliActor is who acts for command-line maintenance: the operator running
+// the binary already holds the database file.
+var cliActor = domain.Actor{Role: domain.RoleManager, MemberID: "cli", Name: "command line"}
+
+// Main runs one subcommand and returns the exit code: 0 ok, 1 failure, 2
+// bad usage.
+func Main(ctx context.Context, env Env) int {
+	if len(env.Args) == 0 {
+		fmt.Fprint(env.Stderr, usage)
+		return 2
+	}
+	cmd, args := env.Args[0], env.Args[1:]
+	switch cmd {
+	case "help", "-h", "--help":
+		fmt.Fprint(env.Stdout, usage)
+		return 0
+	case "serve", "console", "migrate", "import", "export", "backup":
+	case "slack-manifest", "discord-register", "tiktok":
+		fmt.Fprintf(env.Stderr, "collabbot %s: not available in this build yet; the Slack, Discord and TikTok Shop adapters come in later releases.\n", cmd)
+		return 1
+	default:
+		fmt.Fprintf(env.Stderr, "collabbot: unknown command %q\n\n%s", cmd, usage)
+		return 2
+	}
+	cfg, err := config.Load(env.Getenv)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "collabbot: configuration problems:\n%v\n", err)
+		return 2
+	}
+	log := newLogger(cfg, env.Stderr)
+	if err := run(ctx, cmd, args, cfg, log, env); err != nil {
+		var ue usageError
+		if errors.As(err, &ue) {
+			fmt.Fprintf(env.Stderr, "collabbot %s: %s\n", cmd, ue.msg)
+			return 2
+		}
+		fmt.Fprintf(env.Stderr, "collabbot %s: %s\n", cmd, describe(err))
+		log.Debug("command failed", "command", cmd, "err", err)
+		return 1
+	}
+	return 0
+}
+
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+// describe is what a person reads about a failure: our own errors carry a
+// message written for them; anything else is shown as is, because the
+// operator at the command line owns the machine it came from.
+func describe(err error) string {
+	var de *domain.Error
+	if errors.As(err, &de) && de.Kind != domain.KindInternal {
+		return de.Message
+	}
+	return err.Error()
+}
+
+func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func run(ctx context.Context, cmd string, args []string, cfg config.Config, log *slog.Logger, env Env) error {
+	db, err := store.Open(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	now := env.Clock
+	if now == nil {
+		now = time.Now
+	}
+	app := commands.New(db, commands.Options{
+		Clock: commands.ClockFunc(now), Location: cfg.TimeZone, Logger: log, WeeklyInviteCap: cfg.WeeklyInviteCap,
+	})
+	switch cmd {
+	case "migrate":
+		if err := db.Migrate(ctx); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "Database %s is up to date.\n", cfg.DB)
+		return nil
+	case "import":
+		return importCSV(ctx, app, args, env.Stdout)
+	case "export":
+		return export(ctx, app, args, env.Stdout)
+	case "backup":
+		if len(args) != 1 {
+			return usageError{"give the file to write, like: collabbot backup backup.db"}
+		}
+		if err := db.Backup(ctx, args[0]); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "Backup written to %s.\n", args[0])
+		return nil
+	case "console":
+		if err := app.SeedManagers(ctx, cfg.Slack.Managers); err != nil {
+			return err
+		}
+		c := console.New(app, db, env.Stdout, console.Options{Interactive: env.StdinIsTerminal, Now: now})
+		return c.Run(ctx, env.Stdin)
+	}
+	return serve(ctx, cfg, log, env, db, app, now)
+}
+
+func importCSV(ctx context.Context, app *commands.App, args []string, out io.Writer) error {
+	if len(args) != 2 || (args[0] != "creators" && args[0] != "products") {
+		return usageError{"use: collabbot import creators FILE.csv, or collabbot import products FILE.csv"}
+	}
+	f, err := os.Open(args[1])
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	var res commands.ImportResult
+	if args[0] == "creators" {
+		rows, err := commands.ParseCreatorsCSV(f)
+		if err != nil {
+			return fmt.Errorf("%s: %w", args[1], err)
+		}
+		res, err = app.ImportCreators(ctx, cliActor, rows)
+		if err != nil {
+			return fmt.Errorf("%s: %w (nothing was imported)", args[1], err)
+		}
+	} else {
+		rows, err := commands.ParseProductsCSV(f)
+		if err != nil {
+			return fmt.Errorf("%s: %w", args[1], err)
+		}
+		res, err = app.ImportProducts(ctx, cliActor, rows)
+		if err != nil {
+			return fmt.Errorf("%s: %w (nothing was imported)", args[1], err)
+		}
+	}
+	fmt.Fprintf(out, "Imported %d %s from %s: %d new, %d updated.\n", res.Added+res.Updated, args[0], args[1], res.Added, res.Updated)
+	return nil
+}
+
+func export(ctx context.Context, app *commands.App, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("export", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	if err := fs.Parse(args); err != nil || fs.NArg() < 1 || fs.NArg() > 2 {
+		return usageError{"use: collabbot export invitations|samples [FILE.csv]"}
+	}
+	kind := fs.Arg(0)
+	if kind != "invitations" && kind != "samples" {
+		return usageError{fmt.Sprintf("report must be invitations or samples (got %q)", kind)}
+	}
+	w := stdout
+	var f *os.File
+	if fs.NArg() == 2 {
+		var err error
+		if f, err = os.OpenFile(fs.Arg(1), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644); err != nil {
+			return err
+		}
+		w = f
+	}
+	var n int
+	var err error
+	if kind == "invitations" {
+		n, err = app.ExportInvitations(ctx, cliActor, w)
+	} else {
+		n, err = app.ExportSamples(ctx, cliActor, w)
+	}
+	if f != nil {
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err == nil {
+			fmt.Fprintf(stdout, "Wrote %d %s to %s.\n", n, kind, fs.Arg(1))
+		}
+	}
+	return err
+}
+
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env, db store.DB, app *commands.App, now func() time.Time) error {
+	log.Info("starting collabbot", "config", cfg)
+	if err := app.SeedManagers(ctx, cfg.Slack.Managers); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	if cfg.SlackEnabled() || cfg.DiscordEnabled() {
+		log.Warn("Slack and Discord adapters are not part of this build yet; outgoing messages stay queued in the outbox until they are")
+	}
+	if cfg.DraftsEnabled() || cfg.TikTokEnabled() {
+		log.Warn("LLM drafts and TikTok Shop sync are not part of this build yet; invitations use the template")
+	}
+
+	// Deadlines (expiries, overdue samples, plan ends) run every minute in
+	// the team's zone; a slow pass is skipped rather than stacked.
+	sched := cron.New(cron.WithLocation(cfg.TimeZone), cron.WithChain(cron.Recover(cronLogger{log}), cron.SkipIfStillRunning(cronLogger{log})))
+	if _, err := sched.AddFunc("@every 1m", func() {
+		res, err := app.ExpireDue(ctx)
+		if err != nil {
+			log.Error("applying deadlines failed", "err", err)
+			return
+		}
+		if res != (commands.SweepResult{}) {
+			log.Info("deadlines applied", "invitations_expired", res.InvitationsExpired, "samples_expired", res.SamplesExpired, "samples_overdue", res.SamplesOverdue, "plans_ended", res.PlansEnded)
+		}
+	}); err != nil {
+		return err
+	}
+	sched.Start()
+	defer func() { <-sched.Stop().Done() }()
+
+	srv := server.New(cfg.Addr, server.Options{Ready: db.Ping, Logger: log})
+	if err := srv.Listen(); err != nil {
+		return err
+	}
+	log.Info("listening", "addr", srv.Addr())
+
+	errc := make(chan error, 2)
+	go func() { errc <- srv.Serve(ctx) }()
+	consoleOn := !cfg.SlackEnabled() && !cfg.DiscordEnabled() && env.StdinIsTerminal
+	if consoleOn {
+		go func() {
+			c := console.New(app, db, env.Stdout, console.Options{Interactive: true, Now: now})
+			err := c.Run(ctx, env.Stdin)
+			cancel() // leaving the console stops the service started with it
+			errc <- err
+		}()
+	}
+	err := <-errc
+	cancel()
+	if consoleOn {
+		if err2 := <-errc; err == nil {
+			err = err2
+		}
+	}
+	if err == nil || errors.Is(err, context.Canceled) {
+		log.Info("collabbot stopped")
+		return nil
+	}
+	return err
+}
+
+// cronLogger adapts slog to cron's logger.
+type cronLogger struct{ log *slog.Logger }
+
+func (l cronLogger) Info(msg string, kv ...any) { l.log.Debug("cron: "+msg, kv...) }
+func (l cronLogger) Error(err error, msg string, kv ...any) {
+	l.log.Error("cron: "+msg, append(kv, "err", err)...)
+}

@@ -1,0 +1,227 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/collabbot/collabbot/domain"
+)
+
+// App holds the use cases. Adapters build one with New and call its methods
+// with the acting user's identity.
+type App struct {
+	store   Store
+	clock   Clock
+	loc     *time.Location
+	drafter Drafter
+	log     *slog.Logger
+	// weeklyCap bounds new invitations per outreach week (0: no cap).
+	weeklyCap int
+}
+
+// Options are App's optional collaborators.
+type Options struct {
+	Clock           Clock          // default: time.Now
+	Location        *time.Location // the team's zone; default UTC
+	Drafter         Drafter        // nil: invitations use the template
+	Logger          *slog.Logger
+	WeeklyInviteCap int // 0: no cap
+}
+
+// New builds the use cases over a store.
+func New(s Store, o Options) *App {
+	a := &App{store: s, clock: o.Clock, loc: o.Location, drafter: o.Drafter, log: o.Logger, weeklyCap: o.WeeklyInviteCap}
+	if a.clock == nil {
+		a.clock = ClockFunc(time.Now)
+	}
+	if a.loc == nil {
+		a.loc = time.UTC
+	}
+	if a.log == nil {
+		a.log = slog.New(slog.DiscardHandler)
+	}
+	return a
+}
+
+// Location is the team's time zone.
+func (a *App) Location() *time.Location { return a.loc }
+
+// now is the clock's time at millisecond precision, the precision the
+// stores keep, so what a use case returns equals what a later read returns.
+func (a *App) now() time.Time { return a.clock.Now().UTC().Truncate(time.Millisecond) }
+
+// MemberActor resolves a seller-team member by chat user ID. Anyone on the
+// team's Slack is a seller until a manager says otherwise; name is how they
+// are shown.
+func (a *App) MemberActor(ctx context.Context, id, name string) (domain.Actor, error) {
+	if err := domain.ValidateMemberID("user", id); err != nil {
+		return domain.Actor{}, err
+	}
+	act := domain.Actor{Role: domain.RoleSeller, MemberID: id, Name: name}
+	err := a.store.View(ctx, func(tx Tx) error {
+		m, err := tx.Member(ctx, id)
+		if domain.ErrorKind(err) == domain.KindNotFound {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		act.Role = m.Role
+		if act.Name == "" {
+			act.Name = m.Name
+		}
+		return nil
+	})
+	if act.Name == "" {
+		act.Name = id
+	}
+	return act, err
+}
+
+// CreatorActor resolves a creator by their Discord user ID.
+func (a *App) CreatorActor(ctx context.Context, discordID string) (domain.Actor, error) {
+	var act domain.Actor
+	err := a.store.View(ctx, func(tx Tx) error {
+		c, err := tx.CreatorByDiscordID(ctx, discordID)
+		if domain.ErrorKind(err) == domain.KindNotFound {
+			return domain.Errorf(domain.KindForbidden, "Your Discord account is not linked to a creator on our roster. Use /link with your TikTok handle, or ask the seller team to add you.")
+		}
+		if err != nil {
+			return err
+		}
+		act = creatorActor(c)
+		return nil
+	})
+	return act, err
+}
+
+// CreatorActorByHandle resolves a creator by TikTok handle (the console's
+// "/as creator @maya").
+func (a *App) CreatorActorByHandle(ctx context.Context, handle string) (domain.Actor, error) {
+	h, err := domain.NormalizeHandle("handle", handle)
+	if err != nil {
+		return domain.Actor{}, err
+	}
+	var act domain.Actor
+	err = a.store.View(ctx, func(tx Tx) error {
+		c, err := tx.CreatorByHandle(ctx, h)
+		if err != nil {
+			return err
+		}
+		act = creatorActor(c)
+		return nil
+	})
+	return act, err
+}
+
+func creatorActor(c domain.Creator) domain.Actor {
+	return domain.Actor{Role: domain.RoleCreator, CreatorID: c.ID, Name: c.At()}
+}
+
+// SeedManagers makes the configured members managers (SLACK_MANAGERS), so
+// a new deployment has someone who can approve samples and grant roles.
+func (a *App) SeedManagers(ctx context.Context, ids []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	now := a.now()
+	return a.store.Update(ctx, func(tx Tx) error {
+		for _, id := range ids {
+			if err := domain.ValidateMemberID("SLACK_MANAGERS", id); err != nil {
+				return err
+			}
+			m, err := tx.Member(ctx, id)
+			if err == nil && m.Role == domain.RoleManager {
+				continue
+			}
+			if err != nil && domain.ErrorKind(err) != domain.KindNotFound {
+				return err
+			}
+			m.ID, m.Role = id, domain.RoleManager
+			if err := tx.PutMember(ctx, m); err != nil {
+				return err
+			}
+			if err := record(ctx, tx, now, domain.System, "member.role", "member:"+id, "made manager from configuration"); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// record appends an audit event inside the caller's transaction.
+func record(ctx context.Context, tx Tx, now time.Time, actor domain.Actor, kind, subject, format string, args ...any) error {
+	return tx.AddEvent(ctx, domain.Event{At: now, Actor: actor.Ref(), Kind: kind, Subject: subject, Detail: fmt.Sprintf(format, args...)})
+}
+
+// send queues a message inside the caller's transaction. The key makes a
+// retried action (a double click, a Slack retry) queue it once. Outreach to
+// a creator that counts toward the unanswered limit bumps their counter.
+func send(ctx context.Context, tx Tx, now time.Time, to domain.Recipient, key string, m domain.Message) error {
+	inserted, err := tx.Enqueue(ctx, domain.Outgoing{
+		Surface: to.Surface(), To: to, Message: m, Key: key,
+		State: domain.OutboxPending, NextAttempt: now, CreatedAt: now,
+	})
+	if err != nil || !inserted || !m.Counts || to.Kind != domain.ToCreator {
+		return err
+	}
+	c, err := tx.Creator(ctx, to.CreatorID)
+	if err != nil {
+		return err
+	}
+	c.Unanswered++
+	return tx.UpdateCreator(ctx, c)
+}
+
+// answered resets a creator's unanswered count: they replied.
+func answered(ctx context.Context, tx Tx, creatorID int64) error {
+	c, err := tx.Creator(ctx, creatorID)
+	if err != nil {
+		return err
+	}
+	if c.Unanswered == 0 {
+		return nil
+	}
+	c.Unanswered = 0
+	return tx.UpdateCreator(ctx, c)
+}
+
+func toCreator(id int64) domain.Recipient {
+	return domain.Recipient{Kind: domain.ToCreator, CreatorID: id}
+}
+
+func toChannel(name string) domain.Recipient {
+	return domain.Recipient{Kind: domain.ToChannel, Channel: name}
+}
+
+// dateIn formats a time as a date in the team's zone.
+func (a *App) dateIn(t time.Time) string {
+	if t.IsZero() {
+		return "none"
+	}
+	return t.In(a.loc).Format("Mon 2 Jan 2006")
+}
+
+func (a *App) timeIn(t time.Time) string {
+	if t.IsZero() {
+		return "never"
+	}
+	return t.In(a.loc).Format("2 Jan 2006 15:04 MST")
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+func joinOr(items []string, empty string) string {
+	if len(items) == 0 {
+		return empty
+	}
+	return strings.Join(items, ", ")
+}

@@ -1,0 +1,272 @@
+package commands
+
+import (
+	"encoding/csv"
+	"errors"
+	"io"
+	"strings"
+
+	"github.com/collabbot/collabbot/domain"
+)
+
+// CSV import limits: enough for any roster or catalog a team keeps by hand,
+// small enough that a wrong file cannot exhaust memory.
+const (
+	MaxCSVRows  = 10_000
+	MaxCSVBytes = 8 << 20
+)
+
+var (
+	creatorColumns = []string{"handle", "discord_id", "followers", "avg_views", "gmv_30d", "niche", "categories", "timezone"}
+	productColumns = []string{"id", "title", "price", "group", "stock"}
+
+	// csvAliases accept the spellings the grammar's options use, so a
+	// header written after "creator add" keys also works.
+	csvAliases = map[string]string{
+		"discord": "discord_id", "views": "avg_views", "gmv": "gmv_30d", "tz": "timezone", "time_zone": "timezone",
+		"product_id": "id", "sample_stock": "stock",
+	}
+)
+
+var errCSVTooBig = errors.New("csv too big")
+
+// capReader fails once more than n bytes were read, instead of silently
+// truncating the file the way io.LimitReader would.
+type capReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *capReader) Read(b []byte) (int, error) {
+	if c.n < 0 {
+		return 0, errCSVTooBig
+	}
+	if int64(len(b)) > c.n+1 {
+		b = b[:c.n+1]
+	}
+	n, err := c.r.Read(b)
+	c.n -= int64(n)
+	if c.n < 0 {
+		return n, errCSVTooBig
+	}
+	return n, err
+}
+
+// csvTable walks the data rows of a CSV file whose header names columns
+// from allowed.
+type csvTable struct {
+	r    *csv.Reader
+	cols map[string]int
+	rows int
+}
+
+func openCSV(r io.Reader, allowed, required []string, example string) (*csvTable, error) {
+	cr := csv.NewReader(&capReader{r: r, n: MaxCSVBytes})
+	cr.FieldsPerRecord = -1
+	cr.TrimLeadingSpace = true
+	header, err := cr.Read()
+	if err == io.EOF {
+		return nil, domain.Invalidf("file", "The CSV file is empty; its first line must be a header like %s", example)
+	}
+	if err != nil {
+		return nil, csvError(err)
+	}
+	t := &csvTable{r: cr, cols: map[string]int{}}
+	for i, h := range header {
+		name := strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+		name = strings.NewReplacer(" ", "_", "-", "_").Replace(name)
+		if a, ok := csvAliases[name]; ok {
+			name = a
+		}
+		known := false
+		for _, c := range allowed {
+			known = known || c == name
+		}
+		switch {
+		case name == "":
+			return nil, domain.Invalidf("columns", "line 1: column %d has no name; allowed columns are %s", i+1, strings.Join(allowed, ", "))
+		case !known:
+			return nil, domain.Invalidf("columns", "line 1: unknown column %s; allowed columns are %s", quoteInput(strings.TrimSpace(h)), strings.Join(allowed, ", "))
+		}
+		if _, dup := t.cols[name]; dup {
+			return nil, domain.Invalidf("columns", "line 1: column %s appears twice", name)
+		}
+		t.cols[name] = i
+	}
+	for _, c := range required {
+		if _, ok := t.cols[c]; !ok {
+			return nil, domain.Invalidf("columns", "line 1: the header needs a %s column, like %s", c, example)
+		}
+	}
+	return t, nil
+}
+
+// next returns the next non-blank row and its line number; ok is false at
+// the end of the file.
+func (t *csvTable) next() (row func(string) string, line int, ok bool, err error) {
+	for {
+		rec, err := t.r.Read()
+		if err == io.EOF {
+			return nil, 0, false, nil
+		}
+		if err != nil {
+			return nil, 0, false, csvError(err)
+		}
+		line, _ = t.r.FieldPos(0)
+		if strings.TrimSpace(strings.Join(rec, "")) == "" {
+			continue
+		}
+		if len(rec) > len(t.cols) {
+			return nil, line, false, domain.Invalidf("file", "line %d: %d cells but the header has %d columns; quote cells that contain commas", line, len(rec), len(t.cols))
+		}
+		t.rows++
+		if t.rows > MaxCSVRows {
+			return nil, line, false, domain.Invalidf("file", "The CSV file has more than %d rows; split it into smaller files", MaxCSVRows)
+		}
+		return func(col string) string {
+			i, ok := t.cols[col]
+			if !ok || i >= len(rec) {
+				return ""
+			}
+			return strings.TrimSpace(rec[i])
+		}, line, true, nil
+	}
+}
+
+func csvError(err error) error {
+	if errors.Is(err, errCSVTooBig) {
+		return domain.Invalidf("file", "The CSV file is larger than %d MB; split it into smaller files", MaxCSVBytes>>20)
+	}
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return domain.Invalidf("file", "line %d: this is not valid CSV (%v)", pe.Line, pe.Err)
+	}
+	return domain.Internal(err, "Could not read the CSV file")
+}
+
+// atCSVLine prefixes a row's validation error with its line, keeping the
+// field so callers can still tell which column was wrong.
+func atCSVLine(line int, err error) error {
+	return domain.Invalidf(domain.ErrorField(err), "line %d: %s", line, domain.ErrorMessage(err))
+}
+
+// ParseCreatorsCSV reads a roster export: a header with a handle column and
+// any of discord_id, followers, avg_views, gmv_30d, niche, categories
+// (separated by ";" or "|") and timezone, in any order. Every row is
+// validated; the first bad row fails the whole file so nothing is half
+// imported.
+func ParseCreatorsCSV(r io.Reader) ([]domain.Creator, error) {
+	t, err := openCSV(r, creatorColumns, []string{"handle"}, "handle,followers,niche")
+	if err != nil {
+		return nil, err
+	}
+	var out []domain.Creator
+	lines := map[string]int{}
+	for {
+		row, line, ok, err := t.next()
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			break
+		}
+		c, err := creatorRow(row)
+		if err != nil {
+			return nil, atCSVLine(line, err)
+		}
+		if first, dup := lines[c.Handle]; dup {
+			return nil, domain.Invalidf("handle", "line %d: @%s is already on line %d", line, c.Handle, first)
+		}
+		lines[c.Handle] = line
+		out = append(out, c)
+	}
+	if len(out) == 0 {
+		return nil, domain.Invalidf("file", "The CSV file has a header but no creators")
+	}
+	return out, nil
+}
+
+func creatorRow(row func(string) string) (domain.Creator, error) {
+	p := &lineParser{}
+	c := domain.Creator{
+		Handle:    row("handle"),
+		DiscordID: row("discord_id"),
+		Niche:     row("niche"),
+		TimeZone:  row("timezone"),
+		Reachable: true,
+	}
+	if s := row("followers"); s != "" {
+		c.Followers = p.count("followers", "Followers", s)
+	}
+	if s := row("avg_views"); s != "" {
+		c.AvgViews = p.count("avg_views", "Average views", s)
+	}
+	if s := row("gmv_30d"); s != "" {
+		m, err := domain.ParseMoney("gmv_30d", s)
+		p.fail(err)
+		c.GMV30d = m
+	}
+	if s := row("categories"); s != "" {
+		c.Categories = p.categories(s)
+	}
+	if p.err != nil {
+		return c, p.err
+	}
+	if err := c.Validate(); err != nil {
+		return c, err
+	}
+	return c, nil
+}
+
+// ParseProductsCSV reads a catalog export: a header with id and title
+// columns and any of price, group and stock, in any order.
+func ParseProductsCSV(r io.Reader) ([]domain.Product, error) {
+	t, err := openCSV(r, productColumns, []string{"id", "title"}, "id,title,price,group,stock")
+	if err != nil {
+		return nil, err
+	}
+	var out []domain.Product
+	lines := map[string]int{}
+	for {
+		row, line, ok, err := t.next()
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			break
+		}
+		pr, err := productRow(row)
+		if err != nil {
+			return nil, atCSVLine(line, err)
+		}
+		if first, dup := lines[pr.ID]; dup {
+			return nil, domain.Invalidf("id", "line %d: product %s is already on line %d", line, pr.ID, first)
+		}
+		lines[pr.ID] = line
+		out = append(out, pr)
+	}
+	if len(out) == 0 {
+		return nil, domain.Invalidf("file", "The CSV file has a header but no products")
+	}
+	return out, nil
+}
+
+func productRow(row func(string) string) (domain.Product, error) {
+	p := &lineParser{}
+	pr := domain.Product{ID: row("id"), Title: row("title"), Group: row("group")}
+	if s := row("price"); s != "" {
+		m, err := domain.ParseMoney("price", s)
+		p.fail(err)
+		pr.Price = m
+	}
+	if s := row("stock"); s != "" {
+		pr.SampleStock = int(p.integer("stock", "Stock", s, 0, maxSampleStock))
+	}
+	if p.err != nil {
+		return pr, p.err
+	}
+	if err := pr.Validate(); err != nil {
+		return pr, err
+	}
+	return pr, nil
+}

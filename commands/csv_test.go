@@ -1,0 +1,114 @@
+package commands_test
+
+import (
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/collabbot/collabbot/commands"
+	"github.com/collabbot/collabbot/domain"
+)
+
+func TestParseCreatorsCSV(t *testing.T) {
+	in := "\ufeff Niche ,HANDLE,followers,Avg Views,gmv_30d,discord_id,categories,timezone\n" +
+		"Beauty,@Maya_Glow,52k,8000,\"1,200.50\",123456789012345678,beauty;skincare|Hair,Europe/Paris\n" +
+		",,,,,,,\n" +
+		"\n" +
+		"food,leo.eats,1200,,,,,\n" +
+		"  ,sam_\n"
+	got, err := commands.ParseCreatorsCSV(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []domain.Creator{
+		{Handle: "maya_glow", DiscordID: "123456789012345678", Followers: 52000, AvgViews: 8000, GMV30d: 120050, Niche: "beauty",
+			Categories: []string{"beauty", "skincare", "hair"}, TimeZone: "Europe/Paris", Reachable: true},
+		{Handle: "leo.eats", Followers: 1200, Niche: "food", Reachable: true},
+		{Handle: "sam_", Reachable: true},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got  %+v\nwant %+v", got, want)
+	}
+}
+
+func TestParseProductsCSV(t *testing.T) {
+	in := "Stock,Title,ID,price,group\n50,Glow Serum,P100,24.90,Skincare\n,\"Night, Cream\",P200,,\n"
+	got, err := commands.ParseProductsCSV(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []domain.Product{
+		{ID: "P100", Title: "Glow Serum", Price: 2490, Group: "skincare", SampleStock: 50},
+		{ID: "P200", Title: "Night, Cream"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got  %+v\nwant %+v", got, want)
+	}
+}
+
+func TestParseCSVRejects(t *testing.T) {
+	creators := func(s string) error { _, err := commands.ParseCreatorsCSV(strings.NewReader(s)); return err }
+	products := func(s string) error { _, err := commands.ParseProductsCSV(strings.NewReader(s)); return err }
+	var big strings.Builder
+	big.WriteString("handle\n")
+	for i := 0; i <= commands.MaxCSVRows; i++ {
+		big.WriteString("creator_" + strconv.Itoa(i) + "\n")
+	}
+	tests := []struct {
+		name  string
+		parse func(string) error
+		in    string
+		field string
+		says  []string
+	}{
+		{"empty", creators, "", "file", []string{"empty", "header"}},
+		{"header only", creators, "handle,followers\n", "file", []string{"no creators"}},
+		{"products header only", products, "id,title\n\n", "file", []string{"no products"}},
+		{"unknown column", creators, "handle,colour\nmaya,red\n", "columns", []string{`"colour"`, "handle, discord_id, followers, avg_views, gmv_30d, niche, categories, timezone"}},
+		{"unknown product column", products, "id,title,weight\n", "columns", []string{"id, title, price, group, stock"}},
+		{"unnamed column", creators, "handle,,niche\n", "columns", []string{"column 2"}},
+		{"column twice", creators, "handle,Handle\n", "columns", []string{"twice"}},
+		{"missing handle", creators, "followers,niche\n10,food\n", "columns", []string{"handle column"}},
+		{"missing title", products, "id,price\n", "columns", []string{"title column"}},
+		{"bad handle", creators, "handle\nmaya\nm\n", "handle", []string{"line 3:", "2 to 24"}},
+		{"bad followers", creators, "handle,followers\nmaya,lots\n", "followers", []string{"line 2:", "0 to 5000000000"}},
+		{"bad gmv", creators, "handle,gmv_30d\nmaya,-3\n", "gmv_30d", []string{"line 2:"}},
+		{"bad discord", creators, "handle,discord_id\nmaya,42\n", "discord_id", []string{"line 2:", "15 to 21"}},
+		{"bad zone", creators, "handle,timezone\nmaya,Mars Base\n", "timezone", []string{"line 2:"}},
+		{"duplicate handle", creators, "handle\nmaya\nleo\n@Maya\n", "handle", []string{"line 4:", "@maya", "line 2"}},
+		{"multi-line cell counts lines", creators, "handle,niche\nmaya,\"a\nb\"\nm,x\n", "handle", []string{"line 4:"}},
+		{"too many cells", creators, "handle,niche\nmaya,beauty,extra\n", "file", []string{"line 2:", "3 cells", "2 columns"}},
+		{"malformed", creators, "handle,niche\nmaya,be\"auty\n", "file", []string{"line 2", "not valid CSV"}},
+		{"too many rows", creators, big.String(), "file", []string{"10000"}},
+		{"bad product id", products, "id,title\nP 1,Serum\n", "id", []string{"line 2:", "P100"}},
+		{"missing title", products, "id,title\nP1,\n", "title", []string{"line 2:", "Title"}},
+		{"bad price", products, "id,title,price\nP1,Serum,cheap\n", "price", []string{"line 2:", "24.90"}},
+		{"bad stock", products, "id,title,stock\nP1,Serum,2000000\n", "stock", []string{"line 2:", "0 to 1000000"}},
+		{"duplicate product", products, "id,title\nP1,A\nP2,B\nP1,C\n", "id", []string{"line 4:", "P1", "line 2"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.parse(tt.in)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if domain.ErrorKind(err) != domain.KindInvalid || domain.ErrorField(err) != tt.field {
+				t.Errorf("error %q: kind %q field %q, want invalid %q", err, domain.ErrorKind(err), domain.ErrorField(err), tt.field)
+			}
+			for _, s := range tt.says {
+				if !strings.Contains(err.Error(), s) {
+					t.Errorf("error %q does not mention %q", err, s)
+				}
+			}
+		})
+	}
+}
+
+func TestParseCSVTooLarge(t *testing.T) {
+	in := "handle,niche\nmaya,\"" + strings.Repeat("n", commands.MaxCSVBytes) + "\"\n"
+	_, err := commands.ParseCreatorsCSV(strings.NewReader(in))
+	if domain.ErrorField(err) != "file" || !strings.Contains(err.Error(), "MB") {
+		t.Errorf("err = %v", err)
+	}
+}

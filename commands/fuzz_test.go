@@ -1,0 +1,239 @@
+package commands_test
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/collabbot/collabbot/commands"
+	"github.com/collabbot/collabbot/domain"
+)
+
+var parseSeeds = []string{
+	"", "help", "help plan pause", "/collab invite @maya P100 15%",
+	`invite @maya_glow @leo=12% P100 P200 15% expires=14d email=partners@shop.com name="Spring" draft "Hi \"there\" \\o/"`,
+	`invite @maya P100 15% samples=2 stock=40 approval=none min-followers=10k min-views=1.5m min-gmv=100.50 categories=beauty,skincare post-days=21 terms="x" sample-from=2026-05-15 sample-until=2026-05-31`,
+	"invite @maya @leo P100", "invite @maya=95% P100", "invite \u201cHi\u201d @maya P100 15%", "invite @maya, @leo P100, 15%",
+	`plan "Spring" P100=12% group:snacks=8% all=5% start=2026-06-01 end=30d samples=1`, `plan name="S" all=5% end=2026-06-30`,
+	"plan pause PL3", `plan end "Spring"`, "plan resume 0", "plans", "invitations @maya pending", "samples overdue",
+	"creators beauty", "creator add @maya discord=123456789012345678 followers=52k views=1.2m gmv=1,200.50 niche=beauty tz=Europe/Paris",
+	`product add P100 "Glow Serum" price=24.90 group=skincare stock=50`, "role <@U123|maya> manager", "withdraw I3", "rate I3 12.5%",
+	"approve S3", `reject S3 other "note"`, "cancel S3 moved", "ship S3 1Z", "extend S3", "accept I3", `decline I3 "no"`,
+	`request P100 PL2 qty=2 "note"`, "content S3 https://www.tiktok.com/@maya/video/7301234567890123456", "link @maya",
+	`"unterminated`, "a=b=c", `=""`, `x="a"b"c"`, "\xff\xfe", "invite @=5%", "plan group:=5%", "withdraw I99999999999999999999",
+}
+
+func FuzzParse(f *testing.F) {
+	for _, s := range parseSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		cmd, err := commands.Parse(in, testNow, testLoc)
+		if err != nil {
+			checkParseError(t, in, cmd, err)
+			return
+		}
+		checkCommand(t, in, cmd)
+	})
+}
+
+func checkParseError(t *testing.T, in string, cmd commands.Command, err error) {
+	if domain.ErrorKind(err) != domain.KindInvalid || domain.ErrorField(err) == "" {
+		t.Fatalf("Parse(%q) error %q: kind %q field %q", in, err, domain.ErrorKind(err), domain.ErrorField(err))
+	}
+	msg := err.Error()
+	if msg == "" || !utf8.ValidString(msg) || len(msg) > 2000 {
+		t.Fatalf("Parse(%q) error message is empty, not UTF-8 or too long (%d bytes): %q", in, len(msg), msg)
+	}
+	if (cmd.Name == "invite") != (cmd.Invite != nil) || (cmd.Name == "plan") != (cmd.Plan != nil) {
+		t.Fatalf("Parse(%q) partial command %+v does not match its name", in, cmd)
+	}
+}
+
+func checkCommand(t *testing.T, in string, cmd commands.Command) {
+	known := false
+	for _, n := range verbNames {
+		known = known || n == cmd.Name
+	}
+	if !known {
+		t.Fatalf("Parse(%q) = unknown name %q", in, cmd.Name)
+	}
+	switch cmd.Name {
+	case "invite":
+		req := cmd.Invite
+		if n := len(req.Creators); n < 1 || n > domain.MaxInviteCreators {
+			t.Fatalf("Parse(%q): %d creators", in, n)
+		}
+		seen := map[string]bool{}
+		for _, c := range req.Creators {
+			r := c.Rate
+			if r == 0 {
+				r = req.Rate
+			}
+			if r < domain.MinRate || r > domain.MaxRate {
+				t.Fatalf("Parse(%q): @%s gets rate %d", in, c.Handle, r)
+			}
+			if h, err := domain.NormalizeHandle("creators", c.Handle); err != nil || h != c.Handle || seen[h] {
+				t.Fatalf("Parse(%q): handle %q not normal or repeated", in, c.Handle)
+			}
+			seen[c.Handle] = true
+		}
+		col := domain.Collaboration{Name: req.Name, Message: req.Message, ContactEmail: req.ContactEmail, ProductIDs: req.Products, ExpiresAt: req.Expires}
+		if col.ExpiresAt.IsZero() {
+			col.ExpiresAt = testNow.AddDate(0, 0, domain.DefaultInviteDays)
+		}
+		if req.Sample != nil {
+			s := *req.Sample
+			col.Sample = &s
+		}
+		if err := col.Validate(testNow); err != nil {
+			t.Fatalf("Parse(%q) accepted a collaboration the domain refuses: %v", in, err)
+		}
+	case "plan":
+		req := cmd.Plan
+		p := domain.Plan{Name: req.Name, Rules: req.Rules, StartsAt: req.Start, EndsAt: req.End}
+		if p.StartsAt.IsZero() {
+			p.StartsAt = testNow
+		}
+		if req.Sample != nil {
+			s := *req.Sample
+			p.Sample = &s
+		}
+		if err := p.Validate(); err != nil {
+			t.Fatalf("Parse(%q) accepted a plan the domain refuses: %v", in, err)
+		}
+	case "creator add":
+		c := *cmd.Creator
+		if err := c.Validate(); err != nil || !c.Reachable || !reflect.DeepEqual(c, *cmd.Creator) {
+			t.Fatalf("Parse(%q) creator %+v: %v", in, *cmd.Creator, err)
+		}
+	case "product add":
+		p := *cmd.Product
+		if err := p.Validate(); err != nil || p != *cmd.Product {
+			t.Fatalf("Parse(%q) product %+v: %v", in, *cmd.Product, err)
+		}
+	case "plan pause", "plan resume", "plan end":
+		if (cmd.ID > 0) == (cmd.Text != "") {
+			t.Fatalf("Parse(%q): plan ID %d and name %q", in, cmd.ID, cmd.Text)
+		}
+	case "withdraw", "accept", "decline", "approve", "reject", "cancel", "ship", "extend", "content", "rate":
+		if cmd.ID <= 0 {
+			t.Fatalf("Parse(%q): ID %d", in, cmd.ID)
+		}
+	case "request":
+		if domain.ValidateProductID("product", cmd.Sample.ProductID) != nil || cmd.Sample.PlanID < 0 || cmd.Sample.InvitationID < 0 ||
+			(cmd.Sample.PlanID > 0 && cmd.Sample.InvitationID > 0) || cmd.Sample.Quantity < 0 || cmd.Sample.Quantity > 10 {
+			t.Fatalf("Parse(%q): sample %+v", in, *cmd.Sample)
+		}
+	case "role":
+		if domain.ValidateMemberID("member", cmd.Member) != nil || (cmd.Role != domain.RoleSeller && cmd.Role != domain.RoleManager) {
+			t.Fatalf("Parse(%q): member %q role %q", in, cmd.Member, cmd.Role)
+		}
+	}
+	switch cmd.Name {
+	case "rate":
+		if cmd.Rate.Validate("rate") != nil {
+			t.Fatalf("Parse(%q): rate %d", in, cmd.Rate)
+		}
+	case "reject":
+		if _, err := domain.ParseRejectReason(string(cmd.Reason)); err != nil || (cmd.Reason == domain.RejectOther && strings.TrimSpace(cmd.Text) == "") {
+			t.Fatalf("Parse(%q): reason %q note %q", in, cmd.Reason, cmd.Text)
+		}
+	case "content":
+		if u, _, err := domain.ParseContentURL("content_link", cmd.Text); err != nil || u != cmd.Text {
+			t.Fatalf("Parse(%q): link %q", in, cmd.Text)
+		}
+	case "link", "invitations", "samples":
+		if cmd.Handle != "" {
+			if h, err := domain.NormalizeHandle("handle", cmd.Handle); err != nil || h != cmd.Handle {
+				t.Fatalf("Parse(%q): handle %q", in, cmd.Handle)
+			}
+		}
+	}
+}
+
+func FuzzParseAction(f *testing.F) {
+	for i, s := range []string{"approve:12", "accept:1", "join-plan:9223372036854775807", "request-sample:3", "submit-content:4",
+		"", "approve:", "approve:0", "approve:01", "approve:-1", "approve:1:2", "nope:1", "ship:\u0661"} {
+		f.Add(s, uint8(i), int64(i*7-3))
+	}
+	f.Fuzz(func(t *testing.T, s string, v uint8, id int64) {
+		a, err := commands.ParseAction(s)
+		if err == nil {
+			if a.ID <= 0 || commands.FormatAction(a.Verb, a.ID) != s {
+				t.Fatalf("ParseAction(%q) = %+v does not format back", s, a)
+			}
+		} else if domain.ErrorKind(err) != domain.KindInvalid || domain.ErrorField(err) != "custom_id" {
+			t.Fatalf("ParseAction(%q): %v", s, err)
+		}
+
+		verb := actionVerbs[int(v)%len(actionVerbs)]
+		a, err = commands.ParseAction(commands.FormatAction(verb, id))
+		switch {
+		case id > 0 && (err != nil || a != commands.Action{Verb: verb, ID: id}):
+			t.Fatalf("round trip of %s:%d = %+v, %v", verb, id, a, err)
+		case id <= 0 && err == nil:
+			t.Fatalf("ParseAction accepted %s:%d", verb, id)
+		}
+	})
+}
+
+func FuzzParseCreatorsCSV(f *testing.F) {
+	for _, s := range []string{
+		"handle\nmaya\n", "Handle,Followers,avg_views,gmv_30d,niche,categories,timezone,discord_id\n@Maya,52k,1.2m,\"1,200.50\",Beauty,a;b|c,Europe/Paris,123456789012345678\n",
+		"", "handle\n", "handle,x\n", "handle\nmaya\nMaya\n", "handle,niche\n\"ma\nya\",x\n", "handle\n\"unterminated\n", "\ufeffhandle\r\nleo\r\n",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		got, err := commands.ParseCreatorsCSV(strings.NewReader(in))
+		if err != nil {
+			if domain.ErrorKind(err) != domain.KindInvalid || domain.ErrorField(err) == "" {
+				t.Fatalf("error %v: kind %q field %q", err, domain.ErrorKind(err), domain.ErrorField(err))
+			}
+			return
+		}
+		if len(got) == 0 || len(got) > commands.MaxCSVRows {
+			t.Fatalf("%d creators", len(got))
+		}
+		seen := map[string]bool{}
+		for _, c := range got {
+			v := c
+			v.Categories = append([]string(nil), c.Categories...)
+			if err := v.Validate(); err != nil || !reflect.DeepEqual(v, c) || !c.Reachable || seen[c.Handle] {
+				t.Fatalf("creator %+v: valid=%v, repeated=%v", c, err, seen[c.Handle])
+			}
+			seen[c.Handle] = true
+		}
+	})
+}
+
+func FuzzParseProductsCSV(f *testing.F) {
+	for _, s := range []string{
+		"id,title\nP100,Serum\n", "Stock,Title,ID,price,group\n50,Glow Serum,P100,24.90,Skincare\n,\"Night, Cream\",P200,,\n",
+		"", "id,title\n", "id\n", "id,title\nP1,A\nP1,B\n", "id,title,price\nP1,A,-1\n", "id,title,stock\nP1,A,1e3\n",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		got, err := commands.ParseProductsCSV(strings.NewReader(in))
+		if err != nil {
+			if domain.ErrorKind(err) != domain.KindInvalid || domain.ErrorField(err) == "" {
+				t.Fatalf("error %v: kind %q field %q", err, domain.ErrorKind(err), domain.ErrorField(err))
+			}
+			return
+		}
+		if len(got) == 0 || len(got) > commands.MaxCSVRows {
+			t.Fatalf("%d products", len(got))
+		}
+		seen := map[string]bool{}
+		for _, p := range got {
+			v := p
+			if err := v.Validate(); err != nil || v != p || seen[p.ID] {
+				t.Fatalf("product %+v: valid=%v, repeated=%v", p, err, seen[p.ID])
+			}
+			seen[p.ID] = true
+		}
+	})
+}

@@ -1,0 +1,1357 @@
+package commands
+
+import (
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/collabbot/collabbot/domain"
+)
+
+// MaxCommandLength caps a command line, in characters; Slack and Discord
+// allow longer text, but no honest command needs it and parsing stays cheap.
+const MaxCommandLength = 4000
+
+// Text limits shared with the domain's own validation, checked here so the
+// user hears about them while typing.
+const (
+	maxNameLength   = 100
+	maxNoteLength   = 500
+	maxTermsLength  = 1000
+	maxWordLength   = 64
+	maxCategories   = 20
+	maxSampleUnits  = 10
+	maxSampleStock  = 1_000_000
+	maxPostDays     = 90
+	maxAudience     = 5_000_000_000
+	maxPlanDays     = 3650
+	maxTrackingText = 100
+)
+
+// verbSpec describes one verb for Usage, Help and error messages.
+type verbSpec struct {
+	name    string
+	args    string
+	summary string
+	example string
+	detail  string
+	who     verbAudience
+}
+
+type verbAudience int
+
+const (
+	forTeam verbAudience = iota
+	forManagers
+	forCreators
+	forEveryone
+)
+
+const sampleOptionsHelp = `Free sample options (any of them adds a sample offer):
+  samples=1                 units per creator and product (1 to 10, default 1)
+  stock=20                  units this offer may give out in all (0 to 1000000; 0 = product stock)
+  approval=none             send samples without a manager's approval (default: manager)
+  min-followers=1000        creator requirements; 52k and 1.2m work too
+  min-views=500
+  min-gmv=100.00
+  categories=beauty,skincare  creator niches that qualify
+  post-days=14              days to post after shipping (1 to 90, default 14)
+  terms="..."               free-text terms (up to 1000 characters)
+  sample-from=2026-05-01 sample-until=2026-05-31  when samples can be requested`
+
+// verbSpecs is the grammar's table of verbs, in the order help lists them.
+var verbSpecs = []verbSpec{
+	{name: "help", args: "[command]", summary: "Show the commands, or the details of one.", example: "help invite", who: forEveryone},
+	{name: "invite", args: `@creator[=rate]... PRODUCT... RATE% [expires=YYYY-MM-DD|Nd] [email=ADDRESS] [name="..."] [sample options] [draft] ["message"]`,
+		summary: "Invite creators to a targeted collaboration.",
+		example: `invite @maya_glow @leo=12% P100 P200 15% expires=14d "Loved your serum video!"`,
+		detail: `Creators: 1 to 50 @handles; give one a rate of their own with @leo=12%.
+Products: 1 to 100 product IDs.
+RATE%: the commission for creators without their own rate, 1% to 80% (rate=15 works too).
+Options:
+  expires=2026-12-31 or expires=14d  when the offer lapses (default 30 days, at most 365)
+  email=partners@shop.com            contact e-mail shown to creators
+  name="Spring Sale"                 a name for the collaboration
+  draft                              draft a personal message for each creator
+  "message"                          your message to the creators (up to 2000 characters)
+` + sampleOptionsHelp, who: forTeam},
+	{name: "plan", args: `"NAME" RULE... [start=YYYY-MM-DD] [end=YYYY-MM-DD|Nd] [sample options]`,
+		summary: "Create an open plan any creator can join.",
+		example: `plan "Spring" P100=12% group:snacks=8% all=5% end=2026-06-30`,
+		detail: `Rules (the most specific wins, each 1% to 80%):
+  P100=12%          one product
+  group:snacks=8%   a product group
+  all=5%            every product
+Options:
+  name="Spring"     instead of the quoted name
+  start=2026-05-01  first day (default: now)
+  end=2026-06-30    last day, inclusive; end=30d counts from the start
+` + sampleOptionsHelp, who: forTeam},
+	{name: "plan pause", args: `PL3|"NAME"`, summary: "Pause an open plan.", example: "plan pause PL3", who: forTeam},
+	{name: "plan resume", args: `PL3|"NAME"`, summary: "Resume a paused plan.", example: `plan resume "Spring"`, who: forTeam},
+	{name: "plan end", args: `PL3|"NAME"`, summary: "End an open plan for good.", example: "plan end PL3", who: forTeam},
+	{name: "plans", args: "", summary: "List the open plans and the rate each product pays.", example: "plans", who: forEveryone},
+	{name: "invitations", args: "[@creator] [pending|accepted|declined|expired|withdrawn]", summary: "List invitations.", example: "invitations @maya_glow pending", who: forEveryone},
+	{name: "samples", args: "[@creator] [requested|approved|rejected|cancelled|expired|shipped|completed|overdue]", summary: "List sample requests.", example: "samples requested", who: forEveryone},
+	{name: "creators", args: "[niche]", summary: "List the creator roster.", example: "creators beauty", who: forTeam},
+	{name: "creator add", args: "@creator [discord=ID] [followers=N] [views=N] [gmv=AMOUNT] [niche=WORD] [categories=a,b] [tz=ZONE]",
+		summary: "Add a creator to the roster.",
+		example: "creator add @maya_glow discord=123456789012345678 followers=52k views=8000 niche=beauty tz=Europe/Paris",
+		detail: `  discord=123456789012345678  their Discord user ID, so invitations reach them
+  followers=52k, views=8000   followers and average video views (52k and 1.2m work)
+  gmv=1200.50                 their 30-day GMV
+  niche=beauty                main niche; categories=beauty,skincare for more
+  tz=Europe/Paris             their time zone, for reminders`, who: forTeam},
+	{name: "products", args: "", summary: "List the product catalog.", example: "products", who: forTeam},
+	{name: "product add", args: `PRODUCT "TITLE" [price=AMOUNT] [group=WORD] [stock=N]`, summary: "Add a product to the catalog.",
+		example: `product add P100 "Glow Serum" price=24.90 group=skincare stock=50`,
+		detail: `  price=24.90      the product's price
+  group=skincare   its product group, for group:NAME=rate plan rules
+  stock=50         free-sample units available (0 to 1000000)`, who: forTeam},
+	{name: "report", args: "", summary: "Show the collaboration funnel and each sample's return.", example: "report", who: forTeam},
+	{name: "role", args: "@member seller|manager", summary: "Give a team member the seller or manager role.", example: "role @U024BE7LH manager", who: forManagers},
+	{name: "withdraw", args: "I12", summary: "Withdraw a pending invitation.", example: "withdraw I12", who: forTeam},
+	{name: "rate", args: "I12 RATE%", summary: "Change an invitation's commission (a lower rate applies from tomorrow).", example: "rate I12 10%", who: forTeam},
+	{name: "approve", args: "S12", summary: "Approve a sample request.", example: "approve S12", who: forManagers},
+	{name: "reject", args: `S12 not_match|out_of_stock|offline|other ["note"]`, summary: "Reject a sample request with a reason (other needs a note).", example: `reject S12 other "We are out of this shade"`, who: forManagers},
+	{name: "cancel", args: `S12 ["reason"]`, summary: "Cancel a sample request.", example: `cancel S12 "Creator asked to stop"`, who: forTeam},
+	{name: "ship", args: "S12 [tracking]", summary: "Mark a sample shipped; the posting deadline starts.", example: "ship S12 1Z999AA10123456784", who: forTeam},
+	{name: "extend", args: "S12", summary: "Give one more week to post (once, when due soon or overdue).", example: "extend S12", who: forTeam},
+	{name: "accept", args: "I12", summary: "Accept an invitation.", example: "accept I12", who: forCreators},
+	{name: "decline", args: `I12 ["reason"]`, summary: "Decline an invitation.", example: `decline I12 "Not my niche"`, who: forCreators},
+	{name: "request", args: `PRODUCT [PL3|I12] [qty=N] ["note"]`, summary: "Ask for a free sample, through a plan or an invitation.", example: `request P100 PL3 "I film on Sundays"`, who: forCreators},
+	{name: "content", args: "S12 LINK", summary: "Submit the TikTok video or LIVE link for a sample.", example: "content S12 https://www.tiktok.com/@maya_glow/video/7301234567890123456", who: forCreators},
+	{name: "link", args: "@handle", summary: "Link your Discord account to your TikTok handle.", example: "link @maya_glow", who: forCreators},
+}
+
+func verbSpecFor(name string) (verbSpec, bool) {
+	for _, s := range verbSpecs {
+		if s.name == name {
+			return s, true
+		}
+	}
+	return verbSpec{}, false
+}
+
+// Usage is the one-line usage of a verb ("" for an unknown one), for error
+// messages and help.
+func Usage(name string) string {
+	s, ok := verbSpecFor(strings.ToLower(strings.TrimSpace(name)))
+	if !ok {
+		return ""
+	}
+	if s.args == "" {
+		return s.name
+	}
+	return s.name + " " + s.args
+}
+
+// cmdToken is one word of a command line. A token with an unquoted "=" before
+// any quote is also split into key and value, but text keeps the whole word
+// because some verbs (content links with query strings) want it verbatim.
+type cmdToken struct {
+	text   string
+	quoted bool // the token began with a double quote
+	kv     bool
+	key    string
+	value  string
+}
+
+var smartQuotes = strings.NewReplacer("\u201c", `"`, "\u201d", `"`, "\u201e", `"`, "\u201f", `"`, "\u2018", "'", "\u2019", "'")
+
+// tokenize splits a command line on whitespace, keeping double-quoted
+// strings (with \" and \\ escapes) together.
+func tokenize(text string) ([]cmdToken, error) {
+	if !utf8.ValidString(text) {
+		return nil, domain.Invalidf("command", "Command must be plain text (it has bytes that are not UTF-8)")
+	}
+	if n := utf8.RuneCountInString(text); n > MaxCommandLength {
+		return nil, domain.Invalidf("command", "Command is too long: at most %d characters (got %d)", MaxCommandLength, n)
+	}
+	text = smartQuotes.Replace(text)
+	var (
+		toks    []cmdToken
+		buf     strings.Builder
+		cur     cmdToken
+		in      bool // inside a token
+		inQuote bool
+		hadQ    bool // the current token has a quoted part
+		valAt   int  // where the value starts in buf, for key=value tokens
+		qStart  int  // byte offset of the open quote, for the error
+	)
+	flush := func() {
+		if !in {
+			return
+		}
+		cur.text = buf.String()
+		if cur.kv {
+			cur.value = cur.text[valAt:]
+		}
+		toks = append(toks, cur)
+		buf.Reset()
+		cur, in, hadQ = cmdToken{}, false, false
+	}
+	rs := []rune(text)
+	offsets := make([]int, len(rs))
+	off := 0
+	for i, r := range rs {
+		offsets[i] = off
+		off += utf8.RuneLen(r)
+	}
+	for i := 0; i < len(rs); i++ {
+		r := rs[i]
+		switch {
+		case inQuote && r == '\\' && i+1 < len(rs) && (rs[i+1] == '"' || rs[i+1] == '\\'):
+			buf.WriteRune(rs[i+1])
+			i++
+		case r == '"':
+			if !inQuote && !in {
+				cur.quoted = true
+			}
+			if !inQuote {
+				qStart = offsets[i]
+			}
+			inQuote, in, hadQ = !inQuote, true, true
+		case inQuote:
+			buf.WriteRune(r)
+		case unicode.IsSpace(r):
+			flush()
+		case unicode.IsControl(r):
+			return nil, domain.Invalidf("command", "Command must be plain text (it has the control character %U)", r)
+		case r == '=' && !cur.kv && !hadQ:
+			cur.kv, cur.key = true, buf.String()
+			buf.WriteRune(r)
+			valAt = buf.Len()
+			in = true
+		default:
+			buf.WriteRune(r)
+			in = true
+		}
+	}
+	if inQuote {
+		rest := []rune(strings.Join(strings.Fields(text[qStart:]), " "))
+		if len(rest) > 40 {
+			rest = append(rest[:40], '…')
+		}
+		return nil, domain.Invalidf("command", "A quote is not closed: add the closing \" after %s", string(rest))
+	}
+	flush()
+	return toks, nil
+}
+
+// show quotes user input for an error message, shortened so a long paste
+// does not flood the reply.
+func quoteInput(s string) string {
+	const max = 60
+	if utf8.RuneCountInString(s) > max {
+		s = string([]rune(s)[:max]) + "…"
+	}
+	return strconv.Quote(s)
+}
+
+// Parse reads one command line as typed after /collab in Slack, in the
+// console, or by a creator. now and loc resolve relative and calendar dates.
+// A recognised verb always sets Name, even with an error; invite and plan
+// also return what they could read, so an adapter can open a modal
+// prefilled with it. Every error is a domain KindInvalid error whose Field
+// names the input at fault.
+func Parse(text string, now time.Time, loc *time.Location) (Command, error) {
+	if loc == nil {
+		loc = time.UTC
+	}
+	toks, err := tokenize(text)
+	if err != nil {
+		return Command{}, err
+	}
+	if len(toks) > 0 && !toks[0].quoted && strings.EqualFold(toks[0].text, "/collab") {
+		toks = toks[1:]
+	}
+	if len(toks) == 0 {
+		return Command{Name: "help"}, nil
+	}
+	p := &lineParser{now: now, loc: loc}
+	name, args, err := verbOf(toks)
+	if err != nil {
+		return Command{}, err
+	}
+	cmd := p.parse(name, args)
+	return cmd, p.err
+}
+
+// verbOf finds the verb, which may be two words ("creator add", "plan pause").
+func verbOf(toks []cmdToken) (string, []cmdToken, error) {
+	first := toks[0]
+	head := strings.ToLower(strings.TrimPrefix(first.text, "/"))
+	if first.quoted || first.kv || head == "" {
+		return "", nil, unknownCommand(first.text)
+	}
+	second := ""
+	if len(toks) > 1 && !toks[1].quoted && !toks[1].kv {
+		second = strings.ToLower(toks[1].text)
+	}
+	switch head {
+	case "creator", "product":
+		if second == "add" {
+			return head + " add", toks[2:], nil
+		}
+		return "", nil, domain.Invalidf("command", "Unknown command %s. Did you mean: %s?", quoteInput(strings.TrimSpace(first.text+" "+second)), Usage(head+" add"))
+	case "plan":
+		switch second {
+		case "pause", "resume", "end":
+			return "plan " + second, toks[2:], nil
+		}
+	}
+	if _, ok := verbSpecFor(head); !ok || strings.Contains(head, " ") {
+		return "", nil, unknownCommand(first.text)
+	}
+	return head, toks[1:], nil
+}
+
+func verbList() string {
+	names := make([]string, 0, len(verbSpecs))
+	for _, s := range verbSpecs {
+		if strings.HasPrefix(s.name, "plan ") {
+			continue
+		}
+		names = append(names, s.name)
+	}
+	return strings.Join(names, ", ")
+}
+
+func unknownCommand(word string) error {
+	hint := ""
+	if m := closestVerb(strings.ToLower(word)); m != "" {
+		hint = " Did you mean " + strconv.Quote(m) + "?"
+	}
+	return domain.Invalidf("command", "Unknown command %s.%s Try: %s", quoteInput(word), hint, verbList())
+}
+
+// closestVerb suggests the verb a typo most likely meant.
+func closestVerb(word string) string {
+	if len(word) < 3 || len(word) > 20 {
+		return ""
+	}
+	best, bestD := "", 3
+	for _, s := range verbSpecs {
+		if strings.Contains(s.name, " ") {
+			continue
+		}
+		if d := editDistance(word, s.name); d < bestD {
+			best, bestD = s.name, d
+		}
+	}
+	return best
+}
+
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
+
+// lineParser holds the clock and the first error. Verbs keep reading after an
+// error so invite and plan can hand back everything that was readable.
+type lineParser struct {
+	now time.Time
+	loc *time.Location
+	err error
+}
+
+func (p *lineParser) fail(err error) {
+	if p.err == nil && err != nil {
+		p.err = err
+	}
+}
+
+func (p *lineParser) parse(name string, args []cmdToken) Command {
+	cmd := Command{Name: name}
+	switch name {
+	case "help":
+		cmd.Text = strings.ToLower(strings.TrimSpace(tokenTexts(args)))
+	case "invite":
+		cmd.Invite = p.invite(args)
+	case "plan":
+		cmd.Plan = p.plan(args)
+	case "plan pause", "plan resume", "plan end":
+		cmd.ID, cmd.Text = p.planRef(name, args)
+	case "plans", "products", "report":
+		p.noArgs(name, args)
+	case "invitations":
+		p.invitations(&cmd, args)
+	case "samples":
+		p.samples(&cmd, args)
+	case "creators":
+		p.noOptions(name, args)
+		cmd.Niche = strings.ToLower(strings.TrimSpace(tokenTexts(args)))
+		if len(cmd.Niche) > maxWordLength {
+			p.fail(domain.Invalidf("niche", "Niche must be at most %d characters", maxWordLength))
+		}
+	case "creator add":
+		cmd.Creator = p.creatorAdd(args)
+	case "product add":
+		cmd.Product = p.productAdd(args)
+	case "role":
+		p.role(&cmd, args)
+	case "withdraw", "accept":
+		cmd.ID = p.onlyRef(name, args, refInvitation)
+	case "approve", "extend":
+		cmd.ID = p.onlyRef(name, args, refSample)
+	case "rate":
+		p.rate(&cmd, args)
+	case "reject":
+		p.reject(&cmd, args)
+	case "cancel":
+		cmd.ID, cmd.Text = p.refAndText(name, args, refSample, "reason", maxNoteLength)
+	case "ship":
+		cmd.ID, cmd.Text = p.refAndText(name, args, refSample, "tracking", maxTrackingText)
+	case "decline":
+		cmd.ID, cmd.Text = p.refAndText(name, args, refInvitation, "reason", maxNoteLength)
+	case "request":
+		cmd.Sample = p.request(args)
+	case "content":
+		p.content(&cmd, args)
+	case "link":
+		p.link(&cmd, args)
+	}
+	return cmd
+}
+
+func tokenTexts(args []cmdToken) string {
+	words := make([]string, len(args))
+	for i, t := range args {
+		words[i] = t.text
+	}
+	return strings.Join(words, " ")
+}
+
+func usageHint(name string) string { return " Usage: " + Usage(name) }
+
+func (p *lineParser) noArgs(name string, args []cmdToken) {
+	if len(args) > 0 {
+		p.fail(domain.Invalidf("command", "%s takes no arguments (got %s).%s", strconv.Quote(name), quoteInput(tokenTexts(args)), usageHint(name)))
+	}
+}
+
+func (p *lineParser) noOptions(name string, args []cmdToken) {
+	for _, t := range args {
+		if t.kv {
+			p.fail(domain.Invalidf("options", "%s takes no options (got %s).%s", strconv.Quote(name), quoteInput(t.text), usageHint(name)))
+			return
+		}
+	}
+}
+
+// option normalises a key so min_followers, Min-Followers and min-followers
+// are one option, and maps aliases to the name help shows.
+func optionKey(key string) string {
+	k := strings.ReplaceAll(strings.ToLower(key), "_", "-")
+	switch k {
+	case "contact", "contact-email":
+		return "email"
+	case "expiry", "expires-at":
+		return "expires"
+	case "commission", "commission-rate":
+		return "rate"
+	case "discord-id":
+		return "discord"
+	case "avg-views":
+		return "views"
+	case "gmv-30d":
+		return "gmv"
+	case "timezone", "time-zone":
+		return "tz"
+	case "quantity":
+		return "qty"
+	case "post-within-days":
+		return "post-days"
+	}
+	return k
+}
+
+// optionFields maps an option to the input field its errors name, which is
+// also the field name the domain's own validation uses.
+var optionFields = map[string]string{
+	"expires": "expires", "email": "contact_email", "name": "name", "rate": "commission_rate", "message": "message",
+	"samples": "samples", "stock": "stock", "approval": "approval", "min-followers": "min_followers",
+	"min-views": "min_views", "min-gmv": "min_gmv", "categories": "categories", "post-days": "post_within_days",
+	"terms": "terms", "sample-from": "sample_window", "sample-until": "sample_window", "start": "start", "end": "end",
+	"discord": "discord_id", "followers": "followers", "views": "avg_views", "gmv": "gmv_30d", "niche": "niche",
+	"tz": "timezone", "price": "price", "group": "group", "qty": "quantity",
+}
+
+var sampleKeys = []string{"samples", "stock", "approval", "min-followers", "min-views", "min-gmv", "categories", "post-days", "terms", "sample-from", "sample-until"}
+
+var verbKeys = map[string][]string{
+	"invite":      append([]string{"expires", "email", "name", "rate", "message"}, sampleKeys...),
+	"plan":        append([]string{"name", "start", "end"}, sampleKeys...),
+	"creator add": {"discord", "followers", "views", "gmv", "niche", "categories", "tz"},
+	"product add": {"price", "group", "stock"},
+	"request":     {"qty"},
+}
+
+// known reports whether key is an option of verb; a second use of one
+// option is an error because silently keeping either value would surprise.
+func (p *lineParser) known(verb, key string, raw cmdToken, seen map[string]bool) bool {
+	for _, k := range verbKeys[verb] {
+		if k == key {
+			if seen[key] {
+				p.fail(domain.Invalidf(optionFields[key], "%s= is given twice; give it once", key))
+				return false
+			}
+			seen[key] = true
+			return true
+		}
+	}
+	hint := ""
+	if verb == "plan" {
+		hint = "; rates look like P100=12%, group:snacks=8% or all=5%"
+	}
+	p.fail(domain.Invalidf("options", "Unknown option %s for %s. Allowed: %s%s", quoteInput(raw.key), verb, strings.Join(verbKeys[verb], ", "), hint))
+	return false
+}
+
+func (p *lineParser) invite(args []cmdToken) *InviteRequest {
+	req := &InviteRequest{}
+	seen := map[string]bool{}
+	handles := map[string]bool{}
+	prods := map[string]bool{}
+	defaultRate := ""
+	hasMessage := false
+	setDefault := func(s string) {
+		if defaultRate != "" {
+			p.fail(domain.Invalidf("commission_rate", "Give one default commission rate (got %s and %s); set other creators' rates like @leo=12%%", quoteInput(defaultRate), quoteInput(s)))
+			return
+		}
+		defaultRate = s
+		r, err := domain.ParseRate("commission_rate", s)
+		p.fail(err)
+		req.Rate = r
+	}
+	addCreator := func(raw, rate string, hasRate bool) {
+		h, err := domain.NormalizeHandle("creators", raw)
+		if err != nil {
+			p.fail(err)
+			return
+		}
+		if handles[h] {
+			p.fail(domain.Invalidf("creators", "Creators: @%s is listed twice", h))
+			return
+		}
+		handles[h] = true
+		target := InviteTarget{Handle: h}
+		if hasRate {
+			r, err := domain.ParseRate("commission_rate", rate)
+			if err != nil {
+				p.fail(domain.Invalidf("commission_rate", "@%s: %s", h, domain.ErrorMessage(err)))
+			}
+			target.Rate = r
+		}
+		req.Creators = append(req.Creators, target)
+	}
+	setMessage := func(s string) {
+		if hasMessage {
+			p.fail(domain.Invalidf("message", "Put the whole message in one pair of quotes"))
+			return
+		}
+		hasMessage = true
+		req.Message = s
+		if n := utf8.RuneCountInString(s); n > domain.MaxMessageLength {
+			p.fail(domain.Invalidf("message", "Message must be at most %d characters (got %d)", domain.MaxMessageLength, n))
+		}
+	}
+	for _, t := range args {
+		if !t.quoted {
+			// People list creators and products as in prose: "@maya, @leo P100, P200".
+			t.text, t.value = strings.TrimRight(t.text, ","), strings.TrimRight(t.value, ",")
+			if t.text == "" {
+				continue
+			}
+		}
+		switch {
+		case t.quoted && !t.kv:
+			setMessage(t.text)
+		case strings.HasPrefix(t.text, "@"):
+			if t.kv {
+				addCreator(t.key, t.value, true)
+			} else {
+				addCreator(t.text, "", false)
+			}
+		case t.kv:
+			key := optionKey(t.key)
+			if !p.known("invite", key, t, seen) {
+				continue
+			}
+			switch key {
+			case "expires":
+				req.Expires = p.expires(t.value)
+			case "email":
+				req.ContactEmail = unSlack(t.value)
+				p.fail(domain.ValidateEmail("contact_email", req.ContactEmail))
+			case "name":
+				req.Name = p.name(t.value)
+			case "rate":
+				setDefault(t.value)
+			case "message":
+				delete(seen, key)
+				setMessage(t.value)
+			default:
+				p.sampleOption(&req.Sample, key, t.value)
+			}
+		case strings.HasSuffix(t.text, "%"):
+			setDefault(t.text)
+		case strings.EqualFold(t.text, "draft"):
+			req.Draft = true
+		case domain.ValidateProductID("products", t.text) == nil:
+			if prods[t.text] {
+				p.fail(domain.Invalidf("products", "Products: %s is listed twice", t.text))
+				continue
+			}
+			prods[t.text] = true
+			req.Products = append(req.Products, t.text)
+		default:
+			p.fail(domain.Invalidf("products", "%s is not a creator (@maya_glow), product ID (P100), rate (15%%), option (expires=14d) or quoted message.%s", quoteInput(t.text), usageHint("invite")))
+		}
+	}
+	p.checkSample(req.Sample)
+	switch n := len(req.Creators); {
+	case n == 0:
+		p.fail(domain.Invalidf("creators", "Add 1 to %d creators, like @maya_glow.%s", domain.MaxInviteCreators, usageHint("invite")))
+	case n > domain.MaxInviteCreators:
+		p.fail(domain.Invalidf("creators", "Creators: pick 1 to %d creators (got %d)", domain.MaxInviteCreators, n))
+	}
+	switch n := len(req.Products); {
+	case n == 0:
+		p.fail(domain.Invalidf("products", "Add 1 to %d product IDs, like P100.%s", domain.MaxInviteProducts, usageHint("invite")))
+	case n > domain.MaxInviteProducts:
+		p.fail(domain.Invalidf("products", "Products: pick 1 to %d products (got %d)", domain.MaxInviteProducts, n))
+	}
+	if defaultRate == "" {
+		var missing []string
+		for _, c := range req.Creators {
+			if c.Rate == 0 {
+				missing = append(missing, "@"+c.Handle)
+			}
+		}
+		switch len(missing) {
+		case 0:
+		case 1:
+			p.fail(domain.Invalidf("commission_rate", "Commission rate is missing for %s: add 15%% or %s=15%%", missing[0], missing[0]))
+		default:
+			p.fail(domain.Invalidf("commission_rate", "Commission rate is missing for %s: add one rate for all, like 15%%, or one each, like %s=15%%", strings.Join(missing, ", "), missing[0]))
+		}
+	}
+	return req
+}
+
+func (p *lineParser) name(s string) string {
+	s = strings.TrimSpace(s)
+	if n := utf8.RuneCountInString(s); n > maxNameLength {
+		p.fail(domain.Invalidf("name", "Name must be at most %d characters (got %d)", maxNameLength, n))
+	}
+	return s
+}
+
+// expires reads an invitation expiry: a date means the end of that day in
+// the team's zone, Nd means N days from now.
+func (p *lineParser) expires(s string) time.Time {
+	var t time.Time
+	if n, ok := parseDays(s); ok {
+		if n < 1 || n > domain.MaxInviteDays {
+			p.fail(domain.Invalidf("expires", "Expires must be 1 to %d days (got %s)", domain.MaxInviteDays, quoteInput(s)))
+			return time.Time{}
+		}
+		t = p.now.In(p.loc).AddDate(0, 0, n)
+	} else {
+		d, err := p.date("expires", s, "or a number of days like 14d ")
+		if err != nil {
+			p.fail(err)
+			return time.Time{}
+		}
+		t = time.Date(d.Year(), d.Month(), d.Day(), 23, 59, 59, 0, p.loc)
+	}
+	if !t.After(p.now) {
+		p.fail(domain.Invalidf("expires", "Expiry date must be in the future (got %s)", quoteInput(s)))
+	} else if t.After(p.now.AddDate(0, 0, domain.MaxInviteDays)) {
+		p.fail(domain.Invalidf("expires", "Expiry date must be within %d days (got %s)", domain.MaxInviteDays, quoteInput(s)))
+	}
+	return t
+}
+
+// days reads "14d"; ok is false when s is not of that form at all.
+func parseDays(s string) (int, bool) {
+	num, ok := strings.CutSuffix(strings.ToLower(s), "d")
+	if !ok || num == "" || len(num) > 6 {
+		return 0, false
+	}
+	for i := 0; i < len(num); i++ {
+		if num[i] < '0' || num[i] > '9' {
+			return 0, false
+		}
+	}
+	n, _ := strconv.Atoi(num)
+	return n, true
+}
+
+// date reads YYYY-MM-DD as 00:00 of that day in the team's zone.
+func (p *lineParser) date(field, s, alt string) (time.Time, error) {
+	d, err := time.ParseInLocation("2006-01-02", s, p.loc)
+	if err != nil {
+		return time.Time{}, domain.Invalidf(field, "%s must be a date like 2026-12-31 %s(got %s)", fieldLabel(field), alt, quoteInput(s))
+	}
+	return d, nil
+}
+
+func fieldLabel(field string) string {
+	s := strings.ReplaceAll(field, "_", " ")
+	if s == "" {
+		return "Value"
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// sampleOption applies one free-sample key, creating the offer on first use.
+func (p *lineParser) sampleOption(o **domain.SampleOffer, key, val string) {
+	if *o == nil {
+		*o = &domain.SampleOffer{}
+	}
+	offer := *o
+	req := &offer.Requirements
+	switch key {
+	case "samples":
+		offer.PerCreator = int(p.integer("samples", "Samples per creator", val, 1, maxSampleUnits))
+	case "stock":
+		offer.Stock = int(p.integer("stock", "Sample stock", val, 0, maxSampleStock))
+	case "approval":
+		switch strings.ToLower(val) {
+		case "none", "no", "off", "exempt":
+			offer.ApprovalExempt = true
+		case "manager", "managers", "yes", "on", "required":
+			offer.ApprovalExempt = false
+		default:
+			p.fail(domain.Invalidf("approval", "Approval must be none or manager (got %s)", quoteInput(val)))
+		}
+	case "min-followers":
+		req.MinFollowers = p.count("min_followers", "Minimum followers", val)
+	case "min-views":
+		req.MinAvgViews = p.count("min_views", "Minimum average views", val)
+	case "min-gmv":
+		m, err := domain.ParseMoney("min_gmv", val)
+		p.fail(err)
+		req.MinGMV30d = m
+	case "categories":
+		req.Categories = p.categories(val)
+	case "post-days":
+		req.PostWithinDays = int(p.integer("post_within_days", "Days to post", val, 1, maxPostDays))
+	case "terms":
+		req.Terms = strings.TrimSpace(val)
+		if n := utf8.RuneCountInString(req.Terms); n > maxTermsLength {
+			p.fail(domain.Invalidf("terms", "Terms must be at most %d characters (got %d)", maxTermsLength, n))
+		}
+	case "sample-from":
+		d, err := p.date("sample_window", val, "")
+		p.fail(err)
+		offer.WindowStart = d
+	case "sample-until":
+		d, err := p.date("sample_window", val, "")
+		p.fail(err)
+		if err == nil {
+			offer.WindowEnd = d.AddDate(0, 0, 1)
+		}
+	}
+}
+
+func (p *lineParser) checkSample(o *domain.SampleOffer) {
+	if o == nil || o.WindowEnd.IsZero() {
+		return
+	}
+	if !o.WindowEnd.After(o.WindowStart) {
+		p.fail(domain.Invalidf("sample_window", "sample-until must be on or after sample-from"))
+	} else if !o.WindowEnd.After(p.now) {
+		p.fail(domain.Invalidf("sample_window", "sample-until must be today or later"))
+	}
+}
+
+// integer reads a whole number in [lo, hi]; the message names the range.
+func (p *lineParser) integer(field, what, s string, lo, hi int64) int64 {
+	n, err := strconv.ParseInt(strings.ReplaceAll(s, ",", ""), 10, 64)
+	if err != nil || n < lo || n > hi || strings.HasPrefix(s, "+") {
+		p.fail(domain.Invalidf(field, "%s must be a whole number from %d to %d (got %s)", what, lo, hi, quoteInput(s)))
+		return 0
+	}
+	return n
+}
+
+// count reads verbAudience sizes as people write them: 52000, 52,000, 52k, 1.2m.
+func (p *lineParser) count(field, what, s string) int64 {
+	n, ok := parseCount(s)
+	if !ok || n > maxAudience {
+		p.fail(domain.Invalidf(field, "%s must be a whole number from 0 to %d, like 52000, 52k or 1.2m (got %s)", what, int64(maxAudience), quoteInput(s)))
+		return 0
+	}
+	return n
+}
+
+func parseCount(s string) (int64, bool) {
+	t := strings.ToLower(strings.ReplaceAll(strings.TrimSpace(s), ",", ""))
+	scale, digits := int64(1), 0
+	switch {
+	case strings.HasSuffix(t, "k"):
+		scale, digits, t = 1_000, 3, t[:len(t)-1]
+	case strings.HasSuffix(t, "m"):
+		scale, digits, t = 1_000_000, 6, t[:len(t)-1]
+	case strings.HasSuffix(t, "b"):
+		scale, digits, t = 1_000_000_000, 9, t[:len(t)-1]
+	}
+	whole, frac, hasDot := strings.Cut(t, ".")
+	if whole == "" || len(whole) > 10 || (hasDot && (frac == "" || len(frac) > digits)) {
+		return 0, false
+	}
+	for _, r := range whole + frac {
+		if r < '0' || r > '9' {
+			return 0, false
+		}
+	}
+	w, _ := strconv.ParseInt(whole, 10, 64)
+	f := int64(0)
+	if frac != "" {
+		f, _ = strconv.ParseInt(frac+strings.Repeat("0", digits-len(frac)), 10, 64)
+	}
+	return w*scale + f, true
+}
+
+func (p *lineParser) categories(s string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, c := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == '|' }) {
+		c = strings.ToLower(strings.TrimSpace(c))
+		if c == "" || seen[c] {
+			continue
+		}
+		if utf8.RuneCountInString(c) > maxWordLength {
+			p.fail(domain.Invalidf("categories", "Each category must be at most %d characters (got %s)", maxWordLength, quoteInput(c)))
+			return out
+		}
+		seen[c] = true
+		out = append(out, c)
+	}
+	if len(out) == 0 {
+		p.fail(domain.Invalidf("categories", "Categories must be a list like beauty,skincare (got %s)", quoteInput(s)))
+	}
+	if len(out) > maxCategories {
+		p.fail(domain.Invalidf("categories", "Categories: at most %d (got %d)", maxCategories, len(out)))
+	}
+	return out
+}
+
+func (p *lineParser) plan(args []cmdToken) *PlanRequest {
+	req := &PlanRequest{}
+	seen := map[string]bool{}
+	rules := map[string]bool{}
+	var endDays int
+	hasName := false
+	setName := func(s string) {
+		if hasName {
+			p.fail(domain.Invalidf("name", "Give the plan one name, in quotes like \"Spring Sale\" (got %s too)", quoteInput(s)))
+			return
+		}
+		hasName = true
+		req.Name = p.name(s)
+	}
+	addRule := func(t cmdToken) {
+		r := domain.CommissionRule{}
+		key := strings.ToLower(t.key)
+		switch {
+		case key == "all":
+			r.Scope = domain.ScopeAll
+		case strings.HasPrefix(key, "group:"):
+			r.Scope, r.Target = domain.ScopeGroup, strings.TrimPrefix(key, "group:")
+			if r.Target == "" || len(r.Target) > maxWordLength || strings.ContainsAny(r.Target, " =:") {
+				p.fail(domain.Invalidf("rates", "Commission rates: group needs a one-word name, like group:snacks=8%% (got %s)", quoteInput(t.text)))
+				return
+			}
+		default:
+			r.Scope, r.Target = domain.ScopeProduct, t.key
+		}
+		rate, err := domain.ParseRate("commission_rate", t.value)
+		if err != nil {
+			p.fail(domain.Invalidf("commission_rate", "%s: %s", t.key, domain.ErrorMessage(err)))
+		}
+		r.Rate = rate
+		id := string(r.Scope) + ":" + r.Target
+		if rules[id] {
+			p.fail(domain.Invalidf("rates", "Commission rates: %s is set twice", t.key))
+			return
+		}
+		rules[id] = true
+		req.Rules = append(req.Rules, r)
+	}
+	for _, t := range args {
+		switch {
+		case !t.kv:
+			setName(t.text)
+		case isRuleKey(t):
+			addRule(t)
+		default:
+			key := optionKey(t.key)
+			if !p.known("plan", key, t, seen) {
+				continue
+			}
+			switch key {
+			case "name":
+				setName(t.value)
+			case "start":
+				d, err := p.date("start", t.value, "")
+				p.fail(err)
+				req.Start = d
+			case "end":
+				if n, ok := parseDays(t.value); ok {
+					if n < 1 || n > maxPlanDays {
+						p.fail(domain.Invalidf("end", "End must be 1 to %d days (got %s)", maxPlanDays, quoteInput(t.value)))
+					}
+					endDays = n
+					continue
+				}
+				d, err := p.date("end", t.value, "or a number of days like 30d ")
+				p.fail(err)
+				if err == nil {
+					req.End = d.AddDate(0, 0, 1)
+				}
+			default:
+				p.sampleOption(&req.Sample, key, t.value)
+			}
+		}
+	}
+	if endDays > 0 && endDays <= maxPlanDays {
+		from := req.Start
+		if from.IsZero() {
+			from = p.now
+		}
+		req.End = from.In(p.loc).AddDate(0, 0, endDays)
+	}
+	p.checkSample(req.Sample)
+	if !hasName || req.Name == "" {
+		p.fail(domain.Invalidf("name", "Give the plan a name, like plan \"Spring Sale\" all=5%%.%s", usageHint("plan")))
+	}
+	switch n := len(req.Rules); {
+	case n == 0:
+		p.fail(domain.Invalidf("rates", "Commission rates: set at least one, per product (P100=12%%), per group (group:snacks=8%%) or for all products (all=5%%)"))
+	case n > domain.MaxInviteProducts+20:
+		p.fail(domain.Invalidf("rates", "Commission rates: at most %d rules (got %d)", domain.MaxInviteProducts+20, n))
+	}
+	if !req.End.IsZero() {
+		start := req.Start
+		if start.IsZero() {
+			start = p.now
+		}
+		if !req.End.After(start) {
+			p.fail(domain.Invalidf("end", "End date must be after the start date"))
+		} else if !req.End.After(p.now) {
+			p.fail(domain.Invalidf("end", "End date must be in the future"))
+		}
+	}
+	return req
+}
+
+// isRuleKey tells a commission rule (P100=12%, group:x=8%, all=5%) from an
+// option. A product rule must carry a "%" so a mistyped option such as
+// post_day=14 is reported as unknown instead of becoming a product rule.
+func isRuleKey(t cmdToken) bool {
+	key := strings.ToLower(t.key)
+	if key == "all" || strings.HasPrefix(key, "group:") {
+		return true
+	}
+	if _, isOption := optionFields[optionKey(t.key)]; isOption {
+		return false
+	}
+	return strings.HasSuffix(t.value, "%") && domain.ValidateProductID("rates", t.key) == nil
+}
+
+type refKind struct {
+	what   string
+	prefix string
+}
+
+var (
+	refInvitation = refKind{"Invitation", "I"}
+	refSample     = refKind{"Sample request", "S"}
+	refPlan       = refKind{"Plan", "PL"}
+)
+
+// ref reads I12, i12, #12 or 12 for the given kind.
+func parseRef(k refKind, s string) (int64, error) {
+	t := strings.TrimPrefix(s, "#")
+	if len(t) >= len(k.prefix) && strings.EqualFold(t[:len(k.prefix)], k.prefix) {
+		t = strings.TrimPrefix(t[len(k.prefix):], "#")
+	}
+	if t != "" && len(t) <= 19 && strings.Trim(t, "0123456789") == "" {
+		if n, err := strconv.ParseInt(t, 10, 64); err == nil && n > 0 {
+			return n, nil
+		}
+	}
+	return 0, domain.Invalidf("id", "%s must be like %s12 (got %s)", k.what, k.prefix, quoteInput(s))
+}
+
+// looksLikeRef tells a mistyped number such as PL0 from a plan name.
+func looksLikeRef(k refKind, s string) bool {
+	t := strings.TrimPrefix(s, "#")
+	if len(t) >= len(k.prefix) && strings.EqualFold(t[:len(k.prefix)], k.prefix) {
+		t = strings.TrimPrefix(t[len(k.prefix):], "#")
+	}
+	return t != "" && strings.Trim(t, "0123456789") == ""
+}
+
+func (p *lineParser) onlyRef(name string, args []cmdToken, k refKind) int64 {
+	if len(args) == 0 {
+		p.fail(domain.Invalidf("id", "Say which %s, like %s12.%s", strings.ToLower(k.what), k.prefix, usageHint(name)))
+		return 0
+	}
+	id, err := parseRef(k, args[0].text)
+	p.fail(err)
+	if len(args) > 1 {
+		p.fail(domain.Invalidf("command", "Too many words after %s %s (got %s).%s", name, args[0].text, quoteInput(tokenTexts(args[1:])), usageHint(name)))
+	}
+	return id
+}
+
+// refAndText reads "S12 free text": the rest of the line, quoted or not, is
+// the text, so `cancel S3 creator moved` works as well as a quoted reason.
+func (p *lineParser) refAndText(name string, args []cmdToken, k refKind, field string, max int) (int64, string) {
+	id := p.onlyRef(name, args[:min(len(args), 1)], k)
+	if len(args) < 2 {
+		return id, ""
+	}
+	text := strings.TrimSpace(tokenTexts(args[1:]))
+	if n := utf8.RuneCountInString(text); n > max {
+		p.fail(domain.Invalidf(field, "%s must be at most %d characters (got %d)", fieldLabel(field), max, n))
+	}
+	return id, text
+}
+
+// planRef reads PL3 or 3; anything else is a plan name the executor resolves.
+func (p *lineParser) planRef(name string, args []cmdToken) (int64, string) {
+	if len(args) == 0 {
+		p.fail(domain.Invalidf("id", "Say which plan, like PL3 or \"Spring\".%s", usageHint(name)))
+		return 0, ""
+	}
+	if len(args) == 1 && !args[0].quoted {
+		id, err := parseRef(refPlan, args[0].text)
+		if err == nil {
+			return id, ""
+		}
+		if looksLikeRef(refPlan, args[0].text) {
+			p.fail(err)
+			return 0, ""
+		}
+	}
+	text := strings.TrimSpace(tokenTexts(args))
+	if text == "" {
+		p.fail(domain.Invalidf("id", "Plan must be like PL3 or a quoted name like \"Spring\""))
+	}
+	if n := utf8.RuneCountInString(text); n > maxNameLength {
+		p.fail(domain.Invalidf("id", "Plan must be like PL3 or a name of at most %d characters", maxNameLength))
+	}
+	return 0, text
+}
+
+var invitationStateList = []domain.InvitationState{domain.InvitationPending, domain.InvitationAccepted, domain.InvitationDeclined, domain.InvitationExpired, domain.InvitationWithdrawn}
+
+var sampleStateList = []domain.SampleState{domain.SampleRequested, domain.SampleApproved, domain.SampleRejected, domain.SampleCancelled, domain.SampleExpired, domain.SampleShipped, domain.SampleCompleted, domain.SampleOverdue}
+
+// filters reads "[@handle] [state]" in either order for the list verbs.
+func (p *lineParser) filters(name string, args []cmdToken, states []string) (handle, state string) {
+	for _, t := range args {
+		if strings.HasPrefix(t.text, "@") && !t.kv {
+			if handle != "" {
+				p.fail(domain.Invalidf("handle", "List one creator at a time (got @%s and %s)", handle, quoteInput(t.text)))
+				continue
+			}
+			h, err := domain.NormalizeHandle("handle", t.text)
+			p.fail(err)
+			handle = h
+			continue
+		}
+		s := strings.ToLower(t.text)
+		known := false
+		for _, st := range states {
+			known = known || st == s
+		}
+		if !known || t.kv {
+			p.fail(domain.Invalidf("state", "Filter %s by @creator or by one of %s (got %s)", name, strings.Join(states, ", "), quoteInput(t.text)))
+			continue
+		}
+		if state != "" {
+			p.fail(domain.Invalidf("state", "Filter by one state at a time (got %s and %s)", state, s))
+			continue
+		}
+		state = s
+	}
+	return handle, state
+}
+
+func (p *lineParser) invitations(cmd *Command, args []cmdToken) {
+	names := make([]string, len(invitationStateList))
+	for i, s := range invitationStateList {
+		names[i] = string(s)
+	}
+	h, s := p.filters("invitations", args, names)
+	cmd.Handle, cmd.InvitationState = h, domain.InvitationState(s)
+}
+
+func (p *lineParser) samples(cmd *Command, args []cmdToken) {
+	names := make([]string, len(sampleStateList))
+	for i, s := range sampleStateList {
+		names[i] = string(s)
+	}
+	h, s := p.filters("samples", args, names)
+	cmd.Handle, cmd.SampleState = h, domain.SampleState(s)
+}
+
+func (p *lineParser) creatorAdd(args []cmdToken) *domain.Creator {
+	c := &domain.Creator{Reachable: true}
+	seen := map[string]bool{}
+	hasHandle := false
+	for _, t := range args {
+		if !t.kv {
+			if hasHandle {
+				p.fail(domain.Invalidf("handle", "Add one creator at a time (got @%s and %s).%s", c.Handle, quoteInput(t.text), usageHint("creator add")))
+				continue
+			}
+			hasHandle = true
+			h, err := domain.NormalizeHandle("handle", t.text)
+			p.fail(err)
+			c.Handle = h
+			continue
+		}
+		key := optionKey(t.key)
+		if !p.known("creator add", key, t, seen) {
+			continue
+		}
+		switch key {
+		case "discord":
+			c.DiscordID = strings.TrimPrefix(strings.TrimPrefix(unSlack(t.value), "@"), "!")
+			p.fail(domain.ValidateDiscordID("discord_id", c.DiscordID))
+		case "followers":
+			c.Followers = p.count("followers", "Followers", t.value)
+		case "views":
+			c.AvgViews = p.count("avg_views", "Average views", t.value)
+		case "gmv":
+			m, err := domain.ParseMoney("gmv_30d", t.value)
+			p.fail(err)
+			c.GMV30d = m
+		case "niche":
+			c.Niche = strings.ToLower(strings.TrimSpace(t.value))
+		case "categories":
+			c.Categories = p.categories(t.value)
+		case "tz":
+			c.TimeZone = t.value
+		}
+	}
+	if !hasHandle {
+		p.fail(domain.Invalidf("handle", "Say which creator, like @maya_glow.%s", usageHint("creator add")))
+		return c
+	}
+	if p.err == nil {
+		p.fail(c.Validate())
+	}
+	return c
+}
+
+func (p *lineParser) productAdd(args []cmdToken) *domain.Product {
+	pr := &domain.Product{}
+	seen := map[string]bool{}
+	var words []string
+	hasID := false
+	for _, t := range args {
+		if !t.kv {
+			if !hasID {
+				hasID = true
+				pr.ID = t.text
+				p.fail(domain.ValidateProductID("id", t.text))
+				continue
+			}
+			words = append(words, t.text)
+			continue
+		}
+		key := optionKey(t.key)
+		if !p.known("product add", key, t, seen) {
+			continue
+		}
+		switch key {
+		case "price":
+			m, err := domain.ParseMoney("price", t.value)
+			p.fail(err)
+			pr.Price = m
+		case "group":
+			pr.Group = strings.ToLower(strings.TrimSpace(t.value))
+		case "stock":
+			pr.SampleStock = int(p.integer("stock", "Stock", t.value, 0, maxSampleStock))
+		}
+	}
+	pr.Title = strings.TrimSpace(strings.Join(words, " "))
+	switch {
+	case !hasID:
+		p.fail(domain.Invalidf("id", "Give the product ID and title, like P100 \"Glow Serum\".%s", usageHint("product add")))
+	case pr.Title == "":
+		p.fail(domain.Invalidf("title", "Give the product a title, like \"Glow Serum\".%s", usageHint("product add")))
+	}
+	if p.err == nil {
+		p.fail(pr.Validate())
+	}
+	return pr
+}
+
+// unSlack undoes Slack's link markup for one token: <@U123|maya> -> @U123,
+// <mailto:a@b.com|a@b.com> -> a@b.com, <https://x|label> -> https://x.
+// Discord's <https://x> (a link without a preview) is undone the same way.
+func unSlack(s string) string {
+	if len(s) < 3 || s[0] != '<' || s[len(s)-1] != '>' {
+		return s
+	}
+	inner, _, _ := strings.Cut(s[1:len(s)-1], "|")
+	return strings.TrimPrefix(inner, "mailto:")
+}
+
+func (p *lineParser) role(cmd *Command, args []cmdToken) {
+	if len(args) != 2 || args[0].kv || args[1].kv {
+		p.fail(domain.Invalidf("role", "Give a member and a role.%s", usageHint("role")))
+		if len(args) == 0 {
+			return
+		}
+	}
+	who := strings.TrimPrefix(unSlack(args[0].text), "@")
+	cmd.Member = who
+	p.fail(domain.ValidateMemberID("member", who))
+	if len(args) < 2 {
+		return
+	}
+	r, err := domain.ParseMemberRole(strings.ToLower(args[1].text))
+	p.fail(err)
+	cmd.Role = r
+}
+
+func (p *lineParser) rate(cmd *Command, args []cmdToken) {
+	cmd.ID = p.onlyRef("rate", args[:min(len(args), 1)], refInvitation)
+	switch {
+	case len(args) < 2:
+		if len(args) == 1 {
+			p.fail(domain.Invalidf("commission_rate", "Give the new commission rate, 1%% to 80%%.%s", usageHint("rate")))
+		}
+	case len(args) > 2:
+		p.fail(domain.Invalidf("command", "Too many words after rate (got %s).%s", quoteInput(tokenTexts(args[2:])), usageHint("rate")))
+	default:
+		r, err := domain.ParseRate("commission_rate", args[1].text)
+		p.fail(err)
+		cmd.Rate = r
+	}
+}
+
+func (p *lineParser) reject(cmd *Command, args []cmdToken) {
+	cmd.ID = p.onlyRef("reject", args[:min(len(args), 1)], refSample)
+	if len(args) < 2 {
+		if len(args) == 1 {
+			p.fail(domain.Invalidf("reason", "Give a reason: not_match, out_of_stock, offline or other.%s", usageHint("reject")))
+		}
+		return
+	}
+	reason := strings.ReplaceAll(strings.ToLower(args[1].text), "-", "_")
+	r, err := domain.ParseRejectReason(reason)
+	p.fail(err)
+	cmd.Reason = r
+	cmd.Text = strings.TrimSpace(tokenTexts(args[2:]))
+	if n := utf8.RuneCountInString(cmd.Text); n > maxNoteLength {
+		p.fail(domain.Invalidf("note", "Note must be at most %d characters (got %d)", maxNoteLength, n))
+	}
+	if r == domain.RejectOther && cmd.Text == "" {
+		p.fail(domain.Invalidf("note", "A rejection for reason \"other\" needs a note saying why, like: reject S12 other \"Shade discontinued\""))
+	}
+}
+
+func (p *lineParser) request(args []cmdToken) *SampleInput {
+	in := &SampleInput{}
+	seen := map[string]bool{}
+	hasProduct, hasRef, hasNote := false, false, false
+	for _, t := range args {
+		switch {
+		case t.kv:
+			if key := optionKey(t.key); p.known("request", key, t, seen) {
+				in.Quantity = int(p.integer("quantity", "Quantity", t.value, 1, maxSampleUnits))
+			}
+		case t.quoted:
+			if hasNote {
+				p.fail(domain.Invalidf("note", "Put the whole note in one pair of quotes"))
+				continue
+			}
+			hasNote = true
+			in.Note = strings.TrimSpace(t.text)
+			if n := utf8.RuneCountInString(in.Note); n > maxNoteLength {
+				p.fail(domain.Invalidf("note", "Note must be at most %d characters (got %d)", maxNoteLength, n))
+			}
+		case !hasProduct:
+			hasProduct = true
+			in.ProductID = t.text
+			p.fail(domain.ValidateProductID("product", t.text))
+		case !hasRef:
+			hasRef = true
+			up := strings.ToUpper(t.text)
+			var err error
+			switch {
+			case strings.HasPrefix(up, "PL"):
+				in.PlanID, err = parseRef(refPlan, t.text)
+			case strings.HasPrefix(up, "I"):
+				in.InvitationID, err = parseRef(refInvitation, t.text)
+			default:
+				err = domain.Invalidf("id", "Request through a plan like PL3 or an invitation like I12 (got %s)", quoteInput(t.text))
+			}
+			p.fail(err)
+		default:
+			p.fail(domain.Invalidf("note", "Put your note in quotes, like \"I film on Sundays\" (got %s).%s", quoteInput(t.text), usageHint("request")))
+		}
+	}
+	if !hasProduct {
+		p.fail(domain.Invalidf("product", "Say which product, like P100.%s", usageHint("request")))
+	}
+	return in
+}
+
+func (p *lineParser) content(cmd *Command, args []cmdToken) {
+	cmd.ID = p.onlyRef("content", args[:min(len(args), 1)], refSample)
+	switch {
+	case len(args) == 1:
+		p.fail(domain.Invalidf("content_link", "Add the link to your TikTok video or LIVE.%s", usageHint("content")))
+	case len(args) > 2:
+		p.fail(domain.Invalidf("content_link", "Give one link.%s", usageHint("content")))
+	case len(args) == 2:
+		u, _, err := domain.ParseContentURL("content_link", unSlack(args[1].text))
+		p.fail(err)
+		cmd.Text = u
+	}
+}
+
+func (p *lineParser) link(cmd *Command, args []cmdToken) {
+	if len(args) != 1 {
+		p.fail(domain.Invalidf("handle", "Give your TikTok handle.%s", usageHint("link")))
+		if len(args) == 0 {
+			return
+		}
+	}
+	h, err := domain.NormalizeHandle("handle", args[0].text)
+	p.fail(err)
+	cmd.Handle = h
+}

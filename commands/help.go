@@ -1,0 +1,98 @@
+package commands
+
+import (
+	"strings"
+
+	"github.com/collabbot/collabbot/domain"
+)
+
+// Help is the plain-text help for a role: the verbs that role can use, each
+// with its usage and an example, or with a topic the details of one verb.
+// It is generated from the grammar's own table so help and parsing cannot
+// drift apart.
+func Help(topic string, role domain.Role) string {
+	topic = strings.Join(strings.Fields(strings.ToLower(strings.TrimPrefix(strings.TrimSpace(topic), "/"))), " ")
+	if topic == "" || topic == "help" {
+		return helpList(role)
+	}
+	if s, ok := helpTopic(topic); ok {
+		return helpDetail(s)
+	}
+	return "There is no help for " + quoteInput(topic) + ".\n\n" + helpList(role)
+}
+
+// helpTopic finds a verb by its name, or by its first word so "help plan"
+// and "help creator" both land somewhere useful.
+func helpTopic(topic string) (verbSpec, bool) {
+	if s, ok := verbSpecFor(topic); ok {
+		return s, true
+	}
+	for _, s := range verbSpecs {
+		if strings.HasPrefix(s.name, topic+" ") {
+			return s, true
+		}
+	}
+	return verbSpec{}, false
+}
+
+func visibleTo(s verbSpec, role domain.Role) bool {
+	if role == domain.RoleCreator {
+		return s.who == forCreators || s.who == forEveryone
+	}
+	return s.who != forCreators
+}
+
+func helpList(role domain.Role) string {
+	var b strings.Builder
+	if role == domain.RoleCreator {
+		b.WriteString("Here is what you can do with collabbot. Invitations and samples also come with buttons.\n")
+	} else {
+		b.WriteString("Here is what the seller team can do with collabbot (type these after /collab in Slack).\n")
+		if role != domain.RoleManager {
+			b.WriteString("Commands marked (managers) need the manager role.\n")
+		}
+	}
+	for _, s := range verbSpecs {
+		if !visibleTo(s, role) {
+			continue
+		}
+		b.WriteString("\n")
+		b.WriteString(Usage(s.name))
+		if s.who == forManagers {
+			b.WriteString("  (managers)")
+		}
+		b.WriteString("\n    ")
+		b.WriteString(s.summary)
+		if s.example != Usage(s.name) {
+			b.WriteString(" Example: ")
+			b.WriteString(s.example)
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("\nType help <command> for the details of one, like help invite.")
+	return b.String()
+}
+
+func helpDetail(s verbSpec) string {
+	var b strings.Builder
+	b.WriteString(Usage(s.name))
+	b.WriteString("\n")
+	b.WriteString(s.summary)
+	switch s.who {
+	case forManagers:
+		b.WriteString(" Managers only.")
+	case forTeam:
+		b.WriteString(" For the seller team.")
+	case forCreators:
+		b.WriteString(" For creators.")
+	}
+	b.WriteString("\n")
+	if s.detail != "" {
+		b.WriteString("\n")
+		b.WriteString(s.detail)
+		b.WriteString("\n")
+	}
+	b.WriteString("\nExample: ")
+	b.WriteString(s.example)
+	return b.String()
+}

@@ -1,0 +1,74 @@
+package commands_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/collabbot/collabbot/commands"
+	"github.com/collabbot/collabbot/domain"
+)
+
+func TestHelpListsVerbsByRole(t *testing.T) {
+	team := commands.Help("", domain.RoleSeller)
+	for _, want := range []string{"invite @creator", "plan \"NAME\"", "plan pause", "creator add", "product add", "approve S12  (managers)", "role @member", "Example: invite @maya_glow", "help invite"} {
+		if !strings.Contains(team, want) {
+			t.Errorf("seller help lacks %q:\n%s", want, team)
+		}
+	}
+	for _, unwanted := range []string{"\naccept I12", "\nrequest PRODUCT", "\ncontent S12", "\nlink @handle"} {
+		if strings.Contains(team, unwanted) {
+			t.Errorf("seller help shows the creator verb %q", unwanted)
+		}
+	}
+	creator := commands.Help("", domain.RoleCreator)
+	for _, want := range []string{"accept I12", "decline I12", "request PRODUCT", "content S12", "link @handle", "plans", "samples"} {
+		if !strings.Contains(creator, want) {
+			t.Errorf("creator help lacks %q:\n%s", want, creator)
+		}
+	}
+	for _, unwanted := range []string{"invite @", "approve S12", "role @member", "creator add"} {
+		if strings.Contains(creator, unwanted) {
+			t.Errorf("creator help shows the team verb %q", unwanted)
+		}
+	}
+	if manager := commands.Help("", domain.RoleManager); !strings.Contains(manager, "approve S12") {
+		t.Errorf("manager help lacks approve:\n%s", manager)
+	}
+}
+
+func TestHelpTopic(t *testing.T) {
+	tests := []struct {
+		topic string
+		says  []string
+	}{
+		{"invite", []string{"invite @creator", "expires=2026-12-31", "samples=1", "1 to 50", "Example: invite"}},
+		{" /INVITE ", []string{"invite @creator"}},
+		{"plan", []string{"group:snacks=8%", "end=30d", "Example: plan \"Spring\""}},
+		{"plan  pause", []string{"plan pause PL3", "Pause an open plan"}},
+		{"creator", []string{"creator add @creator", "followers=52k"}},
+		{"approve", []string{"approve S12", "Managers only"}},
+		{"request", []string{"For creators", "qty=N"}},
+	}
+	for _, tt := range tests {
+		got := commands.Help(tt.topic, domain.RoleSeller)
+		for _, s := range tt.says {
+			if !strings.Contains(got, s) {
+				t.Errorf("Help(%q) lacks %q:\n%s", tt.topic, s, got)
+			}
+		}
+	}
+	got := commands.Help("frobnicate", domain.RoleCreator)
+	if !strings.Contains(got, `no help for "frobnicate"`) || !strings.Contains(got, "accept I12") {
+		t.Errorf("unknown topic: %s", got)
+	}
+}
+
+// Every verb of the grammar is documented for somebody.
+func TestHelpCoversEveryVerb(t *testing.T) {
+	all := commands.Help("", domain.RoleManager) + commands.Help("", domain.RoleCreator)
+	for _, name := range verbNames {
+		if !strings.Contains(all, "\n"+commands.Usage(name)) {
+			t.Errorf("no role's help lists %q", commands.Usage(name))
+		}
+	}
+}

@@ -1,0 +1,571 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/collabbot/collabbot/domain"
+)
+
+// draftTimeout bounds an LLM draft so a slow model never blocks an invite;
+// the template is used instead.
+const draftTimeout = 20 * time.Second
+
+// InvitationView is an invitation with what people need to read it.
+type InvitationView struct {
+	domain.Invitation
+	Creator       domain.Creator
+	Collaboration domain.Collaboration
+}
+
+// Skip is a creator left out of an invitation round, and why.
+type Skip struct {
+	Handle string
+	Reason string
+}
+
+// InviteResult is what InviteCreators did.
+type InviteResult struct {
+	Collaboration domain.Collaboration
+	Invitations   []InvitationView
+	Skipped       []Skip
+}
+
+// InviteCreators runs a targeted collaboration: one invitation per creator,
+// each with its own rate, sent as a Discord DM through the outbox. Creators
+// who cannot be messaged (no Discord, blocked DMs, five unanswered messages,
+// already invited to one of these products) are skipped with the reason;
+// bad input changes nothing.
+func (a *App) InviteCreators(ctx context.Context, actor domain.Actor, req InviteRequest) (InviteResult, error) {
+	var res InviteResult
+	if err := actor.RequireTeam("invite creators"); err != nil {
+		return res, err
+	}
+	now := a.now()
+	targets, err := normalizeTargets(req)
+	if err != nil {
+		return res, err
+	}
+	collab := domain.Collaboration{
+		Name: req.Name, Message: strings.TrimSpace(req.Message), ContactEmail: req.ContactEmail,
+		ProductIDs: req.Products, Sample: req.Sample, ExpiresAt: req.Expires,
+		CreatedBy: actor.MemberID, CreatedAt: now,
+	}
+	if collab.ExpiresAt.IsZero() {
+		collab.ExpiresAt = endOfDay(now.AddDate(0, 0, domain.DefaultInviteDays), a.loc)
+	}
+	if collab.Sample != nil {
+		s := *collab.Sample
+		collab.Sample = &s
+		if s.WindowStart.IsZero() {
+			collab.Sample.WindowStart = now
+		}
+	}
+	if err := collab.Validate(now); err != nil {
+		return res, err
+	}
+
+	// Load what a draft needs before the write transaction: an LLM call
+	// must never hold the database's write lock.
+	var creators []domain.Creator
+	var products []domain.Product
+	err = a.store.View(ctx, func(tx Tx) error {
+		for _, t := range targets {
+			c, err := tx.CreatorByHandle(ctx, t.Handle)
+			if domain.ErrorKind(err) == domain.KindNotFound {
+				return domain.Invalidf("creators", "@%s is not on the roster; add them with `creator add @%s ...` first", t.Handle, t.Handle)
+			}
+			if err != nil {
+				return err
+			}
+			creators = append(creators, c)
+		}
+		for _, id := range collab.ProductIDs {
+			p, err := tx.Product(ctx, id)
+			if domain.ErrorKind(err) == domain.KindNotFound {
+				return domain.Invalidf("products", "Product %s is not in the catalog; add it with `product add %s ...` first", id, id)
+			}
+			if err != nil {
+				return err
+			}
+			products = append(products, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return res, err
+	}
+	messages := make([]string, len(targets))
+	for i, t := range targets {
+		messages[i] = a.invitationText(ctx, req, collab, creators[i], products, t.Rate)
+	}
+
+	err = a.store.Update(ctx, func(tx Tx) error {
+		res = InviteResult{}
+		if a.weeklyCap > 0 {
+			used, err := tx.CountInvitationsSince(ctx, domain.WeekStart(now, a.loc))
+			if err != nil {
+				return err
+			}
+			if used+len(targets) > a.weeklyCap {
+				return domain.Errorf(domain.KindConflict, "This week's invitation cap is %d and %d are used; %d more would go over. Invite fewer creators or wait until Sunday.", a.weeklyCap, used, len(targets))
+			}
+		}
+		c := collab
+		if c.Sample != nil {
+			if err := tx.InsertOffer(ctx, c.Sample); err != nil {
+				return err
+			}
+		}
+		if err := tx.InsertCollaboration(ctx, &c); err != nil {
+			return err
+		}
+		res.Collaboration = c
+		for i, t := range targets {
+			cr, err := tx.Creator(ctx, creators[i].ID) // re-read: outreach counters may have moved
+			if err != nil {
+				return err
+			}
+			if err := cr.CanBeMessaged(); err != nil {
+				res.Skipped = append(res.Skipped, Skip{Handle: cr.At(), Reason: domain.ErrorMessage(err)})
+				continue
+			}
+			if dup, err := alreadyInvited(ctx, tx, cr.ID, c); err != nil {
+				return err
+			} else if dup != "" {
+				res.Skipped = append(res.Skipped, Skip{Handle: cr.At(), Reason: dup})
+				continue
+			}
+			inv := domain.Invitation{CollaborationID: c.ID, CreatorID: cr.ID, Rate: t.Rate, State: domain.InvitationPending, CreatedAt: now, ExpiresAt: c.ExpiresAt}
+			if err := tx.InsertInvitation(ctx, &inv); err != nil {
+				return err
+			}
+			if err := record(ctx, tx, now, actor, "invitation.sent", subject("invitation", inv.ID), "invited %s at %s", cr.At(), inv.Rate); err != nil {
+				return err
+			}
+			m := a.invitationMessage(inv, c, products, messages[i])
+			if err := send(ctx, tx, now, toCreator(cr.ID), "invitation:"+fmt.Sprint(inv.ID), m); err != nil {
+				return err
+			}
+			res.Invitations = append(res.Invitations, InvitationView{Invitation: inv, Creator: cr, Collaboration: c})
+		}
+		if len(res.Invitations) == 0 {
+			return domain.Errorf(domain.KindConflict, "No invitation was sent: %s", skipsText(res.Skipped))
+		}
+		return nil
+	})
+	return res, err
+}
+
+func normalizeTargets(req InviteRequest) ([]InviteTarget, error) {
+	if n := len(req.Creators); n < 1 || n > domain.MaxInviteCreators {
+		return nil, domain.Invalidf("creators", "Creators: pick 1 to %d creators (got %d)", domain.MaxInviteCreators, n)
+	}
+	seen := map[string]bool{}
+	out := make([]InviteTarget, 0, len(req.Creators))
+	for _, t := range req.Creators {
+		h, err := domain.NormalizeHandle("creators", t.Handle)
+		if err != nil {
+			return nil, err
+		}
+		if seen[h] {
+			return nil, domain.Invalidf("creators", "Creators: @%s is listed twice", h)
+		}
+		seen[h] = true
+		r := t.Rate
+		if r == 0 {
+			r = req.Rate
+		}
+		if r == 0 {
+			return nil, domain.Invalidf("commission_rate", "Commission rate is missing for @%s: give a rate between 1%% and 80%%, like 15%%", h)
+		}
+		if err := r.Validate("commission_rate"); err != nil {
+			return nil, err
+		}
+		out = append(out, InviteTarget{Handle: h, Rate: r})
+	}
+	return out, nil
+}
+
+// alreadyInvited reports a pending invitation of the creator that covers
+// one of these products: two live offers for one product would disagree.
+func alreadyInvited(ctx context.Context, tx Tx, creatorID int64, c domain.Collaboration) (string, error) {
+	open, err := tx.ListInvitations(ctx, InvitationFilter{CreatorID: creatorID, States: []domain.InvitationState{domain.InvitationPending}})
+	if err != nil {
+		return "", err
+	}
+	want := map[string]bool{}
+	for _, p := range c.ProductIDs {
+		want[p] = true
+	}
+	for _, inv := range open {
+		if inv.CollaborationID == c.ID {
+			continue
+		}
+		other, err := tx.Collaboration(ctx, inv.CollaborationID)
+		if err != nil {
+			return "", err
+		}
+		for _, p := range other.ProductIDs {
+			if want[p] {
+				return fmt.Sprintf("already has pending invitation %s for %s", inv.Ref(), p), nil
+			}
+		}
+	}
+	return "", nil
+}
+
+func skipsText(skips []Skip) string {
+	parts := make([]string, len(skips))
+	for i, s := range skips {
+		parts[i] = s.Handle + ": " + s.Reason
+	}
+	return strings.Join(parts, "; ")
+}
+
+func subject(kind string, id int64) string { return fmt.Sprintf("%s:%d", kind, id) }
+
+func endOfDay(t time.Time, loc *time.Location) time.Time {
+	l := t.In(loc)
+	return time.Date(l.Year(), l.Month(), l.Day(), 23, 59, 59, 0, loc).UTC()
+}
+
+// invitationText is the personal message: the seller's own words, an LLM
+// draft when asked for (checked to be non-empty and bounded), or the template.
+func (a *App) invitationText(ctx context.Context, req InviteRequest, c domain.Collaboration, cr domain.Creator, products []domain.Product, rate domain.Rate) string {
+	if c.Message != "" && !req.Draft {
+		return c.Message
+	}
+	if req.Draft && a.drafter != nil {
+		dctx, cancel := context.WithTimeout(ctx, draftTimeout)
+		defer cancel()
+		text, err := a.drafter.DraftInvitation(dctx, DraftInput{Creator: cr, Products: products, Rate: rate, Sample: c.Sample != nil, Contact: c.ContactEmail})
+		text = strings.TrimSpace(text)
+		if err == nil && text != "" && len(text) <= domain.MaxMessageLength {
+			return text
+		}
+		a.log.Warn("invitation draft failed; using the template", "creator", cr.At(), "err", err)
+	}
+	if c.Message != "" {
+		return c.Message
+	}
+	return templateText(cr, products, rate, c.Sample != nil)
+}
+
+func templateText(cr domain.Creator, products []domain.Product, rate domain.Rate, sample bool) string {
+	names := make([]string, len(products))
+	for i, p := range products {
+		names[i] = p.Title
+	}
+	what := joinOr(names, "our products")
+	if len(names) > 3 {
+		what = strings.Join(names[:3], ", ") + fmt.Sprintf(" and %d more", len(names)-3)
+	}
+	s := fmt.Sprintf("Hi %s! We love your content and would like to work with you on %s. You would earn %s commission on every sale you bring.", cr.At(), what, rate)
+	if sample {
+		s += " We can send you a free sample to try first."
+	}
+	return s
+}
+
+func (a *App) invitationMessage(inv domain.Invitation, c domain.Collaboration, products []domain.Product, text string) domain.Message {
+	m := domain.Message{
+		Title:  "Invitation " + inv.Ref() + collabName(c),
+		Text:   text,
+		Fields: invitationFields(a, inv, c, products),
+		Thread: subject("invitation", inv.ID),
+		Counts: true,
+		Buttons: []domain.Button{
+			{Label: "Accept", Action: FormatAction(ActionAccept, inv.ID), Style: "primary"},
+			{Label: "Decline", Action: FormatAction(ActionDecline, inv.ID), Style: "danger"},
+		},
+	}
+	if c.Sample != nil {
+		m.Buttons = append(m.Buttons, domain.Button{Label: "Request sample", Action: FormatAction(ActionRequestSample, inv.ID)})
+	}
+	return m
+}
+
+func collabName(c domain.Collaboration) string {
+	if c.Name == "" {
+		return ""
+	}
+	return ": " + c.Name
+}
+
+func invitationFields(a *App, inv domain.Invitation, c domain.Collaboration, products []domain.Product) []domain.Field {
+	names := make([]string, len(products))
+	for i, p := range products {
+		names[i] = fmt.Sprintf("%s %s (%s)", p.ID, p.Title, p.Price)
+	}
+	f := []domain.Field{
+		{Label: "Products", Value: strings.Join(names, "\n")},
+		{Label: "Commission rate", Value: inv.Rate.String()},
+		{Label: "Free sample", Value: sampleSummary(c.Sample)},
+		{Label: "Answer by", Value: a.dateIn(inv.ExpiresAt)},
+	}
+	if c.ContactEmail != "" {
+		f = append(f, domain.Field{Label: "Contact", Value: c.ContactEmail})
+	}
+	return f
+}
+
+func sampleSummary(o *domain.SampleOffer) string {
+	if o == nil {
+		return "Not offered"
+	}
+	s := plural(o.PerCreator, "unit", "units") + " per product"
+	if o.ApprovalExempt {
+		s += ", no approval needed"
+	} else {
+		s += ", approved by the seller team"
+	}
+	var req []string
+	r := o.Requirements
+	if r.MinFollowers > 0 {
+		req = append(req, fmt.Sprintf("%d+ followers", r.MinFollowers))
+	}
+	if r.MinAvgViews > 0 {
+		req = append(req, fmt.Sprintf("%d+ average views", r.MinAvgViews))
+	}
+	if r.MinGMV30d > 0 {
+		req = append(req, fmt.Sprintf("%s+ 30-day GMV", r.MinGMV30d))
+	}
+	if len(r.Categories) > 0 {
+		req = append(req, "niche: "+strings.Join(r.Categories, "/"))
+	}
+	req = append(req, fmt.Sprintf("post within %d days of shipping", r.PostWithinDays))
+	if r.Terms != "" {
+		req = append(req, r.Terms)
+	}
+	return s + "; " + strings.Join(req, "; ")
+}
+
+// loadInvitation reads an invitation with its creator and collaboration.
+func loadInvitation(ctx context.Context, tx Tx, id int64) (InvitationView, error) {
+	inv, err := tx.Invitation(ctx, id)
+	if err != nil {
+		return InvitationView{}, err
+	}
+	cr, err := tx.Creator(ctx, inv.CreatorID)
+	if err != nil {
+		return InvitationView{}, err
+	}
+	c, err := tx.Collaboration(ctx, inv.CollaborationID)
+	if err != nil {
+		return InvitationView{}, err
+	}
+	return InvitationView{Invitation: inv, Creator: cr, Collaboration: c}, nil
+}
+
+// ownInvitation refuses creators acting on someone else's invitation.
+func ownInvitation(actor domain.Actor, v InvitationView) error {
+	if actor.Role == domain.RoleCreator && v.CreatorID != actor.CreatorID {
+		return domain.Errorf(domain.KindForbidden, "Invitation %s is not yours.", v.Ref())
+	}
+	return nil
+}
+
+// AcceptInvitation is a creator's yes. Accepting again returns the
+// invitation unchanged: a double click is not an error.
+func (a *App) AcceptInvitation(ctx context.Context, actor domain.Actor, id int64) (InvitationView, error) {
+	return a.answer(ctx, actor, id, domain.InvitationAccepted, "")
+}
+
+// DeclineInvitation is a creator's no, with an optional reason.
+func (a *App) DeclineInvitation(ctx context.Context, actor domain.Actor, id int64, reason string) (InvitationView, error) {
+	return a.answer(ctx, actor, id, domain.InvitationDeclined, reason)
+}
+
+func (a *App) answer(ctx context.Context, actor domain.Actor, id int64, to domain.InvitationState, reason string) (InvitationView, error) {
+	var v InvitationView
+	verb := map[domain.InvitationState]string{domain.InvitationAccepted: "accept", domain.InvitationDeclined: "decline"}[to]
+	if err := actor.RequireCreator(verb + " invitations"); err != nil {
+		return v, err
+	}
+	now := a.now()
+	err := a.store.Update(ctx, func(tx Tx) error {
+		var err error
+		if v, err = loadInvitation(ctx, tx, id); err != nil {
+			return err
+		}
+		if err := ownInvitation(actor, v); err != nil {
+			return err
+		}
+		if v.State == to {
+			return nil
+		}
+		if v.State == domain.InvitationPending && !now.Before(v.ExpiresAt) {
+			return domain.Errorf(domain.KindConflict, "Invitation %s expired on %s.", v.Ref(), a.dateIn(v.ExpiresAt))
+		}
+		if to == domain.InvitationDeclined {
+			err = v.Decline(reason, now)
+		} else {
+			err = v.To(to, now)
+		}
+		if err != nil {
+			return err
+		}
+		if err := tx.UpdateInvitation(ctx, v.Invitation); err != nil {
+			return err
+		}
+		if err := answered(ctx, tx, v.CreatorID); err != nil {
+			return err
+		}
+		detail := fmt.Sprintf("%s %s invitation %s at %s", v.Creator.At(), to, v.Ref(), v.Rate)
+		if v.DeclineReason != "" {
+			detail += ": " + v.DeclineReason
+		}
+		if err := record(ctx, tx, now, actor, "invitation."+string(to), subject("invitation", v.ID), "%s", detail); err != nil {
+			return err
+		}
+		if err := a.updateInvitationDM(ctx, tx, now, v, strings.ToUpper(string(to[:1]))+string(to[1:])); err != nil {
+			return err
+		}
+		return send(ctx, tx, now, toChannel(domain.ChannelSellers), fmt.Sprintf("invitation:%d:%s", v.ID, to), domain.Message{
+			Title:  fmt.Sprintf("%s %s invitation %s%s", v.Creator.At(), to, v.Ref(), collabName(v.Collaboration)),
+			Text:   detail + ".",
+			Thread: subject("invitation", v.ID),
+		})
+	})
+	return v, err
+}
+
+// updateInvitationDM replaces the creator's invitation message so its
+// buttons match the new state.
+func (a *App) updateInvitationDM(ctx context.Context, tx Tx, now time.Time, v InvitationView, status string) error {
+	products := make([]domain.Product, 0, len(v.Collaboration.ProductIDs))
+	for _, id := range v.Collaboration.ProductIDs {
+		p, err := tx.Product(ctx, id)
+		if err != nil {
+			return err
+		}
+		products = append(products, p)
+	}
+	m := domain.Message{
+		Title:  "Invitation " + v.Ref() + collabName(v.Collaboration),
+		Text:   "Status: " + status,
+		Fields: invitationFields(a, v.Invitation, v.Collaboration, products),
+		Thread: subject("invitation", v.ID),
+		Update: true,
+	}
+	if v.State == domain.InvitationAccepted && v.Collaboration.Sample != nil {
+		m.Buttons = []domain.Button{{Label: "Request sample", Action: FormatAction(ActionRequestSample, v.ID)}}
+	}
+	return send(ctx, tx, now, toCreator(v.CreatorID), fmt.Sprintf("invitation:%d:%s:dm", v.ID, v.State), m)
+}
+
+// WithdrawInvitation takes back a pending invitation.
+func (a *App) WithdrawInvitation(ctx context.Context, actor domain.Actor, id int64) (InvitationView, error) {
+	var v InvitationView
+	if err := actor.RequireTeam("withdraw invitations"); err != nil {
+		return v, err
+	}
+	now := a.now()
+	err := a.store.Update(ctx, func(tx Tx) error {
+		var err error
+		if v, err = loadInvitation(ctx, tx, id); err != nil {
+			return err
+		}
+		if v.State == domain.InvitationWithdrawn {
+			return nil
+		}
+		if err := v.To(domain.InvitationWithdrawn, now); err != nil {
+			return err
+		}
+		if err := tx.UpdateInvitation(ctx, v.Invitation); err != nil {
+			return err
+		}
+		if err := record(ctx, tx, now, actor, "invitation.withdrawn", subject("invitation", v.ID), "withdrew %s's invitation", v.Creator.At()); err != nil {
+			return err
+		}
+		return a.updateInvitationDM(ctx, tx, now, v, "Withdrawn by the seller team")
+	})
+	return v, err
+}
+
+// ChangeInvitationRate changes one creator's commission: a raise applies at
+// once, a cut from 00:00 the next day in the team's zone; the creator is told.
+func (a *App) ChangeInvitationRate(ctx context.Context, actor domain.Actor, id int64, rate domain.Rate) (InvitationView, bool, error) {
+	var v InvitationView
+	var immediate bool
+	if err := actor.RequireTeam("change commission rates"); err != nil {
+		return v, false, err
+	}
+	if err := rate.Validate("commission_rate"); err != nil {
+		return v, false, err
+	}
+	now := a.now()
+	err := a.store.Update(ctx, func(tx Tx) error {
+		var err error
+		if v, err = loadInvitation(ctx, tx, id); err != nil {
+			return err
+		}
+		old := v.EffectiveRate(now)
+		if immediate, err = v.ChangeRate(rate, now, a.loc); err != nil {
+			return err
+		}
+		if err := tx.UpdateInvitation(ctx, v.Invitation); err != nil {
+			return err
+		}
+		when := "now"
+		if !immediate {
+			when = "from " + a.timeIn(v.PendingFrom)
+		}
+		if err := record(ctx, tx, now, actor, "invitation.rate", subject("invitation", v.ID), "rate %s -> %s %s", old, rate, when); err != nil {
+			return err
+		}
+		text := fmt.Sprintf("Your commission for invitation %s%s is now %s (was %s).", v.Ref(), collabName(v.Collaboration), rate, old)
+		if !immediate {
+			text = fmt.Sprintf("Your commission for invitation %s%s changes from %s to %s on %s. Until then you keep earning %s.", v.Ref(), collabName(v.Collaboration), old, rate, a.timeIn(v.PendingFrom), old)
+		}
+		return send(ctx, tx, now, toCreator(v.CreatorID), fmt.Sprintf("invitation:%d:rate:%d:%d", v.ID, rate, now.UnixMilli()), domain.Message{
+			Title: "Commission change", Text: text, Thread: subject("invitation", v.ID),
+		})
+	})
+	return v, immediate, err
+}
+
+// ListInvitations lists invitations: the team sees all, a creator their own.
+func (a *App) ListInvitations(ctx context.Context, actor domain.Actor, handle string, state domain.InvitationState) ([]InvitationView, error) {
+	var out []InvitationView
+	f := InvitationFilter{Limit: 200}
+	if state != "" {
+		f.States = []domain.InvitationState{state}
+	}
+	err := a.store.View(ctx, func(tx Tx) error {
+		switch {
+		case actor.Role == domain.RoleCreator:
+			f.CreatorID = actor.CreatorID
+		case actor.IsTeam():
+			if handle != "" {
+				h, err := domain.NormalizeHandle("creator", handle)
+				if err != nil {
+					return err
+				}
+				c, err := tx.CreatorByHandle(ctx, h)
+				if err != nil {
+					return err
+				}
+				f.CreatorID = c.ID
+			}
+		default:
+			return domain.Errorf(domain.KindForbidden, "Only the seller team and creators can list invitations.")
+		}
+		invs, err := tx.ListInvitations(ctx, f)
+		if err != nil {
+			return err
+		}
+		for _, inv := range invs {
+			v, err := loadInvitation(ctx, tx, inv.ID)
+			if err != nil {
+				return err
+			}
+			out = append(out, v)
+		}
+		return nil
+	})
+	return out, err
+}

@@ -1,0 +1,200 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/collabbot/collabbot/domain"
+)
+
+// PlanView is a plan with the catalog products it covers and their rates.
+type PlanView struct {
+	domain.Plan
+	Products []domain.PlanProduct
+}
+
+// CreatePlan opens an open collaboration with commission rules at product,
+// group or all-products scope.
+func (a *App) CreatePlan(ctx context.Context, actor domain.Actor, req PlanRequest) (PlanView, error) {
+	var v PlanView
+	if err := actor.RequireTeam("create plans"); err != nil {
+		return v, err
+	}
+	now := a.now()
+	p := domain.Plan{Name: req.Name, Rules: req.Rules, StartsAt: req.Start, EndsAt: req.End, State: domain.PlanActive, CreatedBy: actor.MemberID, CreatedAt: now}
+	if p.StartsAt.IsZero() {
+		p.StartsAt = now
+	}
+	if req.Sample != nil {
+		s := *req.Sample
+		p.Sample = &s
+		if s.WindowStart.IsZero() {
+			p.Sample.WindowStart = p.StartsAt
+		}
+		if s.WindowEnd.IsZero() {
+			p.Sample.WindowEnd = p.EndsAt
+		}
+	}
+	if err := p.Validate(); err != nil {
+		return v, err
+	}
+	if !p.EndsAt.IsZero() && !p.EndsAt.After(now) {
+		return v, domain.Invalidf("end", "End date must be in the future")
+	}
+	err := a.store.Update(ctx, func(tx Tx) error {
+		if old, err := tx.PlanByName(ctx, p.Name); err == nil && old.State != domain.PlanEnded {
+			return domain.Invalidf("name", "Plan name %q is taken by %s (%s); pick another name or end that plan first", p.Name, old.Ref(), old.State)
+		} else if err != nil && domain.ErrorKind(err) != domain.KindNotFound {
+			return err
+		}
+		catalog, err := tx.ListProducts(ctx)
+		if err != nil {
+			return err
+		}
+		if err := checkRules(p.Rules, catalog); err != nil {
+			return err
+		}
+		if p.Sample != nil {
+			if err := tx.InsertOffer(ctx, p.Sample); err != nil {
+				return err
+			}
+		}
+		if err := tx.InsertPlan(ctx, &p); err != nil {
+			return err
+		}
+		v = PlanView{Plan: p, Products: p.Products(catalog)}
+		rules := make([]string, len(p.Rules))
+		for i, r := range p.Rules {
+			rules[i] = r.String()
+		}
+		if err := record(ctx, tx, now, actor, "plan.created", subject("plan", p.ID), "created plan %q: %s", p.Name, strings.Join(rules, " ")); err != nil {
+			return err
+		}
+		return send(ctx, tx, now, toChannel(domain.ChannelSellers), fmt.Sprintf("plan:%d:created", p.ID), domain.Message{
+			Title:  fmt.Sprintf("Open plan %s %q is live", p.Ref(), p.Name),
+			Text:   fmt.Sprintf("%s created it: %d products, %s. Creators see it with /plans.", actor.Display(), len(v.Products), strings.Join(rules, " ")),
+			Thread: subject("plan", p.ID),
+		})
+	})
+	return v, err
+}
+
+// checkRules refuses rules that match nothing in the catalog: a typo in a
+// product ID or group would silently pay nothing.
+func checkRules(rules []domain.CommissionRule, catalog []domain.Product) error {
+	ids, groups := map[string]bool{}, map[string]bool{}
+	for _, p := range catalog {
+		ids[p.ID] = true
+		if p.Group != "" {
+			groups[p.Group] = true
+		}
+	}
+	for _, r := range rules {
+		switch r.Scope {
+		case domain.ScopeProduct:
+			if !ids[r.Target] {
+				return domain.Invalidf("rates", "Product %s is not in the catalog; add it with `product add %s ...` first", r.Target, r.Target)
+			}
+		case domain.ScopeGroup:
+			if !groups[r.Target] {
+				return domain.Invalidf("rates", "No product in the catalog is in group %q", r.Target)
+			}
+		case domain.ScopeAll:
+			if len(catalog) == 0 {
+				return domain.Invalidf("rates", "The catalog is empty; add products before a plan for all products")
+			}
+		}
+	}
+	return nil
+}
+
+// PausePlan hides an active plan from creators for a while.
+func (a *App) PausePlan(ctx context.Context, actor domain.Actor, id int64, name string) (domain.Plan, error) {
+	return a.movePlan(ctx, actor, id, name, domain.PlanPaused, "paused")
+}
+
+// ResumePlan makes a paused plan active again.
+func (a *App) ResumePlan(ctx context.Context, actor domain.Actor, id int64, name string) (domain.Plan, error) {
+	return a.movePlan(ctx, actor, id, name, domain.PlanActive, "resumed")
+}
+
+// EndPlan closes a plan for good; open sample requests under it stay
+// decidable.
+func (a *App) EndPlan(ctx context.Context, actor domain.Actor, id int64, name string) (domain.Plan, error) {
+	return a.movePlan(ctx, actor, id, name, domain.PlanEnded, "ended")
+}
+
+func (a *App) movePlan(ctx context.Context, actor domain.Actor, id int64, name string, to domain.PlanState, verb string) (domain.Plan, error) {
+	var p domain.Plan
+	if err := actor.RequireTeam(strings.TrimSuffix(verb, "d") + " plans"); err != nil {
+		return p, err
+	}
+	now := a.now()
+	err := a.store.Update(ctx, func(tx Tx) error {
+		var err error
+		if p, err = findPlan(ctx, tx, id, name); err != nil {
+			return err
+		}
+		if p.State == to {
+			return nil
+		}
+		if err := p.To(to); err != nil {
+			return err
+		}
+		if to == domain.PlanEnded && (p.EndsAt.IsZero() || p.EndsAt.After(now)) {
+			p.EndsAt = now
+		}
+		if err := tx.UpdatePlan(ctx, p); err != nil {
+			return err
+		}
+		if err := record(ctx, tx, now, actor, "plan."+verb, subject("plan", p.ID), "%s plan %q", verb, p.Name); err != nil {
+			return err
+		}
+		return send(ctx, tx, now, toChannel(domain.ChannelSellers), fmt.Sprintf("plan:%d:%s:%d", p.ID, to, now.UnixMilli()), domain.Message{
+			Title:  fmt.Sprintf("Plan %s %q %s", p.Ref(), p.Name, verb),
+			Text:   fmt.Sprintf("%s %s the plan.", actor.Display(), verb),
+			Thread: subject("plan", p.ID),
+		})
+	})
+	return p, err
+}
+
+func findPlan(ctx context.Context, tx Tx, id int64, name string) (domain.Plan, error) {
+	if id != 0 {
+		return tx.Plan(ctx, id)
+	}
+	if strings.TrimSpace(name) == "" {
+		return domain.Plan{}, domain.Invalidf("plan", "Plan is required: give its number like PL3 or its name in quotes")
+	}
+	return tx.PlanByName(ctx, strings.TrimSpace(name))
+}
+
+// ListPlans lists plans with the rate each product pays. Creators see only
+// the live marketplace; the team also sees paused plans.
+func (a *App) ListPlans(ctx context.Context, actor domain.Actor) ([]PlanView, error) {
+	var out []PlanView
+	now := a.now()
+	err := a.store.View(ctx, func(tx Tx) error {
+		states := []domain.PlanState{domain.PlanActive}
+		if actor.IsTeam() {
+			states = append(states, domain.PlanPaused)
+		}
+		plans, err := tx.ListPlans(ctx, states...)
+		if err != nil {
+			return err
+		}
+		catalog, err := tx.ListProducts(ctx)
+		if err != nil {
+			return err
+		}
+		for _, p := range plans {
+			if !actor.IsTeam() && !p.Live(now) {
+				continue
+			}
+			out = append(out, PlanView{Plan: p, Products: p.Products(catalog)})
+		}
+		return nil
+	})
+	return out, err
+}

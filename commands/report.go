@@ -1,0 +1,342 @@
+package commands
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/collabbot/collabbot/domain"
+)
+
+// Report is the team's funnel and what each free sample returned.
+type Report struct {
+	GeneratedAt time.Time
+	Invitations map[domain.InvitationState]int
+	Plans       map[domain.PlanState]int
+	Samples     map[domain.SampleState]int
+	Shipped     int          // samples that reached a creator (shipped, overdue, completed)
+	Posted      int          // of those, with content submitted
+	Returns     []SampleView // shipped samples, newest first
+}
+
+// AcceptanceRate is accepted / answered-or-expired invitations in percent,
+// or -1 before any invitation closed.
+func (r Report) AcceptanceRate() int {
+	closed := r.Invitations[domain.InvitationAccepted] + r.Invitations[domain.InvitationDeclined] + r.Invitations[domain.InvitationExpired]
+	if closed == 0 {
+		return -1
+	}
+	return r.Invitations[domain.InvitationAccepted] * 100 / closed
+}
+
+// FulfilmentRate is posted / shipped in percent, or -1 before any shipment.
+func (r Report) FulfilmentRate() int {
+	if r.Shipped == 0 {
+		return -1
+	}
+	return r.Posted * 100 / r.Shipped
+}
+
+// Report builds the funnel for the seller team.
+func (a *App) Report(ctx context.Context, actor domain.Actor) (Report, error) {
+	r := Report{GeneratedAt: a.now(), Invitations: map[domain.InvitationState]int{}, Plans: map[domain.PlanState]int{}, Samples: map[domain.SampleState]int{}}
+	if err := actor.RequireTeam("read reports"); err != nil {
+		return r, err
+	}
+	err := a.store.View(ctx, func(tx Tx) error {
+		invs, err := tx.ListInvitations(ctx, InvitationFilter{})
+		if err != nil {
+			return err
+		}
+		for _, i := range invs {
+			r.Invitations[i.State]++
+		}
+		plans, err := tx.ListPlans(ctx)
+		if err != nil {
+			return err
+		}
+		for _, p := range plans {
+			r.Plans[p.State]++
+		}
+		ss, err := tx.ListSamples(ctx, SampleFilter{})
+		if err != nil {
+			return err
+		}
+		for _, s := range ss {
+			r.Samples[s.State]++
+			switch s.State {
+			case domain.SampleShipped, domain.SampleOverdue, domain.SampleCompleted:
+				r.Shipped++
+				if s.State == domain.SampleCompleted {
+					r.Posted++
+				}
+				v, err := loadSample(ctx, tx, s.ID)
+				if err != nil {
+					return err
+				}
+				r.Returns = append(r.Returns, v)
+			}
+		}
+		return nil
+	})
+	return r, err
+}
+
+// ExportInvitations writes every invitation as CSV.
+func (a *App) ExportInvitations(ctx context.Context, actor domain.Actor, w io.Writer) (int, error) {
+	if err := actor.RequireTeam("export reports"); err != nil {
+		return 0, err
+	}
+	cw := csv.NewWriter(w)
+	_ = cw.Write([]string{"id", "collaboration", "creator", "products", "commission_rate", "pending_rate", "pending_from", "state", "created_at", "responded_at", "expires_at", "decline_reason"})
+	n := 0
+	err := a.store.View(ctx, func(tx Tx) error {
+		invs, err := tx.ListInvitations(ctx, InvitationFilter{})
+		if err != nil {
+			return err
+		}
+		for _, inv := range invs {
+			v, err := loadInvitation(ctx, tx, inv.ID)
+			if err != nil {
+				return err
+			}
+			pending := ""
+			if v.PendingRate != 0 {
+				pending = v.PendingRate.String()
+			}
+			if err := cw.Write([]string{v.Ref(), v.Collaboration.Name, v.Creator.At(), strings.Join(v.Collaboration.ProductIDs, " "), v.Rate.String(), pending, stamp(v.PendingFrom), string(v.State), stamp(v.CreatedAt), stamp(v.RespondedAt), stamp(v.ExpiresAt), safeCell(v.DeclineReason)}); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	if err != nil {
+		return n, err
+	}
+	cw.Flush()
+	return n, cw.Error()
+}
+
+// ExportSamples writes every sample request and its return as CSV.
+func (a *App) ExportSamples(ctx context.Context, actor domain.Actor, w io.Writer) (int, error) {
+	if err := actor.RequireTeam("export reports"); err != nil {
+		return 0, err
+	}
+	cw := csv.NewWriter(w)
+	_ = cw.Write([]string{"id", "creator", "product", "quantity", "source", "state", "requested_at", "decided_by", "decided_at", "reject_reason", "shipped_at", "tracking", "due_at", "content_url", "completed_at"})
+	n := 0
+	err := a.store.View(ctx, func(tx Tx) error {
+		ss, err := tx.ListSamples(ctx, SampleFilter{})
+		if err != nil {
+			return err
+		}
+		for _, s := range ss {
+			v, err := loadSample(ctx, tx, s.ID)
+			if err != nil {
+				return err
+			}
+			if err := cw.Write([]string{v.Ref(), v.Creator.At(), v.ProductID, fmt.Sprint(v.Quantity), safeCell(v.Source), string(v.State), stamp(v.RequestedAt), safeCell(v.DecidedBy), stamp(v.DecidedAt), string(v.RejectReason), stamp(v.ShippedAt), safeCell(v.Tracking), stamp(v.DueAt), v.ContentURL, stamp(v.CompletedAt)}); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	if err != nil {
+		return n, err
+	}
+	cw.Flush()
+	return n, cw.Error()
+}
+
+func stamp(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+// safeCell defuses spreadsheet formulas in free text typed by users.
+func safeCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// SweepResult counts what ExpireDue changed.
+type SweepResult struct {
+	InvitationsExpired int
+	SamplesExpired     int
+	SamplesOverdue     int
+	PlansEnded         int
+}
+
+// ExpireDue applies the deadlines of PRODUCT.md at now: pending invitations
+// past their date expire, undecided sample requests expire after 7 days,
+// shipped samples past their posting date become overdue (flagged to the
+// sellers), and plans past their end date end. Each change is its own
+// transaction with deterministic message keys, so running it twice, or on
+// two replicas, changes and tells once.
+func (a *App) ExpireDue(ctx context.Context) (SweepResult, error) {
+	var res SweepResult
+	now := a.now()
+	var invIDs, reqIDs, shipIDs, planIDs []int64
+	err := a.store.View(ctx, func(tx Tx) error {
+		invs, err := tx.ListInvitations(ctx, InvitationFilter{States: []domain.InvitationState{domain.InvitationPending}, ExpiresBefore: now.Add(time.Millisecond)})
+		if err != nil {
+			return err
+		}
+		for _, i := range invs {
+			invIDs = append(invIDs, i.ID)
+		}
+		ss, err := tx.ListSamples(ctx, SampleFilter{States: []domain.SampleState{domain.SampleRequested, domain.SampleShipped}})
+		if err != nil {
+			return err
+		}
+		for _, s := range ss {
+			if s.State == domain.SampleRequested && !now.Before(s.ExpiresAt()) {
+				reqIDs = append(reqIDs, s.ID)
+			}
+			if s.State == domain.SampleShipped && !now.Before(s.DueAt) {
+				shipIDs = append(shipIDs, s.ID)
+			}
+		}
+		plans, err := tx.ListPlans(ctx, domain.PlanActive, domain.PlanPaused)
+		if err != nil {
+			return err
+		}
+		for _, p := range plans {
+			if !p.EndsAt.IsZero() && !now.Before(p.EndsAt) {
+				planIDs = append(planIDs, p.ID)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return res, err
+	}
+	for _, id := range invIDs {
+		changed, err := a.expireInvitation(ctx, id, now)
+		if err != nil {
+			return res, err
+		}
+		if changed {
+			res.InvitationsExpired++
+		}
+	}
+	for _, id := range reqIDs {
+		changed, err := a.moveSample(ctx, id, now, domain.SampleRequested, domain.SampleExpired)
+		if err != nil {
+			return res, err
+		}
+		if changed {
+			res.SamplesExpired++
+		}
+	}
+	for _, id := range shipIDs {
+		changed, err := a.moveSample(ctx, id, now, domain.SampleShipped, domain.SampleOverdue)
+		if err != nil {
+			return res, err
+		}
+		if changed {
+			res.SamplesOverdue++
+		}
+	}
+	for _, id := range planIDs {
+		err := a.store.Update(ctx, func(tx Tx) error {
+			p, err := tx.Plan(ctx, id)
+			if err != nil || p.State == domain.PlanEnded {
+				return err
+			}
+			if err := p.To(domain.PlanEnded); err != nil {
+				return err
+			}
+			if err := tx.UpdatePlan(ctx, p); err != nil {
+				return err
+			}
+			res.PlansEnded++
+			if err := record(ctx, tx, now, domain.System, "plan.ended", subject("plan", p.ID), "plan %q reached its end date", p.Name); err != nil {
+				return err
+			}
+			return send(ctx, tx, now, toChannel(domain.ChannelSellers), fmt.Sprintf("plan:%d:ended", p.ID), domain.Message{
+				Title: fmt.Sprintf("Plan %s %q ended", p.Ref(), p.Name), Text: "The plan reached its end date.", Thread: subject("plan", p.ID),
+			})
+		})
+		if err != nil {
+			return res, err
+		}
+	}
+	return res, nil
+}
+
+func (a *App) expireInvitation(ctx context.Context, id int64, now time.Time) (bool, error) {
+	changed := false
+	err := a.store.Update(ctx, func(tx Tx) error {
+		v, err := loadInvitation(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if v.State != domain.InvitationPending || now.Before(v.ExpiresAt) {
+			return nil // answered or moved since the scan
+		}
+		if err := v.To(domain.InvitationExpired, now); err != nil {
+			return err
+		}
+		if err := tx.UpdateInvitation(ctx, v.Invitation); err != nil {
+			return err
+		}
+		changed = true
+		if err := record(ctx, tx, now, domain.System, "invitation.expired", subject("invitation", v.ID), "%s did not answer by %s", v.Creator.At(), a.dateIn(v.ExpiresAt)); err != nil {
+			return err
+		}
+		if err := a.updateInvitationDM(ctx, tx, now, v, "Expired"); err != nil {
+			return err
+		}
+		return send(ctx, tx, now, toChannel(domain.ChannelSellers), fmt.Sprintf("invitation:%d:expired", v.ID), domain.Message{
+			Title: fmt.Sprintf("Invitation %s to %s expired", v.Ref(), v.Creator.At()), Text: "No answer before the expiry date.", Thread: subject("invitation", v.ID),
+		})
+	})
+	return changed, err
+}
+
+func (a *App) moveSample(ctx context.Context, id int64, now time.Time, from, to domain.SampleState) (bool, error) {
+	changed := false
+	err := a.store.Update(ctx, func(tx Tx) error {
+		v, err := loadSample(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if v.State != from {
+			return nil
+		}
+		if err := v.To(to); err != nil {
+			return err
+		}
+		if err := tx.UpdateSample(ctx, v.SampleRequest); err != nil {
+			return err
+		}
+		changed = true
+		if err := record(ctx, tx, now, domain.System, "sample."+string(to), subject("sample", v.ID), "%s's %s is %s", v.Creator.At(), v.ProductID, to); err != nil {
+			return err
+		}
+		if err := a.postSampleCard(ctx, tx, now, v, string(to)); err != nil {
+			return err
+		}
+		if to == domain.SampleExpired {
+			return send(ctx, tx, now, toCreator(v.CreatorID), fmt.Sprintf("sample:%d:expired", v.ID), domain.Message{
+				Title: "Sample request " + v.Ref() + " expired", Text: fmt.Sprintf("The seller team did not decide on your request for %s %s within 7 days. You can ask again.", v.Product.ID, v.Product.Title), Thread: subject("sample", v.ID),
+			})
+		}
+		return send(ctx, tx, now, toChannel(domain.ChannelSellers), fmt.Sprintf("sample:%d:overdue", v.ID), domain.Message{
+			Title:  fmt.Sprintf("Sample %s is overdue", v.Ref()),
+			Text:   fmt.Sprintf("%s has not posted content for %s %s, due %s. Extend once with `extend %s` or follow up.", v.Creator.At(), v.Product.ID, v.Product.Title, a.dateIn(v.DueAt), v.Ref()),
+			Thread: subject("sample", v.ID),
+		})
+	})
+	return changed, err
+}

@@ -1,0 +1,326 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/collabbot/collabbot/domain"
+)
+
+// AddCreator puts a creator on the roster.
+func (a *App) AddCreator(ctx context.Context, actor domain.Actor, c domain.Creator) (domain.Creator, error) {
+	if err := actor.RequireTeam("add creators"); err != nil {
+		return c, err
+	}
+	if err := c.Validate(); err != nil {
+		return c, err
+	}
+	now := a.now()
+	c.CreatedAt, c.Reachable = now, true
+	err := a.store.Update(ctx, func(tx Tx) error {
+		if err := tx.InsertCreator(ctx, &c); err != nil {
+			return err
+		}
+		return record(ctx, tx, now, actor, "creator.added", fmt.Sprintf("creator:%d", c.ID), "added %s (%d followers)", c.At(), c.Followers)
+	})
+	return c, err
+}
+
+// ImportResult counts what an import did.
+type ImportResult struct {
+	Added, Updated int
+}
+
+// ImportCreators adds or updates roster creators from parsed CSV rows, all
+// or nothing: one bad row stores none of the file. Rows are matched by
+// handle; an update keeps the creator's outreach history.
+func (a *App) ImportCreators(ctx context.Context, actor domain.Actor, rows []domain.Creator) (ImportResult, error) {
+	var res ImportResult
+	if err := actor.RequireTeam("import creators"); err != nil {
+		return res, err
+	}
+	now := a.now()
+	err := a.store.Update(ctx, func(tx Tx) error {
+		res = ImportResult{}
+		for i, c := range rows {
+			line := i + 2 // the header is line 1
+			if err := c.Validate(); err != nil {
+				return atLine(line, err)
+			}
+			old, err := tx.CreatorByHandle(ctx, c.Handle)
+			switch {
+			case err == nil:
+				c.ID, c.CreatedAt, c.Unanswered, c.Reachable = old.ID, old.CreatedAt, old.Unanswered, old.Reachable
+				if c.DiscordID == "" {
+					c.DiscordID = old.DiscordID
+				} else if c.DiscordID != old.DiscordID {
+					c.Reachable = true // a new account gets a fresh chance
+				}
+				if err := tx.UpdateCreator(ctx, c); err != nil {
+					return atLine(line, err)
+				}
+				res.Updated++
+			case domain.ErrorKind(err) == domain.KindNotFound:
+				c.CreatedAt, c.Reachable = now, true
+				if err := tx.InsertCreator(ctx, &c); err != nil {
+					return atLine(line, err)
+				}
+				res.Added++
+			default:
+				return err
+			}
+		}
+		return record(ctx, tx, now, actor, "creator.imported", "roster", "imported %d creators (%d new, %d updated)", len(rows), res.Added, res.Updated)
+	})
+	return res, err
+}
+
+// AddProduct puts a product in the catalog.
+func (a *App) AddProduct(ctx context.Context, actor domain.Actor, p domain.Product) (domain.Product, error) {
+	if err := actor.RequireTeam("add products"); err != nil {
+		return p, err
+	}
+	if err := p.Validate(); err != nil {
+		return p, err
+	}
+	now := a.now()
+	err := a.store.Update(ctx, func(tx Tx) error {
+		if err := tx.InsertProduct(ctx, p); err != nil {
+			return err
+		}
+		return record(ctx, tx, now, actor, "product.added", "product:"+p.ID, "added %s %q, %d samples in stock", p.ID, p.Title, p.SampleStock)
+	})
+	return p, err
+}
+
+// ImportProducts adds or updates catalog products from parsed CSV rows, all
+// or nothing.
+func (a *App) ImportProducts(ctx context.Context, actor domain.Actor, rows []domain.Product) (ImportResult, error) {
+	var res ImportResult
+	if err := actor.RequireTeam("import products"); err != nil {
+		return res, err
+	}
+	now := a.now()
+	err := a.store.Update(ctx, func(tx Tx) error {
+		res = ImportResult{}
+		for i, p := range rows {
+			line := i + 2
+			if err := p.Validate(); err != nil {
+				return atLine(line, err)
+			}
+			_, err := tx.Product(ctx, p.ID)
+			switch {
+			case err == nil:
+				if err := tx.UpdateProduct(ctx, p); err != nil {
+					return atLine(line, err)
+				}
+				res.Updated++
+			case domain.ErrorKind(err) == domain.KindNotFound:
+				if err := tx.InsertProduct(ctx, p); err != nil {
+					return atLine(line, err)
+				}
+				res.Added++
+			default:
+				return err
+			}
+		}
+		return record(ctx, tx, now, actor, "product.imported", "catalog", "imported %d products (%d new, %d updated)", len(rows), res.Added, res.Updated)
+	})
+	return res, err
+}
+
+// atLine prefixes a row's error with its CSV line, keeping its kind.
+func atLine(line int, err error) error {
+	return &domain.Error{Kind: domain.ErrorKind(err), Field: domain.ErrorField(err), Message: fmt.Sprintf("line %d: %s", line, domain.ErrorMessage(err)), Err: err}
+}
+
+// SetRole makes a team member a seller or a manager. Only managers grant
+// roles, and the last manager cannot step down, so approvals never stall.
+func (a *App) SetRole(ctx context.Context, actor domain.Actor, memberID string, role domain.Role) (domain.Member, error) {
+	var m domain.Member
+	if err := actor.RequireManager("change roles"); err != nil {
+		return m, err
+	}
+	if err := domain.ValidateMemberID("user", memberID); err != nil {
+		return m, err
+	}
+	if _, err := domain.ParseMemberRole(string(role)); err != nil {
+		return m, err
+	}
+	now := a.now()
+	err := a.store.Update(ctx, func(tx Tx) error {
+		var err error
+		m, err = tx.Member(ctx, memberID)
+		if err != nil && domain.ErrorKind(err) != domain.KindNotFound {
+			return err
+		}
+		m.ID = memberID
+		if m.Role == role {
+			return nil
+		}
+		if m.Role == domain.RoleManager && role != domain.RoleManager {
+			all, err := tx.Members(ctx)
+			if err != nil {
+				return err
+			}
+			managers := 0
+			for _, x := range all {
+				if x.Role == domain.RoleManager {
+					managers++
+				}
+			}
+			if managers <= 1 {
+				return domain.Errorf(domain.KindConflict, "%s is the last manager; make someone else a manager first.", memberID)
+			}
+		}
+		m.Role = role
+		if err := tx.PutMember(ctx, m); err != nil {
+			return err
+		}
+		return record(ctx, tx, now, actor, "member.role", "member:"+memberID, "%s is now a %s", memberID, role)
+	})
+	return m, err
+}
+
+// LinkDiscord ties a Discord account to a roster creator (Discord's /link).
+// A handle already linked to another account is refused: only the team can
+// move it, so nobody can take over a creator's invitations.
+func (a *App) LinkDiscord(ctx context.Context, discordID, handle string) (domain.Creator, error) {
+	var c domain.Creator
+	if err := domain.ValidateDiscordID("discord_id", discordID); err != nil {
+		return c, err
+	}
+	h, err := domain.NormalizeHandle("handle", handle)
+	if err != nil {
+		return c, err
+	}
+	now := a.now()
+	err = a.store.Update(ctx, func(tx Tx) error {
+		var err error
+		if other, err := tx.CreatorByDiscordID(ctx, discordID); err == nil {
+			if other.Handle == h {
+				c = other
+				return nil
+			}
+			return domain.Errorf(domain.KindConflict, "Your Discord account is already linked to %s.", other.At())
+		}
+		c, err = tx.CreatorByHandle(ctx, h)
+		if domain.ErrorKind(err) == domain.KindNotFound {
+			return domain.Errorf(domain.KindNotFound, "@%s is not on the seller team's roster yet; ask them to add you.", h)
+		}
+		if err != nil {
+			return err
+		}
+		if c.DiscordID != "" {
+			return domain.Errorf(domain.KindConflict, "%s is already linked to another Discord account; ask the seller team to change it.", c.At())
+		}
+		c.DiscordID, c.Reachable = discordID, true
+		if err := tx.UpdateCreator(ctx, c); err != nil {
+			return err
+		}
+		return record(ctx, tx, now, creatorActor(c), "creator.linked", fmt.Sprintf("creator:%d", c.ID), "linked Discord account")
+	})
+	return c, err
+}
+
+// MarkUnreachable records that a creator blocks DMs and tells the sellers;
+// delivery calls it when Discord refuses a DM.
+func (a *App) MarkUnreachable(ctx context.Context, creatorID int64, why string) error {
+	now := a.now()
+	return a.store.Update(ctx, func(tx Tx) error {
+		c, err := tx.Creator(ctx, creatorID)
+		if err != nil {
+			return err
+		}
+		if !c.Reachable {
+			return nil
+		}
+		c.Reachable = false
+		if err := tx.UpdateCreator(ctx, c); err != nil {
+			return err
+		}
+		if err := record(ctx, tx, now, domain.System, "creator.unreachable", fmt.Sprintf("creator:%d", c.ID), "%s", why); err != nil {
+			return err
+		}
+		return send(ctx, tx, now, toChannel(domain.ChannelSellers), fmt.Sprintf("unreachable:%d:%d", c.ID, now.UnixMilli()), domain.Message{
+			Title: "Creator cannot be reached",
+			Text:  fmt.Sprintf("%s cannot receive Discord DMs from the bot (%s). Reach them another way, then ask them to allow DMs.", c.At(), why),
+		})
+	})
+}
+
+// CreatorCard is a creator with their sample track record.
+type CreatorCard struct {
+	Creator  domain.Creator
+	Received int // samples shipped to them
+	Posted   int // of those, with content submitted
+}
+
+// FulfilmentRate is posted / received in percent, or -1 with no samples yet.
+func (c CreatorCard) FulfilmentRate() int {
+	if c.Received == 0 {
+		return -1
+	}
+	return c.Posted * 100 / c.Received
+}
+
+func creatorCard(ctx context.Context, tx Tx, c domain.Creator) (CreatorCard, error) {
+	card := CreatorCard{Creator: c}
+	ss, err := tx.ListSamples(ctx, SampleFilter{CreatorID: c.ID, States: []domain.SampleState{domain.SampleShipped, domain.SampleOverdue, domain.SampleCompleted}})
+	if err != nil {
+		return card, err
+	}
+	for _, s := range ss {
+		card.Received++
+		if s.State == domain.SampleCompleted {
+			card.Posted++
+		}
+	}
+	return card, nil
+}
+
+// ListCreators lists the roster, optionally by niche.
+func (a *App) ListCreators(ctx context.Context, actor domain.Actor, niche string) ([]CreatorCard, error) {
+	if err := actor.RequireTeam("list creators"); err != nil {
+		return nil, err
+	}
+	var out []CreatorCard
+	err := a.store.View(ctx, func(tx Tx) error {
+		cs, err := tx.ListCreators(ctx, CreatorFilter{Niche: niche})
+		if err != nil {
+			return err
+		}
+		for _, c := range cs {
+			card, err := creatorCard(ctx, tx, c)
+			if err != nil {
+				return err
+			}
+			out = append(out, card)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// ListProducts lists the catalog. Creators may read it too: plans point at it.
+func (a *App) ListProducts(ctx context.Context, actor domain.Actor) ([]domain.Product, error) {
+	var out []domain.Product
+	err := a.store.View(ctx, func(tx Tx) error {
+		var err error
+		out, err = tx.ListProducts(ctx)
+		return err
+	})
+	return out, err
+}
+
+// Creator reads one roster creator, for adapters resolving a recipient
+// (the Discord sender needs the creator's Discord ID).
+func (a *App) Creator(ctx context.Context, id int64) (domain.Creator, error) {
+	var c domain.Creator
+	err := a.store.View(ctx, func(tx Tx) error {
+		var err error
+		c, err = tx.Creator(ctx, id)
+		return err
+	})
+	return c, err
+}

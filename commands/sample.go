@@ -1,0 +1,617 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/collabbot/collabbot/domain"
+)
+
+// SampleView is a sample request with its creator and product.
+type SampleView struct {
+	domain.SampleRequest
+	Creator domain.Creator
+	Product domain.Product
+	Source  string // "plan PL2 \"Spring\"" or "invitation I4"
+}
+
+// RequestSample is a creator asking for a free sample of one product,
+// through an open plan or a targeted invitation. A request that fails a
+// requirement is refused at once with the reason and stores nothing; one on
+// an approval-exempt offer is approved at once.
+func (a *App) RequestSample(ctx context.Context, actor domain.Actor, in SampleInput) (SampleView, error) {
+	var v SampleView
+	if err := actor.RequireCreator("request samples"); err != nil {
+		return v, err
+	}
+	if err := domain.ValidateProductID("product", in.ProductID); err != nil {
+		return v, err
+	}
+	in.Note = strings.TrimSpace(in.Note)
+	if len(in.Note) > 500 {
+		return v, domain.Invalidf("note", "Note must be at most 500 characters")
+	}
+	now := a.now()
+	err := a.store.Update(ctx, func(tx Tx) error {
+		cr, err := tx.Creator(ctx, actor.CreatorID)
+		if err != nil {
+			return err
+		}
+		prod, err := tx.Product(ctx, in.ProductID)
+		if err != nil {
+			return err
+		}
+		src, err := a.sampleSource(ctx, tx, cr, prod, in, now)
+		if err != nil {
+			return err
+		}
+		qty := in.Quantity
+		if qty == 0 {
+			qty = src.offer.PerCreator
+		}
+		if qty < 1 || qty > src.offer.PerCreator {
+			return domain.Invalidf("quantity", "Quantity must be from 1 to %d for this offer (got %d)", src.offer.PerCreator, qty)
+		}
+		earlier, err := tx.ListSamples(ctx, SampleFilter{CreatorID: cr.ID, ProductID: prod.ID})
+		if err != nil {
+			return err
+		}
+		if err := domain.CanRequestAgain(earlier, now); err != nil {
+			return err
+		}
+		if err := src.offer.Check(cr, now); err != nil {
+			return err
+		}
+		if prod.SampleStock < qty {
+			return domain.Errorf(domain.KindConflict, "Sorry, %s %s has no free samples left.", prod.ID, prod.Title)
+		}
+		s := domain.SampleRequest{
+			CreatorID: cr.ID, ProductID: prod.ID, OfferID: src.offer.ID, PlanID: src.planID, InvitationID: src.invitationID,
+			Quantity: qty, State: domain.SampleRequested, Note: in.Note, RequestedAt: now,
+			PostWithinDays: src.offer.Requirements.PostWithinDays,
+		}
+		if err := tx.InsertSample(ctx, &s); err != nil {
+			return err
+		}
+		v = SampleView{SampleRequest: s, Creator: cr, Product: prod, Source: src.label}
+		if err := answered(ctx, tx, cr.ID); err != nil {
+			return err
+		}
+		if err := record(ctx, tx, now, actor, "sample.requested", subject("sample", s.ID), "%s asked for %d x %s via %s", cr.At(), qty, prod.ID, src.label); err != nil {
+			return err
+		}
+		if src.offer.ApprovalExempt {
+			if err := tx.ReserveStock(ctx, prod.ID, s.OfferID, qty); err != nil {
+				return err
+			}
+			if err := v.Approve("no approval needed", now); err != nil {
+				return err
+			}
+			if err := tx.UpdateSample(ctx, v.SampleRequest); err != nil {
+				return err
+			}
+			if err := record(ctx, tx, now, domain.System, "sample.approved", subject("sample", s.ID), "approved at once: the offer needs no approval"); err != nil {
+				return err
+			}
+			if err := a.postSampleCard(ctx, tx, now, v, "approved:auto"); err != nil {
+				return err
+			}
+			return send(ctx, tx, now, toCreator(cr.ID), fmt.Sprintf("sample:%d:approved", s.ID), domain.Message{
+				Title:  "Sample " + s.Ref() + " approved",
+				Text:   fmt.Sprintf("Your free sample of %s %s is approved. We will ship it soon and tell you when it is on its way.", prod.ID, prod.Title),
+				Thread: subject("sample", s.ID),
+			})
+		}
+		if err := a.postSampleCard(ctx, tx, now, v, "requested"); err != nil {
+			return err
+		}
+		return send(ctx, tx, now, toCreator(cr.ID), fmt.Sprintf("sample:%d:received", s.ID), domain.Message{
+			Title:  "Sample request " + s.Ref() + " received",
+			Text:   fmt.Sprintf("We got your request for %s %s. The seller team decides by %s; we will tell you here.", prod.ID, prod.Title, a.dateIn(s.ExpiresAt())),
+			Thread: subject("sample", s.ID),
+		})
+	})
+	return v, err
+}
+
+type sampleSource struct {
+	offer        domain.SampleOffer
+	planID       int64
+	invitationID int64
+	label        string
+}
+
+// sampleSource finds the offer a request draws on: the plan or invitation
+// named, else the creator's own invitation for the product, else the one
+// live plan offering it.
+func (a *App) sampleSource(ctx context.Context, tx Tx, cr domain.Creator, prod domain.Product, in SampleInput, now time.Time) (sampleSource, error) {
+	noSample := domain.Errorf(domain.KindNotFound, "No free sample of %s is offered to you right now. See /plans for plans with samples.", prod.ID)
+	fromInvitation := func(id int64) (sampleSource, error) {
+		v, err := loadInvitation(ctx, tx, id)
+		if err != nil {
+			return sampleSource{}, err
+		}
+		if v.CreatorID != cr.ID {
+			return sampleSource{}, domain.Errorf(domain.KindForbidden, "Invitation %s is not yours.", v.Ref())
+		}
+		if v.State != domain.InvitationPending && v.State != domain.InvitationAccepted {
+			return sampleSource{}, domain.Errorf(domain.KindConflict, "Invitation %s is %s; samples come with pending or accepted invitations.", v.Ref(), v.State)
+		}
+		if v.Collaboration.Sample == nil {
+			return sampleSource{}, domain.Errorf(domain.KindNotFound, "Invitation %s does not offer a free sample.", v.Ref())
+		}
+		if !contains(v.Collaboration.ProductIDs, prod.ID) {
+			return sampleSource{}, domain.Invalidf("product", "Invitation %s covers %s, not %s", v.Ref(), strings.Join(v.Collaboration.ProductIDs, ", "), prod.ID)
+		}
+		o, err := tx.Offer(ctx, v.Collaboration.Sample.ID)
+		return sampleSource{offer: o, invitationID: v.ID, label: "invitation " + v.Ref()}, err
+	}
+	fromPlan := func(p domain.Plan) (sampleSource, error) {
+		if !p.Live(now) {
+			return sampleSource{}, domain.Errorf(domain.KindConflict, "Plan %s is not open right now (%s).", p.Ref(), p.State)
+		}
+		if p.Sample == nil {
+			return sampleSource{}, domain.Errorf(domain.KindNotFound, "Plan %s does not offer free samples.", p.Ref())
+		}
+		if _, ok := p.RateFor(prod); !ok {
+			return sampleSource{}, domain.Invalidf("product", "Plan %s does not cover %s", p.Ref(), prod.ID)
+		}
+		o, err := tx.Offer(ctx, p.Sample.ID)
+		return sampleSource{offer: o, planID: p.ID, label: fmt.Sprintf("plan %s %q", p.Ref(), p.Name)}, err
+	}
+	switch {
+	case in.InvitationID != 0:
+		return fromInvitation(in.InvitationID)
+	case in.PlanID != 0:
+		p, err := tx.Plan(ctx, in.PlanID)
+		if err != nil {
+			return sampleSource{}, err
+		}
+		return fromPlan(p)
+	}
+	invs, err := tx.ListInvitations(ctx, InvitationFilter{CreatorID: cr.ID, States: []domain.InvitationState{domain.InvitationAccepted, domain.InvitationPending}})
+	if err != nil {
+		return sampleSource{}, err
+	}
+	for _, inv := range invs {
+		if src, err := fromInvitation(inv.ID); err == nil {
+			return src, nil
+		}
+	}
+	plans, err := tx.ListPlans(ctx, domain.PlanActive)
+	if err != nil {
+		return sampleSource{}, err
+	}
+	for _, p := range plans {
+		if src, err := fromPlan(p); err == nil {
+			return src, nil
+		}
+	}
+	return sampleSource{}, noSample
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+// postSampleCard posts or updates the request's card in the approvals
+// channel: the creator's track record, and buttons for what comes next.
+func (a *App) postSampleCard(ctx context.Context, tx Tx, now time.Time, v SampleView, step string) error {
+	card, err := creatorCard(ctx, tx, v.Creator)
+	if err != nil {
+		return err
+	}
+	fulfil := "no samples yet"
+	if r := card.FulfilmentRate(); r >= 0 {
+		fulfil = fmt.Sprintf("%d%%", r)
+	}
+	m := domain.Message{
+		Title: fmt.Sprintf("Sample request %s: %s %s", v.Ref(), v.Product.ID, v.Product.Title),
+		Text:  fmt.Sprintf("%s asks for %s via %s.", v.Creator.At(), plural(v.Quantity, "unit", "units"), v.Source),
+		Fields: []domain.Field{
+			{Label: "Creator", Value: v.Creator.At()},
+			{Label: "Followers", Value: fmt.Sprint(v.Creator.Followers)},
+			{Label: "Average views", Value: fmt.Sprint(v.Creator.AvgViews)},
+			{Label: "Niche", Value: orDash(v.Creator.Niche)},
+			{Label: "Samples received", Value: fmt.Sprint(card.Received)},
+			{Label: "Content posted", Value: fmt.Sprint(card.Posted)},
+			{Label: "Fulfilment rate", Value: fulfil},
+			{Label: "Status", Value: a.sampleStatus(v.SampleRequest)},
+		},
+		Thread: subject("sample", v.ID),
+		Update: step != "requested" && step != "approved:auto",
+	}
+	if v.Note != "" {
+		m.Fields = append(m.Fields, domain.Field{Label: "Creator's note", Value: v.Note})
+	}
+	switch v.State {
+	case domain.SampleRequested:
+		m.Buttons = []domain.Button{
+			{Label: "Approve", Action: FormatAction(ActionApprove, v.ID), Style: "primary"},
+			{Label: "Reject", Action: FormatAction(ActionReject, v.ID), Style: "danger"},
+		}
+	case domain.SampleApproved:
+		m.Buttons = []domain.Button{{Label: "Mark shipped", Action: FormatAction(ActionShip, v.ID), Style: "primary"}}
+	}
+	return send(ctx, tx, now, toChannel(domain.ChannelApprovals), fmt.Sprintf("sample:%d:card:%s", v.ID, step), m)
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// sampleStatus is the state as a sentence for cards.
+func (a *App) sampleStatus(s domain.SampleRequest) string {
+	switch s.State {
+	case domain.SampleRequested:
+		return "Waiting for a manager (expires " + a.dateIn(s.ExpiresAt()) + ")"
+	case domain.SampleApproved:
+		return "Approved by " + s.DecidedBy + ", not shipped yet"
+	case domain.SampleRejected:
+		r := "Rejected by " + s.DecidedBy + ": " + s.RejectReason.Label()
+		if s.RejectNote != "" {
+			r += " (" + s.RejectNote + ")"
+		}
+		return r
+	case domain.SampleShipped:
+		return "Shipped, content due " + a.dateIn(s.DueAt)
+	case domain.SampleOverdue:
+		return "Overdue since " + a.dateIn(s.DueAt)
+	case domain.SampleCompleted:
+		return "Content posted: " + s.ContentURL
+	}
+	return strings.ToUpper(string(s.State[:1])) + string(s.State[1:])
+}
+
+func loadSample(ctx context.Context, tx Tx, id int64) (SampleView, error) {
+	s, err := tx.Sample(ctx, id)
+	if err != nil {
+		return SampleView{}, err
+	}
+	cr, err := tx.Creator(ctx, s.CreatorID)
+	if err != nil {
+		return SampleView{}, err
+	}
+	p, err := tx.Product(ctx, s.ProductID)
+	if err != nil {
+		return SampleView{}, err
+	}
+	v := SampleView{SampleRequest: s, Creator: cr, Product: p}
+	switch {
+	case s.PlanID != 0:
+		pl, err := tx.Plan(ctx, s.PlanID)
+		if err != nil {
+			return v, err
+		}
+		v.Source = fmt.Sprintf("plan %s %q", pl.Ref(), pl.Name)
+	case s.InvitationID != 0:
+		v.Source = fmt.Sprintf("invitation I%d", s.InvitationID)
+	}
+	return v, nil
+}
+
+// ApproveSample is a manager's yes. Stock is reserved in the same
+// transaction; a request someone else already decided is a conflict that
+// names who decided.
+func (a *App) ApproveSample(ctx context.Context, actor domain.Actor, id int64) (SampleView, error) {
+	var v SampleView
+	if err := actor.RequireManager("approve samples"); err != nil {
+		return v, err
+	}
+	now := a.now()
+	err := a.store.Update(ctx, func(tx Tx) error {
+		var err error
+		if v, err = loadSample(ctx, tx, id); err != nil {
+			return err
+		}
+		if err := a.stillDecidable(v, now); err != nil {
+			return err
+		}
+		if err := v.Approve(actor.Display(), now); err != nil {
+			return err
+		}
+		if err := tx.ReserveStock(ctx, v.ProductID, v.OfferID, v.Quantity); err != nil {
+			return err
+		}
+		if err := tx.UpdateSample(ctx, v.SampleRequest); err != nil {
+			return err
+		}
+		if err := record(ctx, tx, now, actor, "sample.approved", subject("sample", v.ID), "approved %s's %s", v.Creator.At(), v.ProductID); err != nil {
+			return err
+		}
+		if err := a.postSampleCard(ctx, tx, now, v, "approved"); err != nil {
+			return err
+		}
+		return send(ctx, tx, now, toCreator(v.CreatorID), fmt.Sprintf("sample:%d:approved", v.ID), domain.Message{
+			Title:  "Sample " + v.Ref() + " approved",
+			Text:   fmt.Sprintf("Good news: your free sample of %s %s is approved. We will tell you when it ships.", v.Product.ID, v.Product.Title),
+			Thread: subject("sample", v.ID),
+		})
+	})
+	return v, err
+}
+
+// stillDecidable refuses a decision on a request past its 7-day window even
+// before the expiry job has marked it.
+func (a *App) stillDecidable(v SampleView, now time.Time) error {
+	if v.State == domain.SampleRequested && !now.Before(v.ExpiresAt()) {
+		return domain.Errorf(domain.KindConflict, "Sample request %s expired on %s without a decision.", v.Ref(), a.dateIn(v.ExpiresAt()))
+	}
+	return nil
+}
+
+// RejectSample is a manager's no, with one of TikTok Shop's reasons.
+func (a *App) RejectSample(ctx context.Context, actor domain.Actor, id int64, reason domain.RejectReason, note string) (SampleView, error) {
+	var v SampleView
+	if err := actor.RequireManager("reject samples"); err != nil {
+		return v, err
+	}
+	if _, err := domain.ParseRejectReason(string(reason)); err != nil {
+		return v, err
+	}
+	now := a.now()
+	err := a.store.Update(ctx, func(tx Tx) error {
+		var err error
+		if v, err = loadSample(ctx, tx, id); err != nil {
+			return err
+		}
+		if err := a.stillDecidable(v, now); err != nil {
+			return err
+		}
+		if err := v.Reject(actor.Display(), reason, note, now); err != nil {
+			return err
+		}
+		if err := tx.UpdateSample(ctx, v.SampleRequest); err != nil {
+			return err
+		}
+		if err := record(ctx, tx, now, actor, "sample.rejected", subject("sample", v.ID), "rejected %s's %s: %s %s", v.Creator.At(), v.ProductID, reason, v.RejectNote); err != nil {
+			return err
+		}
+		if err := a.postSampleCard(ctx, tx, now, v, "rejected"); err != nil {
+			return err
+		}
+		text := fmt.Sprintf("Sorry, your request for %s %s was not approved: %s.", v.Product.ID, v.Product.Title, reason.Label())
+		if v.RejectNote != "" {
+			text += " " + v.RejectNote
+		}
+		text += fmt.Sprintf(" You can ask again from %s.", a.dateIn(now.Add(domain.RetryAfterRejection)))
+		return send(ctx, tx, now, toCreator(v.CreatorID), fmt.Sprintf("sample:%d:rejected", v.ID), domain.Message{
+			Title: "Sample request " + v.Ref() + " not approved", Text: text, Thread: subject("sample", v.ID),
+		})
+	})
+	return v, err
+}
+
+// CancelSample withdraws a request (the creator's own, or any for the
+// team) before it ships; an approved sample's stock goes back.
+func (a *App) CancelSample(ctx context.Context, actor domain.Actor, id int64, reason string) (SampleView, error) {
+	var v SampleView
+	if !actor.IsTeam() && actor.Role != domain.RoleCreator {
+		return v, domain.Errorf(domain.KindForbidden, "Only the seller team or the requesting creator can cancel a sample request.")
+	}
+	reason = strings.TrimSpace(reason)
+	if len(reason) > 500 {
+		return v, domain.Invalidf("reason", "Reason must be at most 500 characters")
+	}
+	now := a.now()
+	err := a.store.Update(ctx, func(tx Tx) error {
+		var err error
+		if v, err = loadSample(ctx, tx, id); err != nil {
+			return err
+		}
+		if actor.Role == domain.RoleCreator && v.CreatorID != actor.CreatorID {
+			return domain.Errorf(domain.KindForbidden, "Sample request %s is not yours.", v.Ref())
+		}
+		if v.State == domain.SampleCancelled {
+			return nil
+		}
+		wasApproved := v.State == domain.SampleApproved
+		if err := v.To(domain.SampleCancelled); err != nil {
+			return err
+		}
+		if wasApproved {
+			if err := tx.ReleaseStock(ctx, v.ProductID, v.OfferID, v.Quantity); err != nil {
+				return err
+			}
+		}
+		if err := tx.UpdateSample(ctx, v.SampleRequest); err != nil {
+			return err
+		}
+		detail := fmt.Sprintf("%s cancelled the request", actor.Display())
+		if reason != "" {
+			detail += ": " + reason
+		}
+		if err := record(ctx, tx, now, actor, "sample.cancelled", subject("sample", v.ID), "%s", detail); err != nil {
+			return err
+		}
+		if err := a.postSampleCard(ctx, tx, now, v, "cancelled"); err != nil {
+			return err
+		}
+		if actor.Role == domain.RoleCreator {
+			return nil
+		}
+		return send(ctx, tx, now, toCreator(v.CreatorID), fmt.Sprintf("sample:%d:cancelled", v.ID), domain.Message{
+			Title: "Sample request " + v.Ref() + " cancelled", Text: detail + ".", Thread: subject("sample", v.ID),
+		})
+	})
+	return v, err
+}
+
+// ShipSample marks an approved sample shipped and starts the creator's
+// posting deadline.
+func (a *App) ShipSample(ctx context.Context, actor domain.Actor, id int64, tracking string) (SampleView, error) {
+	var v SampleView
+	if err := actor.RequireTeam("mark samples shipped"); err != nil {
+		return v, err
+	}
+	now := a.now()
+	err := a.store.Update(ctx, func(tx Tx) error {
+		var err error
+		if v, err = loadSample(ctx, tx, id); err != nil {
+			return err
+		}
+		if v.State == domain.SampleShipped && v.Tracking == strings.TrimSpace(tracking) {
+			return nil
+		}
+		if err := v.Ship(tracking, now); err != nil {
+			return err
+		}
+		if err := tx.UpdateSample(ctx, v.SampleRequest); err != nil {
+			return err
+		}
+		if err := record(ctx, tx, now, actor, "sample.shipped", subject("sample", v.ID), "shipped %s to %s %s", v.ProductID, v.Creator.At(), v.Tracking); err != nil {
+			return err
+		}
+		if err := a.postSampleCard(ctx, tx, now, v, "shipped"); err != nil {
+			return err
+		}
+		text := fmt.Sprintf("Your free sample of %s %s is on its way.", v.Product.ID, v.Product.Title)
+		if v.Tracking != "" {
+			text += " Tracking: " + v.Tracking + "."
+		}
+		text += fmt.Sprintf(" Please post your video or LIVE by %s and send us the link.", a.dateIn(v.DueAt))
+		return send(ctx, tx, now, toCreator(v.CreatorID), fmt.Sprintf("sample:%d:shipped", v.ID), domain.Message{
+			Title: "Sample " + v.Ref() + " shipped", Text: text, Thread: subject("sample", v.ID),
+			Buttons: []domain.Button{{Label: "Submit content link", Action: FormatAction(ActionSubmitContent, v.ID), Style: "primary"}},
+		})
+	})
+	return v, err
+}
+
+// ExtendSample gives a due-soon or overdue sample one more week, once.
+func (a *App) ExtendSample(ctx context.Context, actor domain.Actor, id int64) (SampleView, error) {
+	var v SampleView
+	if err := actor.RequireTeam("extend deadlines"); err != nil {
+		return v, err
+	}
+	now := a.now()
+	err := a.store.Update(ctx, func(tx Tx) error {
+		var err error
+		if v, err = loadSample(ctx, tx, id); err != nil {
+			return err
+		}
+		if err := v.Extend(now); err != nil {
+			return err
+		}
+		if err := tx.UpdateSample(ctx, v.SampleRequest); err != nil {
+			return err
+		}
+		if err := record(ctx, tx, now, actor, "sample.extended", subject("sample", v.ID), "extended to %s", a.dateIn(v.DueAt)); err != nil {
+			return err
+		}
+		return send(ctx, tx, now, toCreator(v.CreatorID), fmt.Sprintf("sample:%d:extended", v.ID), domain.Message{
+			Title:   "More time for sample " + v.Ref(),
+			Text:    fmt.Sprintf("You now have until %s to post your content for %s %s.", a.dateIn(v.DueAt), v.Product.ID, v.Product.Title),
+			Thread:  subject("sample", v.ID),
+			Buttons: []domain.Button{{Label: "Submit content link", Action: FormatAction(ActionSubmitContent, v.ID), Style: "primary"}},
+		})
+	})
+	return v, err
+}
+
+// SubmitContent records the TikTok video or LIVE a creator posted for a
+// shipped sample; a late link still completes an overdue sample.
+func (a *App) SubmitContent(ctx context.Context, actor domain.Actor, id int64, link string) (SampleView, error) {
+	var v SampleView
+	if err := actor.RequireCreator("submit content"); err != nil {
+		return v, err
+	}
+	url, kind, err := domain.ParseContentURL("content_link", link)
+	if err != nil {
+		return v, err
+	}
+	now := a.now()
+	err = a.store.Update(ctx, func(tx Tx) error {
+		var err error
+		if v, err = loadSample(ctx, tx, id); err != nil {
+			return err
+		}
+		if v.CreatorID != actor.CreatorID {
+			return domain.Errorf(domain.KindForbidden, "Sample %s is not yours.", v.Ref())
+		}
+		if v.State == domain.SampleCompleted && v.ContentURL == url {
+			return nil
+		}
+		if err := v.Complete(url, now); err != nil {
+			return err
+		}
+		if err := tx.UpdateSample(ctx, v.SampleRequest); err != nil {
+			return err
+		}
+		if err := tx.InsertContent(ctx, &domain.Content{SampleID: v.ID, CreatorID: v.CreatorID, URL: url, Kind: kind, SubmittedAt: now}); err != nil {
+			return err
+		}
+		if err := answered(ctx, tx, v.CreatorID); err != nil {
+			return err
+		}
+		if err := record(ctx, tx, now, actor, "sample.completed", subject("sample", v.ID), "%s posted %s", v.Creator.At(), url); err != nil {
+			return err
+		}
+		if err := a.postSampleCard(ctx, tx, now, v, "completed"); err != nil {
+			return err
+		}
+		if err := send(ctx, tx, now, toChannel(domain.ChannelSellers), fmt.Sprintf("sample:%d:content", v.ID), domain.Message{
+			Title:  fmt.Sprintf("%s posted content for %s", v.Creator.At(), v.Ref()),
+			Text:   fmt.Sprintf("%s posted a %s for %s %s: %s", v.Creator.At(), kind, v.Product.ID, v.Product.Title, url),
+			Thread: subject("sample", v.ID),
+		}); err != nil {
+			return err
+		}
+		return send(ctx, tx, now, toCreator(v.CreatorID), fmt.Sprintf("sample:%d:thanks", v.ID), domain.Message{
+			Title: "Thanks for your content", Text: fmt.Sprintf("We received your link for %s %s. Thank you!", v.Product.ID, v.Product.Title), Thread: subject("sample", v.ID),
+		})
+	})
+	return v, err
+}
+
+// ListSamples lists sample requests: the team sees all, a creator their own.
+func (a *App) ListSamples(ctx context.Context, actor domain.Actor, handle string, state domain.SampleState) ([]SampleView, error) {
+	var out []SampleView
+	f := SampleFilter{Limit: 200}
+	if state != "" {
+		f.States = []domain.SampleState{state}
+	}
+	err := a.store.View(ctx, func(tx Tx) error {
+		switch {
+		case actor.Role == domain.RoleCreator:
+			f.CreatorID = actor.CreatorID
+		case actor.IsTeam():
+			if handle != "" {
+				h, err := domain.NormalizeHandle("creator", handle)
+				if err != nil {
+					return err
+				}
+				c, err := tx.CreatorByHandle(ctx, h)
+				if err != nil {
+					return err
+				}
+				f.CreatorID = c.ID
+			}
+		default:
+			return domain.Errorf(domain.KindForbidden, "Only the seller team and creators can list samples.")
+		}
+		ss, err := tx.ListSamples(ctx, f)
+		if err != nil {
+			return err
+		}
+		for _, s := range ss {
+			v, err := loadSample(ctx, tx, s.ID)
+			if err != nil {
+				return err
+			}
+			out = append(out, v)
+		}
+		return nil
+	})
+	return out, err
+}

@@ -1,0 +1,374 @@
+package config_test
+
+import (
+	"bytes"
+	"fmt"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/collabbot/collabbot/config"
+)
+
+func env(kv map[string]string) func(string) string {
+	return func(k string) string { return kv[k] }
+}
+
+// with returns a copy of base with extra set, so each case states only its difference.
+func with(base map[string]string, extra map[string]string) map[string]string {
+	out := make(map[string]string, len(base)+len(extra))
+	for k, v := range base {
+		out[k] = v
+	}
+	for k, v := range extra {
+		out[k] = v
+	}
+	return out
+}
+
+var (
+	slackOn = map[string]string{
+		"SLACK_BOT_TOKEN":         "xoxb-1-2-abc",
+		"SLACK_SIGNING_SECRET":    "sign-secret-123",
+		"SLACK_APPROVALS_CHANNEL": "C_APPROVALS",
+		"SLACK_SELLERS_CHANNEL":   "C_SELLERS",
+	}
+	discordOn = map[string]string{
+		"DISCORD_BOT_TOKEN":  "discord.bot.token",
+		"DISCORD_APP_ID":     "100000000000000000",
+		"DISCORD_PUBLIC_KEY": strings.Repeat("ab", 32),
+	}
+	tiktokOn = map[string]string{
+		"TIKTOK_APP_KEY":    "29a39d",
+		"TIKTOK_APP_SECRET": "tiktok-secret-xyz",
+		"TIKTOK_SERVICE_ID": "7000000000000000001",
+	}
+)
+
+func TestLoadDefaults(t *testing.T) {
+	c, err := config.Load(env(nil))
+	if err != nil {
+		t.Fatalf("Load with an empty environment: %v", err)
+	}
+	checks := []struct {
+		name      string
+		got, want any
+	}{
+		{"Addr", c.Addr, ":8080"},
+		{"DB", c.DB, "collabbot.db"},
+		{"TimeZoneName", c.TimeZoneName, "UTC"},
+		{"TimeZone", c.TimeZone.String(), "UTC"},
+		{"WeeklyInviteCap", c.WeeklyInviteCap, 500},
+		{"LogLevel", c.LogLevel, slog.LevelInfo},
+		{"LogFormat", c.LogFormat, "text"},
+		{"Slack.APIURL", c.Slack.APIURL, "https://slack.com/api/"},
+		{"Discord.APIURL", c.Discord.APIURL, "https://discord.com/api/v10/"},
+		{"Discord.Gateway", c.Discord.Gateway, false},
+		{"TikTok.APIURL", c.TikTok.APIURL, "https://open-api.tiktokglobalshop.com"},
+		{"TikTok.AuthURL", c.TikTok.AuthURL, "https://auth.tiktok-shops.com"},
+		{"TikTok.SyncEvery", c.TikTok.SyncEvery, 5 * time.Minute},
+		{"SlackEnabled", c.SlackEnabled(), false},
+		{"DiscordEnabled", c.DiscordEnabled(), false},
+		{"DraftsEnabled", c.DraftsEnabled(), false},
+		{"TikTokEnabled", c.TikTokEnabled(), false},
+	}
+	for _, ch := range checks {
+		if ch.got != ch.want {
+			t.Errorf("%s = %v, want %v", ch.name, ch.got, ch.want)
+		}
+	}
+	if s := c.String(); !strings.Contains(s, "slack.bot_token=unset") || !strings.Contains(s, "openai.enabled=false") {
+		t.Errorf("String() = %s, want unset secrets shown as unset", s)
+	}
+}
+
+func TestLoadValid(t *testing.T) {
+	all := with(with(with(slackOn, discordOn), tiktokOn), map[string]string{
+		"COLLABBOT_ADDR":              "127.0.0.1:9090",
+		"COLLABBOT_DB":                "postgres://bot:pw@db:5432/collab",
+		"COLLABBOT_TIMEZONE":          "Europe/Paris",
+		"COLLABBOT_WEEKLY_INVITE_CAP": "0",
+		"COLLABBOT_LOG_LEVEL":         "DEBUG",
+		"COLLABBOT_LOG_FORMAT":        "json",
+		"SLACK_API_URL":               "http://127.0.0.1:9/api",
+		"SLACK_MANAGERS":              " U_MGR1, U_MGR2 ,,",
+		"DISCORD_API_URL":             "http://127.0.0.1:9/api/v10",
+		"OPENAI_BASE_URL":             "http://localhost:11434/v1/",
+		"OPENAI_MODEL":                "llama3.2",
+		"TIKTOK_SYNC_EVERY":           "90s",
+	})
+	c, err := config.Load(env(all))
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	if c.TimeZone.String() != "Europe/Paris" || c.WeeklyInviteCap != 0 || c.LogLevel != slog.LevelDebug || c.LogFormat != "json" {
+		t.Errorf("general settings = %q %d %v %q", c.TimeZone, c.WeeklyInviteCap, c.LogLevel, c.LogFormat)
+	}
+	if c.Slack.APIURL != "http://127.0.0.1:9/api/" || c.Discord.APIURL != "http://127.0.0.1:9/api/v10/" {
+		t.Errorf("API URLs not normalised to end in /: %q %q", c.Slack.APIURL, c.Discord.APIURL)
+	}
+	if fmt.Sprint(c.Slack.Managers) != "[U_MGR1 U_MGR2]" {
+		t.Errorf("Slack.Managers = %q", c.Slack.Managers)
+	}
+	if len(c.Discord.PublicKey) != 32 || c.Discord.PublicKey[0] != 0xab {
+		t.Errorf("Discord.PublicKey = %x", c.Discord.PublicKey)
+	}
+	if c.OpenAI.BaseURL != "http://localhost:11434/v1" || c.OpenAI.Model != "llama3.2" {
+		t.Errorf("OpenAI = %+v", c.OpenAI)
+	}
+	if c.TikTok.SyncEvery != 90*time.Second {
+		t.Errorf("TikTok.SyncEvery = %v", c.TikTok.SyncEvery)
+	}
+	if !c.SlackEnabled() || !c.DiscordEnabled() || !c.DraftsEnabled() || !c.TikTokEnabled() {
+		t.Errorf("enabled = %v %v %v %v, want all true", c.SlackEnabled(), c.DiscordEnabled(), c.DraftsEnabled(), c.TikTokEnabled())
+	}
+}
+
+func TestLoadAlternatives(t *testing.T) {
+	tests := []struct {
+		name  string
+		env   map[string]string
+		check func(config.Config) string
+	}{
+		{"slack socket mode needs no signing secret",
+			with(slackOn, map[string]string{"SLACK_SIGNING_SECRET": "", "SLACK_APP_TOKEN": "xapp-1-A-1"}),
+			func(c config.Config) string { return check(c.SlackEnabled(), "Slack off") }},
+		{"discord gateway needs no public key",
+			with(discordOn, map[string]string{"DISCORD_PUBLIC_KEY": "", "DISCORD_GATEWAY": "true"}),
+			func(c config.Config) string {
+				return check(c.Discord.Gateway && c.Discord.PublicKey == nil, "gateway not set")
+			}},
+		{"openai key alone uses OpenAI's API and a default model",
+			map[string]string{"OPENAI_API_KEY": "sk-abc"},
+			func(c config.Config) string {
+				return check(c.DraftsEnabled() && c.OpenAI.BaseURL == config.DefaultOpenAIBaseURL && c.OpenAI.Model == config.DefaultOpenAIModel, fmt.Sprint(c.OpenAI))
+			}},
+		{"sqlite file DSN",
+			map[string]string{"COLLABBOT_DB": "file:/var/lib/collab.db?_pragma=busy_timeout(5000)"},
+			func(c config.Config) string { return check(strings.HasPrefix(c.DB, "file:"), c.DB) }},
+		{"values are trimmed",
+			map[string]string{"COLLABBOT_ADDR": " :9000\n"},
+			func(c config.Config) string { return check(c.Addr == ":9000", c.Addr) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := config.Load(env(tt.env))
+			if err != nil {
+				t.Fatalf("Load: %v", err)
+			}
+			if msg := tt.check(c); msg != "" {
+				t.Error(msg)
+			}
+		})
+	}
+}
+
+func check(ok bool, msg string) string {
+	if ok {
+		return ""
+	}
+	return msg
+}
+
+func TestLoadErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		want string // a line of the error
+	}{
+		{"unknown zone", map[string]string{"COLLABBOT_TIMEZONE": "Mars/Base"},
+			`COLLABBOT_TIMEZONE: unknown time zone "Mars/Base"; use an IANA name like Europe/Paris`},
+		{"local zone", map[string]string{"COLLABBOT_TIMEZONE": "Local"}, `COLLABBOT_TIMEZONE: unknown time zone "Local"`},
+		{"addr without port", map[string]string{"COLLABBOT_ADDR": "localhost"}, "COLLABBOT_ADDR must be host:port"},
+		{"addr bad port", map[string]string{"COLLABBOT_ADDR": ":http"}, "COLLABBOT_ADDR must be host:port"},
+		{"addr port range", map[string]string{"COLLABBOT_ADDR": ":70000"}, "COLLABBOT_ADDR must be host:port"},
+		{"db scheme", map[string]string{"COLLABBOT_DB": "mysql://u:p@h/db"}, "COLLABBOT_DB must be a SQLite path, a file: DSN or a postgres:// URL"},
+		{"db postgres without host", map[string]string{"COLLABBOT_DB": "postgres:///db"}, "COLLABBOT_DB must be a valid postgres://"},
+		{"invite cap negative", map[string]string{"COLLABBOT_WEEKLY_INVITE_CAP": "-1"}, "COLLABBOT_WEEKLY_INVITE_CAP must be a whole number >= 0"},
+		{"invite cap text", map[string]string{"COLLABBOT_WEEKLY_INVITE_CAP": "lots"}, "COLLABBOT_WEEKLY_INVITE_CAP must be a whole number >= 0"},
+		{"log level", map[string]string{"COLLABBOT_LOG_LEVEL": "verbose"}, "COLLABBOT_LOG_LEVEL must be debug, info, warn or error"},
+		{"log format", map[string]string{"COLLABBOT_LOG_FORMAT": "xml"}, "COLLABBOT_LOG_FORMAT must be text or json"},
+
+		{"slack approvals channel", with(slackOn, map[string]string{"SLACK_APPROVALS_CHANNEL": ""}),
+			"SLACK_APPROVALS_CHANNEL is required when Slack is on (SLACK_BOT_TOKEN is set)"},
+		{"slack sellers channel", with(slackOn, map[string]string{"SLACK_SELLERS_CHANNEL": ""}),
+			"SLACK_SELLERS_CHANNEL is required when Slack is on (SLACK_BOT_TOKEN is set)"},
+		{"slack channel name", with(slackOn, map[string]string{"SLACK_SELLERS_CHANNEL": "#sellers"}),
+			"SLACK_SELLERS_CHANNEL must be a channel ID like C0123ABCD, not a channel name"},
+		{"slack bot token prefix", with(slackOn, map[string]string{"SLACK_BOT_TOKEN": "xoxp-user"}), "SLACK_BOT_TOKEN must start with xoxb-"},
+		{"slack app token prefix", with(slackOn, map[string]string{"SLACK_APP_TOKEN": "xoxb-wrong"}), "SLACK_APP_TOKEN must start with xapp-"},
+		{"slack signing secret", with(slackOn, map[string]string{"SLACK_SIGNING_SECRET": ""}),
+			"SLACK_SIGNING_SECRET is required when Slack is on (SLACK_BOT_TOKEN is set) unless SLACK_APP_TOKEN"},
+		{"slack half pair", map[string]string{"SLACK_SIGNING_SECRET": "s"},
+			"SLACK_SIGNING_SECRET is set but Slack is off: set SLACK_BOT_TOKEN too"},
+		{"slack app token alone", map[string]string{"SLACK_APP_TOKEN": "xapp-1"},
+			"SLACK_APP_TOKEN is set but Slack is off"},
+		{"slack managers by name", with(slackOn, map[string]string{"SLACK_MANAGERS": "U1,@maya"}),
+			`SLACK_MANAGERS must be comma-separated Slack user IDs like U0123ABCD, got "@maya"`},
+		{"slack api url relative", map[string]string{"SLACK_API_URL": "/api/"}, "SLACK_API_URL must be an absolute http(s) URL"},
+		{"slack api url scheme", map[string]string{"SLACK_API_URL": "ftp://slack.com/api/"}, "SLACK_API_URL must be an absolute http(s) URL"},
+
+		{"discord public key short", with(discordOn, map[string]string{"DISCORD_PUBLIC_KEY": "abcd"}), "DISCORD_PUBLIC_KEY must be 64 hex characters"},
+		{"discord public key not hex", with(discordOn, map[string]string{"DISCORD_PUBLIC_KEY": strings.Repeat("zz", 32)}), "DISCORD_PUBLIC_KEY must be 64 hex characters"},
+		{"discord public key required", with(discordOn, map[string]string{"DISCORD_PUBLIC_KEY": ""}),
+			"DISCORD_PUBLIC_KEY is required when Discord is on (DISCORD_BOT_TOKEN is set) unless DISCORD_GATEWAY=true"},
+		{"discord app id required", with(discordOn, map[string]string{"DISCORD_APP_ID": ""}), "DISCORD_APP_ID is required when Discord is on"},
+		{"discord app id numeric", with(discordOn, map[string]string{"DISCORD_APP_ID": "my-app"}), "DISCORD_APP_ID must be the numeric application ID"},
+		{"discord token prefix", with(discordOn, map[string]string{"DISCORD_BOT_TOKEN": "Bot abc"}), "DISCORD_BOT_TOKEN must be the bare token"},
+		{"discord gateway", map[string]string{"DISCORD_GATEWAY": "yes"}, "DISCORD_GATEWAY must be true or false"},
+		{"discord half pair", map[string]string{"DISCORD_PUBLIC_KEY": strings.Repeat("ab", 32)}, "DISCORD_PUBLIC_KEY is set but Discord is off"},
+		{"discord app id alone", map[string]string{"DISCORD_APP_ID": "1"}, "DISCORD_APP_ID is set but Discord is off"},
+		{"discord api url", map[string]string{"DISCORD_API_URL": "discord.com/api"}, "DISCORD_API_URL must be an absolute http(s) URL"},
+
+		{"openai model required with base url", map[string]string{"OPENAI_BASE_URL": "http://localhost:11434/v1"},
+			"OPENAI_MODEL is required when OPENAI_BASE_URL is set"},
+		{"openai model alone", map[string]string{"OPENAI_MODEL": "gpt-x"}, "OPENAI_MODEL is set but drafts are off"},
+		{"openai base url", map[string]string{"OPENAI_BASE_URL": "localhost:11434", "OPENAI_MODEL": "m"}, "OPENAI_BASE_URL must be an absolute http(s) URL"},
+
+		{"tiktok sync short", map[string]string{"TIKTOK_SYNC_EVERY": "30s"}, "TIKTOK_SYNC_EVERY must be a duration like 5m, at least 1m"},
+		{"tiktok sync unitless", map[string]string{"TIKTOK_SYNC_EVERY": "5"}, "TIKTOK_SYNC_EVERY must be a duration like 5m, at least 1m"},
+		{"tiktok secret required", with(tiktokOn, map[string]string{"TIKTOK_APP_SECRET": ""}), "TIKTOK_APP_SECRET is required when TikTok sync is on"},
+		{"tiktok service id required", with(tiktokOn, map[string]string{"TIKTOK_SERVICE_ID": ""}), "TIKTOK_SERVICE_ID is required when TikTok sync is on"},
+		{"tiktok half pair", map[string]string{"TIKTOK_APP_SECRET": "s"}, "TIKTOK_APP_SECRET is set but TikTok sync is off"},
+		{"tiktok api url", map[string]string{"TIKTOK_API_URL": "open-api"}, "TIKTOK_API_URL must be an absolute http(s) URL"},
+		{"tiktok auth url", map[string]string{"TIKTOK_AUTH_URL": "://"}, "TIKTOK_AUTH_URL must be an absolute http(s) URL"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := config.Load(env(tt.env))
+			if err == nil {
+				t.Fatalf("Load succeeded, want an error containing %q", tt.want)
+			}
+			lines := strings.Split(err.Error(), "\n")
+			if len(lines) != 1 {
+				t.Errorf("want exactly one problem, got %d:\n%v", len(lines), err)
+			}
+			if !strings.Contains(lines[0], tt.want) {
+				t.Errorf("error = %q, want it to contain %q", lines[0], tt.want)
+			}
+		})
+	}
+}
+
+func TestLoadReportsEveryProblem(t *testing.T) {
+	_, err := config.Load(env(map[string]string{
+		"COLLABBOT_ADDR":      "nope",
+		"COLLABBOT_TIMEZONE":  "Mars/Base",
+		"SLACK_BOT_TOKEN":     "xoxb-1",
+		"SLACK_API_URL":       "slack",
+		"TIKTOK_SYNC_EVERY":   "1s",
+		"COLLABBOT_LOG_LEVEL": "loud",
+	}))
+	if err == nil {
+		t.Fatal("Load succeeded")
+	}
+	lines := strings.Split(err.Error(), "\n")
+	for _, name := range []string{
+		"COLLABBOT_ADDR", "COLLABBOT_TIMEZONE", "COLLABBOT_LOG_LEVEL", "SLACK_API_URL",
+		"SLACK_SIGNING_SECRET", "SLACK_APPROVALS_CHANNEL", "SLACK_SELLERS_CHANNEL", "TIKTOK_SYNC_EVERY",
+	} {
+		n := 0
+		for _, l := range lines {
+			if strings.HasPrefix(l, name) {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("%s: %d lines start with it, want 1; error:\n%v", name, n, err)
+		}
+	}
+	if len(lines) != 8 {
+		t.Errorf("got %d lines, want 8:\n%v", len(lines), err)
+	}
+}
+
+func TestSecretsNeverShown(t *testing.T) {
+	secrets := map[string]string{
+		"SLACK_SIGNING_SECRET": "sigsecret-AAAA",
+		"SLACK_BOT_TOKEN":      "xoxb-BBBB",
+		"SLACK_APP_TOKEN":      "xapp-CCCC",
+		"DISCORD_BOT_TOKEN":    "discord-DDDD",
+		"OPENAI_API_KEY":       "sk-EEEE",
+		"TIKTOK_APP_SECRET":    "tiktok-FFFF",
+		"COLLABBOT_DB":         "postgres://bot:pg-GGGG@db/collab?password=pg-HHHH",
+	}
+	e := with(with(with(slackOn, discordOn), tiktokOn), secrets)
+	c, err := config.Load(env(e))
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+
+	var text, js bytes.Buffer
+	slog.New(slog.NewTextHandler(&text, nil)).Info("config", "config", c)
+	slog.New(slog.NewJSONHandler(&js, nil)).Info("config", "config", c)
+	outputs := map[string]string{
+		"text log": text.String(),
+		"json log": js.String(),
+		"%v":       fmt.Sprintf("%v", c),
+		"%+v":      fmt.Sprintf("%+v", c),
+		"%#v":      fmt.Sprintf("%#v", c),
+	}
+	for how, out := range outputs {
+		for _, s := range []string{"AAAA", "BBBB", "CCCC", "DDDD", "EEEE", "FFFF", "GGGG", "HHHH"} {
+			if strings.Contains(out, s) {
+				t.Errorf("%s shows secret %q:\n%s", how, s, out)
+			}
+		}
+	}
+	for _, want := range []string{
+		"config.slack.bot_token=set", "config.slack.app_token=set", "config.openai.api_key=set",
+		"config.slack.approvals_channel=C_APPROVALS", "config.timezone=UTC", "config.db=postgres://bot:xxxxx@db/collab",
+		"config.tiktok.sync_every=5m0s", "config.discord.enabled=true",
+	} {
+		if !strings.Contains(text.String(), want) {
+			t.Errorf("text log lacks %q:\n%s", want, text.String())
+		}
+	}
+
+	// A bad secret is reported by name, never echoed.
+	_, err = config.Load(env(with(slackOn, map[string]string{"SLACK_BOT_TOKEN": "xoxp-IIII", "SLACK_APP_TOKEN": "xoxb-JJJJ"})))
+	if err == nil || strings.Contains(err.Error(), "IIII") || strings.Contains(err.Error(), "JJJJ") {
+		t.Errorf("error echoes a token: %v", err)
+	}
+}
+
+// FuzzLoad checks that any environment yields either a config or an error
+// whose every line names a variable, and that a token never echoes back.
+func FuzzLoad(f *testing.F) {
+	f.Add(":8080", "UTC", "xoxb-1", strings.Repeat("ab", 32), "https://slack.com/api/", "5m", "C1")
+	f.Add("", "Mars/Base", "secret-token", "zz", "::", "-1h", "#general")
+	f.Fuzz(func(t *testing.T, addr, tz, token, key, apiURL, every, channel string) {
+		e := map[string]string{
+			"COLLABBOT_ADDR": addr, "COLLABBOT_TIMEZONE": tz, "SLACK_BOT_TOKEN": token,
+			"DISCORD_PUBLIC_KEY": key, "SLACK_API_URL": apiURL, "TIKTOK_SYNC_EVERY": every,
+			"SLACK_APPROVALS_CHANNEL": channel,
+		}
+		c, err := config.Load(env(e))
+		if err == nil {
+			if c.TimeZone == nil || !strings.HasSuffix(c.Slack.APIURL, "/") {
+				t.Fatalf("valid config with zone %v, Slack API URL %q", c.TimeZone, c.Slack.APIURL)
+			}
+			return
+		}
+		for _, line := range strings.Split(err.Error(), "\n") {
+			name, _, _ := strings.Cut(line, " ")
+			name = strings.TrimSuffix(name, ":")
+			if _, ok := e[name]; !ok && !strings.HasPrefix(name, "SLACK_") && !strings.HasPrefix(name, "DISCORD_") {
+				t.Fatalf("error line names no variable: %q", line)
+			}
+		}
+		secret := strings.TrimSpace(token)
+		if len(secret) < 8 {
+			return
+		}
+		for k, v := range e {
+			if k != "SLACK_BOT_TOKEN" && strings.Contains(v, secret) {
+				return
+			}
+		}
+		if strings.Contains(err.Error(), secret) {
+			t.Fatalf("error echoes SLACK_BOT_TOKEN: %v", err)
+		}
+	})
+}

@@ -1,0 +1,100 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/collabbot/collabbot/commands"
+	"github.com/collabbot/collabbot/domain"
+)
+
+const creatorCols = `id, handle, discord_id, followers, avg_views, gmv_30d, niche, categories, timezone, reachable, unanswered, created_at`
+
+func scanCreator(r rowScanner) (domain.Creator, error) {
+	var c domain.Creator
+	err := r.Scan(&c.ID, &c.Handle, textCol{&c.DiscordID}, &c.Followers, &c.AvgViews, &c.GMV30d,
+		&c.Niche, listCol{&c.Categories}, &c.TimeZone, &c.Reachable, &c.Unanswered, timeCol{&c.CreatedAt})
+	return c, err
+}
+
+// Creator returns a roster creator by ID.
+func (t *tx) Creator(ctx context.Context, id int64) (domain.Creator, error) {
+	c, err := scanCreator(t.tx.QueryRowContext(ctx, `SELECT `+creatorCols+` FROM creators WHERE id = ?`, id))
+	return c, notFound(err, "store: creator", fmt.Sprintf("No creator with ID %d on the roster.", id))
+}
+
+// CreatorByHandle returns a roster creator by TikTok handle, with or
+// without "@", in any case.
+func (t *tx) CreatorByHandle(ctx context.Context, handle string) (domain.Creator, error) {
+	h := strings.ToLower(strings.TrimPrefix(strings.TrimSpace(handle), "@"))
+	c, err := scanCreator(t.tx.QueryRowContext(ctx, `SELECT `+creatorCols+` FROM creators WHERE handle = ?`, h))
+	return c, notFound(err, "store: creator by handle", fmt.Sprintf("No creator @%s on the roster.", h))
+}
+
+// CreatorByDiscordID returns the creator linked to a Discord user.
+func (t *tx) CreatorByDiscordID(ctx context.Context, discordID string) (domain.Creator, error) {
+	if discordID == "" {
+		return domain.Creator{}, domain.Errorf(domain.KindNotFound, "No creator on the roster is linked to that Discord account.")
+	}
+	c, err := scanCreator(t.tx.QueryRowContext(ctx, `SELECT `+creatorCols+` FROM creators WHERE discord_id = ?`, discordID))
+	return c, notFound(err, "store: creator by discord id", fmt.Sprintf("No creator on the roster is linked to Discord user %s.", discordID))
+}
+
+// InsertCreator adds a creator to the roster and sets c.ID.
+func (t *tx) InsertCreator(ctx context.Context, c *domain.Creator) error {
+	var id int64
+	err := t.tx.QueryRowContext(ctx, `INSERT INTO creators (handle, discord_id, followers, avg_views, gmv_30d, niche, categories, timezone, reachable, unanswered, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		c.Handle, nullText(c.DiscordID), c.Followers, c.AvgViews, int64(c.GMV30d), c.Niche, jsonList(c.Categories),
+		c.TimeZone, c.Reachable, c.Unanswered, ms(c.CreatedAt)).Scan(&id)
+	if err != nil {
+		return formatError(err, "store: insert creator", t.creatorConflicts(ctx, *c, err))
+	}
+	c.ID = id
+	return nil
+}
+
+// UpdateCreator stores every field of an existing creator but its ID and
+// creation time.
+func (t *tx) UpdateCreator(ctx context.Context, c domain.Creator) error {
+	res, err := t.tx.ExecContext(ctx, `UPDATE creators SET handle = ?, discord_id = ?, followers = ?, avg_views = ?, gmv_30d = ?,
+		niche = ?, categories = ?, timezone = ?, reachable = ?, unanswered = ? WHERE id = ?`,
+		c.Handle, nullText(c.DiscordID), c.Followers, c.AvgViews, int64(c.GMV30d), c.Niche, jsonList(c.Categories),
+		c.TimeZone, c.Reachable, c.Unanswered, c.ID)
+	if err != nil {
+		return formatError(err, "store: update creator", t.creatorConflicts(ctx, c, err))
+	}
+	return affected(res, nil, "store: update creator", fmt.Sprintf("No creator with ID %d on the roster.", c.ID))
+}
+
+// creatorConflicts words the uniqueness failures of a creator write; the
+// Discord message names the creator already holding the account.
+func (t *tx) creatorConflicts(ctx context.Context, c domain.Creator, err error) map[string]string {
+	switch constraint(err) {
+	case "creators.handle":
+		return map[string]string{"creators.handle": fmt.Sprintf("Creator @%s is already on the roster.", c.Handle)}
+	case "creators.discord_id":
+		holder := "another creator"
+		var h string
+		if t.tx.QueryRowContext(ctx, `SELECT handle FROM creators WHERE discord_id = ?`, c.DiscordID).Scan(&h) == nil {
+			holder = "@" + h
+		}
+		return map[string]string{"creators.discord_id": fmt.Sprintf("Discord user %s is already linked to %s.", c.DiscordID, holder)}
+	}
+	return nil
+}
+
+// ListCreators lists the roster by handle. Niche matches a creator's niche
+// or one of their categories, since sellers think of both as "what they do".
+func (t *tx) ListCreators(ctx context.Context, f commands.CreatorFilter) ([]domain.Creator, error) {
+	var q query
+	if n := strings.ToLower(strings.TrimSpace(f.Niche)); n != "" {
+		q.add(`(niche = ? OR EXISTS (SELECT 1 FROM json_each(creators.categories) WHERE value = ?))`, n, n)
+	}
+	if f.MinFollowers > 0 {
+		q.add(`followers >= ?`, f.MinFollowers)
+	}
+	stmt := `SELECT ` + creatorCols + ` FROM creators` + q.sql("handle", f.Limit)
+	return list(ctx, t, "store: list creators", stmt, q.args, scanCreator)
+}

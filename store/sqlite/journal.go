@@ -1,0 +1,75 @@
+package sqlite
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+
+	"github.com/collabbot/collabbot/domain"
+)
+
+// AddEvent appends to the audit trail; an undated event is stamped now.
+func (t *tx) AddEvent(ctx context.Context, e domain.Event) error {
+	at := e.At
+	if at.IsZero() {
+		at = t.db.now()
+	}
+	_, err := t.tx.ExecContext(ctx, `INSERT INTO events (at, actor, kind, subject, detail) VALUES (?, ?, ?, ?, ?)`,
+		at.UnixMilli(), e.Actor, e.Kind, e.Subject, e.Detail)
+	return formatError(err, "store: add event", nil)
+}
+
+// Events lists the audit trail of subject ("" for all) newest first.
+func (t *tx) Events(ctx context.Context, subject string, limit int) ([]domain.Event, error) {
+	var q query
+	if subject != "" {
+		q.add(`subject = ?`, subject)
+	}
+	stmt := `SELECT id, at, actor, kind, subject, detail FROM events` + q.sql("id DESC", limit)
+	return list(ctx, t, "store: list events", stmt, q.args, func(r rowScanner) (domain.Event, error) {
+		var e domain.Event
+		err := r.Scan(&e.ID, timeCol{&e.At}, &e.Actor, &e.Kind, &e.Subject, &e.Detail)
+		return e, err
+	})
+}
+
+// Enqueue adds an outbox row in the caller's transaction, so the message
+// exists exactly when the change that caused it is committed. A Key already
+// queued is skipped (false): a retried action never sends twice. The row is
+// due at CreatedAt, or now when undated.
+func (t *tx) Enqueue(ctx context.Context, o domain.Outgoing) (bool, error) {
+	if strings.TrimSpace(o.Key) == "" {
+		return false, domain.Invalidf("key", "Every outgoing message needs an idempotency key (to %s).", o.To)
+	}
+	to, err := domain.ParseRecipient(o.To.String())
+	if err != nil {
+		return false, err
+	}
+	surface := o.Surface
+	if surface == "" {
+		surface = to.Surface()
+	}
+	msg, err := json.Marshal(o.Message)
+	if err != nil {
+		return false, domain.Internal(err, "store: encode outgoing message")
+	}
+	created := o.CreatedAt
+	if created.IsZero() {
+		created = t.db.now()
+	}
+	next := o.NextAttempt
+	if next.IsZero() {
+		next = created
+	}
+	res, err := t.tx.ExecContext(ctx, `INSERT INTO outbox (idem_key, surface, recipient, message, state, attempts, next_attempt, created_at)
+		VALUES (?, ?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT (idem_key) DO NOTHING`,
+		o.Key, string(surface), to.String(), string(msg), next.UnixMilli(), created.UnixMilli())
+	if err != nil {
+		return false, formatError(err, "store: enqueue", nil)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, domain.Internal(err, "store: enqueue")
+	}
+	return n == 1, nil
+}

@@ -1,0 +1,119 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/collabbot/collabbot/domain"
+)
+
+const outgoingCols = `id, surface, recipient, message, idem_key, state, attempts, next_attempt, last_error, created_at, sent_at`
+
+func scanOutgoing(r rowScanner) (domain.Outgoing, error) {
+	var o domain.Outgoing
+	var to, msg string
+	err := r.Scan(&o.ID, &o.Surface, &to, &msg, &o.Key, &o.State, &o.Attempts, timeCol{&o.NextAttempt}, &o.LastError,
+		timeCol{&o.CreatedAt}, timeCol{&o.SentAt})
+	if err != nil {
+		return o, err
+	}
+	if o.To, err = domain.ParseRecipient(to); err != nil {
+		return o, fmt.Errorf("outbox row %d: %w", o.ID, err)
+	}
+	if err := json.Unmarshal([]byte(msg), &o.Message); err != nil {
+		return o, fmt.Errorf("outbox row %d: message: %w", o.ID, err)
+	}
+	return o, nil
+}
+
+// ClaimOutgoing leases up to limit due rows to the caller: pending rows whose
+// next attempt has come, and sending rows whose lease ran out (their sender
+// died). The select and the update are one statement under the write lock,
+// so concurrent claimers, in this process or another, never get the same
+// row within a lease. Rows come back oldest first.
+func (d *DB) ClaimOutgoing(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]domain.Outgoing, error) {
+	if limit < 1 {
+		return nil, nil
+	}
+	var out []domain.Outgoing
+	err := d.write(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `UPDATE outbox SET state = 'sending', sending_deadline = ?
+			WHERE id IN (
+				SELECT id FROM outbox
+				WHERE (state = 'pending' AND next_attempt <= ?) OR (state = 'sending' AND sending_deadline <= ?)
+				ORDER BY id LIMIT ?)
+			RETURNING `+outgoingCols,
+			now.Add(lease).UnixMilli(), now.UnixMilli(), now.UnixMilli(), limit)
+		if err != nil {
+			return formatError(err, "store: claim outgoing", nil)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			o, err := scanOutgoing(rows)
+			if err != nil {
+				return domain.Internal(err, "store: claim outgoing")
+			}
+			out = append(out, o)
+		}
+		if err := rows.Err(); err != nil {
+			return formatError(err, "store: claim outgoing", nil)
+		}
+		return rows.Close()
+	})
+	if err != nil {
+		return nil, err
+	}
+	// RETURNING gives rows in no promised order.
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, nil
+}
+
+// MarkSent records a delivered row.
+func (d *DB) MarkSent(ctx context.Context, id int64, now time.Time) error {
+	return d.mark(ctx, id, "store: mark sent",
+		`UPDATE outbox SET state = 'sent', sent_at = ?, sending_deadline = NULL WHERE id = ?`, ms(now))
+}
+
+// MarkRetry puts the row back to pending for another attempt at next.
+func (d *DB) MarkRetry(ctx context.Context, id int64, next time.Time, errText string) error {
+	return d.mark(ctx, id, "store: mark retry",
+		`UPDATE outbox SET state = 'pending', attempts = attempts + 1, next_attempt = ?, last_error = ?, sending_deadline = NULL WHERE id = ?`,
+		next.UnixMilli(), errText)
+}
+
+// MarkFailed gives up on the row. The failed send counts as an attempt.
+func (d *DB) MarkFailed(ctx context.Context, id int64, errText string) error {
+	return d.mark(ctx, id, "store: mark failed",
+		`UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?, sending_deadline = NULL WHERE id = ?`, errText)
+}
+
+// mark runs one UPDATE of an outbox row by id (passed last).
+func (d *DB) mark(ctx context.Context, id int64, op, stmt string, args ...any) error {
+	return d.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, stmt, append(args, id)...)
+		if err != nil {
+			return formatError(err, op, nil)
+		}
+		return affected(res, nil, op, fmt.Sprintf("No outgoing message %d.", id))
+	})
+}
+
+// ListOutgoing lists rows in state ("" for all) oldest first, the order the
+// dispatcher works in.
+func (d *DB) ListOutgoing(ctx context.Context, state domain.OutboxState, limit int) ([]domain.Outgoing, error) {
+	var out []domain.Outgoing
+	err := d.run(ctx, d.reader, readOnly, func(t *tx) error {
+		var q query
+		if state != "" {
+			q.add(`state = ?`, string(state))
+		}
+		var err error
+		out, err = list(ctx, t, "store: list outgoing", `SELECT `+outgoingCols+` FROM outbox`+q.sql("id", limit), q.args, scanOutgoing)
+		return err
+	})
+	return out, err
+}

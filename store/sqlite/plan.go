@@ -1,0 +1,129 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/collabbot/collabbot/domain"
+)
+
+const planCols = `id, name, sample_offer_id, starts_at, ends_at, state, created_by, created_at`
+
+// scanPlan reads a plan row; its rules and offer are loaded by loadPlan.
+func scanPlan(r rowScanner) (planRow, error) {
+	var p planRow
+	err := r.Scan(&p.ID, &p.Name, idCol{&p.offerID}, timeCol{&p.StartsAt}, timeCol{&p.EndsAt}, &p.State, &p.CreatedBy, timeCol{&p.CreatedAt})
+	return p, err
+}
+
+type planRow struct {
+	domain.Plan
+	offerID int64
+}
+
+// loadPlan completes a plan row with its rules, in the order they were
+// given, and its sample offer.
+func (t *tx) loadPlan(ctx context.Context, row planRow) (domain.Plan, error) {
+	p := row.Plan
+	var err error
+	p.Rules, err = list(ctx, t, "store: plan rules",
+		`SELECT scope, target, rate FROM plan_rules WHERE plan_id = ? ORDER BY position`, []any{p.ID},
+		func(r rowScanner) (domain.CommissionRule, error) {
+			var c domain.CommissionRule
+			err := r.Scan(&c.Scope, &c.Target, &c.Rate)
+			return c, err
+		})
+	if err != nil {
+		return domain.Plan{}, err
+	}
+	if p.Sample, err = t.offerFor(ctx, row.offerID); err != nil {
+		return domain.Plan{}, err
+	}
+	return p, nil
+}
+
+// InsertPlan stores an open plan with its rules and sets p.ID. An unsaved
+// p.Sample is inserted first.
+func (t *tx) InsertPlan(ctx context.Context, p *domain.Plan) error {
+	if err := t.ensureOffer(ctx, p.Sample); err != nil {
+		return err
+	}
+	var offerID int64
+	if p.Sample != nil {
+		offerID = p.Sample.ID
+	}
+	var id int64
+	err := t.tx.QueryRowContext(ctx, `INSERT INTO plans (name, sample_offer_id, starts_at, ends_at, state, created_by, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		p.Name, nullID(offerID), ms(p.StartsAt), ms(p.EndsAt), string(p.State), p.CreatedBy, ms(p.CreatedAt)).Scan(&id)
+	if err != nil {
+		return t.failed(ctx, err, "store: insert plan", map[string]string{
+			"plans.name": fmt.Sprintf("A plan named %q is already active or paused; pick another name or end that plan first.", p.Name),
+		}, offerRef(offerID))
+	}
+	for i, r := range p.Rules {
+		_, err := t.tx.ExecContext(ctx, `INSERT INTO plan_rules (plan_id, position, scope, target, rate) VALUES (?, ?, ?, ?, ?)`,
+			id, i, string(r.Scope), r.Target, int(r.Rate))
+		if err != nil {
+			return formatError(err, "store: insert plan rule", map[string]string{
+				"plan_rules.plan_id, plan_rules.scope, plan_rules.target": fmt.Sprintf("Commission rates: %s is set twice.", strings.TrimSuffix(r.String(), "="+r.Rate.String())),
+			})
+		}
+	}
+	p.ID = id
+	return nil
+}
+
+// Plan returns an open plan with its rules and sample offer.
+func (t *tx) Plan(ctx context.Context, id int64) (domain.Plan, error) {
+	row, err := scanPlan(t.tx.QueryRowContext(ctx, `SELECT `+planCols+` FROM plans WHERE id = ?`, id))
+	if err := notFound(err, "store: plan", fmt.Sprintf("No plan PL%d.", id)); err != nil {
+		return domain.Plan{}, err
+	}
+	return t.loadPlan(ctx, row)
+}
+
+// PlanByName finds a plan by name in any case. Names are unique among
+// active and paused plans; when only ended plans carry it, the newest wins.
+func (t *tx) PlanByName(ctx context.Context, name string) (domain.Plan, error) {
+	name = strings.TrimSpace(name)
+	row, err := scanPlan(t.tx.QueryRowContext(ctx, `SELECT `+planCols+` FROM plans WHERE name = ? COLLATE NOCASE
+		ORDER BY state = 'ended', id DESC LIMIT 1`, name))
+	if err := notFound(err, "store: plan by name", fmt.Sprintf("No plan named %q.", name)); err != nil {
+		return domain.Plan{}, err
+	}
+	return t.loadPlan(ctx, row)
+}
+
+// UpdatePlan stores a plan's state and end date; rules and offer are fixed
+// once the plan exists.
+func (t *tx) UpdatePlan(ctx context.Context, p domain.Plan) error {
+	res, err := t.tx.ExecContext(ctx, `UPDATE plans SET state = ?, ends_at = ? WHERE id = ?`, string(p.State), ms(p.EndsAt), p.ID)
+	if err != nil {
+		return formatError(err, "store: update plan", map[string]string{
+			"plans.name": fmt.Sprintf("Another plan named %q is already active or paused.", p.Name),
+		})
+	}
+	return affected(res, nil, "store: update plan", fmt.Sprintf("No plan PL%d.", p.ID))
+}
+
+// ListPlans lists plans in the given states, all plans when none, newest
+// first.
+func (t *tx) ListPlans(ctx context.Context, states ...domain.PlanState) ([]domain.Plan, error) {
+	var q query
+	in(&q, "state", states)
+	rows, err := list(ctx, t, "store: list plans", `SELECT `+planCols+` FROM plans`+q.sql("id DESC", 0), q.args, scanPlan)
+	if err != nil {
+		return nil, err
+	}
+	var plans []domain.Plan
+	for _, row := range rows {
+		p, err := t.loadPlan(ctx, row)
+		if err != nil {
+			return nil, err
+		}
+		plans = append(plans, p)
+	}
+	return plans, nil
+}

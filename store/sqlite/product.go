@@ -1,0 +1,149 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/collabbot/collabbot/domain"
+)
+
+const productCols = `id, title, price, product_group, sample_stock`
+
+func scanProduct(r rowScanner) (domain.Product, error) {
+	var p domain.Product
+	err := r.Scan(&p.ID, &p.Title, &p.Price, &p.Group, &p.SampleStock)
+	return p, err
+}
+
+// Product returns a catalog product by ID.
+func (t *tx) Product(ctx context.Context, id string) (domain.Product, error) {
+	p, err := scanProduct(t.tx.QueryRowContext(ctx, `SELECT `+productCols+` FROM products WHERE id = ?`, id))
+	return p, notFound(err, "store: product", fmt.Sprintf("No product %s in the catalog.", id))
+}
+
+// InsertProduct adds a product to the catalog.
+func (t *tx) InsertProduct(ctx context.Context, p domain.Product) error {
+	_, err := t.tx.ExecContext(ctx, `INSERT INTO products (id, title, price, product_group, sample_stock) VALUES (?, ?, ?, ?, ?)`,
+		p.ID, p.Title, int64(p.Price), p.Group, p.SampleStock)
+	return formatError(err, "store: insert product", map[string]string{
+		"products.id": fmt.Sprintf("Product %s is already in the catalog.", p.ID),
+	})
+}
+
+// UpdateProduct stores the title, price, group and sample stock of a product.
+func (t *tx) UpdateProduct(ctx context.Context, p domain.Product) error {
+	res, err := t.tx.ExecContext(ctx, `UPDATE products SET title = ?, price = ?, product_group = ?, sample_stock = ? WHERE id = ?`,
+		p.Title, int64(p.Price), p.Group, p.SampleStock, p.ID)
+	if err != nil {
+		return formatError(err, "store: update product", nil)
+	}
+	return affected(res, nil, "store: update product", fmt.Sprintf("No product %s in the catalog.", p.ID))
+}
+
+// ListProducts lists the catalog by product ID.
+func (t *tx) ListProducts(ctx context.Context) ([]domain.Product, error) {
+	return list(ctx, t, "store: list products", `SELECT `+productCols+` FROM products ORDER BY id`, nil, scanProduct)
+}
+
+// ReserveStock takes qty units from the product's sample stock and, when
+// offerID is set, counts them against the offer (capped when its stock is
+// set). Each check is the WHERE of its UPDATE, so no read-then-write window
+// exists. A savepoint undoes the product's part when the offer's fails, so
+// the call is all or nothing even if the caller goes on after the error.
+func (t *tx) ReserveStock(ctx context.Context, productID string, offerID int64, qty int) error {
+	if qty < 1 {
+		return domain.Invalidf("quantity", "Quantity must be at least 1 unit (got %d)", qty)
+	}
+	return t.savepoint(ctx, "reserve_stock", func() error {
+		res, err := t.tx.ExecContext(ctx, `UPDATE products SET sample_stock = sample_stock - ? WHERE id = ? AND sample_stock >= ?`, qty, productID, qty)
+		if ok, err := matched(res, err, "store: reserve product stock"); ok || err != nil {
+			return err
+		}
+		var left int
+		err = t.tx.QueryRowContext(ctx, `SELECT sample_stock FROM products WHERE id = ?`, productID).Scan(&left)
+		if err := notFound(err, "store: reserve product stock", fmt.Sprintf("No product %s in the catalog.", productID)); err != nil {
+			return err
+		}
+		if left == 0 {
+			return domain.Errorf(domain.KindConflict, "Product %s has no sample stock left.", productID)
+		}
+		return domain.Errorf(domain.KindConflict, "Only %d left of product %s's sample stock.", left, productID)
+	}, func() error {
+		if offerID == 0 {
+			return nil
+		}
+		res, err := t.tx.ExecContext(ctx, `UPDATE sample_offers SET reserved = reserved + ? WHERE id = ? AND (stock = 0 OR reserved + ? <= stock)`, qty, offerID, qty)
+		if ok, err := matched(res, err, "store: reserve offer stock"); ok || err != nil {
+			return err
+		}
+		var stock, reserved int
+		err = t.tx.QueryRowContext(ctx, `SELECT stock, reserved FROM sample_offers WHERE id = ?`, offerID).Scan(&stock, &reserved)
+		if err := notFound(err, "store: reserve offer stock", fmt.Sprintf("No sample offer %d.", offerID)); err != nil {
+			return err
+		}
+		if left := stock - reserved; left > 0 {
+			return domain.Errorf(domain.KindConflict, "Only %d of this offer's %d sample units are left.", left, stock)
+		}
+		return domain.Errorf(domain.KindConflict, "This offer's %d sample units are all reserved.", stock)
+	})
+}
+
+// ReleaseStock gives qty units back to the product and the offer; the
+// offer's count never goes below zero.
+func (t *tx) ReleaseStock(ctx context.Context, productID string, offerID int64, qty int) error {
+	if qty < 1 {
+		return domain.Invalidf("quantity", "Quantity must be at least 1 unit (got %d)", qty)
+	}
+	return t.savepoint(ctx, "release_stock", func() error {
+		res, err := t.tx.ExecContext(ctx, `UPDATE products SET sample_stock = sample_stock + ? WHERE id = ?`, qty, productID)
+		if err != nil {
+			return formatError(err, "store: release product stock", nil)
+		}
+		return affected(res, nil, "store: release product stock", fmt.Sprintf("No product %s in the catalog.", productID))
+	}, func() error {
+		if offerID == 0 {
+			return nil
+		}
+		res, err := t.tx.ExecContext(ctx, `UPDATE sample_offers SET reserved = max(reserved - ?, 0) WHERE id = ?`, qty, offerID)
+		if err != nil {
+			return formatError(err, "store: release offer stock", nil)
+		}
+		return affected(res, nil, "store: release offer stock", fmt.Sprintf("No sample offer %d.", offerID))
+	})
+}
+
+// matched reports whether a conditional UPDATE changed a row.
+func matched(res sql.Result, err error, op string) (bool, error) {
+	if err != nil {
+		return false, formatError(err, op, nil)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, domain.Internal(err, op)
+	}
+	return n > 0, nil
+}
+
+// savepoint runs steps in order inside a SAVEPOINT and rolls back to it when
+// one fails, leaving the surrounding transaction as it was.
+func (t *tx) savepoint(ctx context.Context, name string, steps ...func() error) error {
+	if _, err := t.tx.ExecContext(ctx, `SAVEPOINT `+name); err != nil {
+		return formatError(err, "store: savepoint", nil)
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			if _, rbErr := t.tx.ExecContext(ctx, `ROLLBACK TO `+name); rbErr != nil {
+				return formatError(rbErr, "store: rollback to savepoint", nil)
+			}
+			if _, relErr := t.tx.ExecContext(ctx, `RELEASE `+name); relErr != nil {
+				return formatError(relErr, "store: release savepoint", nil)
+			}
+			return err
+		}
+	}
+	if _, err := t.tx.ExecContext(ctx, `RELEASE `+name); err != nil {
+		return formatError(err, "store: release savepoint", nil)
+	}
+	return nil
+}

@@ -1,0 +1,63 @@
+// Package store is what the binary needs from a database, whatever the
+// engine, and picks the engine from COLLABBOT_DB.
+package store
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/collabbot/collabbot/commands"
+	"github.com/collabbot/collabbot/domain"
+	"github.com/collabbot/collabbot/store/sqlite"
+)
+
+// DB is what the binary needs from a database, whatever the engine.
+type DB interface {
+	commands.Store
+	Outbox
+	Migrate(ctx context.Context) error
+	Backup(ctx context.Context, dest string) error
+	Ping(ctx context.Context) error
+	Close() error
+}
+
+// Outbox is the dispatcher's side of the outgoing messages the use cases
+// enqueue inside their transactions.
+type Outbox interface {
+	// ClaimOutgoing marks up to limit rows due at now (state pending with
+	// next_attempt <= now, or state sending whose lease expired:
+	// sending_deadline <= now) as sending with sending_deadline = now+lease
+	// and returns them, oldest first. Safe against concurrent claimers: a row
+	// is claimed once per lease.
+	ClaimOutgoing(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]domain.Outgoing, error)
+	MarkSent(ctx context.Context, id int64, now time.Time) error
+	// MarkRetry puts the row back to pending with attempts+1,
+	// next_attempt=next and last_error.
+	MarkRetry(ctx context.Context, id int64, next time.Time, errText string) error
+	// MarkFailed gives up on the row (state failed) with last_error.
+	MarkFailed(ctx context.Context, id int64, errText string) error
+	ListOutgoing(ctx context.Context, state domain.OutboxState, limit int) ([]domain.Outgoing, error)
+}
+
+var _ DB = (*sqlite.DB)(nil)
+
+// ErrPostgres is returned for a PostgreSQL URL until this build supports it.
+var ErrPostgres = errors.New("PostgreSQL is not supported by this build yet; use a SQLite path for COLLABBOT_DB")
+
+// Open picks the engine from the DSN: a SQLite path or file: DSN opens
+// store/sqlite and applies migrations; a postgres:// or postgresql:// URL is
+// refused with ErrPostgres for now.
+func Open(ctx context.Context, dsn string) (DB, error) {
+	lower := strings.ToLower(strings.TrimSpace(dsn))
+	if strings.HasPrefix(lower, "postgres://") || strings.HasPrefix(lower, "postgresql://") {
+		return nil, ErrPostgres
+	}
+	db, err := sqlite.Open(ctx, dsn)
+	if err != nil {
+		// A nil *sqlite.DB in a DB interface would not compare equal to nil.
+		return nil, err
+	}
+	return db, nil
+}
