@@ -18,13 +18,14 @@ import (
 const fkConstraint = "FOREIGN KEY"
 
 // failedRE picks the constraint out of SQLite's message: "UNIQUE constraint
-// failed: creators.handle", "... failed: index 'plans_live_name'", "CHECK
-// constraint failed: rate_range", "FOREIGN KEY constraint failed".
+// failed: creators.handle", "... failed: index 'some_index'" (an index on an
+// expression), "CHECK constraint failed: rate_range", "FOREIGN KEY
+// constraint failed".
 var failedRE = regexp.MustCompile(`(UNIQUE|CHECK|NOT NULL|FOREIGN KEY) constraint failed(?:: (.*?))?(?: \(\d+\))?$`)
 
 // constraint names the constraint err broke: "creators.handle" (or
-// "t.a, t.b") for a UNIQUE or PRIMARY KEY on columns, the index name for a
-// UNIQUE index on an expression or a partial one, the constraint name for a
+// "t.a, t.b") for a UNIQUE or PRIMARY KEY or unique index on columns, partial
+// or not; the index name for a unique index on an expression; the name for a
 // named CHECK, fkConstraint for a foreign key. It is "" when err is no
 // constraint failure.
 func constraint(err error) string {

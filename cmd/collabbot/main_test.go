@@ -1,0 +1,274 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// fixedNow is the campaign's clock, so the transcript's dates never move.
+var fixedNow = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+
+// runMain runs the binary's Main with a database in a temp dir and returns
+// the exit code, stdout and stderr.
+func runMain(t *testing.T, db string, stdin string, vars map[string]string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	env := Env{
+		Args: args, Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb,
+		Getenv: func(k string) string {
+			if k == "COLLABBOT_DB" {
+				return db
+			}
+			return vars[k]
+		},
+		Clock: func() time.Time { return fixedNow },
+	}
+	code := Main(context.Background(), env)
+	return code, out.String(), errb.String()
+}
+
+func tempDB(t *testing.T) string {
+	t.Helper()
+	return filepath.Join(t.TempDir(), "collabbot.db")
+}
+
+func writeFile(t *testing.T, name, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestCampaignTranscript replays testdata/campaign.txt through the console
+// and compares the whole transcript with testdata/campaign.golden: roster,
+// catalog, an invitation accepted, an open plan, a sample refused for a
+// seller, approved by a manager, shipped, content submitted, the report.
+func TestCampaignTranscript(t *testing.T) {
+	script, err := os.ReadFile("../../testdata/campaign.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr := runMain(t, tempDB(t), string(script), nil, "console")
+	if code != 0 {
+		t.Fatalf("console exited %d: %s", code, stderr)
+	}
+	golden := "../../testdata/campaign.golden"
+	if *update {
+		if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test ./cmd/collabbot -run Campaign -update to create it)", err)
+	}
+	if out != string(want) {
+		t.Errorf("transcript differs from %s (rerun with -update after checking the change):\n%s", golden, firstDiff(string(want), out))
+	}
+	// The story's key beats, checked independently of the golden file.
+	for _, beat := range []string{
+		"! Commission rate must be between 1% and 80%",
+		"You accepted invitation I1 at 15% commission.",
+		"--> Discord DM to @maya_glow",
+		"! This sample needs at least 1000 followers (you have 800).",
+		"! Only a manager can approve samples; you are a seller.",
+		"Approved by erin",
+		"Tracking: TRACK-123",
+		"Content posted: https://www.tiktok.com/@maya_glow/video/7301234567890123456",
+		"Fulfilment rate: 100%",
+	} {
+		if !strings.Contains(out, beat) {
+			t.Errorf("transcript lacks %q", beat)
+		}
+	}
+}
+
+func firstDiff(want, got string) string {
+	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := 0; i < len(wl) || i < len(gl); i++ {
+		var w, g string
+		if i < len(wl) {
+			w = wl[i]
+		}
+		if i < len(gl) {
+			g = gl[i]
+		}
+		if w != g {
+			return fmt.Sprintf("line %d:\n want %q\n  got %q", i+1, w, g)
+		}
+	}
+	return "(same lines)"
+}
+
+func TestImportIsAllOrNothing(t *testing.T) {
+	db := tempDB(t)
+	bad := writeFile(t, "creators.csv", "handle,discord_id,followers,niche\n@maya_glow,111111111111111111,52000,beauty\n@leo.cooks,222222222222222222,-5,food\n@ana,333333333333333333,100,food\n")
+	code, _, stderr := runMain(t, db, "", nil, "import", "creators", bad)
+	if code != 1 {
+		t.Fatalf("import of a bad file exited %d, want 1", code)
+	}
+	if !strings.Contains(stderr, "line 3") || !strings.Contains(stderr, "Followers") {
+		t.Errorf("error does not name line 3 and the field: %s", stderr)
+	}
+	// Nothing from the file was stored: a good import afterwards adds all rows as new.
+	good := writeFile(t, "good.csv", "handle,discord_id,followers,niche\n@maya_glow,111111111111111111,52000,beauty\n")
+	code, out, stderr := runMain(t, db, "", nil, "import", "creators", good)
+	if code != 0 || !strings.Contains(out, "1 new, 0 updated") {
+		t.Fatalf("good import: code %d out %q err %q", code, out, stderr)
+	}
+	code, out, _ = runMain(t, db, "/as seller\ncreators\n", nil, "console")
+	if code != 0 || strings.Contains(out, "leo.cooks") || !strings.Contains(out, "@maya_glow") {
+		t.Errorf("roster after imports:\n%s", out)
+	}
+}
+
+func TestImportProductsAndExport(t *testing.T) {
+	db := tempDB(t)
+	p := writeFile(t, "products.csv", "id,title,price,group,stock\nP100,Glow Serum,24.90,skincare,50\nP200,Night Cream,31.00,skincare,0\n")
+	if code, out, stderr := runMain(t, db, "", nil, "import", "products", p); code != 0 || !strings.Contains(out, "Imported 2 products") {
+		t.Fatalf("import products: %d %q %q", code, out, stderr)
+	}
+	c := writeFile(t, "creators.csv", "handle,discord_id,followers,niche\n@maya_glow,111111111111111111,52000,beauty\n")
+	if code, _, stderr := runMain(t, db, "", nil, "import", "creators", c); code != 0 {
+		t.Fatalf("import creators: %s", stderr)
+	}
+	if code, _, stderr := runMain(t, db, "/as seller\ninvite @maya_glow P100 15%\n", nil, "console"); code != 0 {
+		t.Fatalf("console: %s", stderr)
+	}
+	code, out, stderr := runMain(t, db, "", nil, "export", "invitations")
+	if code != 0 {
+		t.Fatalf("export: %s", stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 2 || !strings.HasPrefix(lines[0], "id,collaboration,creator,products,commission_rate") || !strings.Contains(lines[1], "I1,,@maya_glow,P100,15%") {
+		t.Errorf("export invitations:\n%s", out)
+	}
+	file := filepath.Join(t.TempDir(), "samples.csv")
+	if code, out, stderr := runMain(t, db, "", nil, "export", "samples", file); code != 0 || !strings.Contains(out, "Wrote 0 samples") {
+		t.Fatalf("export samples: %d %q %q", code, out, stderr)
+	}
+	if b, _ := os.ReadFile(file); !strings.HasPrefix(string(b), "id,creator,product,quantity,source,state") {
+		t.Errorf("samples.csv header: %q", b)
+	}
+	if code, _, stderr := runMain(t, db, "", nil, "export", "orders"); code != 2 || !strings.Contains(stderr, "invitations or samples") {
+		t.Errorf("export orders: %d %q", code, stderr)
+	}
+}
+
+func TestBackupAndMigrate(t *testing.T) {
+	db := tempDB(t)
+	if code, out, stderr := runMain(t, db, "", nil, "migrate"); code != 0 || !strings.Contains(out, "up to date") {
+		t.Fatalf("migrate: %d %q %q", code, out, stderr)
+	}
+	if code, _, stderr := runMain(t, db, "/as seller\nproduct add P1 \"Chips\" stock=3\n", nil, "console"); code != 0 {
+		t.Fatal(stderr)
+	}
+	copyPath := filepath.Join(t.TempDir(), "copy.db")
+	if code, _, stderr := runMain(t, db, "", nil, "backup", copyPath); code != 0 {
+		t.Fatalf("backup: %s", stderr)
+	}
+	code, out, _ := runMain(t, copyPath, "/as seller\nproducts\n", nil, "console")
+	if code != 0 || !strings.Contains(out, "P1  Chips") {
+		t.Errorf("the backup lacks the product:\n%s", out)
+	}
+	if code, _, _ := runMain(t, db, "", nil, "backup", copyPath); code == 0 {
+		t.Error("backup overwrote an existing file")
+	}
+}
+
+func TestUsageAndConfigErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		vars map[string]string
+		code int
+		want string
+	}{
+		{"no command", nil, nil, 2, "Usage:"},
+		{"unknown command", []string{"frobnicate"}, nil, 2, `unknown command "frobnicate"`},
+		{"bad zone", []string{"migrate"}, map[string]string{"COLLABBOT_TIMEZONE": "Mars/Base"}, 2, "COLLABBOT_TIMEZONE"},
+		{"import without file", []string{"import", "creators"}, nil, 2, "collabbot import creators FILE.csv"},
+		{"import of missing file", []string{"import", "products", "/nonexistent.csv"}, nil, 1, "nonexistent.csv"},
+		{"backup without file", []string{"backup"}, nil, 2, "collabbot backup backup.db"},
+		{"postgres not yet", []string{"migrate"}, map[string]string{"COLLABBOT_DB": "postgres://localhost/x"}, 1, "PostgreSQL"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			db := tempDB(t)
+			if v, ok := tc.vars["COLLABBOT_DB"]; ok {
+				db = v
+			}
+			code, out, stderr := runMain(t, db, "", tc.vars, tc.args...)
+			if code != tc.code || !strings.Contains(stderr+out, tc.want) {
+				t.Errorf("exit %d (want %d), output %q, want it to contain %q", code, tc.code, stderr+out, tc.want)
+			}
+		})
+	}
+}
+
+// TestServeAnswersAndStops starts serve on a free port, checks the health
+// paths, and stops it with the context as SIGTERM would.
+func TestServeAnswersAndStops(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	var stderr bytes.Buffer
+	go func() {
+		done <- Main(ctx, Env{
+			Args: []string{"serve"}, Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: &stderr,
+			Getenv: func(k string) string {
+				return map[string]string{"COLLABBOT_DB": tempDB(t), "COLLABBOT_ADDR": addr}[k]
+			},
+		})
+	}()
+	var resp *http.Response
+	for i := 0; i < 100; i++ {
+		if resp, err = http.Get("http://" + addr + "/healthz"); err == nil {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err != nil {
+		cancel()
+		t.Fatalf("serve never answered: %v\n%s", err, stderr.String())
+	}
+	resp.Body.Close()
+	for _, path := range []string{"/healthz", "/readyz", "/metrics"} {
+		r, err := http.Get("http://" + addr + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Body.Close()
+		if r.StatusCode != 200 {
+			t.Errorf("GET %s = %d", path, r.StatusCode)
+		}
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("serve exited %d after shutdown: %s", code, stderr.String())
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("serve did not stop after the context ended")
+	}
+}
