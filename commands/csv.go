@@ -5,6 +5,8 @@ import (
 	"errors"
 	"io"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/collabbot/collabbot/domain"
 )
@@ -116,6 +118,11 @@ func (t *csvTable) next() (row func(string) string, line int, ok bool, err error
 		if strings.TrimSpace(strings.Join(rec, "")) == "" {
 			continue
 		}
+		for _, cell := range rec {
+			if err := plainCell(line, cell); err != nil {
+				return nil, line, false, err
+			}
+		}
 		if len(rec) > len(t.cols) {
 			return nil, line, false, domain.Invalidf("file", "line %d: %d cells but the header has %d columns; quote cells that contain commas", line, len(rec), len(t.cols))
 		}
@@ -131,6 +138,21 @@ func (t *csvTable) next() (row func(string) string, line int, ok bool, err error
 			return strings.TrimSpace(rec[i])
 		}, line, true, nil
 	}
+}
+
+// plainCell refuses what a spreadsheet exports by mistake: a legacy
+// encoding (Excel's "CSV" is often Windows-1252) or control characters,
+// which would otherwise be stored and shown garbled.
+func plainCell(line int, cell string) error {
+	if !utf8.ValidString(cell) {
+		return domain.Invalidf("file", "line %d: the file is not UTF-8 text; save it as \"CSV UTF-8\"", line)
+	}
+	for _, r := range cell {
+		if unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' {
+			return domain.Invalidf("file", "line %d: a cell has the control character %U", line, r)
+		}
+	}
+	return nil
 }
 
 func csvError(err error) error {

@@ -80,6 +80,8 @@ func TestParseCSVRejects(t *testing.T) {
 		{"multi-line cell counts lines", creators, "handle,niche\nmaya,\"a\nb\"\nm,x\n", "handle", []string{"line 4:"}},
 		{"too many cells", creators, "handle,niche\nmaya,beauty,extra\n", "file", []string{"line 2:", "3 cells", "2 columns"}},
 		{"malformed", creators, "handle,niche\nmaya,be\"auty\n", "file", []string{"line 2", "not valid CSV"}},
+		{"not utf-8", products, "id,title\nP1,Cr\xe8me\n", "file", []string{"line 2:", "UTF-8"}},
+		{"control character", products, "id,title\nP1,Serum\x00\n", "file", []string{"line 2:", "control"}},
 		{"too many rows", creators, big.String(), "file", []string{"10000"}},
 		{"bad product id", products, "id,title\nP 1,Serum\n", "id", []string{"line 2:", "P100"}},
 		{"missing title", products, "id,title\nP1,\n", "title", []string{"line 2:", "Title"}},

@@ -1,7 +1,9 @@
 package commands_test
 
 import (
+	"math/rand/v2"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -236,4 +238,63 @@ func FuzzParseProductsCSV(f *testing.F) {
 			seen[p.ID] = true
 		}
 	})
+}
+
+// Random lines built from real fragments reach the valid commands a
+// byte-level fuzzer rarely finds, and hold them to the same invariants.
+func TestParseRandomLines(t *testing.T) {
+	sample := []string{"samples=2", "stock=5", "approval=none", "approval=manager", "min-followers=10k", "min-views=1.2m", "min-gmv=9.99",
+		"categories=a,B", "post-days=14", `terms="t"`, "sample-from=2026-05-20", "sample-until=2026-06-01"}
+	pools := map[string][]string{
+		"invite": append([]string{"@maya", "@leo=12%", "@ann_b", "@sam=80%", "@bo=1%", "P100", "P200", "p100", "P-3", "15%", "12.5%",
+			"rate=15", "expires=14d", "expires=2026-12-31", "expires=365d", "email=a@b.co", `name="Spring"`, `"Hello there"`, "draft"}, sample...),
+		"plan": append([]string{`"Spring"`, `name="Summer"`, "P100=12%", "p100=11%", "group:snacks=8%", "group:Drinks=9%", "all=5%",
+			"start=2026-06-01", "start=2026-05-01", "end=2026-07-01", "end=30d"}, sample...),
+		"creator add": {"@maya", "discord=123456789012345678", "followers=52k", "views=1.2m", "gmv=1.5", "niche=food", "categories=a;b", "tz=Europe/Paris"},
+		"product add": {"P100", `"Glow Serum"`, "Serum", "price=2.50", "group=snacks", "stock=5"},
+		"request":     {"P100", "PL3", "I3", "qty=2", `"note"`},
+		"reject S3":   {"not_match", "other", `"why"`, "offline"},
+		"role":        {"U123", "<@U9|x>", "manager", "seller"},
+		"invitations": {"@maya", "pending", "declined"},
+		"samples":     {"@leo", "overdue", "shipped"},
+		"rate I3":     {"15%", "12.5%"},
+		"content S3":  {"https://www.tiktok.com/@maya/video/7301234567890123456", "<https://vm.tiktok.com/ZM8abcde/>"},
+		"plan pause":  {"PL3", `"Spring"`, "Spring"},
+		"decline I3":  {`"no"`, "not", "now"},
+		"ship S3":     {"1Z999", "abc"},
+	}
+	bad := []string{"@x", "@sam=95%", "@ann=0.5%", "81%", "group:=5%", "expires=2020-01-01", "expires=999d", "email=x", `"`, "samples=0",
+		"approval=x", "categories=,", "post-days=0", "sample-until=2026-05-01", "end=2026-01-01", "PL0", "I0", ",", "x!y", "=", "foo=bar",
+		"P100", "P100=12%", "15%", "@maya", "all=5%", "3", "S3", "\u201c"}
+	verbs := make([]string, 0, len(pools))
+	for v := range pools {
+		verbs = append(verbs, v)
+	}
+	slices.Sort(verbs)
+	rng := rand.New(rand.NewPCG(1, 2))
+	valid := map[string]int{}
+	for i := 0; i < 30000; i++ {
+		verb := verbs[rng.IntN(len(verbs))]
+		words := []string{verb}
+		for n := rng.IntN(9); n > 0; n-- {
+			if rng.IntN(10) == 0 {
+				words = append(words, bad[rng.IntN(len(bad))])
+			} else {
+				words = append(words, pools[verb][rng.IntN(len(pools[verb]))])
+			}
+		}
+		in := strings.Join(words, " ")
+		cmd, err := commands.Parse(in, testNow, testLoc)
+		if err != nil {
+			checkParseError(t, in, cmd, err)
+			continue
+		}
+		checkCommand(t, in, cmd)
+		valid[cmd.Name]++
+	}
+	for _, v := range []string{"invite", "plan", "creator add", "product add", "request", "reject", "role", "content"} {
+		if valid[v] < 20 {
+			t.Errorf("only %d random %s lines parsed; the generator no longer exercises the invariants", valid[v], v)
+		}
+	}
 }

@@ -162,7 +162,8 @@ type cmdToken struct {
 var smartQuotes = strings.NewReplacer("\u201c", `"`, "\u201d", `"`, "\u201e", `"`, "\u201f", `"`, "\u2018", "'", "\u2019", "'")
 
 // tokenize splits a command line on whitespace, keeping double-quoted
-// strings (with \" and \\ escapes) together.
+// strings (with \" and \\ escapes) together. Only an unclosed quote
+// returns tokens beside its error.
 func tokenize(text string) ([]cmdToken, error) {
 	if !utf8.ValidString(text) {
 		return nil, domain.Invalidf("command", "Command must be plain text (it has bytes that are not UTF-8)")
@@ -193,33 +194,30 @@ func tokenize(text string) ([]cmdToken, error) {
 		buf.Reset()
 		cur, in, hadQ = cmdToken{}, false, false
 	}
-	rs := []rune(text)
-	offsets := make([]int, len(rs))
-	off := 0
-	for i, r := range rs {
-		offsets[i] = off
-		off += utf8.RuneLen(r)
-	}
-	for i := 0; i < len(rs); i++ {
-		r := rs[i]
+	for i := 0; i < len(text); {
+		r, w := utf8.DecodeRuneInString(text[i:])
+		at := i
+		i += w
 		switch {
-		case inQuote && r == '\\' && i+1 < len(rs) && (rs[i+1] == '"' || rs[i+1] == '\\'):
-			buf.WriteRune(rs[i+1])
+		case unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r':
+			// NUL and friends are never typed on purpose, and PostgreSQL
+			// refuses NUL in text, so they stop here rather than in the store.
+			return nil, domain.Invalidf("command", "Command must be plain text (it has the control character %U)", r)
+		case inQuote && r == '\\' && i < len(text) && (text[i] == '"' || text[i] == '\\'):
+			buf.WriteByte(text[i])
 			i++
 		case r == '"':
 			if !inQuote && !in {
 				cur.quoted = true
 			}
 			if !inQuote {
-				qStart = offsets[i]
+				qStart = at
 			}
 			inQuote, in, hadQ = !inQuote, true, true
 		case inQuote:
 			buf.WriteRune(r)
 		case unicode.IsSpace(r):
 			flush()
-		case unicode.IsControl(r):
-			return nil, domain.Invalidf("command", "Command must be plain text (it has the control character %U)", r)
 		case r == '=' && !cur.kv && !hadQ:
 			cur.kv, cur.key = true, buf.String()
 			buf.WriteRune(r)
@@ -235,13 +233,16 @@ func tokenize(text string) ([]cmdToken, error) {
 		if len(rest) > 40 {
 			rest = append(rest[:40], '…')
 		}
-		return nil, domain.Invalidf("command", "A quote is not closed: add the closing \" after %s", string(rest))
+		// The tokens read so far still go back, closing the quote at the
+		// end, so an unfinished invite can prefill a modal.
+		flush()
+		return toks, domain.Invalidf("command", "A quote is not closed: add the closing \" after %s", string(rest))
 	}
 	flush()
 	return toks, nil
 }
 
-// show quotes user input for an error message, shortened so a long paste
+// quoteInput quotes user input for an error message, shortened so a long paste
 // does not flood the reply.
 func quoteInput(s string) string {
 	const max = 60
@@ -261,9 +262,9 @@ func Parse(text string, now time.Time, loc *time.Location) (Command, error) {
 	if loc == nil {
 		loc = time.UTC
 	}
-	toks, err := tokenize(text)
-	if err != nil {
-		return Command{}, err
+	toks, quoteErr := tokenize(text)
+	if quoteErr != nil && len(toks) == 0 {
+		return Command{}, quoteErr
 	}
 	if len(toks) > 0 && !toks[0].quoted && strings.EqualFold(toks[0].text, "/collab") {
 		toks = toks[1:]
@@ -273,10 +274,16 @@ func Parse(text string, now time.Time, loc *time.Location) (Command, error) {
 	}
 	p := &lineParser{now: now, loc: loc}
 	name, args, err := verbOf(toks)
-	if err != nil {
+	if quoteErr != nil {
+		err = quoteErr
+	}
+	if name == "" {
 		return Command{}, err
 	}
 	cmd := p.parse(name, args)
+	if err != nil {
+		return cmd, err
+	}
 	return cmd, p.err
 }
 
@@ -904,6 +911,8 @@ func (p *lineParser) plan(args []cmdToken) *PlanRequest {
 	}
 	for _, t := range args {
 		switch {
+		case !t.kv && hasName && !t.quoted:
+			p.fail(domain.Invalidf("rates", "Unexpected %s: put the plan name in quotes, like \"Spring Sale\", and give rates like P100=12%%, group:snacks=8%% or all=5%%", quoteInput(t.text)))
 		case !t.kv:
 			setName(t.text)
 		case isRuleKey(t):
@@ -977,8 +986,11 @@ func isRuleKey(t cmdToken) bool {
 	if key == "all" || strings.HasPrefix(key, "group:") {
 		return true
 	}
-	if _, isOption := optionFields[optionKey(t.key)]; isOption {
-		return false
+	k := optionKey(t.key)
+	for _, o := range verbKeys["plan"] {
+		if o == k {
+			return false
+		}
 	}
 	return strings.HasSuffix(t.value, "%") && domain.ValidateProductID("rates", t.key) == nil
 }

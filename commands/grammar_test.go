@@ -207,6 +207,7 @@ func TestParseGrammarRejects(t *testing.T) {
 		{"invite @maya P100 15% \"Hi there", "command", []string{"closing", "Hi there"}},
 		{"help \xff", "command", []string{"UTF-8"}},
 		{"help \x00", "command", []string{"control"}},
+		{"invite @maya P100 15% \"Hi\x00\"", "command", []string{"control"}},
 
 		{"invite P100 15%", "creators", []string{"1 to 50"}},
 		{"invite @maya 15%", "products", []string{"1 to 100"}},
@@ -257,6 +258,7 @@ func TestParseGrammarRejects(t *testing.T) {
 		{`plan "Spring" P100=12`, "options", []string{`"P100"`, "P100=12%"}},
 		{`plan "Spring" all=5% post_day=14`, "options", []string{`"post_day"`, "post-days"}},
 		{`plan "Spring" "Summer" all=5%`, "name", []string{"one name"}},
+		{`plan "Spring" P100 all=5%`, "rates", []string{`Unexpected "P100"`, "P100=12%"}},
 		{`plan "Spring" all=5% start=2026-07-01 end=2026-06-01`, "end", []string{"after the start"}},
 		{`plan "Spring" all=5% end=2026-05-01`, "end", []string{"after the start"}},
 		{`plan "Spring" all=5% start=2026-01-01 end=2026-02-01`, "end", []string{"future"}},
@@ -382,6 +384,12 @@ func TestParseIncompleteInviteReturnsPartialCommand(t *testing.T) {
 	cmd, err = parse(t, "invite @maya P100 95% P200 @leo")
 	if err == nil || cmd.Invite == nil || len(cmd.Invite.Creators) != 2 || len(cmd.Invite.Products) != 2 {
 		t.Errorf("cmd = %+v, err = %v", cmd.Invite, err)
+	}
+
+	// So does an unclosed quote around the message.
+	cmd, err = parse(t, `invite @maya P100 15% "Hi there`)
+	if domain.ErrorField(err) != "command" || !strings.Contains(err.Error(), "closing") || cmd.Invite == nil || cmd.Invite.Message != "Hi there" {
+		t.Errorf("unclosed quote: cmd = %+v, err = %v", cmd.Invite, err)
 	}
 
 	cmd, err = parse(t, "invite")

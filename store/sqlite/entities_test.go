@@ -48,7 +48,9 @@ func TestCreatorRoundTrip(t *testing.T) {
 		t.Fatalf("IDs not set: %d, %d", full.ID, bare.ID)
 	}
 	wantEqual(t, "by id", get(t, db, func(ctx context.Context, tx commands.Tx) (domain.Creator, error) { return tx.Creator(ctx, full.ID) }), full)
-	wantEqual(t, "by handle", get(t, db, func(ctx context.Context, tx commands.Tx) (domain.Creator, error) { return tx.CreatorByHandle(ctx, "@Maya_Glow") }), full)
+	wantEqual(t, "by handle", get(t, db, func(ctx context.Context, tx commands.Tx) (domain.Creator, error) {
+		return tx.CreatorByHandle(ctx, "@Maya_Glow")
+	}), full)
 	wantEqual(t, "by discord", get(t, db, func(ctx context.Context, tx commands.Tx) (domain.Creator, error) {
 		return tx.CreatorByDiscordID(ctx, full.DiscordID)
 	}), full)
@@ -126,8 +128,12 @@ func TestOfferAndCollaborationRoundTrip(t *testing.T) {
 	wantEqual(t, "collaboration", get(t, db, func(ctx context.Context, tx commands.Tx) (domain.Collaboration, error) {
 		return tx.Collaboration(ctx, withSample.ID)
 	}), withSample)
-	wantEqual(t, "lazy", get(t, db, func(ctx context.Context, tx commands.Tx) (domain.Collaboration, error) { return tx.Collaboration(ctx, lazy.ID) }), lazy)
-	wantEqual(t, "plain", get(t, db, func(ctx context.Context, tx commands.Tx) (domain.Collaboration, error) { return tx.Collaboration(ctx, plain.ID) }), plain)
+	wantEqual(t, "lazy", get(t, db, func(ctx context.Context, tx commands.Tx) (domain.Collaboration, error) {
+		return tx.Collaboration(ctx, lazy.ID)
+	}), lazy)
+	wantEqual(t, "plain", get(t, db, func(ctx context.Context, tx commands.Tx) (domain.Collaboration, error) {
+		return tx.Collaboration(ctx, plain.ID)
+	}), plain)
 }
 
 func TestInvitationRoundTrip(t *testing.T) {
@@ -181,7 +187,9 @@ func TestPlanRoundTrip(t *testing.T) {
 	})
 	wantEqual(t, "plan", get(t, db, func(ctx context.Context, tx commands.Tx) (domain.Plan, error) { return tx.Plan(ctx, p.ID) }), p)
 	wantEqual(t, "open-ended", get(t, db, func(ctx context.Context, tx commands.Tx) (domain.Plan, error) { return tx.Plan(ctx, open.ID) }), open)
-	wantEqual(t, "by name", get(t, db, func(ctx context.Context, tx commands.Tx) (domain.Plan, error) { return tx.PlanByName(ctx, "summer SNACKS") }), p)
+	wantEqual(t, "by name", get(t, db, func(ctx context.Context, tx commands.Tx) (domain.Plan, error) {
+		return tx.PlanByName(ctx, "summer SNACKS")
+	}), p)
 
 	if err := p.To(domain.PlanEnded); err != nil {
 		t.Fatal(err)
@@ -219,8 +227,12 @@ func TestSampleAndContentRoundTrip(t *testing.T) {
 		}
 		return tx.InsertSample(ctx, &rejected)
 	})
-	wantEqual(t, "full", get(t, db, func(ctx context.Context, tx commands.Tx) (domain.SampleRequest, error) { return tx.Sample(ctx, full.ID) }), full)
-	wantEqual(t, "rejected", get(t, db, func(ctx context.Context, tx commands.Tx) (domain.SampleRequest, error) { return tx.Sample(ctx, rejected.ID) }), rejected)
+	wantEqual(t, "full", get(t, db, func(ctx context.Context, tx commands.Tx) (domain.SampleRequest, error) {
+		return tx.Sample(ctx, full.ID)
+	}), full)
+	wantEqual(t, "rejected", get(t, db, func(ctx context.Context, tx commands.Tx) (domain.SampleRequest, error) {
+		return tx.Sample(ctx, rejected.ID)
+	}), rejected)
 
 	open := domain.SampleRequest{CreatorID: c.ID, ProductID: "P100", Quantity: 1, State: domain.SampleRequested, RequestedAt: t0}
 	mustUpdate(t, db, func(tx commands.Tx) error { return tx.InsertSample(ctx, &open) })
@@ -231,7 +243,9 @@ func TestSampleAndContentRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustUpdate(t, db, func(tx commands.Tx) error { return tx.UpdateSample(ctx, open) })
-	wantEqual(t, "shipped", get(t, db, func(ctx context.Context, tx commands.Tx) (domain.SampleRequest, error) { return tx.Sample(ctx, open.ID) }), open)
+	wantEqual(t, "shipped", get(t, db, func(ctx context.Context, tx commands.Tx) (domain.SampleRequest, error) {
+		return tx.Sample(ctx, open.ID)
+	}), open)
 
 	content := domain.Content{SampleID: full.ID, CreatorID: c.ID, URL: full.ContentURL, Kind: domain.ContentVideo, SubmittedAt: t0}
 	mustUpdate(t, db, func(tx commands.Tx) error { return tx.InsertContent(ctx, &content) })
@@ -302,7 +316,10 @@ func TestNotFound(t *testing.T) {
 	}{
 		{"member", func(ctx context.Context, tx commands.Tx) error { _, err := tx.Member(ctx, "U9"); return err }, "No team member U9."},
 		{"creator", func(ctx context.Context, tx commands.Tx) error { _, err := tx.Creator(ctx, 7); return err }, "No creator with ID 7 on the roster."},
-		{"creator by handle", func(ctx context.Context, tx commands.Tx) error { _, err := tx.CreatorByHandle(ctx, "@Nobody_Here"); return err }, "No creator @nobody_here on the roster."},
+		{"creator by handle", func(ctx context.Context, tx commands.Tx) error {
+			_, err := tx.CreatorByHandle(ctx, "@Nobody_Here")
+			return err
+		}, "No creator @nobody_here on the roster."},
 		{"creator by discord", func(ctx context.Context, tx commands.Tx) error {
 			_, err := tx.CreatorByDiscordID(ctx, "123456789012345678")
 			return err
@@ -528,7 +545,9 @@ func TestFilters(t *testing.T) {
 	i2 := mustInvitation(t, db, c1.ID, bea, domain.InvitationAccepted, t0.Add(time.Minute), t0.Add(time.Hour))
 	i3 := mustInvitation(t, db, c2.ID, amy, domain.InvitationPending, t0.Add(2*time.Minute), t0.Add(3*time.Hour))
 	ids := func(f commands.InvitationFilter) []int64 {
-		list := get(t, db, func(ctx context.Context, tx commands.Tx) ([]domain.Invitation, error) { return tx.ListInvitations(ctx, f) })
+		list := get(t, db, func(ctx context.Context, tx commands.Tx) ([]domain.Invitation, error) {
+			return tx.ListInvitations(ctx, f)
+		})
 		var out []int64
 		for _, i := range list {
 			out = append(out, i.ID)
@@ -550,7 +569,9 @@ func TestFilters(t *testing.T) {
 	} {
 		t.Run("invitations/"+tt.name, func(t *testing.T) { wantEqual(t, "ids", ids(tt.f), tt.want) })
 	}
-	if n := get(t, db, func(ctx context.Context, tx commands.Tx) (int, error) { return tx.CountInvitationsSince(ctx, t0.Add(time.Minute)) }); n != 2 {
+	if n := get(t, db, func(ctx context.Context, tx commands.Tx) (int, error) {
+		return tx.CountInvitationsSince(ctx, t0.Add(time.Minute))
+	}); n != 2 {
 		t.Fatalf("CountInvitationsSince = %d, want 2", n)
 	}
 
@@ -587,7 +608,9 @@ func TestFilters(t *testing.T) {
 		mustUpdate(t, db, func(tx commands.Tx) error { return tx.InsertSample(ctx, &samples[i]) })
 	}
 	sids := func(f commands.SampleFilter) []int64 {
-		list := get(t, db, func(ctx context.Context, tx commands.Tx) ([]domain.SampleRequest, error) { return tx.ListSamples(ctx, f) })
+		list := get(t, db, func(ctx context.Context, tx commands.Tx) ([]domain.SampleRequest, error) {
+			return tx.ListSamples(ctx, f)
+		})
 		var out []int64
 		for _, s := range list {
 			out = append(out, s.ID)
@@ -616,7 +639,9 @@ func TestFilters(t *testing.T) {
 		}
 		return nil
 	})
-	events := get(t, db, func(ctx context.Context, tx commands.Tx) ([]domain.Event, error) { return tx.Events(ctx, "sample:1", 2) })
+	events := get(t, db, func(ctx context.Context, tx commands.Tx) ([]domain.Event, error) {
+		return tx.Events(ctx, "sample:1", 2)
+	})
 	if len(events) != 2 || events[0].ID != 4 || events[1].ID != 3 {
 		t.Fatalf("Events(sample:1, 2) = %+v, want IDs 4 and 3", events)
 	}

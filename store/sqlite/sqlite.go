@@ -246,8 +246,9 @@ func (d *DB) migrate(ctx context.Context, name string) error {
 }
 
 // Update runs fn in a write transaction that commits only if fn returns nil.
-// fn must not call Update or View on the same DB: the single writer
-// connection is held until fn returns.
+// fn must not call Update on the same DB: the single writer connection is
+// held until fn returns. (A View inside would not see fn's uncommitted
+// writes.)
 func (d *DB) Update(ctx context.Context, fn func(commands.Tx) error) error {
 	return d.run(ctx, d.writer, nil, func(t *tx) error { return fn(t) })
 }
@@ -280,18 +281,7 @@ func (d *DB) run(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn func
 // write runs fn in a write transaction, for the outbox methods that are not
 // part of a use case's unit of work.
 func (d *DB) write(ctx context.Context, fn func(*sql.Tx) error) error {
-	sqlTx, err := d.writer.BeginTx(ctx, nil)
-	if err != nil {
-		return domain.Internal(err, "store: begin transaction")
-	}
-	defer sqlTx.Rollback()
-	if err := fn(sqlTx); err != nil {
-		return err
-	}
-	if err := sqlTx.Commit(); err != nil {
-		return domain.Internal(err, "store: commit")
-	}
-	return nil
+	return d.run(ctx, d.writer, nil, func(t *tx) error { return fn(t.tx) })
 }
 
 // Backup writes a consistent copy of the database to dest with VACUUM INTO.

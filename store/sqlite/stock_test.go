@@ -94,7 +94,9 @@ func TestReserveStockIsAllOrNothing(t *testing.T) {
 
 	// An uncapped offer still counts what it gave.
 	mustUpdate(t, db, func(tx commands.Tx) error { return tx.ReserveStock(ctx, "P100", uncapped.ID, 4) })
-	if o := get(t, db, func(ctx context.Context, tx commands.Tx) (domain.SampleOffer, error) { return tx.Offer(ctx, uncapped.ID) }); o.Reserved != 4 {
+	if o := get(t, db, func(ctx context.Context, tx commands.Tx) (domain.SampleOffer, error) {
+		return tx.Offer(ctx, uncapped.ID)
+	}); o.Reserved != 4 {
 		t.Fatalf("uncapped offer reserved = %d, want 4", o.Reserved)
 	}
 

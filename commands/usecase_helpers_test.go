@@ -1,0 +1,464 @@
+package commands_test
+
+// Helpers of the use-case integration tests (usecase_*_test.go): a real
+// SQLite file per test, a settable clock, the seller team's actors, and
+// setup helpers that fail the test themselves.
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+	_ "time/tzdata" // Europe/Paris even on hosts without zoneinfo
+
+	"github.com/collabbot/collabbot/commands"
+	"github.com/collabbot/collabbot/domain"
+	"github.com/collabbot/collabbot/store/sqlite"
+)
+
+// ucStart is a Wednesday morning: the outreach week (from Sunday) has begun
+// and no date arithmetic crosses a month or a DST change by accident.
+var ucStart = time.Date(2026, 5, 6, 9, 0, 0, 0, time.UTC)
+
+// The seller team. Roles are carried by the actor; the use cases check them.
+var (
+	dana  = domain.Actor{Role: domain.RoleSeller, MemberID: "U_SELLER", Name: "dana"}
+	erin  = domain.Actor{Role: domain.RoleManager, MemberID: "U_MGR", Name: "erin"}
+	frank = domain.Actor{Role: domain.RoleManager, MemberID: "U_MGR2", Name: "frank"}
+)
+
+// fakeClock is a settable commands.Clock, safe for concurrent readers.
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *fakeClock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = t
+}
+
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+const day24 = 24 * time.Hour
+
+// newApp opens a fresh SQLite file in t.TempDir(), in UTC with no weekly cap.
+func newApp(t *testing.T) (*commands.App, *sqlite.DB, *fakeClock) {
+	t.Helper()
+	return newAppWith(t, commands.Options{})
+}
+
+// newAppWith is newApp with options; a nil Clock becomes a fake clock at
+// ucStart (the returned one).
+func newAppWith(t *testing.T, o commands.Options) (*commands.App, *sqlite.DB, *fakeClock) {
+	t.Helper()
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "collabbot.db"))
+	if err != nil {
+		t.Fatalf("sqlite.Open: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	clk, _ := o.Clock.(*fakeClock)
+	if clk == nil {
+		clk = &fakeClock{t: ucStart}
+		o.Clock = clk
+	}
+	if o.Location == nil {
+		o.Location = time.UTC
+	}
+	return commands.New(db, o), db, clk
+}
+
+var ctxb = context.Background()
+
+// discordSeq hands out distinct Discord snowflakes across all tests.
+var discordSeq atomic.Int64
+
+func nextDiscordID() string {
+	return fmt.Sprintf("%018d", 100000000000000000+discordSeq.Add(1))
+}
+
+// creatorOpt adjusts a creator before it is added.
+type creatorOpt func(*domain.Creator)
+
+func unlinked(c *domain.Creator) { c.DiscordID = "" }
+
+func withStats(followers, views int64, gmv domain.Money, niche string) creatorOpt {
+	return func(c *domain.Creator) { c.Followers, c.AvgViews, c.GMV30d, c.Niche = followers, views, gmv, niche }
+}
+
+// mustAddCreator adds a linked creator (50k followers, 8k views, 1000.00
+// GMV, beauty) as dana and returns them with their actor.
+func mustAddCreator(t *testing.T, app *commands.App, handle string, opts ...creatorOpt) (domain.Creator, domain.Actor) {
+	t.Helper()
+	c := domain.Creator{Handle: handle, DiscordID: nextDiscordID(), Followers: 50_000, AvgViews: 8_000, GMV30d: 100_000, Niche: "beauty"}
+	for _, o := range opts {
+		o(&c)
+	}
+	c, err := app.AddCreator(ctxb, dana, c)
+	if err != nil {
+		t.Fatalf("AddCreator(@%s): %v", handle, err)
+	}
+	act, err := app.CreatorActorByHandle(ctxb, handle)
+	if err != nil {
+		t.Fatalf("CreatorActorByHandle(@%s): %v", handle, err)
+	}
+	if act.Role != domain.RoleCreator || act.CreatorID != c.ID {
+		t.Fatalf("CreatorActorByHandle(@%s) = %+v, want creator %d", handle, act, c.ID)
+	}
+	return c, act
+}
+
+// mustAddProduct adds a product as dana; an empty title is filled in.
+func mustAddProduct(t *testing.T, app *commands.App, id string, stock int, group string) domain.Product {
+	t.Helper()
+	p, err := app.AddProduct(ctxb, dana, domain.Product{ID: id, Title: "Product " + id, Price: 2490, Group: group, SampleStock: stock})
+	if err != nil {
+		t.Fatalf("AddProduct(%s): %v", id, err)
+	}
+	return p
+}
+
+// targets builds invite targets; "maya=12%" gives maya her own rate.
+func targets(t *testing.T, specs ...string) []commands.InviteTarget {
+	t.Helper()
+	out := make([]commands.InviteTarget, len(specs))
+	for i, s := range specs {
+		h, r, ok := strings.Cut(s, "=")
+		out[i].Handle = h
+		if ok {
+			rate, err := domain.ParseRate("rate", r)
+			if err != nil {
+				t.Fatalf("targets(%q): %v", s, err)
+			}
+			out[i].Rate = rate
+		}
+	}
+	return out
+}
+
+func mustInvite(t *testing.T, app *commands.App, req commands.InviteRequest) commands.InviteResult {
+	t.Helper()
+	res, err := app.InviteCreators(ctxb, dana, req)
+	if err != nil {
+		t.Fatalf("InviteCreators: %v", err)
+	}
+	return res
+}
+
+// mustInviteOne invites one creator to products at 15%, with a sample
+// offer when sample is set, and returns the invitation.
+func mustInviteOne(t *testing.T, app *commands.App, handle string, sample bool, products ...string) commands.InvitationView {
+	t.Helper()
+	req := commands.InviteRequest{Creators: targets(t, handle), Products: products, Rate: 1500}
+	if sample {
+		req.Sample = &domain.SampleOffer{}
+	}
+	res := mustInvite(t, app, req)
+	if len(res.Invitations) != 1 {
+		t.Fatalf("invite @%s: %d invitations, skipped %+v", handle, len(res.Invitations), res.Skipped)
+	}
+	return res.Invitations[0]
+}
+
+func mustPlan(t *testing.T, app *commands.App, req commands.PlanRequest) commands.PlanView {
+	t.Helper()
+	v, err := app.CreatePlan(ctxb, dana, req)
+	if err != nil {
+		t.Fatalf("CreatePlan(%q): %v", req.Name, err)
+	}
+	return v
+}
+
+// mustSamplePlan opens a plan paying 10% on everything with a free sample
+// that needs approval (or not).
+func mustSamplePlan(t *testing.T, app *commands.App, name string, exempt bool) commands.PlanView {
+	t.Helper()
+	return mustPlan(t, app, commands.PlanRequest{
+		Name:   name,
+		Rules:  []domain.CommissionRule{{Scope: domain.ScopeAll, Rate: 1000}},
+		Sample: &domain.SampleOffer{ApprovalExempt: exempt},
+	})
+}
+
+func mustRequest(t *testing.T, app *commands.App, who domain.Actor, in commands.SampleInput) commands.SampleView {
+	t.Helper()
+	v, err := app.RequestSample(ctxb, who, in)
+	if err != nil {
+		t.Fatalf("RequestSample(%s, %+v): %v", who.Display(), in, err)
+	}
+	return v
+}
+
+func mustApprove(t *testing.T, app *commands.App, id int64) commands.SampleView {
+	t.Helper()
+	v, err := app.ApproveSample(ctxb, erin, id)
+	if err != nil {
+		t.Fatalf("ApproveSample(S%d): %v", id, err)
+	}
+	return v
+}
+
+func mustShip(t *testing.T, app *commands.App, id int64) commands.SampleView {
+	t.Helper()
+	v, err := app.ShipSample(ctxb, dana, id, "1Z999")
+	if err != nil {
+		t.Fatalf("ShipSample(S%d): %v", id, err)
+	}
+	return v
+}
+
+// wantErr checks an error's kind, its field when field is set, and that its
+// user message contains every fragment.
+func wantErr(t *testing.T, err error, kind domain.Kind, field string, fragments ...string) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("err = nil, want %s", kind)
+	}
+	if got := domain.ErrorKind(err); got != kind {
+		t.Fatalf("err = %v (%s), want %s", err, got, kind)
+	}
+	if field != "" && domain.ErrorField(err) != field {
+		t.Errorf("err field = %q, want %q (%v)", domain.ErrorField(err), field, err)
+	}
+	msg := domain.ErrorMessage(err)
+	for _, f := range fragments {
+		if !strings.Contains(msg, f) {
+			t.Errorf("err message %q lacks %q", msg, f)
+		}
+	}
+}
+
+func mustNil(t *testing.T, err error, what string) {
+	t.Helper()
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// storeState is everything the use cases can change, read back from the
+// store, so "nothing changed" is one comparison.
+type storeState struct {
+	Members     []domain.Member
+	Creators    []domain.Creator
+	Products    []domain.Product
+	Invitations []domain.Invitation
+	Plans       []domain.Plan
+	Samples     []domain.SampleRequest
+	Events      []domain.Event
+	Outbox      []domain.Outgoing
+}
+
+func stateOf(t *testing.T, db *sqlite.DB) storeState {
+	t.Helper()
+	var s storeState
+	err := db.View(ctxb, func(tx commands.Tx) error {
+		var err error
+		if s.Members, err = tx.Members(ctxb); err != nil {
+			return err
+		}
+		if s.Creators, err = tx.ListCreators(ctxb, commands.CreatorFilter{}); err != nil {
+			return err
+		}
+		if s.Products, err = tx.ListProducts(ctxb); err != nil {
+			return err
+		}
+		if s.Invitations, err = tx.ListInvitations(ctxb, commands.InvitationFilter{}); err != nil {
+			return err
+		}
+		if s.Plans, err = tx.ListPlans(ctxb); err != nil {
+			return err
+		}
+		if s.Samples, err = tx.ListSamples(ctxb, commands.SampleFilter{}); err != nil {
+			return err
+		}
+		s.Events, err = tx.Events(ctxb, "", 0)
+		return err
+	})
+	mustNil(t, err, "read state")
+	s.Outbox = outbox(t, db)
+	return s
+}
+
+// wantUnchanged fails when anything stored differs from before.
+func wantUnchanged(t *testing.T, db *sqlite.DB, before storeState) {
+	t.Helper()
+	after := stateOf(t, db)
+	v1, v2 := reflect.ValueOf(before), reflect.ValueOf(after)
+	for i := 0; i < v1.NumField(); i++ {
+		if !reflect.DeepEqual(v1.Field(i).Interface(), v2.Field(i).Interface()) {
+			t.Errorf("%s changed:\nbefore %+v\nafter  %+v", v1.Type().Field(i).Name, v1.Field(i).Interface(), v2.Field(i).Interface())
+		}
+	}
+}
+
+func outbox(t *testing.T, db *sqlite.DB) []domain.Outgoing {
+	t.Helper()
+	out, err := db.ListOutgoing(ctxb, "", 0)
+	mustNil(t, err, "ListOutgoing")
+	return out
+}
+
+// outboxTo lists the rows for one recipient ("creator:3", "channel:sellers").
+func outboxTo(t *testing.T, db *sqlite.DB, to string) []domain.Outgoing {
+	t.Helper()
+	var out []domain.Outgoing
+	for _, o := range outbox(t, db) {
+		if o.To.String() == to {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// outboxKey returns the row queued under key; ok is false when none is.
+func outboxKey(t *testing.T, db *sqlite.DB, key string) (domain.Outgoing, bool) {
+	t.Helper()
+	for _, o := range outbox(t, db) {
+		if o.Key == key {
+			return o, true
+		}
+	}
+	return domain.Outgoing{}, false
+}
+
+func mustOutboxKey(t *testing.T, db *sqlite.DB, key string) domain.Outgoing {
+	t.Helper()
+	o, ok := outboxKey(t, db, key)
+	if !ok {
+		var keys []string
+		for _, o := range outbox(t, db) {
+			keys = append(keys, o.Key)
+		}
+		t.Fatalf("no outbox row %q; keys: %v", key, keys)
+	}
+	return o
+}
+
+// events lists the audit trail of subject ("" for all), newest first.
+func events(t *testing.T, db *sqlite.DB, subject string) []domain.Event {
+	t.Helper()
+	var out []domain.Event
+	err := db.View(ctxb, func(tx commands.Tx) error {
+		var err error
+		out, err = tx.Events(ctxb, subject, 0)
+		return err
+	})
+	mustNil(t, err, "Events")
+	return out
+}
+
+// countEvents counts events of kind about subject ("" for any subject).
+func countEvents(t *testing.T, db *sqlite.DB, subject, kind string) int {
+	t.Helper()
+	n := 0
+	for _, e := range events(t, db, subject) {
+		if e.Kind == kind {
+			n++
+		}
+	}
+	return n
+}
+
+func productOf(t *testing.T, db *sqlite.DB, id string) domain.Product {
+	t.Helper()
+	var p domain.Product
+	err := db.View(ctxb, func(tx commands.Tx) error {
+		var err error
+		p, err = tx.Product(ctxb, id)
+		return err
+	})
+	mustNil(t, err, "Product "+id)
+	return p
+}
+
+func sampleOf(t *testing.T, db *sqlite.DB, id int64) domain.SampleRequest {
+	t.Helper()
+	var s domain.SampleRequest
+	err := db.View(ctxb, func(tx commands.Tx) error {
+		var err error
+		s, err = tx.Sample(ctxb, id)
+		return err
+	})
+	mustNil(t, err, fmt.Sprintf("Sample S%d", id))
+	return s
+}
+
+func invitationOf(t *testing.T, db *sqlite.DB, id int64) domain.Invitation {
+	t.Helper()
+	var i domain.Invitation
+	err := db.View(ctxb, func(tx commands.Tx) error {
+		var err error
+		i, err = tx.Invitation(ctxb, id)
+		return err
+	})
+	mustNil(t, err, fmt.Sprintf("Invitation I%d", id))
+	return i
+}
+
+func creatorOf(t *testing.T, db *sqlite.DB, id int64) domain.Creator {
+	t.Helper()
+	var c domain.Creator
+	err := db.View(ctxb, func(tx commands.Tx) error {
+		var err error
+		c, err = tx.Creator(ctxb, id)
+		return err
+	})
+	mustNil(t, err, fmt.Sprintf("Creator %d", id))
+	return c
+}
+
+func planOf(t *testing.T, db *sqlite.DB, id int64) domain.Plan {
+	t.Helper()
+	var p domain.Plan
+	err := db.View(ctxb, func(tx commands.Tx) error {
+		var err error
+		p, err = tx.Plan(ctxb, id)
+		return err
+	})
+	mustNil(t, err, fmt.Sprintf("Plan PL%d", id))
+	return p
+}
+
+// buttonActions lists a message's button custom_ids.
+func buttonActions(m domain.Message) []string {
+	out := make([]string, len(m.Buttons))
+	for i, b := range m.Buttons {
+		out[i] = b.Action
+	}
+	return out
+}
+
+// buttonLabels lists a message's button labels.
+func buttonLabels(m domain.Message) []string {
+	out := make([]string, len(m.Buttons))
+	for i, b := range m.Buttons {
+		out[i] = b.Label
+	}
+	return out
+}
+
+// fieldValue is the value of a card's field, "" when absent.
+func fieldValue(m domain.Message, label string) (string, bool) {
+	for _, f := range m.Fields {
+		if f.Label == label {
+			return f.Value, true
+		}
+	}
+	return "", false
+}

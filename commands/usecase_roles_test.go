@@ -1,0 +1,339 @@
+package commands_test
+
+import (
+	"fmt"
+	"io"
+	"testing"
+
+	"github.com/collabbot/collabbot/commands"
+	"github.com/collabbot/collabbot/domain"
+	"github.com/collabbot/collabbot/store/sqlite"
+)
+
+// roleFixture is a small live team: two creators with invitations, a plan
+// with samples, and samples in every state a role check needs.
+type roleFixture struct {
+	app *commands.App
+	db  *sqlite.DB
+
+	maya, leo domain.Actor
+	plan      int64
+	invMaya   int64 // maya's pending invitation for P200, with a sample offer
+	invLeo    int64 // leo's pending invitation for P200, with a sample offer
+	shipped   int64 // maya's P100, shipped 12 days ago: due in 2 days
+	requested int64 // maya's P300, waiting for a manager
+	leoReq    int64 // leo's P200 through his invitation, waiting
+	approved  int64 // leo's P300, approved, not shipped
+}
+
+func newRoleFixture(t *testing.T) *roleFixture {
+	t.Helper()
+	app, db, clk := newApp(t)
+	f := &roleFixture{app: app, db: db}
+	for _, p := range []string{"P100", "P200", "P300"} {
+		mustAddProduct(t, app, p, 10, "")
+	}
+	_, f.maya = mustAddCreator(t, app, "maya")
+	_, f.leo = mustAddCreator(t, app, "leo")
+	mustAddCreator(t, app, "zoe")
+	f.plan = mustSamplePlan(t, app, "Spring", false).ID
+
+	f.shipped = mustRequest(t, app, f.maya, commands.SampleInput{ProductID: "P100", PlanID: f.plan}).ID
+	mustApprove(t, app, f.shipped)
+	mustShip(t, app, f.shipped)
+	clk.Advance(12 * day24)
+
+	res := mustInvite(t, app, commands.InviteRequest{Creators: targets(t, "maya", "leo"), Products: []string{"P200"}, Rate: 1500, Sample: &domain.SampleOffer{}})
+	f.invMaya, f.invLeo = res.Invitations[0].ID, res.Invitations[1].ID
+	f.requested = mustRequest(t, app, f.maya, commands.SampleInput{ProductID: "P300", PlanID: f.plan}).ID
+	f.leoReq = mustRequest(t, app, f.leo, commands.SampleInput{ProductID: "P200", InvitationID: f.invLeo}).ID
+	f.approved = mustRequest(t, app, f.leo, commands.SampleInput{ProductID: "P300", PlanID: f.plan}).ID
+	mustApprove(t, app, f.approved)
+	return f
+}
+
+const tiktokVideo = "https://www.tiktok.com/@maya/video/7301234567890123456"
+
+// roleCalls are the use cases by name, each acting on the fixture.
+var roleCalls = map[string]func(f *roleFixture, a domain.Actor) error{
+	"AddCreator": func(f *roleFixture, a domain.Actor) error {
+		_, err := f.app.AddCreator(ctxb, a, domain.Creator{Handle: "newbie"})
+		return err
+	},
+	"ImportCreators": func(f *roleFixture, a domain.Actor) error {
+		_, err := f.app.ImportCreators(ctxb, a, []domain.Creator{{Handle: "newbie"}})
+		return err
+	},
+	"AddProduct": func(f *roleFixture, a domain.Actor) error {
+		_, err := f.app.AddProduct(ctxb, a, domain.Product{ID: "P900", Title: "New"})
+		return err
+	},
+	"ImportProducts": func(f *roleFixture, a domain.Actor) error {
+		_, err := f.app.ImportProducts(ctxb, a, []domain.Product{{ID: "P900", Title: "New"}})
+		return err
+	},
+	"InviteCreators": func(f *roleFixture, a domain.Actor) error {
+		_, err := f.app.InviteCreators(ctxb, a, commands.InviteRequest{Creators: []commands.InviteTarget{{Handle: "zoe"}}, Products: []string{"P100"}, Rate: 1500})
+		return err
+	},
+	"CreatePlan": func(f *roleFixture, a domain.Actor) error {
+		_, err := f.app.CreatePlan(ctxb, a, commands.PlanRequest{Name: "Autumn", Rules: []domain.CommissionRule{{Scope: domain.ScopeAll, Rate: 500}}})
+		return err
+	},
+	"PausePlan": func(f *roleFixture, a domain.Actor) error {
+		_, err := f.app.PausePlan(ctxb, a, f.plan, "")
+		return err
+	},
+	"ResumePlan": func(f *roleFixture, a domain.Actor) error {
+		_, err := f.app.ResumePlan(ctxb, a, f.plan, "")
+		return err
+	},
+	"EndPlan": func(f *roleFixture, a domain.Actor) error {
+		_, err := f.app.EndPlan(ctxb, a, 0, "spring")
+		return err
+	},
+	"ApproveSample": func(f *roleFixture, a domain.Actor) error {
+		_, err := f.app.ApproveSample(ctxb, a, f.requested)
+		return err
+	},
+	"RejectSample": func(f *roleFixture, a domain.Actor) error {
+		_, err := f.app.RejectSample(ctxb, a, f.requested, domain.RejectNotMatch, "")
+		return err
+	},
+	"ShipSample": func(f *roleFixture, a domain.Actor) error {
+		_, err := f.app.ShipSample(ctxb, a, f.approved, "1Z")
+		return err
+	},
+	"ExtendSample": func(f *roleFixture, a domain.Actor) error {
+		_, err := f.app.ExtendSample(ctxb, a, f.shipped)
+		return err
+	},
+	"CancelSample": func(f *roleFixture, a domain.Actor) error {
+		_, err := f.app.CancelSample(ctxb, a, f.requested, "changed my mind")
+		return err
+	},
+	"SubmitContent": func(f *roleFixture, a domain.Actor) error {
+		_, err := f.app.SubmitContent(ctxb, a, f.shipped, tiktokVideo)
+		return err
+	},
+	"Report": func(f *roleFixture, a domain.Actor) error {
+		_, err := f.app.Report(ctxb, a)
+		return err
+	},
+	"ExportInvitations": func(f *roleFixture, a domain.Actor) error {
+		_, err := f.app.ExportInvitations(ctxb, a, io.Discard)
+		return err
+	},
+	"ExportSamples": func(f *roleFixture, a domain.Actor) error {
+		_, err := f.app.ExportSamples(ctxb, a, io.Discard)
+		return err
+	},
+	"SetRole": func(f *roleFixture, a domain.Actor) error {
+		_, err := f.app.SetRole(ctxb, a, "U_NEW", domain.RoleManager)
+		return err
+	},
+	"WithdrawInvitation": func(f *roleFixture, a domain.Actor) error {
+		_, err := f.app.WithdrawInvitation(ctxb, a, f.invMaya)
+		return err
+	},
+	"ChangeInvitationRate": func(f *roleFixture, a domain.Actor) error {
+		_, _, err := f.app.ChangeInvitationRate(ctxb, a, f.invMaya, 2000)
+		return err
+	},
+	"ListCreators": func(f *roleFixture, a domain.Actor) error {
+		_, err := f.app.ListCreators(ctxb, a, "")
+		return err
+	},
+	"AcceptInvitation": func(f *roleFixture, a domain.Actor) error {
+		_, err := f.app.AcceptInvitation(ctxb, a, f.invMaya)
+		return err
+	},
+	"DeclineInvitation": func(f *roleFixture, a domain.Actor) error {
+		_, err := f.app.DeclineInvitation(ctxb, a, f.invMaya, "busy")
+		return err
+	},
+	"RequestSample": func(f *roleFixture, a domain.Actor) error {
+		_, err := f.app.RequestSample(ctxb, a, commands.SampleInput{ProductID: "P200", PlanID: f.plan})
+		return err
+	},
+	"RequestSample via leo's invitation": func(f *roleFixture, a domain.Actor) error {
+		_, err := f.app.RequestSample(ctxb, a, commands.SampleInput{ProductID: "P200", InvitationID: f.invLeo})
+		return err
+	},
+	"CancelSample of leo's": func(f *roleFixture, a domain.Actor) error {
+		_, err := f.app.CancelSample(ctxb, a, f.leoReq, "")
+		return err
+	},
+	"Click approve": func(f *roleFixture, a domain.Actor) error {
+		_, err := f.app.Click(ctxb, a, commands.FormatAction(commands.ActionApprove, f.requested))
+		return err
+	},
+	"Click reject": func(f *roleFixture, a domain.Actor) error {
+		_, err := f.app.Click(ctxb, a, commands.FormatAction(commands.ActionReject, f.requested))
+		return err
+	},
+	"Click ship": func(f *roleFixture, a domain.Actor) error {
+		_, err := f.app.Click(ctxb, a, commands.FormatAction(commands.ActionShip, f.approved))
+		return err
+	},
+	"Click accept": func(f *roleFixture, a domain.Actor) error {
+		_, err := f.app.Click(ctxb, a, commands.FormatAction(commands.ActionAccept, f.invMaya))
+		return err
+	},
+	"Click decline": func(f *roleFixture, a domain.Actor) error {
+		_, err := f.app.Click(ctxb, a, commands.FormatAction(commands.ActionDecline, f.invMaya))
+		return err
+	},
+	"Click request-sample": func(f *roleFixture, a domain.Actor) error {
+		_, err := f.app.Click(ctxb, a, commands.FormatAction(commands.ActionRequestSample, f.invMaya))
+		return err
+	},
+	"Run approve": func(f *roleFixture, a domain.Actor) error {
+		_, _, err := f.app.Run(ctxb, a, fmt.Sprintf("approve S%d", f.requested))
+		return err
+	},
+	"Run role": func(f *roleFixture, a domain.Actor) error {
+		_, _, err := f.app.Run(ctxb, a, "role U_NEW manager")
+		return err
+	},
+}
+
+// readOnlyCalls change nothing even when allowed.
+var readOnlyCalls = map[string]bool{"Report": true, "ExportInvitations": true, "ExportSamples": true, "ListCreators": true}
+
+// Roles are enforced on every use case and every surface: a refused call is
+// KindForbidden and changes nothing; an allowed one goes through.
+const ok, forbidden = domain.Kind(""), domain.KindForbidden
+
+var roleTests = []struct {
+	call string
+	who  string // dana (seller), erin (manager), maya, leo
+	want domain.Kind
+}{
+	// Creators cannot do the seller team's work.
+	{"AddCreator", "maya", forbidden},
+	{"ImportCreators", "maya", forbidden},
+	{"AddProduct", "maya", forbidden},
+	{"ImportProducts", "maya", forbidden},
+	{"InviteCreators", "maya", forbidden},
+	{"CreatePlan", "maya", forbidden},
+	{"PausePlan", "maya", forbidden},
+	{"ResumePlan", "maya", forbidden},
+	{"EndPlan", "maya", forbidden},
+	{"ApproveSample", "maya", forbidden},
+	{"RejectSample", "maya", forbidden},
+	{"ShipSample", "maya", forbidden},
+	{"ExtendSample", "maya", forbidden},
+	{"Report", "maya", forbidden},
+	{"ExportInvitations", "maya", forbidden},
+	{"ExportSamples", "maya", forbidden},
+	{"SetRole", "maya", forbidden},
+	{"WithdrawInvitation", "maya", forbidden},
+	{"ChangeInvitationRate", "maya", forbidden},
+	{"ListCreators", "maya", forbidden},
+	{"Click approve", "maya", forbidden},
+	{"Click ship", "maya", forbidden},
+	{"Run approve", "maya", forbidden},
+	{"Run role", "maya", forbidden},
+
+	// Sellers cannot decide samples or grant roles, nor act as creators.
+	{"ApproveSample", "dana", forbidden},
+	{"RejectSample", "dana", forbidden},
+	{"SetRole", "dana", forbidden},
+	{"Click approve", "dana", forbidden},
+	{"Click reject", "dana", forbidden},
+	{"Run approve", "dana", forbidden},
+	{"Run role", "dana", forbidden},
+	{"AcceptInvitation", "dana", forbidden},
+	{"DeclineInvitation", "dana", forbidden},
+	{"SubmitContent", "dana", forbidden},
+	{"RequestSample", "dana", forbidden},
+	{"RequestSample", "erin", forbidden},
+	{"AcceptInvitation", "erin", forbidden},
+	{"Click accept", "erin", forbidden},
+
+	// A creator acts only on their own invitations and samples.
+	{"AcceptInvitation", "leo", forbidden},
+	{"DeclineInvitation", "leo", forbidden},
+	{"CancelSample", "leo", forbidden},
+	{"SubmitContent", "leo", forbidden},
+	{"RequestSample via leo's invitation", "maya", forbidden},
+	{"CancelSample of leo's", "maya", forbidden},
+	{"Click accept", "leo", forbidden},
+	{"Click decline", "leo", forbidden},
+	{"Click request-sample", "leo", forbidden},
+
+	// What each role may do goes through.
+	{"AddCreator", "dana", ok},
+	{"ImportCreators", "dana", ok},
+	{"AddProduct", "dana", ok},
+	{"ImportProducts", "dana", ok},
+	{"InviteCreators", "dana", ok},
+	{"InviteCreators", "erin", ok},
+	{"CreatePlan", "dana", ok},
+	{"PausePlan", "dana", ok},
+	{"EndPlan", "dana", ok},
+	{"ShipSample", "dana", ok},
+	{"Click ship", "dana", ok},
+	{"ExtendSample", "dana", ok},
+	{"CancelSample", "dana", ok},
+	{"Report", "dana", ok},
+	{"ExportInvitations", "dana", ok},
+	{"ExportSamples", "dana", ok},
+	{"WithdrawInvitation", "dana", ok},
+	{"ChangeInvitationRate", "dana", ok},
+	{"ListCreators", "dana", ok},
+	{"ApproveSample", "erin", ok},
+	{"RejectSample", "erin", ok},
+	{"Click approve", "erin", ok},
+	{"Run approve", "erin", ok},
+	{"SetRole", "erin", ok},
+	{"AcceptInvitation", "maya", ok},
+	{"Click accept", "maya", ok},
+	{"DeclineInvitation", "maya", ok},
+	{"CancelSample", "maya", ok},
+	{"SubmitContent", "maya", ok},
+	{"RequestSample", "maya", ok},
+}
+
+func TestUseCaseRoles(t *testing.T) {
+	t.Parallel()
+	for _, tc := range roleTests {
+		t.Run(tc.call+"/"+tc.who, func(t *testing.T) {
+			t.Parallel()
+			call, found := roleCalls[tc.call]
+			if !found {
+				t.Fatalf("no call %q", tc.call)
+			}
+			f := newRoleFixture(t)
+			actor := map[string]domain.Actor{"dana": dana, "erin": erin, "maya": f.maya, "leo": f.leo}[tc.who]
+			before := stateOf(t, f.db)
+			err := call(f, actor)
+			if tc.want == ok {
+				if err != nil {
+					t.Fatalf("%s as %s: %v, want it allowed", tc.call, tc.who, err)
+				}
+				if !readOnlyCalls[tc.call] && len(stateOf(t, f.db).Events) == len(before.Events) {
+					t.Errorf("%s as %s succeeded without recording an event", tc.call, tc.who)
+				}
+				return
+			}
+			wantErr(t, err, tc.want, "")
+			wantUnchanged(t, f.db, before)
+		})
+	}
+}
+
+// Every call in roleCalls has at least one row in roleTests.
+func TestUseCaseRolesTableCoversCalls(t *testing.T) {
+	t.Parallel()
+	used := map[string]bool{}
+	for _, tc := range roleTests {
+		used[tc.call] = true
+	}
+	for name := range roleCalls {
+		if !used[name] {
+			t.Errorf("roleCalls[%q] has no row in roleTests", name)
+		}
+	}
+}
