@@ -217,6 +217,13 @@ func creatorRow(row func(string) string) (domain.Creator, error) {
 		TimeZone:  row("timezone"),
 		Reachable: true,
 	}
+	h, err := handleArg("handle", c.Handle)
+	p.fail(err)
+	c.Handle = h
+	if c.DiscordID != "" {
+		p.fail(checkArg("discord_id", 32, c.DiscordID, domain.ValidateDiscordID))
+	}
+	p.fail(checkArg("timezone", 64, c.TimeZone, domain.ValidateTimeZone))
 	if s := row("followers"); s != "" {
 		c.Followers = p.count("followers", "Followers", s)
 	}
@@ -224,7 +231,7 @@ func creatorRow(row func(string) string) (domain.Creator, error) {
 		c.AvgViews = p.count("avg_views", "Average views", s)
 	}
 	if s := row("gmv_30d"); s != "" {
-		m, err := domain.ParseMoney("gmv_30d", s)
+		m, err := moneyArg("gmv_30d", s)
 		p.fail(err)
 		c.GMV30d = m
 	}
@@ -275,9 +282,11 @@ func ParseProductsCSV(r io.Reader) ([]domain.Product, error) {
 
 func productRow(row func(string) string) (domain.Product, error) {
 	p := &lineParser{}
-	pr := domain.Product{ID: row("id"), Title: row("title"), Group: row("group")}
+	pr := domain.Product{ID: row("id"), Title: row("title"), Group: strings.ToLower(row("group"))}
+	p.fail(checkArg("id", 100, pr.ID, domain.ValidateProductID))
+	p.fail(groupArg(pr.Group))
 	if s := row("price"); s != "" {
-		m, err := domain.ParseMoney("price", s)
+		m, err := moneyArg("price", s)
 		p.fail(err)
 		pr.Price = m
 	}

@@ -1,6 +1,7 @@
 package commands_test
 
 import (
+	"fmt"
 	"reflect"
 	"strconv"
 	"strings"
@@ -112,5 +113,23 @@ func TestParseCSVTooLarge(t *testing.T) {
 	_, err := commands.ParseCreatorsCSV(strings.NewReader(in))
 	if domain.ErrorField(err) != "file" || !strings.Contains(err.Error(), "MB") {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// A huge cell must not come back whole in the error.
+func TestParseCSVErrorsDoNotEchoLongCells(t *testing.T) {
+	x := strings.Repeat("r", 5000)
+	for _, in := range []string{"handle\n" + x, "handle,discord_id\nmaya," + x, "handle,timezone\nmaya," + x, "handle,gmv_30d\nmaya," + x,
+		"handle,followers\nmaya," + x, "handle," + x + "\n", "handle,categories\nmaya,a;" + x} {
+		_, err := commands.ParseCreatorsCSV(strings.NewReader(in))
+		if err == nil || len(err.Error()) > 600 {
+			t.Errorf("creators %.30q...: error %.200v (%d bytes)", in, err, len(fmt.Sprint(err)))
+		}
+	}
+	for _, in := range []string{"id,title\n" + x + ",T", "id,title,group\nP1,T," + x, "id,title,price\nP1,T," + x, "id,title,stock\nP1,T," + x} {
+		_, err := commands.ParseProductsCSV(strings.NewReader(in))
+		if err == nil || len(err.Error()) > 600 {
+			t.Errorf("products %.30q...: error %.200v (%d bytes)", in, err, len(fmt.Sprint(err)))
+		}
 	}
 }

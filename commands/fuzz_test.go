@@ -191,9 +191,7 @@ func FuzzParseCreatorsCSV(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in string) {
 		got, err := commands.ParseCreatorsCSV(strings.NewReader(in))
 		if err != nil {
-			if domain.ErrorKind(err) != domain.KindInvalid || domain.ErrorField(err) == "" {
-				t.Fatalf("error %v: kind %q field %q", err, domain.ErrorKind(err), domain.ErrorField(err))
-			}
+			checkCSVError(t, err)
 			return
 		}
 		if len(got) == 0 || len(got) > commands.MaxCSVRows {
@@ -221,9 +219,7 @@ func FuzzParseProductsCSV(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in string) {
 		got, err := commands.ParseProductsCSV(strings.NewReader(in))
 		if err != nil {
-			if domain.ErrorKind(err) != domain.KindInvalid || domain.ErrorField(err) == "" {
-				t.Fatalf("error %v: kind %q field %q", err, domain.ErrorKind(err), domain.ErrorField(err))
-			}
+			checkCSVError(t, err)
 			return
 		}
 		if len(got) == 0 || len(got) > commands.MaxCSVRows {
@@ -296,5 +292,14 @@ func TestParseRandomLines(t *testing.T) {
 		if valid[v] < 20 {
 			t.Errorf("only %d random %s lines parsed; the generator no longer exercises the invariants", valid[v], v)
 		}
+	}
+}
+
+func checkCSVError(t *testing.T, err error) {
+	if domain.ErrorKind(err) != domain.KindInvalid || domain.ErrorField(err) == "" {
+		t.Fatalf("error %v: kind %q field %q", err, domain.ErrorKind(err), domain.ErrorField(err))
+	}
+	if msg := err.Error(); !utf8.ValidString(msg) || len(msg) > 2000 {
+		t.Fatalf("error message is not UTF-8 or too long (%d bytes): %.200q", len(msg), msg)
 	}
 }

@@ -242,6 +242,60 @@ func tokenize(text string) ([]cmdToken, error) {
 	return toks, nil
 }
 
+// clipped runs a domain check on s, shortening first a value far longer than
+// any valid one: the domain's messages echo the value, and a pasted page
+// should not come back as the reply.
+func clipped(field string, max int, s string, check func(string) error) error {
+	if len(s) <= max {
+		return check(s)
+	}
+	short := string([]rune(s)[:min(utf8.RuneCountInString(s), 40)]) + "…"
+	if err := check(short); err != nil {
+		return err
+	}
+	return domain.Invalidf(field, "%s is too long (got %s)", fieldLabel(field), quoteInput(s))
+}
+
+func checkArg(field string, max int, s string, check func(field, s string) error) error {
+	return clipped(field, max, s, func(v string) error { return check(field, v) })
+}
+
+func handleArg(field, s string) (string, error) {
+	var h string
+	err := clipped(field, 64, s, func(v string) (err error) {
+		h, err = domain.NormalizeHandle(field, v)
+		return err
+	})
+	return h, err
+}
+
+func rateArg(field, s string) (domain.Rate, error) {
+	var r domain.Rate
+	err := clipped(field, 16, s, func(v string) (err error) {
+		r, err = domain.ParseRate(field, v)
+		return err
+	})
+	return r, err
+}
+
+func moneyArg(field, s string) (domain.Money, error) {
+	var m domain.Money
+	err := clipped(field, 32, s, func(v string) (err error) {
+		m, err = domain.ParseMoney(field, v)
+		return err
+	})
+	return m, err
+}
+
+// groupArg checks a product group before Product.Validate, whose message
+// would echo a group of any length.
+func groupArg(g string) error {
+	if utf8.RuneCountInString(g) > maxWordLength || strings.ContainsAny(g, " =:") {
+		return domain.Invalidf("group", "Group must be one word of at most %d characters, like snacks (got %s)", maxWordLength, quoteInput(g))
+	}
+	return nil
+}
+
 // quoteInput quotes user input for an error message, shortened so a long paste
 // does not flood the reply.
 func quoteInput(s string) string {
@@ -465,7 +519,7 @@ func (p *lineParser) noOptions(name string, args []cmdToken) {
 	}
 }
 
-// option normalises a key so min_followers, Min-Followers and min-followers
+// optionKey normalises a key so min_followers, Min-Followers and min-followers
 // are one option, and maps aliases to the name help shows.
 func optionKey(key string) string {
 	k := strings.ReplaceAll(strings.ToLower(key), "_", "-")
@@ -547,12 +601,12 @@ func (p *lineParser) invite(args []cmdToken) *InviteRequest {
 			return
 		}
 		defaultRate = s
-		r, err := domain.ParseRate("commission_rate", s)
+		r, err := rateArg("commission_rate", s)
 		p.fail(err)
 		req.Rate = r
 	}
 	addCreator := func(raw, rate string, hasRate bool) {
-		h, err := domain.NormalizeHandle("creators", raw)
+		h, err := handleArg("creators", raw)
 		if err != nil {
 			p.fail(err)
 			return
@@ -564,7 +618,7 @@ func (p *lineParser) invite(args []cmdToken) *InviteRequest {
 		handles[h] = true
 		target := InviteTarget{Handle: h}
 		if hasRate {
-			r, err := domain.ParseRate("commission_rate", rate)
+			r, err := rateArg("commission_rate", rate)
 			if err != nil {
 				p.fail(domain.Invalidf("commission_rate", "@%s: %s", h, domain.ErrorMessage(err)))
 			}
@@ -610,7 +664,7 @@ func (p *lineParser) invite(args []cmdToken) *InviteRequest {
 				req.Expires = p.expires(t.value)
 			case "email":
 				req.ContactEmail = unSlack(t.value)
-				p.fail(domain.ValidateEmail("contact_email", req.ContactEmail))
+				p.fail(checkArg("contact_email", 254, req.ContactEmail, domain.ValidateEmail))
 			case "name":
 				req.Name = p.name(t.value)
 			case "rate":
@@ -759,7 +813,7 @@ func (p *lineParser) sampleOption(o **domain.SampleOffer, key, val string) {
 	case "min-views":
 		req.MinAvgViews = p.count("min_views", "Minimum average views", val)
 	case "min-gmv":
-		m, err := domain.ParseMoney("min_gmv", val)
+		m, err := moneyArg("min_gmv", val)
 		p.fail(err)
 		req.MinGMV30d = m
 	case "categories":
@@ -896,7 +950,7 @@ func (p *lineParser) plan(args []cmdToken) *PlanRequest {
 		default:
 			r.Scope, r.Target = domain.ScopeProduct, t.key
 		}
-		rate, err := domain.ParseRate("commission_rate", t.value)
+		rate, err := rateArg("commission_rate", t.value)
 		if err != nil {
 			p.fail(domain.Invalidf("commission_rate", "%s: %s", t.key, domain.ErrorMessage(err)))
 		}
@@ -1094,7 +1148,7 @@ func (p *lineParser) filters(name string, args []cmdToken, states []string) (han
 				p.fail(domain.Invalidf("handle", "List one creator at a time (got @%s and %s)", handle, quoteInput(t.text)))
 				continue
 			}
-			h, err := domain.NormalizeHandle("handle", t.text)
+			h, err := handleArg("handle", t.text)
 			p.fail(err)
 			handle = h
 			continue
@@ -1146,7 +1200,7 @@ func (p *lineParser) creatorAdd(args []cmdToken) *domain.Creator {
 				continue
 			}
 			hasHandle = true
-			h, err := domain.NormalizeHandle("handle", t.text)
+			h, err := handleArg("handle", t.text)
 			p.fail(err)
 			c.Handle = h
 			continue
@@ -1158,13 +1212,13 @@ func (p *lineParser) creatorAdd(args []cmdToken) *domain.Creator {
 		switch key {
 		case "discord":
 			c.DiscordID = strings.TrimPrefix(strings.TrimPrefix(unSlack(t.value), "@"), "!")
-			p.fail(domain.ValidateDiscordID("discord_id", c.DiscordID))
+			p.fail(checkArg("discord_id", 32, c.DiscordID, domain.ValidateDiscordID))
 		case "followers":
 			c.Followers = p.count("followers", "Followers", t.value)
 		case "views":
 			c.AvgViews = p.count("avg_views", "Average views", t.value)
 		case "gmv":
-			m, err := domain.ParseMoney("gmv_30d", t.value)
+			m, err := moneyArg("gmv_30d", t.value)
 			p.fail(err)
 			c.GMV30d = m
 		case "niche":
@@ -1173,6 +1227,7 @@ func (p *lineParser) creatorAdd(args []cmdToken) *domain.Creator {
 			c.Categories = p.categories(t.value)
 		case "tz":
 			c.TimeZone = t.value
+			p.fail(checkArg("timezone", 64, c.TimeZone, domain.ValidateTimeZone))
 		}
 	}
 	if !hasHandle {
@@ -1195,7 +1250,7 @@ func (p *lineParser) productAdd(args []cmdToken) *domain.Product {
 			if !hasID {
 				hasID = true
 				pr.ID = t.text
-				p.fail(domain.ValidateProductID("id", t.text))
+				p.fail(checkArg("id", 100, t.text, domain.ValidateProductID))
 				continue
 			}
 			words = append(words, t.text)
@@ -1207,11 +1262,12 @@ func (p *lineParser) productAdd(args []cmdToken) *domain.Product {
 		}
 		switch key {
 		case "price":
-			m, err := domain.ParseMoney("price", t.value)
+			m, err := moneyArg("price", t.value)
 			p.fail(err)
 			pr.Price = m
 		case "group":
 			pr.Group = strings.ToLower(strings.TrimSpace(t.value))
+			p.fail(groupArg(pr.Group))
 		case "stock":
 			pr.SampleStock = int(p.integer("stock", "Stock", t.value, 0, maxSampleStock))
 		}
@@ -1249,13 +1305,14 @@ func (p *lineParser) role(cmd *Command, args []cmdToken) {
 	}
 	who := strings.TrimPrefix(unSlack(args[0].text), "@")
 	cmd.Member = who
-	p.fail(domain.ValidateMemberID("member", who))
+	p.fail(checkArg("member", 100, who, domain.ValidateMemberID))
 	if len(args) < 2 {
 		return
 	}
-	r, err := domain.ParseMemberRole(strings.ToLower(args[1].text))
-	p.fail(err)
-	cmd.Role = r
+	p.fail(clipped("role", 32, strings.ToLower(args[1].text), func(v string) (err error) {
+		cmd.Role, err = domain.ParseMemberRole(v)
+		return err
+	}))
 }
 
 func (p *lineParser) rate(cmd *Command, args []cmdToken) {
@@ -1268,7 +1325,7 @@ func (p *lineParser) rate(cmd *Command, args []cmdToken) {
 	case len(args) > 2:
 		p.fail(domain.Invalidf("command", "Too many words after rate (got %s).%s", quoteInput(tokenTexts(args[2:])), usageHint("rate")))
 	default:
-		r, err := domain.ParseRate("commission_rate", args[1].text)
+		r, err := rateArg("commission_rate", args[1].text)
 		p.fail(err)
 		cmd.Rate = r
 	}
@@ -1283,9 +1340,11 @@ func (p *lineParser) reject(cmd *Command, args []cmdToken) {
 		return
 	}
 	reason := strings.ReplaceAll(strings.ToLower(args[1].text), "-", "_")
-	r, err := domain.ParseRejectReason(reason)
-	p.fail(err)
-	cmd.Reason = r
+	p.fail(clipped("reason", 32, reason, func(v string) (err error) {
+		cmd.Reason, err = domain.ParseRejectReason(v)
+		return err
+	}))
+	r := cmd.Reason
 	cmd.Text = strings.TrimSpace(tokenTexts(args[2:]))
 	if n := utf8.RuneCountInString(cmd.Text); n > maxNoteLength {
 		p.fail(domain.Invalidf("note", "Note must be at most %d characters (got %d)", maxNoteLength, n))
@@ -1318,7 +1377,7 @@ func (p *lineParser) request(args []cmdToken) *SampleInput {
 		case !hasProduct:
 			hasProduct = true
 			in.ProductID = t.text
-			p.fail(domain.ValidateProductID("product", t.text))
+			p.fail(checkArg("product", 100, t.text, domain.ValidateProductID))
 		case !hasRef:
 			hasRef = true
 			up := strings.ToUpper(t.text)
@@ -1350,9 +1409,10 @@ func (p *lineParser) content(cmd *Command, args []cmdToken) {
 	case len(args) > 2:
 		p.fail(domain.Invalidf("content_link", "Give one link.%s", usageHint("content")))
 	case len(args) == 2:
-		u, _, err := domain.ParseContentURL("content_link", unSlack(args[1].text))
-		p.fail(err)
-		cmd.Text = u
+		p.fail(clipped("content_link", 600, unSlack(args[1].text), func(v string) (err error) {
+			cmd.Text, _, err = domain.ParseContentURL("content_link", v)
+			return err
+		}))
 	}
 }
 
@@ -1363,7 +1423,7 @@ func (p *lineParser) link(cmd *Command, args []cmdToken) {
 			return
 		}
 	}
-	h, err := domain.NormalizeHandle("handle", args[0].text)
+	h, err := handleArg("handle", args[0].text)
 	p.fail(err)
 	cmd.Handle = h
 }

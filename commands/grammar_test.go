@@ -467,3 +467,24 @@ func TestParseUsage(t *testing.T) {
 		t.Errorf("Usage(nope) = %q, want empty", u)
 	}
 }
+
+// A pasted page in one field must not come back whole in the reply.
+func TestParseErrorsDoNotEchoLongInput(t *testing.T) {
+	x := strings.Repeat("r", 3000)
+	for _, in := range []string{
+		"invite email=" + x, "invite @" + x, "invite @maya=" + x + "%", "invite @maya P100 " + x + "%", "invite min-gmv=" + x,
+		"plan \"S\" P100=" + x + "%", "creator add @" + x, "creator add @maya discord=" + x, "creator add @maya tz=" + x,
+		"creator add @maya gmv=" + x, "product add P" + x + " T", "product add P1 T group=" + x, "product add P1 T price=" + x,
+		"role U1 " + x, "role U" + x + " manager", "rate I3 " + x, "reject S3 " + x, "content S3 https://www.tiktok.com/" + x,
+		"request P" + x, "link @" + x, "samples @" + x, "withdraw I" + x, "foo" + x, "invite @maya P100 15% " + x + "!",
+	} {
+		_, err := parse(t, in)
+		if err == nil {
+			t.Errorf("Parse(%.40q...) succeeded", in)
+			continue
+		}
+		if len(err.Error()) > 600 {
+			t.Errorf("Parse(%.40q...) error is %d bytes: %.120q...", in, len(err.Error()), err)
+		}
+	}
+}

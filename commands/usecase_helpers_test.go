@@ -86,6 +86,18 @@ func newAppWith(t *testing.T, o commands.Options) (*commands.App, *sqlite.DB, *f
 
 var ctxb = context.Background()
 
+// cloneDB copies a database with Backup (VACUUM INTO) into a new file in
+// t.TempDir() and opens it: a fixture built once serves many tests.
+func cloneDB(t *testing.T, db *sqlite.DB) *sqlite.DB {
+	t.Helper()
+	dest := filepath.Join(t.TempDir(), "clone.db")
+	mustNil(t, db.Backup(ctxb, dest), "Backup")
+	c, err := sqlite.Open(ctxb, dest)
+	mustNil(t, err, "open clone")
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
 // discordSeq hands out distinct Discord snowflakes across all tests.
 var discordSeq atomic.Int64
 

@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -177,17 +178,21 @@ func (s *Server) Run(ctx context.Context) error {
 	return s.Serve(ctx)
 }
 
-func healthz(w http.ResponseWriter, _ *http.Request) {
+func healthz(w http.ResponseWriter, _ *http.Request) { probeAnswer(w, http.StatusOK, "ok") }
+
+// probeAnswer writes a one-line answer that caches must not keep: a stale
+// "ok" would hide an outage.
+func probeAnswer(w http.ResponseWriter, code int, msg string) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	_, _ = w.Write([]byte("ok\n"))
+	w.WriteHeader(code)
+	_, _ = io.WriteString(w, msg+"\n")
 }
 
 func readyz(ready func(context.Context) error, log *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", "no-store")
 		if ready == nil {
-			http.Error(w, "ready", http.StatusOK)
+			probeAnswer(w, http.StatusOK, "ready")
 			return
 		}
 		ctx, cancel := context.WithTimeout(r.Context(), ReadyTimeout)
@@ -204,15 +209,15 @@ func readyz(ready func(context.Context) error, log *slog.Logger) http.Handler {
 		}
 		switch {
 		case err == nil:
-			http.Error(w, "ready", http.StatusOK)
+			probeAnswer(w, http.StatusOK, "ready")
 		case errors.Is(err, context.DeadlineExceeded):
 			log.WarnContext(r.Context(), "readiness check timed out", "timeout", ReadyTimeout)
-			http.Error(w, "not ready: check timed out", http.StatusServiceUnavailable)
+			probeAnswer(w, http.StatusServiceUnavailable, "not ready: check timed out")
 		default:
 			// The reason stays in the log: probes are often reachable by more
 			// people than the logs are.
 			log.WarnContext(r.Context(), "readiness check failed", "err", err)
-			http.Error(w, "not ready: check failed", http.StatusServiceUnavailable)
+			probeAnswer(w, http.StatusServiceUnavailable, "not ready: check failed")
 		}
 	})
 }
