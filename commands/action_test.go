@@ -9,13 +9,13 @@ import (
 	"github.com/collabbot/collabbot/domain"
 )
 
-var actionVerbs = []string{
+var allActionVerbs = []string{
 	commands.ActionAccept, commands.ActionDecline, commands.ActionRequestSample, commands.ActionApprove,
 	commands.ActionReject, commands.ActionShip, commands.ActionSubmitContent, commands.ActionJoinPlan,
 }
 
 func TestParseActionRoundTrip(t *testing.T) {
-	for _, verb := range actionVerbs {
+	for _, verb := range allActionVerbs {
 		for _, id := range []int64{1, 9, 10, 12, 1 << 31, math.MaxInt64} {
 			s := commands.FormatAction(verb, id)
 			if len(s) > commands.MaxCustomIDLength {

@@ -31,12 +31,12 @@ func FuzzParse(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
-		cmd, err := commands.Parse(in, testNow, testLoc)
+		cmd, err := commands.Parse(in, grammarNow, grammarLoc)
 		if err != nil {
 			checkParseError(t, in, cmd, err)
 			return
 		}
-		checkCommand(t, in, cmd)
+		checkParsedCommand(t, in, cmd)
 	})
 }
 
@@ -53,9 +53,9 @@ func checkParseError(t *testing.T, in string, cmd commands.Command, err error) {
 	}
 }
 
-func checkCommand(t *testing.T, in string, cmd commands.Command) {
+func checkParsedCommand(t *testing.T, in string, cmd commands.Command) {
 	known := false
-	for _, n := range verbNames {
+	for _, n := range grammarVerbs {
 		known = known || n == cmd.Name
 	}
 	if !known {
@@ -83,20 +83,20 @@ func checkCommand(t *testing.T, in string, cmd commands.Command) {
 		}
 		col := domain.Collaboration{Name: req.Name, Message: req.Message, ContactEmail: req.ContactEmail, ProductIDs: req.Products, ExpiresAt: req.Expires}
 		if col.ExpiresAt.IsZero() {
-			col.ExpiresAt = testNow.AddDate(0, 0, domain.DefaultInviteDays)
+			col.ExpiresAt = grammarNow.AddDate(0, 0, domain.DefaultInviteDays)
 		}
 		if req.Sample != nil {
 			s := *req.Sample
 			col.Sample = &s
 		}
-		if err := col.Validate(testNow); err != nil {
+		if err := col.Validate(grammarNow); err != nil {
 			t.Fatalf("Parse(%q) accepted a collaboration the domain refuses: %v", in, err)
 		}
 	case "plan":
 		req := cmd.Plan
 		p := domain.Plan{Name: req.Name, Rules: req.Rules, StartsAt: req.Start, EndsAt: req.End}
 		if p.StartsAt.IsZero() {
-			p.StartsAt = testNow
+			p.StartsAt = grammarNow
 		}
 		if req.Sample != nil {
 			s := *req.Sample
@@ -170,7 +170,7 @@ func FuzzParseAction(f *testing.F) {
 			t.Fatalf("ParseAction(%q): %v", s, err)
 		}
 
-		verb := actionVerbs[int(v)%len(actionVerbs)]
+		verb := allActionVerbs[int(v)%len(allActionVerbs)]
 		a, err = commands.ParseAction(commands.FormatAction(verb, id))
 		switch {
 		case id > 0 && (err != nil || a != commands.Action{Verb: verb, ID: id}):
@@ -280,12 +280,12 @@ func TestParseRandomLines(t *testing.T) {
 			}
 		}
 		in := strings.Join(words, " ")
-		cmd, err := commands.Parse(in, testNow, testLoc)
+		cmd, err := commands.Parse(in, grammarNow, grammarLoc)
 		if err != nil {
 			checkParseError(t, in, cmd, err)
 			continue
 		}
-		checkCommand(t, in, cmd)
+		checkParsedCommand(t, in, cmd)
 		valid[cmd.Name]++
 	}
 	for _, v := range []string{"invite", "plan", "creator add", "product add", "request", "reject", "role", "content"} {

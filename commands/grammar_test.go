@@ -15,16 +15,18 @@ import (
 // The team's zone is two hours ahead of UTC so calendar dates are visibly
 // resolved in loc, not in UTC.
 var (
-	testLoc = time.FixedZone("UTC+2", 2*60*60)
-	testNow = time.Date(2026, 5, 10, 12, 0, 0, 0, testLoc)
+	grammarLoc = time.FixedZone("UTC+2", 2*60*60)
+	grammarNow = time.Date(2026, 5, 10, 12, 0, 0, 0, grammarLoc)
 )
 
-func parse(t *testing.T, in string) (commands.Command, error) {
+func parseLine(t *testing.T, in string) (commands.Command, error) {
 	t.Helper()
-	return commands.Parse(in, testNow, testLoc)
+	return commands.Parse(in, grammarNow, grammarLoc)
 }
 
-func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, testLoc) }
+func localDay(y int, m time.Month, d int) time.Time {
+	return time.Date(y, m, d, 0, 0, 0, 0, grammarLoc)
+}
 
 func TestParseGrammarAccepts(t *testing.T) {
 	tests := []struct {
@@ -49,10 +51,10 @@ func TestParseGrammarAccepts(t *testing.T) {
 		{`invite @maya P100 15% expires=2026-12-31 email=partners@shop.com name="Spring Sale" draft "Hi \"Maya\" \\o/"`,
 			commands.Command{Name: "invite", Invite: &commands.InviteRequest{
 				Name: "Spring Sale", Creators: []commands.InviteTarget{{Handle: "maya"}}, Products: []string{"P100"}, Rate: 1500,
-				Expires: time.Date(2026, 12, 31, 23, 59, 59, 0, testLoc), ContactEmail: "partners@shop.com",
+				Expires: time.Date(2026, 12, 31, 23, 59, 59, 0, grammarLoc), ContactEmail: "partners@shop.com",
 				Message: `Hi "Maya" \o/`, Draft: true}}},
 		{"invite @maya P100 15% expires=14d", commands.Command{Name: "invite", Invite: &commands.InviteRequest{
-			Creators: []commands.InviteTarget{{Handle: "maya"}}, Products: []string{"P100"}, Rate: 1500, Expires: testNow.AddDate(0, 0, 14)}}},
+			Creators: []commands.InviteTarget{{Handle: "maya"}}, Products: []string{"P100"}, Rate: 1500, Expires: grammarNow.AddDate(0, 0, 14)}}},
 		{"invite @maya P100 15% email=<mailto:partners@shop.com|partners@shop.com>", commands.Command{Name: "invite", Invite: &commands.InviteRequest{
 			Creators: []commands.InviteTarget{{Handle: "maya"}}, Products: []string{"P100"}, Rate: 1500, ContactEmail: "partners@shop.com"}}},
 		{"invite \u201cHello there\u201d @maya P100 15% name=\u201cSpring \u2018Glow\u2019\u201d", commands.Command{Name: "invite", Invite: &commands.InviteRequest{
@@ -61,7 +63,7 @@ func TestParseGrammarAccepts(t *testing.T) {
 			commands.Command{Name: "invite", Invite: &commands.InviteRequest{
 				Creators: []commands.InviteTarget{{Handle: "maya"}}, Products: []string{"P100"}, Rate: 1500,
 				Sample: &domain.SampleOffer{PerCreator: 2, Stock: 40, ApprovalExempt: true,
-					WindowStart: day(2026, 5, 15), WindowEnd: day(2026, 6, 1),
+					WindowStart: localDay(2026, 5, 15), WindowEnd: localDay(2026, 6, 1),
 					Requirements: domain.Requirements{MinFollowers: 10000, MinAvgViews: 1500, MinGMV30d: 10050,
 						Categories: []string{"beauty", "skincare"}, PostWithinDays: 21, Terms: "Tag the shop"}}}}},
 		{"invite @maya P100 15% approval=manager", commands.Command{Name: "invite", Invite: &commands.InviteRequest{
@@ -76,11 +78,11 @@ func TestParseGrammarAccepts(t *testing.T) {
 			commands.Command{Name: "plan", Plan: &commands.PlanRequest{
 				Name: "Summer Glow", Rules: []domain.CommissionRule{{Scope: domain.ScopeAll, Rate: 500}},
 				Sample: &domain.SampleOffer{PerCreator: 1, Stock: 20, ApprovalExempt: true, Requirements: domain.Requirements{MinFollowers: 1000}},
-				Start:  day(2026, 6, 1), End: day(2026, 7, 1)}}},
+				Start:  localDay(2026, 6, 1), End: localDay(2026, 7, 1)}}},
 		{`plan Spring all=5% end=30d`, commands.Command{Name: "plan", Plan: &commands.PlanRequest{
-			Name: "Spring", Rules: []domain.CommissionRule{{Scope: domain.ScopeAll, Rate: 500}}, End: testNow.AddDate(0, 0, 30)}}},
+			Name: "Spring", Rules: []domain.CommissionRule{{Scope: domain.ScopeAll, Rate: 500}}, End: grammarNow.AddDate(0, 0, 30)}}},
 		{`plan "Spring" all=5% start=2026-06-01 end=14d`, commands.Command{Name: "plan", Plan: &commands.PlanRequest{
-			Name: "Spring", Rules: []domain.CommissionRule{{Scope: domain.ScopeAll, Rate: 500}}, Start: day(2026, 6, 1), End: day(2026, 6, 15)}}},
+			Name: "Spring", Rules: []domain.CommissionRule{{Scope: domain.ScopeAll, Rate: 500}}, Start: localDay(2026, 6, 1), End: localDay(2026, 6, 15)}}},
 		{"plan pause PL3", commands.Command{Name: "plan pause", ID: 3}},
 		{"plan Resume pl7", commands.Command{Name: "plan resume", ID: 7}},
 		{"plan end 12", commands.Command{Name: "plan end", ID: 12}},
@@ -146,19 +148,19 @@ func TestParseGrammarAccepts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			got, err := parse(t, tt.in)
+			got, err := parseLine(t, tt.in)
 			if err != nil {
 				t.Fatalf("Parse(%q) error: %v (field %q)", tt.in, err, domain.ErrorField(err))
 			}
 			if !reflect.DeepEqual(got, tt.want) {
-				t.Errorf("Parse(%q)\n got %s\nwant %s", tt.in, dump(got), dump(tt.want))
+				t.Errorf("Parse(%q)\n got %s\nwant %s", tt.in, dumpCommand(got), dumpCommand(tt.want))
 			}
 		})
 	}
 }
 
 // dump shows a command with its pointers followed, for failure messages.
-func dump(c commands.Command) string {
+func dumpCommand(c commands.Command) string {
 	s := fmt.Sprintf("%+v", c)
 	if c.Invite != nil {
 		s += fmt.Sprintf(" invite=%+v", *c.Invite)
@@ -340,7 +342,7 @@ func TestParseGrammarRejects(t *testing.T) {
 			name = name[:80]
 		}
 		t.Run(name, func(t *testing.T) {
-			_, err := parse(t, tt.in)
+			_, err := parseLine(t, tt.in)
 			if err == nil {
 				t.Fatalf("Parse(%q) succeeded, want an error on %q", tt.in, tt.field)
 			}
@@ -362,7 +364,7 @@ func TestParseGrammarRejects(t *testing.T) {
 // An incomplete invite still carries what was typed, so the Slack adapter
 // can open the invite modal prefilled.
 func TestParseIncompleteInviteReturnsPartialCommand(t *testing.T) {
-	cmd, err := parse(t, `invite @maya @leo P100 expires=14d samples=2 "Hello"`)
+	cmd, err := parseLine(t, `invite @maya @leo P100 expires=14d samples=2 "Hello"`)
 	if domain.ErrorField(err) != "commission_rate" {
 		t.Fatalf("err = %v, want a commission_rate error", err)
 	}
@@ -381,25 +383,25 @@ func TestParseIncompleteInviteReturnsPartialCommand(t *testing.T) {
 	}
 
 	// A bad token early on does not hide the rest of the line.
-	cmd, err = parse(t, "invite @maya P100 95% P200 @leo")
+	cmd, err = parseLine(t, "invite @maya P100 95% P200 @leo")
 	if err == nil || cmd.Invite == nil || len(cmd.Invite.Creators) != 2 || len(cmd.Invite.Products) != 2 {
 		t.Errorf("cmd = %+v, err = %v", cmd.Invite, err)
 	}
 
 	// So does an unclosed quote around the message.
-	cmd, err = parse(t, `invite @maya P100 15% "Hi there`)
+	cmd, err = parseLine(t, `invite @maya P100 15% "Hi there`)
 	if domain.ErrorField(err) != "command" || !strings.Contains(err.Error(), "closing") || cmd.Invite == nil || cmd.Invite.Message != "Hi there" {
 		t.Errorf("unclosed quote: cmd = %+v, err = %v", cmd.Invite, err)
 	}
 
-	cmd, err = parse(t, "invite")
+	cmd, err = parseLine(t, "invite")
 	if domain.ErrorField(err) != "creators" || cmd.Name != "invite" || cmd.Invite == nil {
 		t.Errorf("bare invite: cmd = %+v, err = %v", cmd, err)
 	}
 }
 
 func TestParseIncompletePlanReturnsPartialCommand(t *testing.T) {
-	cmd, err := parse(t, `plan "Spring" samples=2`)
+	cmd, err := parseLine(t, `plan "Spring" samples=2`)
 	if domain.ErrorField(err) != "rates" || cmd.Name != "plan" || cmd.Plan == nil || cmd.Plan.Name != "Spring" || cmd.Plan.Sample == nil {
 		t.Errorf("cmd = %+v, err = %v", cmd.Plan, err)
 	}
@@ -409,19 +411,19 @@ func TestParseIncompletePlanReturnsPartialCommand(t *testing.T) {
 // adapter can show that verb's usage.
 func TestParseErrorKeepsVerbName(t *testing.T) {
 	for in, name := range map[string]string{"approve I3": "approve", "plan pause": "plan pause", "creator add": "creator add", "role x": "role"} {
-		cmd, err := parse(t, in)
+		cmd, err := parseLine(t, in)
 		if err == nil || cmd.Name != name {
 			t.Errorf("Parse(%q) = %q, %v; want name %q and an error", in, cmd.Name, err, name)
 		}
 	}
-	cmd, err := parse(t, "nonsense")
+	cmd, err := parseLine(t, "nonsense")
 	if err == nil || cmd.Name != "" {
 		t.Errorf("unknown verb: %+v, %v", cmd, err)
 	}
 }
 
 func TestParseNilLocationIsUTC(t *testing.T) {
-	cmd, err := commands.Parse("invite @maya P100 15% expires=2026-12-31", testNow, nil)
+	cmd, err := commands.Parse("invite @maya P100 15% expires=2026-12-31", grammarNow, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -432,7 +434,7 @@ func TestParseNilLocationIsUTC(t *testing.T) {
 
 // Every example the help shows must itself parse to its own verb.
 func TestParseHelpExamples(t *testing.T) {
-	for _, name := range verbNames[1:] {
+	for _, name := range grammarVerbs[1:] {
 		h := commands.Help(name, domain.RoleManager)
 		i := strings.LastIndex(h, "Example: ")
 		if i < 0 {
@@ -440,7 +442,7 @@ func TestParseHelpExamples(t *testing.T) {
 			continue
 		}
 		ex := strings.TrimSpace(h[i+len("Example: "):])
-		cmd, err := parse(t, ex)
+		cmd, err := parseLine(t, ex)
 		if err != nil {
 			t.Errorf("example %q: %v", ex, err)
 		} else if cmd.Name != name {
@@ -449,12 +451,12 @@ func TestParseHelpExamples(t *testing.T) {
 	}
 }
 
-var verbNames = []string{"help", "invite", "plan", "plan pause", "plan resume", "plan end", "plans", "invitations", "samples",
+var grammarVerbs = []string{"help", "invite", "plan", "plan pause", "plan resume", "plan end", "plans", "invitations", "samples",
 	"creators", "creator add", "products", "product add", "report", "role", "withdraw", "rate", "approve", "reject", "cancel",
 	"ship", "extend", "accept", "decline", "request", "content", "link"}
 
 func TestParseUsage(t *testing.T) {
-	for _, name := range verbNames {
+	for _, name := range grammarVerbs {
 		u := commands.Usage(name)
 		if !strings.HasPrefix(u, name) || strings.Contains(u, "\n") {
 			t.Errorf("Usage(%q) = %q", name, u)
@@ -478,7 +480,7 @@ func TestParseErrorsDoNotEchoLongInput(t *testing.T) {
 		"role U1 " + x, "role U" + x + " manager", "rate I3 " + x, "reject S3 " + x, "content S3 https://www.tiktok.com/" + x,
 		"request P" + x, "link @" + x, "samples @" + x, "withdraw I" + x, "foo" + x, "invite @maya P100 15% " + x + "!",
 	} {
-		_, err := parse(t, in)
+		_, err := parseLine(t, in)
 		if err == nil {
 			t.Errorf("Parse(%.40q...) succeeded", in)
 			continue

@@ -66,7 +66,7 @@ func TestHelpTopic(t *testing.T) {
 // Every verb of the grammar is documented for somebody.
 func TestHelpCoversEveryVerb(t *testing.T) {
 	all := commands.Help("", domain.RoleManager) + commands.Help("", domain.RoleCreator)
-	for _, name := range verbNames {
+	for _, name := range grammarVerbs {
 		if !strings.Contains(all, "\n"+commands.Usage(name)) {
 			t.Errorf("no role's help lists %q", commands.Usage(name))
 		}

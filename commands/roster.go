@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/collabbot/collabbot/domain"
 )
@@ -12,7 +13,7 @@ func (a *App) AddCreator(ctx context.Context, actor domain.Actor, c domain.Creat
 	if err := actor.RequireTeam("add creators"); err != nil {
 		return c, err
 	}
-	if err := c.Validate(); err != nil {
+	if err := validateCreator(&c); err != nil {
 		return c, err
 	}
 	now := a.now()
@@ -24,6 +25,20 @@ func (a *App) AddCreator(ctx context.Context, actor domain.Actor, c domain.Creat
 		return record(ctx, tx, now, actor, "creator.added", fmt.Sprintf("creator:%d", c.ID), "added %s (%d followers)", c.At(), c.Followers)
 	})
 	return c, err
+}
+
+// validateCreator adds to the domain's checks the one that needs the zone
+// database: a time zone that does not exist would break every reminder.
+func validateCreator(c *domain.Creator) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	if c.TimeZone != "" {
+		if _, err := time.LoadLocation(c.TimeZone); err != nil {
+			return domain.Invalidf("timezone", "Time zone must be an IANA zone like Europe/Paris (got %q)", c.TimeZone)
+		}
+	}
+	return nil
 }
 
 // ImportResult counts what an import did.
@@ -44,7 +59,7 @@ func (a *App) ImportCreators(ctx context.Context, actor domain.Actor, rows []dom
 		res = ImportResult{}
 		for i, c := range rows {
 			line := i + 2 // the header is line 1
-			if err := c.Validate(); err != nil {
+			if err := validateCreator(&c); err != nil {
 				return atLine(line, err)
 			}
 			old, err := tx.CreatorByHandle(ctx, c.Handle)

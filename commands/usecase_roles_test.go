@@ -365,3 +365,46 @@ func TestUseCaseRolesTableCoversCalls(t *testing.T) {
 		}
 	}
 }
+
+// Configured managers are managers; a manager can grant the role, and the
+// last manager cannot step down, so approvals never stall.
+func TestManagersAndRoles(t *testing.T) {
+	t.Parallel()
+	app, db, _ := newApp(t)
+	mustNil(t, app.SeedManagers(ctxb, []string{"U_MGR"}), "SeedManagers")
+	mustNil(t, app.SeedManagers(ctxb, []string{"U_MGR"}), "SeedManagers again")
+	if n := countEvents(t, db, "member:U_MGR", "member.role"); n != 1 {
+		t.Errorf("%d role events after seeding twice, want 1", n)
+	}
+	mgr, err := app.MemberActor(ctxb, "U_MGR", "erin")
+	mustNil(t, err, "MemberActor")
+	if mgr.Role != domain.RoleManager {
+		t.Fatalf("seeded member is a %s", mgr.Role)
+	}
+	newcomer, err := app.MemberActor(ctxb, "U_NEW", "")
+	mustNil(t, err, "MemberActor")
+	if newcomer.Role != domain.RoleSeller || newcomer.Name != "U_NEW" {
+		t.Errorf("unknown member = %+v, want a seller named by ID", newcomer)
+	}
+
+	before := stateOf(t, db)
+	_, err = app.SetRole(ctxb, mgr, "U_MGR", domain.RoleSeller)
+	wantErr(t, err, domain.KindConflict, "", "last manager")
+	_, err = app.SetRole(ctxb, mgr, "U_NEW", "admin")
+	wantErr(t, err, domain.KindInvalid, "role")
+	wantUnchanged(t, db, before)
+
+	_, err = app.SetRole(ctxb, mgr, "U_NEW", domain.RoleManager)
+	mustNil(t, err, "SetRole manager")
+	if a, _ := app.MemberActor(ctxb, "U_NEW", "nora"); a.Role != domain.RoleManager {
+		t.Errorf("promoted member is a %s", a.Role)
+	}
+	_, err = app.SetRole(ctxb, mgr, "U_MGR", domain.RoleSeller)
+	mustNil(t, err, "step down with another manager")
+	demoted, _ := app.MemberActor(ctxb, "U_MGR", "erin")
+	if demoted.Role != domain.RoleSeller {
+		t.Errorf("demoted member is a %s", demoted.Role)
+	}
+	_, err = app.ApproveSample(ctxb, demoted, 1)
+	wantErr(t, err, domain.KindForbidden, "")
+}
