@@ -103,6 +103,21 @@ func openCSV(r io.Reader, allowed, required []string, example string) (*csvTable
 	return t, nil
 }
 
+// Columns is the set of column names a CSV file had (after aliases). A nil
+// Columns means every column, as for rows built in code.
+type Columns map[string]bool
+
+// Has reports whether the file had column name.
+func (c Columns) Has(name string) bool { return c == nil || c[name] }
+
+func (t *csvTable) columns() Columns {
+	out := Columns{}
+	for name := range t.cols {
+		out[name] = true
+	}
+	return out
+}
+
 // next returns the next non-blank row and its line number; ok is false at
 // the end of the file.
 func (t *csvTable) next() (row func(string) string, line int, ok bool, err error) {
@@ -177,35 +192,38 @@ func atCSVLine(line int, err error) error {
 // (separated by ";" or "|") and timezone, in any order. Every row is
 // validated; the first bad row fails the whole file so nothing is half
 // imported.
-func ParseCreatorsCSV(r io.Reader) ([]domain.Creator, error) {
+//
+// Columns reports which columns the file had, so an import of a roster
+// already known updates only those.
+func ParseCreatorsCSV(r io.Reader) ([]domain.Creator, Columns, error) {
 	t, err := openCSV(r, creatorColumns, []string{"handle"}, "handle,followers,niche")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var out []domain.Creator
 	lines := map[string]int{}
 	for {
 		row, line, ok, err := t.next()
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if !ok {
 			break
 		}
 		c, err := creatorRow(row)
 		if err != nil {
-			return nil, atCSVLine(line, err)
+			return nil, nil, atCSVLine(line, err)
 		}
 		if first, dup := lines[c.Handle]; dup {
-			return nil, domain.Invalidf("handle", "line %d: @%s is already on line %d", line, c.Handle, first)
+			return nil, nil, domain.Invalidf("handle", "line %d: @%s is already on line %d", line, c.Handle, first)
 		}
 		lines[c.Handle] = line
 		out = append(out, c)
 	}
 	if len(out) == 0 {
-		return nil, domain.Invalidf("file", "The CSV file has a header but no creators")
+		return nil, nil, domain.Invalidf("file", "The CSV file has a header but no creators")
 	}
-	return out, nil
+	return out, t.columns(), nil
 }
 
 func creatorRow(row func(string) string) (domain.Creator, error) {
@@ -249,35 +267,35 @@ func creatorRow(row func(string) string) (domain.Creator, error) {
 
 // ParseProductsCSV reads a catalog export: a header with id and title
 // columns and any of price, group and stock, in any order.
-func ParseProductsCSV(r io.Reader) ([]domain.Product, error) {
+func ParseProductsCSV(r io.Reader) ([]domain.Product, Columns, error) {
 	t, err := openCSV(r, productColumns, []string{"id", "title"}, "id,title,price,group,stock")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var out []domain.Product
 	lines := map[string]int{}
 	for {
 		row, line, ok, err := t.next()
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if !ok {
 			break
 		}
 		pr, err := productRow(row)
 		if err != nil {
-			return nil, atCSVLine(line, err)
+			return nil, nil, atCSVLine(line, err)
 		}
 		if first, dup := lines[pr.ID]; dup {
-			return nil, domain.Invalidf("id", "line %d: product %s is already on line %d", line, pr.ID, first)
+			return nil, nil, domain.Invalidf("id", "line %d: product %s is already on line %d", line, pr.ID, first)
 		}
 		lines[pr.ID] = line
 		out = append(out, pr)
 	}
 	if len(out) == 0 {
-		return nil, domain.Invalidf("file", "The CSV file has a header but no products")
+		return nil, nil, domain.Invalidf("file", "The CSV file has a header but no products")
 	}
-	return out, nil
+	return out, t.columns(), nil
 }
 
 func productRow(row func(string) string) (domain.Product, error) {

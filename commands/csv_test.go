@@ -18,7 +18,7 @@ func TestParseCreatorsCSV(t *testing.T) {
 		"\n" +
 		"food,leo.eats,1200,,,,,\n" +
 		"  ,sam_\n"
-	got, err := commands.ParseCreatorsCSV(strings.NewReader(in))
+	got, _, err := commands.ParseCreatorsCSV(strings.NewReader(in))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +35,7 @@ func TestParseCreatorsCSV(t *testing.T) {
 
 func TestParseProductsCSV(t *testing.T) {
 	in := "Stock,Title,ID,price,group\n50,Glow Serum,P100,24.90,Skincare\n,\"Night, Cream\",P200,,\n"
-	got, err := commands.ParseProductsCSV(strings.NewReader(in))
+	got, _, err := commands.ParseProductsCSV(strings.NewReader(in))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,8 +49,8 @@ func TestParseProductsCSV(t *testing.T) {
 }
 
 func TestParseCSVRejects(t *testing.T) {
-	creators := func(s string) error { _, err := commands.ParseCreatorsCSV(strings.NewReader(s)); return err }
-	products := func(s string) error { _, err := commands.ParseProductsCSV(strings.NewReader(s)); return err }
+	creators := func(s string) error { _, _, err := commands.ParseCreatorsCSV(strings.NewReader(s)); return err }
+	products := func(s string) error { _, _, err := commands.ParseProductsCSV(strings.NewReader(s)); return err }
 	var big strings.Builder
 	big.WriteString("handle\n")
 	for i := 0; i <= commands.MaxCSVRows; i++ {
@@ -110,7 +110,7 @@ func TestParseCSVRejects(t *testing.T) {
 
 func TestParseCSVTooLarge(t *testing.T) {
 	in := "handle,niche\nmaya,\"" + strings.Repeat("n", commands.MaxCSVBytes) + "\"\n"
-	_, err := commands.ParseCreatorsCSV(strings.NewReader(in))
+	_, _, err := commands.ParseCreatorsCSV(strings.NewReader(in))
 	if domain.ErrorField(err) != "file" || !strings.Contains(err.Error(), "MB") {
 		t.Errorf("err = %v", err)
 	}
@@ -121,13 +121,13 @@ func TestParseCSVErrorsDoNotEchoLongCells(t *testing.T) {
 	x := strings.Repeat("r", 5000)
 	for _, in := range []string{"handle\n" + x, "handle,discord_id\nmaya," + x, "handle,timezone\nmaya," + x, "handle,gmv_30d\nmaya," + x,
 		"handle,followers\nmaya," + x, "handle," + x + "\n", "handle,categories\nmaya,a;" + x} {
-		_, err := commands.ParseCreatorsCSV(strings.NewReader(in))
+		_, _, err := commands.ParseCreatorsCSV(strings.NewReader(in))
 		if err == nil || len(err.Error()) > 600 {
 			t.Errorf("creators %.30q...: error %.200v (%d bytes)", in, err, len(fmt.Sprint(err)))
 		}
 	}
 	for _, in := range []string{"id,title\n" + x + ",T", "id,title,group\nP1,T," + x, "id,title,price\nP1,T," + x, "id,title,stock\nP1,T," + x} {
-		_, err := commands.ParseProductsCSV(strings.NewReader(in))
+		_, _, err := commands.ParseProductsCSV(strings.NewReader(in))
 		if err == nil || len(err.Error()) > 600 {
 			t.Errorf("products %.30q...: error %.200v (%d bytes)", in, err, len(fmt.Sprint(err)))
 		}

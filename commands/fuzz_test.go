@@ -189,7 +189,7 @@ func FuzzParseCreatorsCSV(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
-		got, err := commands.ParseCreatorsCSV(strings.NewReader(in))
+		got, _, err := commands.ParseCreatorsCSV(strings.NewReader(in))
 		if err != nil {
 			checkCSVError(t, err)
 			return
@@ -217,7 +217,7 @@ func FuzzParseProductsCSV(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
-		got, err := commands.ParseProductsCSV(strings.NewReader(in))
+		got, _, err := commands.ParseProductsCSV(strings.NewReader(in))
 		if err != nil {
 			checkCSVError(t, err)
 			return

@@ -104,15 +104,6 @@ func (a *App) InviteCreators(ctx context.Context, actor domain.Actor, req Invite
 
 	err = a.store.Update(ctx, func(tx Tx) error {
 		res = InviteResult{}
-		if a.weeklyCap > 0 {
-			used, err := tx.CountInvitationsSince(ctx, domain.WeekStart(now, a.loc))
-			if err != nil {
-				return err
-			}
-			if used+len(targets) > a.weeklyCap {
-				return domain.Errorf(domain.KindConflict, "This week's invitation cap is %d and %d are used; %d more would go over. Invite fewer creators or wait until Sunday.", a.weeklyCap, used, len(targets))
-			}
-		}
 		c := collab
 		if c.Sample != nil {
 			if err := tx.InsertOffer(ctx, c.Sample); err != nil {
@@ -123,11 +114,15 @@ func (a *App) InviteCreators(ctx context.Context, actor domain.Actor, req Invite
 			return err
 		}
 		res.Collaboration = c
-		for i, t := range targets {
+		// Decide who can be messaged first: the weekly cap counts only the
+		// invitations that will really go out.
+		var eligible []int
+		for i := range targets {
 			cr, err := tx.Creator(ctx, creators[i].ID) // re-read: outreach counters may have moved
 			if err != nil {
 				return err
 			}
+			creators[i] = cr
 			if err := cr.CanBeMessaged(); err != nil {
 				res.Skipped = append(res.Skipped, Skip{Handle: cr.At(), Reason: domain.ErrorMessage(err)})
 				continue
@@ -138,6 +133,19 @@ func (a *App) InviteCreators(ctx context.Context, actor domain.Actor, req Invite
 				res.Skipped = append(res.Skipped, Skip{Handle: cr.At(), Reason: dup})
 				continue
 			}
+			eligible = append(eligible, i)
+		}
+		if a.weeklyCap > 0 && len(eligible) > 0 {
+			used, err := tx.CountInvitationsSince(ctx, domain.WeekStart(now, a.loc))
+			if err != nil {
+				return err
+			}
+			if used+len(eligible) > a.weeklyCap {
+				return domain.Errorf(domain.KindConflict, "This week's invitation cap is %d and %d are used; %d more would go over. Invite fewer creators or wait until Sunday.", a.weeklyCap, used, len(eligible))
+			}
+		}
+		for _, i := range eligible {
+			cr, t := creators[i], targets[i]
 			inv := domain.Invitation{CollaborationID: c.ID, CreatorID: cr.ID, Rate: t.Rate, State: domain.InvitationPending, CreatedAt: now, ExpiresAt: c.ExpiresAt}
 			if err := tx.InsertInvitation(ctx, &inv); err != nil {
 				return err
@@ -394,6 +402,7 @@ func (a *App) answer(ctx context.Context, actor domain.Actor, id int64, to domai
 		if err := ownInvitation(actor, v); err != nil {
 			return err
 		}
+		v.SettleRate(now) // a cut that took effect is the rate they accept
 		if v.State == to {
 			return nil
 		}

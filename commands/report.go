@@ -107,7 +107,7 @@ func (a *App) ExportInvitations(ctx context.Context, actor domain.Actor, w io.Wr
 			if v.PendingRate != 0 {
 				pending = v.PendingRate.String()
 			}
-			if err := cw.Write([]string{v.Ref(), v.Collaboration.Name, v.Creator.At(), strings.Join(v.Collaboration.ProductIDs, " "), v.Rate.String(), pending, stamp(v.PendingFrom), string(v.State), stamp(v.CreatedAt), stamp(v.RespondedAt), stamp(v.ExpiresAt), safeCell(v.DeclineReason)}); err != nil {
+			if err := cw.Write([]string{v.Ref(), safeCell(v.Collaboration.Name), v.Creator.At(), strings.Join(v.Collaboration.ProductIDs, " "), v.Rate.String(), pending, stamp(v.PendingFrom), string(v.State), stamp(v.CreatedAt), stamp(v.RespondedAt), stamp(v.ExpiresAt), safeCell(v.DeclineReason)}); err != nil {
 				return err
 			}
 			n++
@@ -324,7 +324,13 @@ func (a *App) moveSample(ctx context.Context, id int64, now time.Time, from, to 
 		if err := record(ctx, tx, now, domain.System, "sample."+string(to), subject("sample", v.ID), "%s's %s is %s", v.Creator.At(), v.ProductID, to); err != nil {
 			return err
 		}
-		if err := a.postSampleCard(ctx, tx, now, v, string(to)); err != nil {
+		// An extended sample can go overdue a second time: key the news by
+		// its deadline so the second time is told too.
+		step := string(to)
+		if to == domain.SampleOverdue {
+			step = fmt.Sprintf("%s:%d", to, v.DueAt.UnixMilli())
+		}
+		if err := a.postSampleCard(ctx, tx, now, v, step); err != nil {
 			return err
 		}
 		if to == domain.SampleExpired {
@@ -332,7 +338,7 @@ func (a *App) moveSample(ctx context.Context, id int64, now time.Time, from, to 
 				Title: "Sample request " + v.Ref() + " expired", Text: fmt.Sprintf("The seller team did not decide on your request for %s %s within 7 days. You can ask again.", v.Product.ID, v.Product.Title), Thread: subject("sample", v.ID),
 			})
 		}
-		return send(ctx, tx, now, toChannel(domain.ChannelSellers), fmt.Sprintf("sample:%d:overdue", v.ID), domain.Message{
+		return send(ctx, tx, now, toChannel(domain.ChannelSellers), fmt.Sprintf("sample:%d:overdue:%d", v.ID, v.DueAt.UnixMilli()), domain.Message{
 			Title:  fmt.Sprintf("Sample %s is overdue", v.Ref()),
 			Text:   fmt.Sprintf("%s has not posted content for %s %s, due %s. Extend once with `extend %s` or follow up.", v.Creator.At(), v.Product.ID, v.Product.Title, a.dateIn(v.DueAt), v.Ref()),
 			Thread: subject("sample", v.ID),

@@ -48,8 +48,9 @@ type ImportResult struct {
 
 // ImportCreators adds or updates roster creators from parsed CSV rows, all
 // or nothing: one bad row stores none of the file. Rows are matched by
-// handle; an update keeps the creator's outreach history.
-func (a *App) ImportCreators(ctx context.Context, actor domain.Actor, rows []domain.Creator) (ImportResult, error) {
+// handle; an update changes only the file's columns (cols; nil: all) and
+// keeps the creator's outreach history.
+func (a *App) ImportCreators(ctx context.Context, actor domain.Actor, rows []domain.Creator, cols Columns) (ImportResult, error) {
 	var res ImportResult
 	if err := actor.RequireTeam("import creators"); err != nil {
 		return res, err
@@ -66,6 +67,7 @@ func (a *App) ImportCreators(ctx context.Context, actor domain.Actor, rows []dom
 			switch {
 			case err == nil:
 				c.ID, c.CreatedAt, c.Unanswered, c.Reachable = old.ID, old.CreatedAt, old.Unanswered, old.Reachable
+				keepCreatorColumns(&c, old, cols)
 				if c.DiscordID == "" {
 					c.DiscordID = old.DiscordID
 				} else if c.DiscordID != old.DiscordID {
@@ -109,8 +111,9 @@ func (a *App) AddProduct(ctx context.Context, actor domain.Actor, p domain.Produ
 }
 
 // ImportProducts adds or updates catalog products from parsed CSV rows, all
-// or nothing.
-func (a *App) ImportProducts(ctx context.Context, actor domain.Actor, rows []domain.Product) (ImportResult, error) {
+// or nothing; an update changes only the file's columns (cols; nil: all), so
+// a price list without a stock column leaves sample stock alone.
+func (a *App) ImportProducts(ctx context.Context, actor domain.Actor, rows []domain.Product, cols Columns) (ImportResult, error) {
 	var res ImportResult
 	if err := actor.RequireTeam("import products"); err != nil {
 		return res, err
@@ -123,9 +126,10 @@ func (a *App) ImportProducts(ctx context.Context, actor domain.Actor, rows []dom
 			if err := p.Validate(); err != nil {
 				return atLine(line, err)
 			}
-			_, err := tx.Product(ctx, p.ID)
+			old, err := tx.Product(ctx, p.ID)
 			switch {
 			case err == nil:
+				keepProductColumns(&p, old, cols)
 				if err := tx.UpdateProduct(ctx, p); err != nil {
 					return atLine(line, err)
 				}
@@ -142,6 +146,39 @@ func (a *App) ImportProducts(ctx context.Context, actor domain.Actor, rows []dom
 		return record(ctx, tx, now, actor, "product.imported", "catalog", "imported %d products (%d new, %d updated)", len(rows), res.Added, res.Updated)
 	})
 	return res, err
+}
+
+func keepCreatorColumns(c *domain.Creator, old domain.Creator, cols Columns) {
+	if !cols.Has("followers") {
+		c.Followers = old.Followers
+	}
+	if !cols.Has("avg_views") {
+		c.AvgViews = old.AvgViews
+	}
+	if !cols.Has("gmv_30d") {
+		c.GMV30d = old.GMV30d
+	}
+	if !cols.Has("niche") {
+		c.Niche = old.Niche
+	}
+	if !cols.Has("categories") {
+		c.Categories = old.Categories
+	}
+	if !cols.Has("timezone") {
+		c.TimeZone = old.TimeZone
+	}
+}
+
+func keepProductColumns(p *domain.Product, old domain.Product, cols Columns) {
+	if !cols.Has("price") {
+		p.Price = old.Price
+	}
+	if !cols.Has("group") {
+		p.Group = old.Group
+	}
+	if !cols.Has("stock") {
+		p.SampleStock = old.SampleStock
+	}
 }
 
 // atLine prefixes a row's error with its CSV line, keeping its kind.

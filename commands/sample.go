@@ -139,6 +139,9 @@ func (a *App) sampleSource(ctx context.Context, tx Tx, cr domain.Creator, prod d
 		if v.State != domain.InvitationPending && v.State != domain.InvitationAccepted {
 			return sampleSource{}, domain.Errorf(domain.KindConflict, "Invitation %s is %s; samples come with pending or accepted invitations.", v.Ref(), v.State)
 		}
+		if v.State == domain.InvitationPending && !now.Before(v.ExpiresAt) {
+			return sampleSource{}, domain.Errorf(domain.KindConflict, "Invitation %s expired on %s.", v.Ref(), a.dateIn(v.ExpiresAt))
+		}
 		if v.Collaboration.Sample == nil {
 			return sampleSource{}, domain.Errorf(domain.KindNotFound, "Invitation %s does not offer a free sample.", v.Ref())
 		}

@@ -20,7 +20,7 @@ func importCreators(t *testing.T, app *commands.App, prefix string, n int) []dom
 	for i := range rows {
 		rows[i] = domain.Creator{Handle: fmt.Sprintf("%s%03d", prefix, i), DiscordID: nextDiscordID(), Followers: 10_000, AvgViews: 1_000, Niche: "beauty"}
 	}
-	if _, err := app.ImportCreators(ctxb, dana, rows); err != nil {
+	if _, err := app.ImportCreators(ctxb, dana, rows, nil); err != nil {
 		t.Fatalf("ImportCreators: %v", err)
 	}
 	actors := make([]domain.Actor, n)

@@ -50,7 +50,7 @@ func TestImportCreators(t *testing.T) {
 	for _, tc := range bad {
 		t.Run(tc.name, func(t *testing.T) {
 			before := stateOf(t, db)
-			_, err := app.ImportCreators(ctxb, dana, tc.rows)
+			_, err := app.ImportCreators(ctxb, dana, tc.rows, nil)
 			wantLine(t, err, tc.line, tc.kind, tc.field)
 			wantUnchanged(t, db, before)
 		})
@@ -60,7 +60,7 @@ func TestImportCreators(t *testing.T) {
 	res, err := app.ImportCreators(ctxb, dana, []domain.Creator{
 		{Handle: "@MAYA", Followers: 99_000, AvgViews: 12_000, Niche: "Skincare", DiscordID: newID},
 		{Handle: "newbie", Followers: 100},
-	})
+	}, nil)
 	mustNil(t, err, "ImportCreators")
 	if res != (commands.ImportResult{Added: 1, Updated: 1}) {
 		t.Errorf("result %+v, want 1 added, 1 updated", res)
@@ -80,7 +80,7 @@ func TestImportCreators(t *testing.T) {
 	}
 
 	// Without a Discord ID in the row the linked account is kept.
-	_, err = app.ImportCreators(ctxb, dana, []domain.Creator{{Handle: "maya", Followers: 1}})
+	_, err = app.ImportCreators(ctxb, dana, []domain.Creator{{Handle: "maya", Followers: 1}}, nil)
 	mustNil(t, err, "re-import")
 	if got := creatorOf(t, db, maya.ID); got.DiscordID != newID || got.Followers != 1 {
 		t.Errorf("re-imported maya %+v", got)
@@ -93,14 +93,14 @@ func TestImportProducts(t *testing.T) {
 	mustAddProduct(t, app, "P100", 5, "snacks")
 
 	before := stateOf(t, db)
-	_, err := app.ImportProducts(ctxb, dana, []domain.Product{{ID: "P100", Title: "Renamed"}, {ID: "P200", Title: "New"}, {ID: "P300", Title: "Bad", SampleStock: -1}})
+	_, err := app.ImportProducts(ctxb, dana, []domain.Product{{ID: "P100", Title: "Renamed"}, {ID: "P200", Title: "New"}, {ID: "P300", Title: "Bad", SampleStock: -1}}, nil)
 	wantLine(t, err, "line 4", domain.KindInvalid, "stock")
 	wantUnchanged(t, db, before)
-	_, err = app.ImportProducts(ctxb, dana, []domain.Product{{ID: "bad id", Title: "x"}})
+	_, err = app.ImportProducts(ctxb, dana, []domain.Product{{ID: "bad id", Title: "x"}}, nil)
 	wantLine(t, err, "line 2", domain.KindInvalid, "id")
 	wantUnchanged(t, db, before)
 
-	res, err := app.ImportProducts(ctxb, dana, []domain.Product{{ID: "P100", Title: " Renamed ", Price: 1999, Group: "Drinks", SampleStock: 7}, {ID: "P200", Title: "New"}})
+	res, err := app.ImportProducts(ctxb, dana, []domain.Product{{ID: "P100", Title: " Renamed ", Price: 1999, Group: "Drinks", SampleStock: 7}, {ID: "P200", Title: "New"}}, nil)
 	mustNil(t, err, "ImportProducts")
 	if res != (commands.ImportResult{Added: 1, Updated: 1}) {
 		t.Errorf("result %+v", res)
@@ -113,5 +113,36 @@ func TestImportProducts(t *testing.T) {
 	}
 	if n := countEvents(t, db, "catalog", "product.imported"); n != 1 {
 		t.Errorf("%d import events", n)
+	}
+}
+
+func TestImportUpdatesOnlyTheFilesColumns(t *testing.T) {
+	app, _, _ := newApp(t)
+	first := "handle,discord_id,followers,avg_views,niche,timezone\n@maya_glow,111111111111111111,52000,8000,beauty,Europe/Paris\n"
+	rows, cols, err := commands.ParseCreatorsCSV(strings.NewReader(first))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := app.ImportCreators(ctxb, dana, rows, cols); err != nil {
+		t.Fatal(err)
+	}
+	rows, cols, err = commands.ParseCreatorsCSV(strings.NewReader("handle,followers\n@maya_glow,60000\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !cols.Has("followers") || cols.Has("niche") {
+		t.Fatalf("columns = %v", cols)
+	}
+	res, err := app.ImportCreators(ctxb, dana, rows, cols)
+	if err != nil || res.Updated != 1 {
+		t.Fatalf("second import: %+v %v", res, err)
+	}
+	cards, err := app.ListCreators(ctxb, dana, "")
+	if err != nil || len(cards) != 1 {
+		t.Fatalf("creators: %v %v", cards, err)
+	}
+	c := cards[0].Creator
+	if c.Followers != 60000 || c.AvgViews != 8000 || c.Niche != "beauty" || c.TimeZone != "Europe/Paris" || c.DiscordID != "111111111111111111" {
+		t.Errorf("after a followers-only import: %+v", c)
 	}
 }

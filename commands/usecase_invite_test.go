@@ -467,14 +467,28 @@ func TestAcceptAfterRateCutReportsRateInForce(t *testing.T) {
 	mustNil(t, err, "accept")
 	sellers := mustOutboxKey(t, db, fmt.Sprintf("invitation:%d:accepted", inv.ID)).Message.Text
 	if strings.Contains(msg.Text, "15%") || strings.Contains(sellers, "15%") {
-		t.Skipf("BUG: accepting after a lowered rate applied reports the old rate: creator is told %q, sellers %q. "+
-			"Proposed fix (commands/invite.go, answer): call v.SettleRate(now) right after loadInvitation succeeds, "+
-			"so UpdateInvitation stores the settled rate and the texts use it.", msg.Text, sellers)
+		t.Fatalf("accepting after a lowered rate applied reports the old rate: creator is told %q, sellers %q", msg.Text, sellers)
 	}
 	if !strings.Contains(msg.Text, "10%") || !strings.Contains(sellers, "10%") {
 		t.Errorf("creator told %q, sellers %q; want 10%%", msg.Text, sellers)
 	}
 	if got := invitationOf(t, db, inv.ID); got.EffectiveRate(clk.Now()) != 1000 {
 		t.Errorf("stored %+v", got)
+	}
+}
+
+// The cap counts only invitations that go out: creators skipped for
+// outreach reasons do not use the week's quota.
+func TestInviteWeeklyCapCountsOnlySent(t *testing.T) {
+	t.Parallel()
+	app, _, _ := newAppWith(t, commands.Options{WeeklyInviteCap: 2})
+	mustAddProduct(t, app, "P100", 0, "")
+	mustAddCreator(t, app, "maya")
+	mustAddCreator(t, app, "leo")
+	mustAddCreator(t, app, "nodiscord", unlinked)
+	mustInviteOne(t, app, "maya", false, "P100")
+	res := mustInvite(t, app, commands.InviteRequest{Creators: targets(t, "leo", "nodiscord"), Products: []string{"P100"}, Rate: 1500})
+	if len(res.Invitations) != 1 || len(res.Skipped) != 1 || res.Skipped[0].Handle != "@nodiscord" {
+		t.Fatalf("invitations %+v, skipped %+v; want leo sent and nodiscord skipped within the cap of 2", res.Invitations, res.Skipped)
 	}
 }

@@ -78,7 +78,7 @@ var roleCalls = map[string]func(f *roleFixture, a domain.Actor) error{
 		return err
 	},
 	"ImportCreators": func(f *roleFixture, a domain.Actor) error {
-		_, err := f.app.ImportCreators(ctxb, a, []domain.Creator{{Handle: "newbie"}})
+		_, err := f.app.ImportCreators(ctxb, a, []domain.Creator{{Handle: "newbie"}}, nil)
 		return err
 	},
 	"AddProduct": func(f *roleFixture, a domain.Actor) error {
@@ -86,7 +86,7 @@ var roleCalls = map[string]func(f *roleFixture, a domain.Actor) error{
 		return err
 	},
 	"ImportProducts": func(f *roleFixture, a domain.Actor) error {
-		_, err := f.app.ImportProducts(ctxb, a, []domain.Product{{ID: "P900", Title: "New"}})
+		_, err := f.app.ImportProducts(ctxb, a, []domain.Product{{ID: "P900", Title: "New"}}, nil)
 		return err
 	},
 	"InviteCreators": func(f *roleFixture, a domain.Actor) error {

@@ -132,6 +132,12 @@ func (d *Dispatcher) Run(ctx context.Context, every time.Duration) {
 }
 
 func (d *Dispatcher) deliver(ctx context.Context, o domain.Outgoing) error {
+	if o.Attempts >= d.MaxAttempts {
+		// Its earlier leases ran out without an answer: the sender died on
+		// it every time.
+		d.Log.Warn("message given up: its sender never finished", "id", o.ID, "to", o.To.String(), "attempts", o.Attempts)
+		return d.Queue.MarkFailed(ctx, o.ID, "gave up after "+fmt.Sprint(o.Attempts)+" attempts that never finished")
+	}
 	s, ok := d.Senders[o.Surface]
 	if !ok {
 		// No adapter for this surface is configured (Slack off, say): keep

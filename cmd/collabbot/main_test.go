@@ -272,3 +272,20 @@ func TestServeAnswersAndStops(t *testing.T) {
 		t.Fatal("serve did not stop after the context ended")
 	}
 }
+
+// TestReimportKeepsMissingColumns: a price list without a stock column
+// updates prices and leaves each product's sample stock alone.
+func TestReimportKeepsMissingColumns(t *testing.T) {
+	db := tempDB(t)
+	full := writeFile(t, "full.csv", "id,title,price,group,stock\nP100,Glow Serum,24.90,skincare,50\n")
+	prices := writeFile(t, "prices.csv", "id,title,price\nP100,Glow Serum,19.90\n")
+	for _, f := range []string{full, prices} {
+		if code, _, stderr := runMain(t, db, "", nil, "import", "products", f); code != 0 {
+			t.Fatalf("import %s: %s", f, stderr)
+		}
+	}
+	_, out, _ := runMain(t, db, "/as seller\nproducts\n", nil, "console")
+	if !strings.Contains(out, "P100  Glow Serum  19.90  group skincare  50 samples in stock") {
+		t.Errorf("after a price-only import:\n%s", out)
+	}
+}

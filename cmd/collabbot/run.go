@@ -165,20 +165,20 @@ func importCSV(ctx context.Context, app *commands.App, args []string, out io.Wri
 	defer f.Close()
 	var res commands.ImportResult
 	if args[0] == "creators" {
-		rows, err := commands.ParseCreatorsCSV(f)
+		rows, cols, err := commands.ParseCreatorsCSV(f)
 		if err != nil {
 			return fmt.Errorf("%s: %w", args[1], err)
 		}
-		res, err = app.ImportCreators(ctx, cliActor, rows)
+		res, err = app.ImportCreators(ctx, cliActor, rows, cols)
 		if err != nil {
 			return fmt.Errorf("%s: %w (nothing was imported)", args[1], err)
 		}
 	} else {
-		rows, err := commands.ParseProductsCSV(f)
+		rows, cols, err := commands.ParseProductsCSV(f)
 		if err != nil {
 			return fmt.Errorf("%s: %w", args[1], err)
 		}
-		res, err = app.ImportProducts(ctx, cliActor, rows)
+		res, err = app.ImportProducts(ctx, cliActor, rows, cols)
 		if err != nil {
 			return fmt.Errorf("%s: %w (nothing was imported)", args[1], err)
 		}

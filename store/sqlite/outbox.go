@@ -41,7 +41,9 @@ func (d *DB) ClaimOutgoing(ctx context.Context, now time.Time, limit int, lease 
 	}
 	var out []domain.Outgoing
 	err := d.write(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `UPDATE outbox SET state = 'sending', sending_deadline = ?
+		// A reclaimed lease counts as an attempt: a message that kills its
+		// sender every time must still run out of attempts.
+		rows, err := tx.QueryContext(ctx, `UPDATE outbox SET attempts = attempts + (state = 'sending'), state = 'sending', sending_deadline = ?
 			WHERE id IN (
 				SELECT id FROM outbox
 				WHERE (state = 'pending' AND next_attempt <= ?) OR (state = 'sending' AND sending_deadline <= ?)

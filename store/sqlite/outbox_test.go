@@ -93,6 +93,11 @@ func TestClaimOutgoing(t *testing.T) {
 	if len(reclaimed) != 2 || reclaimed[0].Key != "test:2" || reclaimed[1].Key != "test:3" {
 		t.Fatalf("reclaimed %+v, want test:2 (lease expired) and test:3", reclaimed)
 	}
+	// The lost lease counts as an attempt, so a message that kills its
+	// sender every time runs out of attempts; a first claim does not.
+	if reclaimed[0].Attempts != 1 || reclaimed[1].Attempts != 0 {
+		t.Fatalf("attempts after reclaim = %d, %d; want 1 (lease lost), 0 (first claim)", reclaimed[0].Attempts, reclaimed[1].Attempts)
+	}
 
 	if err := db.MarkRetry(ctx, reclaimed[0].ID, t0.Add(2*time.Hour), "slack: 429"); err != nil {
 		t.Fatal(err)
@@ -107,7 +112,7 @@ func TestClaimOutgoing(t *testing.T) {
 	if len(sent) != 1 || !sent[0].SentAt.Equal(t0.Add(time.Second)) {
 		t.Fatalf("sent = %+v", sent)
 	}
-	if len(pending) != 1 || pending[0].Attempts != 1 || pending[0].LastError != "slack: 429" || !pending[0].NextAttempt.Equal(t0.Add(2*time.Hour)) {
+	if len(pending) != 1 || pending[0].Attempts != 2 || pending[0].LastError != "slack: 429" || !pending[0].NextAttempt.Equal(t0.Add(2*time.Hour)) {
 		t.Fatalf("pending after retry = %+v", pending)
 	}
 	if len(failed) != 1 || failed[0].LastError != "discord: 50007 cannot DM" || failed[0].Attempts != 1 {
