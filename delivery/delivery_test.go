@@ -272,10 +272,11 @@ func TestDrainKeepsRowsForSurfaceWithoutSenderPending(t *testing.T) {
 
 func TestDrainWithoutSenderDoesNotBurnAttempts(t *testing.T) {
 	t.Skip("BUG: a row for a surface with no sender is put back with Queue.MarkRetry, which counts an attempt (attempts = attempts + 1), " +
-		"so after MaxAttempts hours with Discord off, the first temporary error once it is on fails the row at once. " +
-		"Fix: give Queue a method that reschedules without counting, e.g. Release(ctx, id, next, why) -> " +
-		"UPDATE outbox SET state='pending', next_attempt=?, last_error=?, sending_deadline=NULL WHERE id=? (no attempts+1), " +
-		"implement it in store/sqlite/outbox.go and store.Outbox, and call it from Dispatcher.deliver's no-sender branch.")
+		"so after MaxAttempts hours with Discord off the row is failed (\"gave up after 8 attempts that never finished\" by deliver's new " +
+		"o.Attempts >= d.MaxAttempts check), and a row that survives is failed by its first temporary error once the sender is back. " +
+		"Fix: give Queue a method that reschedules without counting, e.g. Release(ctx, id, next, why) running " +
+		"UPDATE outbox SET state='pending', next_attempt=?, last_error=?, sending_deadline=NULL WHERE id=? (no attempts+1); add it to " +
+		"delivery.Queue, store.Outbox and store/sqlite/outbox.go, and call it from Dispatcher.deliver's no-sender branch.")
 	db := openDB(t)
 	clk := newClock()
 	id := enqueue(t, db, t0, toCreator(3))[0]

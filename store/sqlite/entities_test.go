@@ -576,7 +576,6 @@ func TestFilters(t *testing.T) {
 	}
 
 	rules := []domain.CommissionRule{{Scope: domain.ScopeAll, Rate: 500}}
-	var plans []domain.Plan
 	for _, p := range []domain.Plan{
 		{Name: "A", Rules: rules, State: domain.PlanActive},
 		{Name: "B", Rules: rules, State: domain.PlanPaused},
@@ -584,7 +583,6 @@ func TestFilters(t *testing.T) {
 		{Name: "D", Rules: rules, State: domain.PlanActive},
 	} {
 		mustUpdate(t, db, func(tx commands.Tx) error { return tx.InsertPlan(ctx, &p) })
-		plans = append(plans, p)
 	}
 	names := func(states ...domain.PlanState) string {
 		list := get(t, db, func(ctx context.Context, tx commands.Tx) ([]domain.Plan, error) { return tx.ListPlans(ctx, states...) })
