@@ -544,6 +544,38 @@ func TestCrashedSendIsRetriedAfterLease(t *testing.T) {
 	}
 }
 
+func TestRowWhoseSenderAlwaysDiesIsGivenUp(t *testing.T) {
+	ctx := context.Background()
+	db := openDB(t)
+	clk := newClock()
+	id := enqueue(t, db, t0, toChannel(domain.ChannelSellers))[0]
+	const lease, maxAttempts = time.Minute, 3
+
+	// Each worker claims the row and dies mid-send; a reclaimed lease
+	// counts as an attempt.
+	for i := range maxAttempts {
+		got, err := db.ClaimOutgoing(ctx, clk.Now(), 10, lease)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 1 || got[0].Attempts != i {
+			t.Fatalf("claim %d = %+v, want the row with %d attempts", i+1, got, i)
+		}
+		clk.Advance(lease)
+	}
+	s := newRecorder(nil)
+	d := &delivery.Dispatcher{Queue: db, Now: clk.Now, Senders: both(s), Lease: lease, MaxAttempts: maxAttempts}
+	if n := drain(t, d); n != 1 {
+		t.Fatalf("Drain handled %d rows, want 1", n)
+	}
+	if s.total() != 0 {
+		t.Fatalf("a row that killed its sender %d times was sent again", maxAttempts)
+	}
+	if o := row(t, db, id); o.State != domain.OutboxFailed || o.LastError == "" {
+		t.Fatalf("row is %s (error %q), want failed with a reason", o.State, o.LastError)
+	}
+}
+
 func TestConcurrentDispatchersSendEachRowOnce(t *testing.T) {
 	for _, tc := range []struct {
 		name       string
