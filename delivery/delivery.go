@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/collabbot/collabbot/domain"
@@ -20,6 +21,7 @@ type Queue interface {
 	ClaimOutgoing(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]domain.Outgoing, error)
 	MarkSent(ctx context.Context, id int64, now time.Time) error
 	MarkRetry(ctx context.Context, id int64, next time.Time, errText string) error
+	Postpone(ctx context.Context, id int64, next time.Time, why string) error
 	MarkFailed(ctx context.Context, id int64, errText string) error
 }
 
@@ -65,16 +67,20 @@ type Dispatcher struct {
 	Now           func() time.Time
 	Log           *slog.Logger
 	OnUnreachable Unreachable
-	// MaxAttempts before a row is given up as failed (default 8: about an
-	// hour of backoff).
+	// MaxAttempts before a row is given up as failed (default 13: about an
+	// hour of backoff, longer than the platforms' usual outages).
 	MaxAttempts int
 	// Lease is how long a claimed row is held before another worker may
 	// retry it (default 2 minutes: longer than any one send).
 	Lease time.Duration
 	Batch int // rows per claim (default 20)
+
+	once sync.Once // fills defaults once, so one dispatcher may drain from many goroutines
 }
 
-func (d *Dispatcher) defaults() {
+func (d *Dispatcher) defaults() { d.once.Do(d.fill) }
+
+func (d *Dispatcher) fill() {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
@@ -82,7 +88,7 @@ func (d *Dispatcher) defaults() {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
 	if d.MaxAttempts == 0 {
-		d.MaxAttempts = 8
+		d.MaxAttempts = 13
 	}
 	if d.Lease == 0 {
 		d.Lease = 2 * time.Minute
@@ -142,7 +148,7 @@ func (d *Dispatcher) deliver(ctx context.Context, o domain.Outgoing) error {
 	if !ok {
 		// No adapter for this surface is configured (Slack off, say): keep
 		// the row for when one is, without burning attempts.
-		return d.Queue.MarkRetry(ctx, o.ID, d.Now().Add(time.Hour), "no sender for "+string(o.Surface))
+		return d.Queue.Postpone(ctx, o.ID, d.Now().Add(time.Hour), "no sender for "+string(o.Surface))
 	}
 	err := s.Send(ctx, o)
 	now := d.Now()

@@ -36,6 +36,9 @@ type Outbox interface {
 	// MarkRetry puts the row back to pending with attempts+1,
 	// next_attempt=next and last_error.
 	MarkRetry(ctx context.Context, id int64, next time.Time, errText string) error
+	// Postpone puts the row back to pending at next without counting an
+	// attempt, for rows no sender can take yet.
+	Postpone(ctx context.Context, id int64, next time.Time, why string) error
 	// MarkFailed gives up on the row (state failed) with last_error.
 	MarkFailed(ctx context.Context, id int64, errText string) error
 	ListOutgoing(ctx context.Context, state domain.OutboxState, limit int) ([]domain.Outgoing, error)

@@ -56,6 +56,9 @@ func New(app *commands.App, queue delivery.Queue, out io.Writer, o Options) *Con
 
 // Run reads lines until in ends, ctx is cancelled, or /quit.
 func (c *Console) Run(ctx context.Context, in io.Reader) error {
+	// Ending Run ends the line reader too, whatever the caller's ctx does.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	if c.interactive {
 		fmt.Fprintln(c.out, "collabbot console: type help for commands, /as to switch user, /quit to leave.")
 	}
@@ -117,7 +120,7 @@ func (c *Console) Line(ctx context.Context, line string) bool {
 		} else {
 			fmt.Fprintf(c.out, "Deadlines applied: %d invitations expired, %d sample requests expired, %d samples overdue, %d plans ended.\n", res.InvitationsExpired, res.SamplesExpired, res.SamplesOverdue, res.PlansEnded)
 		}
-	case strings.HasPrefix(line, "/as"):
+	case line == "/as" || strings.HasPrefix(line, "/as "):
 		if err := c.switchUser(ctx, strings.Fields(line)[1:]); err != nil {
 			c.printErr(err)
 		}
@@ -169,6 +172,9 @@ func (c *Console) switchUser(ctx context.Context, args []string) error {
 		if len(args) > 1 {
 			id = args[1]
 		}
+		if err := domain.ValidateMemberID("user", id); err != nil {
+			return err
+		}
 		if args[0] == "manager" {
 			// The console is a local, trusted tool: whoever sits at it may
 			// play a manager, so the demo needs no setup.
@@ -217,8 +223,11 @@ func (c *Console) Send(ctx context.Context, o domain.Outgoing) error {
 	switch o.To.Kind {
 	case domain.ToCreator:
 		cr, err := c.app.Creator(ctx, o.To.CreatorID)
-		if err != nil {
+		if domain.ErrorKind(err) == domain.KindNotFound {
 			return fmt.Errorf("%w: %v", delivery.ErrPermanent, err)
+		}
+		if err != nil {
+			return err // the store may be back on the next attempt
 		}
 		where, aud = "Discord DM to "+cr.At(), o.To.String()
 	case domain.ToChannel:

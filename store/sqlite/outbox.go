@@ -87,6 +87,14 @@ func (d *DB) MarkRetry(ctx context.Context, id int64, next time.Time, errText st
 		next.UnixMilli(), errText)
 }
 
+// Postpone puts the row back to pending for later without counting an
+// attempt: nothing was tried (no sender for its surface is configured yet).
+func (d *DB) Postpone(ctx context.Context, id int64, next time.Time, why string) error {
+	return d.mark(ctx, id, "store: postpone",
+		`UPDATE outbox SET state = 'pending', next_attempt = ?, last_error = ?, sending_deadline = NULL WHERE id = ?`,
+		next.UnixMilli(), why)
+}
+
 // MarkFailed gives up on the row. The failed send counts as an attempt.
 func (d *DB) MarkFailed(ctx context.Context, id int64, errText string) error {
 	return d.mark(ctx, id, "store: mark failed",
