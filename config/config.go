@@ -204,6 +204,10 @@ func redactURL(v string) string {
 	return u.Redacted()
 }
 
+// RedactedDB is COLLABBOT_DB fit for logs and messages: a URL's password
+// and query are removed.
+func (c Config) RedactedDB() string { return redactDSN(c.DB) }
+
 func redactDSN(dsn string) string {
 	if strings.Contains(dsn, "://") {
 		return redactURL(dsn)

@@ -372,3 +372,15 @@ func FuzzLoad(f *testing.F) {
 		}
 	})
 }
+
+func TestRedactedDB(t *testing.T) {
+	for in, want := range map[string]string{
+		"collabbot.db": "collabbot.db",
+		"postgres://app:s3cret@db:5432/collab?sslmode=require&password=x": "postgres://app:xxxxx@db:5432/collab",
+	} {
+		c := config.Config{DB: in}
+		if got := c.RedactedDB(); got != want || strings.Contains(got, "s3cret") {
+			t.Errorf("RedactedDB(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -129,7 +129,7 @@ func run(ctx context.Context, cmd string, args []string, cfg config.Config, log 
 		if err := db.Migrate(ctx); err != nil {
 			return err
 		}
-		fmt.Fprintf(env.Stdout, "Database %s is up to date.\n", cfg.DB)
+		fmt.Fprintf(env.Stdout, "Database %s is up to date.\n", cfg.RedactedDB())
 		return nil
 	case "import":
 		return importCSV(ctx, app, args, env.Stdout)
@@ -225,7 +225,8 @@ func export(ctx context.Context, app *commands.App, args []string, stdout io.Wri
 }
 
 func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env, db store.DB, app *commands.App, now func() time.Time) error {
-	log.Info("starting collabbot", "config", cfg)
+	log.Info("starting collabbot", "db", cfg.RedactedDB(), "timezone", cfg.TimeZoneName, "slack", cfg.SlackEnabled(), "discord", cfg.DiscordEnabled())
+	log.Debug("configuration", "config", cfg)
 	if err := app.SeedManagers(ctx, cfg.Slack.Managers); err != nil {
 		return err
 	}
