@@ -10,9 +10,14 @@ import (
 // Store runs units of work. Update runs fn in one write transaction that
 // commits only when fn returns nil, so a state change, its audit event and
 // its outbox rows are stored together or not at all. View runs fn on a
-// read-only snapshot. Implementations serialize conflicting writers (SQLite
-// takes the write lock at BEGIN; PostgreSQL locks rows read with the
-// ...ForUpdate methods), so a transition checked inside fn cannot race.
+// read-only snapshot.
+//
+// Use cases read a row, check a transition in Go, and write it back inside
+// one Update, so an implementation must serialize conflicting writers:
+// SQLite takes its single write lock at BEGIN (IMMEDIATE); a PostgreSQL
+// implementation must lock what it reads inside Update (single-row lookups
+// as SELECT ... FOR UPDATE) or run at SERIALIZABLE and retry. Update must
+// not be called from inside fn.
 type Store interface {
 	Update(ctx context.Context, fn func(Tx) error) error
 	View(ctx context.Context, fn func(Tx) error) error
