@@ -103,17 +103,20 @@ func openCSV(r io.Reader, allowed, required []string, example string) (*csvTable
 	return t, nil
 }
 
-// Columns is the set of column names a CSV file had (after aliases). A nil
-// Columns means every column, as for rows built in code.
+// Columns is the set of columns a CSV row filled (after aliases): a column
+// missing from the file or a blank cell is not in it. A nil Columns means
+// every column, as for rows built in code.
 type Columns map[string]bool
 
-// Has reports whether the file had column name.
+// Has reports whether the row filled column name.
 func (c Columns) Has(name string) bool { return c == nil || c[name] }
 
-func (t *csvTable) columns() Columns {
+func (t *csvTable) filled(row func(string) string) Columns {
 	out := Columns{}
 	for name := range t.cols {
-		out[name] = true
+		if strings.TrimSpace(row(name)) != "" {
+			out[name] = true
+		}
 	}
 	return out
 }
@@ -193,14 +196,15 @@ func atCSVLine(line int, err error) error {
 // validated; the first bad row fails the whole file so nothing is half
 // imported.
 //
-// Columns reports which columns the file had, so an import of a roster
-// already known updates only those.
-func ParseCreatorsCSV(r io.Reader) ([]domain.Creator, Columns, error) {
+// The Columns of each row say which cells it filled, so an import of a
+// creator already on the roster updates only those.
+func ParseCreatorsCSV(r io.Reader) ([]domain.Creator, []Columns, error) {
 	t, err := openCSV(r, creatorColumns, []string{"handle"}, "handle,followers,niche")
 	if err != nil {
 		return nil, nil, err
 	}
 	var out []domain.Creator
+	var cols []Columns
 	lines := map[string]int{}
 	for {
 		row, line, ok, err := t.next()
@@ -219,11 +223,12 @@ func ParseCreatorsCSV(r io.Reader) ([]domain.Creator, Columns, error) {
 		}
 		lines[c.Handle] = line
 		out = append(out, c)
+		cols = append(cols, t.filled(row))
 	}
 	if len(out) == 0 {
 		return nil, nil, domain.Invalidf("file", "The CSV file has a header but no creators")
 	}
-	return out, t.columns(), nil
+	return out, cols, nil
 }
 
 func creatorRow(row func(string) string) (domain.Creator, error) {
@@ -267,12 +272,16 @@ func creatorRow(row func(string) string) (domain.Creator, error) {
 
 // ParseProductsCSV reads a catalog export: a header with id and title
 // columns and any of price, group and stock, in any order.
-func ParseProductsCSV(r io.Reader) ([]domain.Product, Columns, error) {
+//
+// The Columns of each row say which cells it filled, so a price list
+// without stock leaves stock alone.
+func ParseProductsCSV(r io.Reader) ([]domain.Product, []Columns, error) {
 	t, err := openCSV(r, productColumns, []string{"id", "title"}, "id,title,price,group,stock")
 	if err != nil {
 		return nil, nil, err
 	}
 	var out []domain.Product
+	var cols []Columns
 	lines := map[string]int{}
 	for {
 		row, line, ok, err := t.next()
@@ -291,11 +300,12 @@ func ParseProductsCSV(r io.Reader) ([]domain.Product, Columns, error) {
 		}
 		lines[pr.ID] = line
 		out = append(out, pr)
+		cols = append(cols, t.filled(row))
 	}
 	if len(out) == 0 {
 		return nil, nil, domain.Invalidf("file", "The CSV file has a header but no products")
 	}
-	return out, t.columns(), nil
+	return out, cols, nil
 }
 
 func productRow(row func(string) string) (domain.Product, error) {

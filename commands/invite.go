@@ -66,6 +66,9 @@ func (a *App) InviteCreators(ctx context.Context, actor domain.Actor, req Invite
 	if err := collab.Validate(now); err != nil {
 		return res, err
 	}
+	if o := collab.Sample; o != nil && !o.WindowStart.Before(collab.ExpiresAt) {
+		return res, domain.Invalidf("sample_window", "Samples must open before the invitation's answer date %s (sample-from is %s)", a.dateIn(collab.ExpiresAt), a.dateIn(o.WindowStart))
+	}
 
 	// Load what a draft needs before the write transaction: an LLM call
 	// must never hold the database's write lock.

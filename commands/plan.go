@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/collabbot/collabbot/domain"
 )
@@ -42,6 +43,9 @@ func (a *App) CreatePlan(ctx context.Context, actor domain.Actor, req PlanReques
 	if !p.EndsAt.IsZero() && !p.EndsAt.After(now) {
 		return v, domain.Invalidf("end", "End date must be in the future")
 	}
+	if o := p.Sample; o != nil && !p.EndsAt.IsZero() && !o.WindowStart.Before(p.EndsAt) {
+		return v, domain.Invalidf("sample_window", "Samples must open before the plan ends on %s (sample-from is %s)", a.dateIn(p.EndsAt.Add(-time.Millisecond)), a.dateIn(o.WindowStart))
+	}
 	err := a.store.Update(ctx, func(tx Tx) error {
 		if old, err := tx.PlanByName(ctx, p.Name); err == nil && old.State != domain.PlanEnded {
 			return domain.Invalidf("name", "Plan name %q is taken by %s (%s); pick another name or end that plan first", p.Name, old.Ref(), old.State)
@@ -72,8 +76,8 @@ func (a *App) CreatePlan(ctx context.Context, actor domain.Actor, req PlanReques
 			return err
 		}
 		return send(ctx, tx, now, toChannel(domain.ChannelSellers), fmt.Sprintf("plan:%d:created", p.ID), domain.Message{
-			Title:  fmt.Sprintf("Open plan %s %q is live", p.Ref(), p.Name),
-			Text:   fmt.Sprintf("%s created it: %d products, %s. Creators see it with /plans.", actor.Display(), len(v.Products), strings.Join(rules, " ")),
+			Title:  a.planHeadline(p),
+			Text:   fmt.Sprintf("%s created it: %s, %s. Creators see it with /plans.", actor.Display(), plural(len(v.Products), "product", "products"), strings.Join(rules, " ")),
 			Thread: subject("plan", p.ID),
 		})
 	})

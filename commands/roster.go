@@ -48,9 +48,9 @@ type ImportResult struct {
 
 // ImportCreators adds or updates roster creators from parsed CSV rows, all
 // or nothing: one bad row stores none of the file. Rows are matched by
-// handle; an update changes only the file's columns (cols; nil: all) and
-// keeps the creator's outreach history.
-func (a *App) ImportCreators(ctx context.Context, actor domain.Actor, rows []domain.Creator, cols Columns) (ImportResult, error) {
+// handle; an update changes only the cells each row filled (cols, one per
+// row; nil: all) and keeps the creator's outreach history.
+func (a *App) ImportCreators(ctx context.Context, actor domain.Actor, rows []domain.Creator, cols []Columns) (ImportResult, error) {
 	var res ImportResult
 	if err := actor.RequireTeam("import creators"); err != nil {
 		return res, err
@@ -67,7 +67,7 @@ func (a *App) ImportCreators(ctx context.Context, actor domain.Actor, rows []dom
 			switch {
 			case err == nil:
 				c.ID, c.CreatedAt, c.Unanswered, c.Reachable = old.ID, old.CreatedAt, old.Unanswered, old.Reachable
-				keepCreatorColumns(&c, old, cols)
+				keepCreatorColumns(&c, old, rowColumns(cols, i))
 				if c.DiscordID == "" {
 					c.DiscordID = old.DiscordID
 				} else if c.DiscordID != old.DiscordID {
@@ -111,9 +111,9 @@ func (a *App) AddProduct(ctx context.Context, actor domain.Actor, p domain.Produ
 }
 
 // ImportProducts adds or updates catalog products from parsed CSV rows, all
-// or nothing; an update changes only the file's columns (cols; nil: all), so
-// a price list without a stock column leaves sample stock alone.
-func (a *App) ImportProducts(ctx context.Context, actor domain.Actor, rows []domain.Product, cols Columns) (ImportResult, error) {
+// or nothing; an update changes only the cells each row filled (cols, one
+// per row; nil: all), so a price list without stock leaves stock alone.
+func (a *App) ImportProducts(ctx context.Context, actor domain.Actor, rows []domain.Product, cols []Columns) (ImportResult, error) {
 	var res ImportResult
 	if err := actor.RequireTeam("import products"); err != nil {
 		return res, err
@@ -129,7 +129,7 @@ func (a *App) ImportProducts(ctx context.Context, actor domain.Actor, rows []dom
 			old, err := tx.Product(ctx, p.ID)
 			switch {
 			case err == nil:
-				keepProductColumns(&p, old, cols)
+				keepProductColumns(&p, old, rowColumns(cols, i))
 				if err := tx.UpdateProduct(ctx, p); err != nil {
 					return atLine(line, err)
 				}
@@ -146,6 +146,13 @@ func (a *App) ImportProducts(ctx context.Context, actor domain.Actor, rows []dom
 		return record(ctx, tx, now, actor, "product.imported", "catalog", "imported %d products (%d new, %d updated)", len(rows), res.Added, res.Updated)
 	})
 	return res, err
+}
+
+func rowColumns(cols []Columns, i int) Columns {
+	if i < len(cols) {
+		return cols[i]
+	}
+	return nil
 }
 
 func keepCreatorColumns(c *domain.Creator, old domain.Creator, cols Columns) {

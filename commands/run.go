@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/collabbot/collabbot/domain"
 )
@@ -36,7 +37,7 @@ func (a *App) Execute(ctx context.Context, actor domain.Actor, c Command) (domai
 		if err != nil {
 			return domain.Message{}, err
 		}
-		return domain.Message{Title: fmt.Sprintf("Open plan %s %q is live", v.Ref(), v.Name), Text: a.planText(v)}, nil
+		return domain.Message{Title: a.planHeadline(v.Plan), Text: a.planText(v)}, nil
 	case "plan pause", "plan resume", "plan end":
 		var p domain.Plan
 		var err error
@@ -233,11 +234,24 @@ func (a *App) sampleReply(v SampleView) domain.Message {
 	return domain.Message{Text: fmt.Sprintf("Sample %s (%s, %s): %s.", v.Ref(), v.Creator.At(), v.ProductID, a.sampleStatus(v.SampleRequest))}
 }
 
+// planHeadline announces a new plan: live now, or scheduled.
+func (a *App) planHeadline(p domain.Plan) string {
+	if a.now().Before(p.StartsAt) {
+		return fmt.Sprintf("Open plan %s %q is scheduled: it opens on %s", p.Ref(), p.Name, a.dateIn(p.StartsAt))
+	}
+	return fmt.Sprintf("Open plan %s %q is live", p.Ref(), p.Name)
+}
+
 func (a *App) planText(v PlanView) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "State: %s, from %s", v.State, a.dateIn(v.StartsAt))
+	state := string(v.State)
+	if v.State == domain.PlanActive && a.now().Before(v.StartsAt) {
+		state = "scheduled"
+	}
+	fmt.Fprintf(&b, "State: %s, from %s", state, a.dateIn(v.StartsAt))
 	if !v.EndsAt.IsZero() {
-		fmt.Fprintf(&b, " until %s", a.dateIn(v.EndsAt))
+		// EndsAt is the first instant after the plan: show its last day.
+		fmt.Fprintf(&b, " until %s", a.dateIn(v.EndsAt.Add(-time.Millisecond)))
 	}
 	b.WriteString("\n")
 	for _, pp := range v.Products {

@@ -153,6 +153,9 @@ func (a *App) sampleSource(ctx context.Context, tx Tx, cr domain.Creator, prod d
 	}
 	fromPlan := func(p domain.Plan) (sampleSource, error) {
 		if !p.Live(now) {
+			if p.State == domain.PlanActive && now.Before(p.StartsAt) {
+				return sampleSource{}, domain.Errorf(domain.KindConflict, "Plan %s opens on %s.", p.Ref(), a.dateIn(p.StartsAt))
+			}
 			return sampleSource{}, domain.Errorf(domain.KindConflict, "Plan %s is not open right now (%s).", p.Ref(), p.State)
 		}
 		if p.Sample == nil {

@@ -130,7 +130,7 @@ func TestImportUpdatesOnlyTheFilesColumns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !cols.Has("followers") || cols.Has("niche") {
+	if !cols[0].Has("followers") || cols[0].Has("niche") {
 		t.Fatalf("columns = %v", cols)
 	}
 	res, err := app.ImportCreators(ctxb, dana, rows, cols)

@@ -274,12 +274,14 @@ func TestServeAnswersAndStops(t *testing.T) {
 }
 
 // TestReimportKeepsMissingColumns: a price list without a stock column
-// updates prices and leaves each product's sample stock alone.
+// updates prices and leaves each product's sample stock alone; blank cells
+// keep what is there too.
 func TestReimportKeepsMissingColumns(t *testing.T) {
 	db := tempDB(t)
 	full := writeFile(t, "full.csv", "id,title,price,group,stock\nP100,Glow Serum,24.90,skincare,50\n")
 	prices := writeFile(t, "prices.csv", "id,title,price\nP100,Glow Serum,19.90\n")
-	for _, f := range []string{full, prices} {
+	blanks := writeFile(t, "blanks.csv", "id,title,price,group,stock\nP100,Glow Serum,,,\n")
+	for _, f := range []string{full, prices, blanks} {
 		if code, _, stderr := runMain(t, db, "", nil, "import", "products", f); code != 0 {
 			t.Fatalf("import %s: %s", f, stderr)
 		}
