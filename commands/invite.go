@@ -493,6 +493,9 @@ func (a *App) WithdrawInvitation(ctx context.Context, actor domain.Actor, id int
 		if err := record(ctx, tx, now, actor, "invitation.withdrawn", subject("invitation", v.ID), "withdrew %s's invitation", v.Creator.At()); err != nil {
 			return err
 		}
+		if err := a.cancelUndecided(ctx, tx, now, actor, func(s domain.SampleRequest) bool { return s.InvitationID == v.ID }, "invitation "+v.Ref()+" was withdrawn"); err != nil {
+			return err
+		}
 		return a.updateInvitationDM(ctx, tx, now, v, "Withdrawn by the seller team")
 	})
 	return v, err
@@ -516,6 +519,9 @@ func (a *App) ChangeInvitationRate(ctx context.Context, actor domain.Actor, id i
 			return err
 		}
 		old := v.EffectiveRate(now)
+		if rate == old && v.PendingRate == 0 {
+			return domain.Errorf(domain.KindConflict, "Invitation %s is already at %s; nothing changed.", v.Ref(), rate)
+		}
 		if immediate, err = v.ChangeRate(rate, now, a.loc); err != nil {
 			return err
 		}

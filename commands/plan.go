@@ -37,14 +37,14 @@ func (a *App) CreatePlan(ctx context.Context, actor domain.Actor, req PlanReques
 			p.Sample.WindowEnd = p.EndsAt
 		}
 	}
+	if o := p.Sample; o != nil && !p.EndsAt.IsZero() && !o.WindowStart.Before(p.EndsAt) {
+		return v, domain.Invalidf("sample_window", "Samples must open before the plan ends on %s (sample-from is %s)", a.dateIn(p.EndsAt.Add(-time.Millisecond)), a.dateIn(o.WindowStart))
+	}
 	if err := p.Validate(); err != nil {
 		return v, err
 	}
 	if !p.EndsAt.IsZero() && !p.EndsAt.After(now) {
 		return v, domain.Invalidf("end", "End date must be in the future")
-	}
-	if o := p.Sample; o != nil && !p.EndsAt.IsZero() && !o.WindowStart.Before(p.EndsAt) {
-		return v, domain.Invalidf("sample_window", "Samples must open before the plan ends on %s (sample-from is %s)", a.dateIn(p.EndsAt.Add(-time.Millisecond)), a.dateIn(o.WindowStart))
 	}
 	err := a.store.Update(ctx, func(tx Tx) error {
 		if old, err := tx.PlanByName(ctx, p.Name); err == nil && old.State != domain.PlanEnded {
@@ -154,6 +154,11 @@ func (a *App) movePlan(ctx context.Context, actor domain.Actor, id int64, name s
 		}
 		if err := record(ctx, tx, now, actor, "plan."+verb, subject("plan", p.ID), "%s plan %q", verb, p.Name); err != nil {
 			return err
+		}
+		if to == domain.PlanEnded {
+			if err := a.cancelUndecided(ctx, tx, now, actor, func(s domain.SampleRequest) bool { return s.PlanID == p.ID }, fmt.Sprintf("plan %s %q ended", p.Ref(), p.Name)); err != nil {
+				return err
+			}
 		}
 		return send(ctx, tx, now, toChannel(domain.ChannelSellers), fmt.Sprintf("plan:%d:%s:%d", p.ID, to, now.UnixMilli()), domain.Message{
 			Title:  fmt.Sprintf("Plan %s %q %s", p.Ref(), p.Name, verb),

@@ -62,11 +62,11 @@ func (a *App) Execute(ctx context.Context, actor domain.Actor, c Command) (domai
 		return reply(vs, err, func(x []SampleView) domain.Message { return a.samplesReply(actor, x) })
 	case "creators":
 		cards, err := a.ListCreators(ctx, actor, c.Niche)
-		return reply(cards, err, creatorsReply)
+		return reply(cards, err, func(cards []CreatorCard) domain.Message { return creatorsReply(cards, c.Niche) })
 	case "creator add":
 		cr, err := a.AddCreator(ctx, actor, *c.Creator)
 		return reply(cr, err, func(cr domain.Creator) domain.Message {
-			return domain.Message{Text: fmt.Sprintf("Added %s to the roster (%d followers, niche %s).", cr.At(), cr.Followers, orDash(cr.Niche))}
+			return domain.Message{Text: fmt.Sprintf("Added %s to the roster (%s, niche %s).", cr.At(), plural(int(cr.Followers), "follower", "followers"), orDash(cr.Niche))}
 		})
 	case "products":
 		ps, err := a.ListProducts(ctx, actor)
@@ -74,7 +74,7 @@ func (a *App) Execute(ctx context.Context, actor domain.Actor, c Command) (domai
 	case "product add":
 		p, err := a.AddProduct(ctx, actor, *c.Product)
 		return reply(p, err, func(p domain.Product) domain.Message {
-			return domain.Message{Text: fmt.Sprintf("Added %s %q to the catalog: price %s, group %s, %d samples in stock.", p.ID, p.Title, p.Price, orDash(p.Group), p.SampleStock)}
+			return domain.Message{Text: fmt.Sprintf("Added %s %q to the catalog: price %s, group %s, %s in stock.", p.ID, p.Title, p.Price, orDash(p.Group), plural(p.SampleStock, "sample", "samples"))}
 		})
 	case "report":
 		r, err := a.Report(ctx, actor)
@@ -185,9 +185,39 @@ func (a *App) Click(ctx context.Context, actor domain.Actor, customID string) (d
 	case ActionSubmitContent:
 		return domain.Message{}, domain.Invalidf("content_link", "Send your TikTok link: type content S%d https://www.tiktok.com/@you/video/...", act.ID)
 	case ActionJoinPlan:
-		return domain.Message{}, domain.Invalidf("product", "Pick a product: type request <product> PL%d", act.ID)
+		products, err := a.planProducts(ctx, actor, act.ID)
+		if err != nil {
+			return domain.Message{}, err
+		}
+		if len(products) != 1 {
+			return domain.Message{}, domain.Invalidf("product", "Which product? Type: request <product> PL%d, with one of %s", act.ID, strings.Join(products, ", "))
+		}
+		v, err := a.RequestSample(ctx, actor, SampleInput{ProductID: products[0], PlanID: act.ID})
+		if err != nil {
+			return domain.Message{}, err
+		}
+		return domain.Message{Text: fmt.Sprintf("Sample request %s for %s %s: %s.", v.Ref(), v.Product.ID, v.Product.Title, a.sampleStatus(v.SampleRequest))}, nil
 	}
 	return domain.Message{}, domain.Invalidf("custom_id", "Unknown button %q", customID)
+}
+
+func (a *App) planProducts(ctx context.Context, actor domain.Actor, id int64) ([]string, error) {
+	var out []string
+	err := a.store.View(ctx, func(tx Tx) error {
+		p, err := tx.Plan(ctx, id)
+		if err != nil {
+			return err
+		}
+		catalog, err := tx.ListProducts(ctx)
+		if err != nil {
+			return err
+		}
+		for _, pp := range p.Products(catalog) {
+			out = append(out, pp.Product.ID)
+		}
+		return nil
+	})
+	return out, err
 }
 
 func (a *App) invitationProducts(ctx context.Context, actor domain.Actor, id int64) ([]string, error) {
@@ -313,7 +343,10 @@ func (a *App) samplesReply(actor domain.Actor, vs []SampleView) domain.Message {
 	return domain.Message{Title: "Sample requests", Text: strings.TrimSpace(b.String()), Buttons: buttons}
 }
 
-func creatorsReply(cards []CreatorCard) domain.Message {
+func creatorsReply(cards []CreatorCard, niche string) domain.Message {
+	if len(cards) == 0 && niche != "" {
+		return domain.Message{Title: "Creators", Text: fmt.Sprintf("No creators with niche %q. Type creators to see the whole roster.", niche)}
+	}
 	if len(cards) == 0 {
 		return domain.Message{Title: "Creators", Text: "The roster is empty. Add creators with creator add, or import a CSV."}
 	}
@@ -341,7 +374,7 @@ func productsReply(ps []domain.Product) domain.Message {
 	}
 	var b strings.Builder
 	for _, p := range ps {
-		fmt.Fprintf(&b, "%s  %s  %s  group %s  %d samples in stock\n", p.ID, p.Title, p.Price, orDash(p.Group), p.SampleStock)
+		fmt.Fprintf(&b, "%s  %s  %s  group %s  %s in stock\n", p.ID, p.Title, p.Price, orDash(p.Group), plural(p.SampleStock, "sample", "samples"))
 	}
 	return domain.Message{Title: fmt.Sprintf("Products (%d)", len(ps)), Text: strings.TrimSpace(b.String())}
 }

@@ -64,8 +64,11 @@ func (a *App) RequestSample(ctx context.Context, actor domain.Actor, in SampleIn
 		if err := src.offer.Check(cr, now); err != nil {
 			return err
 		}
-		if prod.SampleStock < qty {
+		switch {
+		case prod.SampleStock == 0:
 			return domain.Errorf(domain.KindConflict, "Sorry, %s %s has no free samples left.", prod.ID, prod.Title)
+		case prod.SampleStock < qty:
+			return domain.Invalidf("quantity", "Only %d free samples of %s %s are left; ask for qty=%d or fewer", prod.SampleStock, prod.ID, prod.Title, prod.SampleStock)
 		}
 		s := domain.SampleRequest{
 			CreatorID: cr.ID, ProductID: prod.ID, OfferID: src.offer.ID, PlanID: src.planID, InvitationID: src.invitationID,
@@ -86,7 +89,7 @@ func (a *App) RequestSample(ctx context.Context, actor domain.Actor, in SampleIn
 			if err := tx.ReserveStock(ctx, prod.ID, s.OfferID, qty); err != nil {
 				return err
 			}
-			if err := v.Approve("no approval needed", now); err != nil {
+			if err := v.Approve(domain.AutoApprover, now); err != nil {
 				return err
 			}
 			if err := tx.UpdateSample(ctx, v.SampleRequest); err != nil {
@@ -262,6 +265,9 @@ func (a *App) sampleStatus(s domain.SampleRequest) string {
 	case domain.SampleRequested:
 		return "Waiting for a manager (expires " + a.dateIn(s.ExpiresAt()) + ")"
 	case domain.SampleApproved:
+		if s.DecidedBy == domain.AutoApprover {
+			return "Approved automatically (no approval needed), not shipped yet"
+		}
 		return "Approved by " + s.DecidedBy + ", not shipped yet"
 	case domain.SampleRejected:
 		r := "Rejected by " + s.DecidedBy + ": " + s.RejectReason.Label()
@@ -453,6 +459,44 @@ func (a *App) CancelSample(ctx context.Context, actor domain.Actor, id int64, re
 	return v, err
 }
 
+// cancelUndecided cancels the requests still waiting for a decision that
+// came through a withdrawn invitation or an ended plan: nobody should approve
+// a sample for an offer that is gone. Approved ones stay: the team committed.
+func (a *App) cancelUndecided(ctx context.Context, tx Tx, now time.Time, actor domain.Actor, match func(domain.SampleRequest) bool, why string) error {
+	open, err := tx.ListSamples(ctx, SampleFilter{States: []domain.SampleState{domain.SampleRequested}})
+	if err != nil {
+		return err
+	}
+	for _, s := range open {
+		if !match(s) {
+			continue
+		}
+		v, err := loadSample(ctx, tx, s.ID)
+		if err != nil {
+			return err
+		}
+		if err := v.To(domain.SampleCancelled); err != nil {
+			return err
+		}
+		if err := tx.UpdateSample(ctx, v.SampleRequest); err != nil {
+			return err
+		}
+		if err := record(ctx, tx, now, actor, "sample.cancelled", subject("sample", v.ID), "cancelled: %s", why); err != nil {
+			return err
+		}
+		if err := a.postSampleCard(ctx, tx, now, v, "cancelled"); err != nil {
+			return err
+		}
+		if err := send(ctx, tx, now, toCreator(v.CreatorID), fmt.Sprintf("sample:%d:cancelled", v.ID), domain.Message{
+			Title: "Sample request " + v.Ref() + " cancelled", Thread: subject("sample", v.ID),
+			Text: fmt.Sprintf("Your request for %s %s was cancelled: %s.", v.Product.ID, v.Product.Title, why),
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // ShipSample marks an approved sample shipped and starts the creator's
 // posting deadline.
 func (a *App) ShipSample(ctx context.Context, actor domain.Actor, id int64, tracking string) (SampleView, error) {
@@ -513,6 +557,9 @@ func (a *App) ExtendSample(ctx context.Context, actor domain.Actor, id int64) (S
 			return err
 		}
 		if err := record(ctx, tx, now, actor, "sample.extended", subject("sample", v.ID), "extended to %s", a.dateIn(v.DueAt)); err != nil {
+			return err
+		}
+		if err := a.postSampleCard(ctx, tx, now, v, fmt.Sprintf("extended:%d", v.DueAt.UnixMilli())); err != nil {
 			return err
 		}
 		return send(ctx, tx, now, toCreator(v.CreatorID), fmt.Sprintf("sample:%d:extended", v.ID), domain.Message{

@@ -116,7 +116,7 @@ func TestClickRefusals(t *testing.T) {
 		{maya, "accept:999", domain.KindNotFound, ""},
 		{erin, "reject:1", domain.KindInvalid, "reason"},
 		{maya, "submit-content:1", domain.KindInvalid, "content_link"},
-		{maya, "join-plan:1", domain.KindInvalid, "product"},
+		{maya, "join-plan:1", domain.KindNotFound, ""}, // no such plan
 		// Two products: the creator has to say which one.
 		{maya, fmt.Sprintf("request-sample:%d", inv.ID), domain.KindInvalid, "product"},
 	}

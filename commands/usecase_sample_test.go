@@ -193,7 +193,7 @@ func TestApprovalExemptOffer(t *testing.T) {
 
 	v := mustRequest(t, app, mayaA, commands.SampleInput{ProductID: "P100", PlanID: plan.ID})
 	s := sampleOf(t, db, v.ID)
-	if v.State != domain.SampleApproved || s.State != domain.SampleApproved || s.DecidedBy != "no approval needed" || s.DecidedAt.IsZero() {
+	if v.State != domain.SampleApproved || s.State != domain.SampleApproved || s.DecidedBy != domain.AutoApprover || s.DecidedAt.IsZero() {
 		t.Fatalf("exempt request stored %+v", s)
 	}
 	if got := productOf(t, db, "P100").SampleStock; got != 2 {
@@ -212,7 +212,7 @@ func TestApprovalExemptOffer(t *testing.T) {
 		t.Errorf("events %+v", evs)
 	}
 	_, err := app.ApproveSample(ctxb, erin, v.ID)
-	wantErr(t, err, domain.KindConflict, "", "already approved by no approval needed")
+	wantErr(t, err, domain.KindConflict, "", "approved automatically")
 }
 
 // A rejection needs one of TikTok's reasons, and "other" needs a note.

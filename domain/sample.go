@@ -260,7 +260,13 @@ func (s *SampleRequest) Reject(by string, reason RejectReason, note string, now 
 	return nil
 }
 
+// AutoApprover is who decided a request on an offer that needs no approval.
+const AutoApprover = "automatic approval"
+
 func (s SampleRequest) decidable() error {
+	if s.State != SampleRequested && s.Decided() && s.DecidedBy == AutoApprover {
+		return Errorf(KindConflict, "Sample request %s was approved automatically at %s: its offer needs no approval.", s.Ref(), s.DecidedAt.UTC().Format("2006-01-02 15:04 UTC"))
+	}
 	if s.State != SampleRequested && s.Decided() {
 		return Errorf(KindConflict, "Sample request %s was already %s by %s at %s.", s.Ref(), s.decisionWord(), s.DecidedBy, s.DecidedAt.UTC().Format("2006-01-02 15:04 UTC"))
 	}

@@ -1,0 +1,146 @@
+package commands_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/collabbot/collabbot/commands"
+	"github.com/collabbot/collabbot/domain"
+)
+
+// Withdrawing an invitation or ending a plan cancels the requests still
+// waiting for a decision through it, and tells the creators; approved ones
+// stay, because the team already committed stock.
+func TestClosedOffersCancelUndecidedRequests(t *testing.T) {
+	t.Parallel()
+	app, db, _ := newApp(t)
+	mustAddProduct(t, app, "P100", 5, "")
+	mustAddProduct(t, app, "P200", 5, "")
+	_, mayaA := mustAddCreator(t, app, "maya")
+	_, leoA := mustAddCreator(t, app, "leo")
+
+	inv := mustInviteOne(t, app, "maya", true, "P100")
+	viaInv := mustRequest(t, app, mayaA, commands.SampleInput{ProductID: "P100", InvitationID: inv.ID})
+	if _, err := app.WithdrawInvitation(ctxb, dana, inv.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := sampleOf(t, db, viaInv.ID).State; got != domain.SampleCancelled {
+		t.Errorf("request through a withdrawn invitation is %s, want cancelled", got)
+	}
+	if m := mustOutboxKey(t, db, fmt.Sprintf("sample:%d:cancelled", viaInv.ID)).Message; !strings.Contains(m.Text, "withdrawn") {
+		t.Errorf("creator told %q", m.Text)
+	}
+
+	plan := mustSamplePlan(t, app, "Spring", false)
+	waiting := mustRequest(t, app, leoA, commands.SampleInput{ProductID: "P200", PlanID: plan.ID})
+	approved := mustRequest(t, app, leoA, commands.SampleInput{ProductID: "P100", PlanID: plan.ID})
+	mustApprove(t, app, approved.ID)
+	if _, err := app.EndPlan(ctxb, dana, plan.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	if got := sampleOf(t, db, waiting.ID).State; got != domain.SampleCancelled {
+		t.Errorf("undecided request of an ended plan is %s, want cancelled", got)
+	}
+	if got := sampleOf(t, db, approved.ID).State; got != domain.SampleApproved {
+		t.Errorf("approved request of an ended plan is %s, want approved", got)
+	}
+	_, err := app.ApproveSample(ctxb, erin, waiting.ID)
+	wantErr(t, err, domain.KindConflict, "", "cancelled")
+}
+
+func TestSameRateAgainChangesNothing(t *testing.T) {
+	t.Parallel()
+	app, db, _ := newApp(t)
+	mustAddProduct(t, app, "P100", 0, "")
+	mustAddCreator(t, app, "maya")
+	inv := mustInviteOne(t, app, "maya", false, "P100") // 15%
+	before := stateOf(t, db)
+	_, _, err := app.ChangeInvitationRate(ctxb, dana, inv.ID, 1500)
+	wantErr(t, err, domain.KindConflict, "", "already at 15%")
+	wantUnchanged(t, db, before)
+}
+
+func TestExtendUpdatesTheApprovalsCard(t *testing.T) {
+	t.Parallel()
+	app, db, clk := newApp(t)
+	mustAddProduct(t, app, "P100", 5, "")
+	_, mayaA := mustAddCreator(t, app, "maya")
+	plan := mustSamplePlan(t, app, "Spring", false)
+	s := mustRequest(t, app, mayaA, commands.SampleInput{ProductID: "P100", PlanID: plan.ID})
+	mustApprove(t, app, s.ID)
+	shipped := mustShip(t, app, s.ID)
+	clk.Set(shipped.DueAt.Add(-24 * time.Hour))
+	v, err := app.ExtendSample(ctxb, dana, s.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	card := mustOutboxKey(t, db, fmt.Sprintf("sample:%d:card:extended:%d", s.ID, v.DueAt.UnixMilli())).Message
+	if status, _ := fieldValue(card, "Status"); !strings.Contains(status, "content due") || !card.Update {
+		t.Errorf("card after extension: status %q, update %v", status, card.Update)
+	}
+}
+
+func TestJoinPlanButtonWithOneProductRequestsIt(t *testing.T) {
+	t.Parallel()
+	app, _, _ := newApp(t)
+	mustAddProduct(t, app, "P100", 5, "serums")
+	_, mayaA := mustAddCreator(t, app, "maya")
+	plan := mustPlan(t, app, commands.PlanRequest{Name: "Serums", Rules: []domain.CommissionRule{{Scope: domain.ScopeProduct, Target: "P100", Rate: 1200}}, Sample: &domain.SampleOffer{}})
+	m, err := app.Click(ctxb, mayaA, commands.FormatAction(commands.ActionJoinPlan, plan.ID))
+	if err != nil || !strings.Contains(m.Text, "Sample request S1 for P100") {
+		t.Fatalf("click join-plan: %q, %v", m.Text, err)
+	}
+}
+
+func TestShortStockNamesWhatIsLeft(t *testing.T) {
+	t.Parallel()
+	app, _, _ := newApp(t)
+	mustAddProduct(t, app, "P100", 1, "")
+	_, mayaA := mustAddCreator(t, app, "maya")
+	plan := mustPlan(t, app, commands.PlanRequest{Name: "Two each", Rules: []domain.CommissionRule{{Scope: domain.ScopeAll, Rate: 1000}}, Sample: &domain.SampleOffer{PerCreator: 2}})
+	_, err := app.RequestSample(ctxb, mayaA, commands.SampleInput{ProductID: "P100", PlanID: plan.ID, Quantity: 2})
+	wantErr(t, err, domain.KindInvalid, "quantity", "Only 1 free samples", "qty=1")
+}
+
+func TestScheduledPlan(t *testing.T) {
+	t.Parallel()
+	app, _, clk := newApp(t)
+	mustAddProduct(t, app, "P100", 5, "")
+	_, mayaA := mustAddCreator(t, app, "maya")
+	start := clk.Now().Add(72 * time.Hour)
+	m, _, err := app.Run(ctxb, dana, fmt.Sprintf(`plan "Later" all=5%% samples=1 start=%s end=%s`, start.Format("2006-01-02"), start.AddDate(0, 0, 9).Format("2006-01-02")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(m.Title, "scheduled") || !strings.Contains(m.Text, "State: scheduled") {
+		t.Errorf("announcement %q / %q", m.Title, m.Text)
+	}
+	// The end date is inclusive: the plan shows its last day, not the day after.
+	if last := start.AddDate(0, 0, 9).Format("2 Jan 2006"); !strings.Contains(m.Text, last) {
+		t.Errorf("plan text %q lacks its last day %s", m.Text, last)
+	}
+	_, err = app.RequestSample(ctxb, mayaA, commands.SampleInput{ProductID: "P100", PlanID: 1})
+	wantErr(t, err, domain.KindConflict, "", "opens on")
+}
+
+func TestSampleWindowMustFitTheOffer(t *testing.T) {
+	t.Parallel()
+	app, _, clk := newApp(t)
+	mustAddProduct(t, app, "P100", 5, "")
+	end := clk.Now().AddDate(0, 0, 5)
+	_, err := app.CreatePlan(ctxb, dana, commands.PlanRequest{Name: "Short", Rules: []domain.CommissionRule{{Scope: domain.ScopeAll, Rate: 1000}}, End: end,
+		Sample: &domain.SampleOffer{WindowStart: end.AddDate(0, 0, 2)}})
+	wantErr(t, err, domain.KindInvalid, "sample_window", "before the plan ends")
+}
+
+func TestCreatorsNicheFilterSaysWhatMatchedNothing(t *testing.T) {
+	t.Parallel()
+	app, _, _ := newApp(t)
+	mustAddCreator(t, app, "maya")
+	m, _, err := app.Run(ctxb, dana, "creators nonsense")
+	if err != nil || !strings.Contains(m.Text, `No creators with niche "nonsense"`) {
+		t.Errorf("creators nonsense: %q %v", m.Text, err)
+	}
+}
