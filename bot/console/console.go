@@ -129,9 +129,7 @@ func (c *Console) Line(ctx context.Context, line string) bool {
 		c.printErr(domain.Invalidf("command", "Unknown console command %q. Console commands: /as, /sweep, /help, /quit", strings.Fields(line)[0]))
 		return true
 	default:
-		c.mu.Lock()
-		actor := c.actor
-		c.mu.Unlock()
+		actor := c.currentActor(ctx)
 		var reply domain.Message
 		var err error
 		if n, nerr := strconv.Atoi(line); nerr == nil {
@@ -147,6 +145,25 @@ func (c *Console) Line(ctx context.Context, line string) bool {
 	}
 	c.deliver(ctx)
 	return true
+}
+
+// currentActor re-reads a member's role before each command, so a role
+// changed a moment ago (by this user or another) applies at once.
+func (c *Console) currentActor(ctx context.Context) domain.Actor {
+	c.mu.Lock()
+	actor := c.actor
+	c.mu.Unlock()
+	if !actor.IsTeam() {
+		return actor
+	}
+	fresh, err := c.app.MemberActor(ctx, actor.MemberID, actor.Name)
+	if err != nil {
+		return actor
+	}
+	c.mu.Lock()
+	c.actor = fresh
+	c.mu.Unlock()
+	return fresh
 }
 
 func (c *Console) click(ctx context.Context, actor domain.Actor, n int) (domain.Message, error) {

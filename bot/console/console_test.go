@@ -471,3 +471,14 @@ func TestSweepPrintsDeadlineCounts(t *testing.T) {
 	out = e.lines("/sweep")
 	mustContain(t, out, "Deadlines applied: 0 invitations expired")
 }
+
+// A role change applies to the next command, even for the person who is
+// acting: a demoted manager can no longer approve.
+func TestRoleChangeAppliesAtOnce(t *testing.T) {
+	e := newEnv(t, false)
+	invite(t, e, " samples=1")
+	e.lines("/as creator @maya_glow", "request P100 I1")
+	out := e.lines("/as manager frank", "/as manager erin", "role erin seller", "approve S1")
+	mustContain(t, out, "erin is now a seller.", "! Only a manager can approve samples; you are a seller.")
+	mustContain(t, e.lines("products"), "erin (seller)> products")
+}

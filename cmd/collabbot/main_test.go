@@ -291,3 +291,16 @@ func TestReimportKeepsMissingColumns(t *testing.T) {
 		t.Errorf("after a price-only import:\n%s", out)
 	}
 }
+
+func TestBackupAndExportRefuseAMissingDatabase(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "typo.db")
+	for _, args := range [][]string{{"backup", filepath.Join(t.TempDir(), "b.db")}, {"export", "samples"}} {
+		code, _, stderr := runMain(t, missing, "", nil, args...)
+		if code != 1 || !strings.Contains(stderr, "no database at "+missing) {
+			t.Errorf("%v on a missing database: exit %d, %q", args, code, stderr)
+		}
+		if _, err := os.Stat(missing); err == nil {
+			t.Fatalf("%v created %s", args, missing)
+		}
+	}
+}

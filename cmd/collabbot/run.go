@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -112,6 +113,21 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 }
 
 func run(ctx context.Context, cmd string, args []string, cfg config.Config, log *slog.Logger, env Env) error {
+	if cmd == "backup" && len(args) != 1 {
+		return usageError{"give the file to write, like: collabbot backup backup.db"}
+	}
+	if cmd == "export" && len(args) == 0 {
+		return usageError{"use: collabbot export invitations|samples [FILE.csv]"}
+	}
+	if cmd == "backup" || cmd == "export" {
+		// These read what is there: a mistyped path must not quietly
+		// create an empty database and report success.
+		if path, ok := sqlitePath(cfg.DB); ok {
+			if _, err := os.Stat(path); err != nil {
+				return fmt.Errorf("no database at %s (COLLABBOT_DB)", path)
+			}
+		}
+	}
 	db, err := store.Open(ctx, cfg.DB)
 	if err != nil {
 		return err
@@ -152,6 +168,16 @@ func run(ctx context.Context, cmd string, args []string, cfg config.Config, log 
 		return c.Run(ctx, env.Stdin)
 	}
 	return serve(ctx, cfg, log, env, db, app, now)
+}
+
+// sqlitePath is the file behind a SQLite DSN, when it names one.
+func sqlitePath(dsn string) (string, bool) {
+	if strings.Contains(dsn, "://") {
+		return "", false
+	}
+	path := strings.TrimPrefix(dsn, "file:")
+	path, _, _ = strings.Cut(path, "?")
+	return path, path != "" && path != ":memory:"
 }
 
 func importCSV(ctx context.Context, app *commands.App, args []string, out io.Writer) error {
