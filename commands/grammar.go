@@ -680,11 +680,11 @@ func (p *lineParser) invite(args []cmdToken) *InviteRequest {
 		case strings.EqualFold(t.text, "draft"):
 			req.Draft = true
 		case domain.ValidateProductID("products", t.text) == nil:
-			if prods[t.text] {
+			if prods[strings.ToLower(t.text)] { // product IDs match without case
 				p.fail(domain.Invalidf("products", "Products: %s is listed twice", t.text))
 				continue
 			}
-			prods[t.text] = true
+			prods[strings.ToLower(t.text)] = true
 			req.Products = append(req.Products, t.text)
 		default:
 			p.fail(domain.Invalidf("products", "%s is not a creator (@maya_glow), product ID (P100), rate (15%%), option (expires=14d) or quoted message.%s", quoteInput(t.text), usageHint("invite")))
@@ -955,7 +955,7 @@ func (p *lineParser) plan(args []cmdToken) *PlanRequest {
 			p.fail(domain.Invalidf("commission_rate", "%s: %s", t.key, domain.ErrorMessage(err)))
 		}
 		r.Rate = rate
-		id := string(r.Scope) + ":" + r.Target
+		id := string(r.Scope) + ":" + strings.ToLower(r.Target) // product IDs match without case
 		if rules[id] {
 			p.fail(domain.Invalidf("rates", "Commission rates: %s is set twice", t.key))
 			return

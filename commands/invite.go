@@ -97,6 +97,9 @@ func (a *App) InviteCreators(ctx context.Context, actor domain.Actor, req Invite
 		}
 		return nil
 	})
+	for i, p := range products {
+		collab.ProductIDs[i] = p.ID // as the catalog spells it
+	}
 	if err != nil {
 		return res, err
 	}

@@ -87,19 +87,21 @@ func (a *App) CreatePlan(ctx context.Context, actor domain.Actor, req PlanReques
 // checkRules refuses rules that match nothing in the catalog: a typo in a
 // product ID or group would silently pay nothing.
 func checkRules(rules []domain.CommissionRule, catalog []domain.Product) error {
-	ids, groups := map[string]bool{}, map[string]bool{}
+	ids, groups := map[string]string{}, map[string]bool{}
 	for _, p := range catalog {
-		ids[p.ID] = true
+		ids[strings.ToLower(p.ID)] = p.ID
 		if p.Group != "" {
 			groups[p.Group] = true
 		}
 	}
-	for _, r := range rules {
+	for i, r := range rules {
 		switch r.Scope {
 		case domain.ScopeProduct:
-			if !ids[r.Target] {
+			id, ok := ids[strings.ToLower(r.Target)]
+			if !ok {
 				return domain.Invalidf("rates", "Product %s is not in the catalog; add it with `product add %s ...` first", r.Target, r.Target)
 			}
+			rules[i].Target = id // as the catalog spells it, so the rule matches
 		case domain.ScopeGroup:
 			if !groups[r.Target] {
 				return domain.Invalidf("rates", "No product in the catalog is in group %q", r.Target)

@@ -144,3 +144,23 @@ func TestCreatorsNicheFilterSaysWhatMatchedNothing(t *testing.T) {
 		t.Errorf("creators nonsense: %q %v", m.Text, err)
 	}
 }
+
+// Product IDs are one product whatever their case, as sellers type them.
+func TestProductIDsIgnoreCase(t *testing.T) {
+	t.Parallel()
+	app, _, _ := newApp(t)
+	mustAddProduct(t, app, "P100", 5, "serums")
+	mustAddCreator(t, app, "maya")
+	_, err := app.AddProduct(ctxb, dana, domain.Product{ID: "p100", Title: "Lowercase twin"})
+	wantErr(t, err, domain.KindConflict, "")
+	res := mustInvite(t, app, commands.InviteRequest{Creators: targets(t, "maya"), Products: []string{"p100"}, Rate: 1500})
+	if got := res.Collaboration.ProductIDs; len(got) != 1 || got[0] != "P100" {
+		t.Errorf("invited to %v, want [P100]", got)
+	}
+	v := mustPlan(t, app, commands.PlanRequest{Name: "Case", Rules: []domain.CommissionRule{{Scope: domain.ScopeProduct, Target: "p100", Rate: 1200}}})
+	if len(v.Products) != 1 || v.Products[0].Rule.Rate != 1200 {
+		t.Errorf("plan on p100 covers %+v", v.Products)
+	}
+	_, err = app.CreatePlan(ctxb, dana, commands.PlanRequest{Name: "Twice", Rules: []domain.CommissionRule{{Scope: domain.ScopeProduct, Target: "P100", Rate: 1200}, {Scope: domain.ScopeProduct, Target: "p100", Rate: 1300}}})
+	wantErr(t, err, domain.KindInvalid, "rates", "twice")
+}

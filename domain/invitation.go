@@ -59,10 +59,10 @@ func (c *Collaboration) Validate(now time.Time) error {
 		if err := ValidateProductID("products", p); err != nil {
 			return err
 		}
-		if seen[p] {
+		if seen[strings.ToLower(p)] {
 			return Invalidf("products", "Products: %s is listed twice", p)
 		}
-		seen[p] = true
+		seen[strings.ToLower(p)] = true
 	}
 	if len(c.Message) > MaxMessageLength {
 		return Invalidf("message", "Message must be at most %d characters (got %d)", MaxMessageLength, len(c.Message))

@@ -113,7 +113,7 @@ func (p *Plan) Validate() error {
 		if err := r.Rate.Validate("commission_rate"); err != nil {
 			return err
 		}
-		key := string(r.Scope) + ":" + r.Target
+		key := string(r.Scope) + ":" + strings.ToLower(r.Target) // product IDs match without case
 		if seen[key] {
 			return Invalidf("rates", "Commission rates: %s is set twice", strings.TrimSuffix(r.String(), "="+r.Rate.String()))
 		}

@@ -32,8 +32,10 @@ CREATE UNIQUE INDEX creators_discord_id ON creators (discord_id) WHERE discord_i
 CREATE INDEX creators_niche ON creators (niche);
 CREATE INDEX creators_followers ON creators (followers);
 
+-- Product IDs are matched without regard to case: P100 and p100 are one
+-- product, as a seller typing in chat would expect.
 CREATE TABLE products (
-	id            TEXT PRIMARY KEY,
+	id            TEXT PRIMARY KEY COLLATE NOCASE,
 	title         TEXT NOT NULL CHECK (title <> ''),
 	price         INTEGER NOT NULL DEFAULT 0 CHECK (price >= 0),
 	product_group TEXT NOT NULL DEFAULT '',
