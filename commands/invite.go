@@ -350,7 +350,7 @@ func sampleSummary(o *domain.SampleOffer) string {
 	if len(r.Categories) > 0 {
 		req = append(req, "niche: "+strings.Join(r.Categories, "/"))
 	}
-	req = append(req, fmt.Sprintf("post within %d days of shipping", r.PostWithinDays))
+	req = append(req, fmt.Sprintf("post within %s of shipping", plural(r.PostWithinDays, "day", "days")))
 	if r.Terms != "" {
 		req = append(req, r.Terms)
 	}

@@ -39,7 +39,11 @@ func ParseContentURL(field, s string) (string, ContentKind, error) {
 	if len(s) > 500 {
 		return "", "", bad
 	}
-	u, err := url.Parse(s)
+	raw := s
+	if !strings.Contains(raw, "://") {
+		raw = "https://" + raw // people paste "www.tiktok.com/@me/video/..."
+	}
+	u, err := url.Parse(raw)
 	if err != nil || u.Scheme != "https" || u.User != nil || u.Port() != "" {
 		return "", "", bad
 	}

@@ -120,7 +120,7 @@ func (c Creator) At() string { return "@" + c.Handle }
 func (c Creator) CanBeMessaged() error {
 	switch {
 	case c.DiscordID == "":
-		return Errorf(KindConflict, "%s has no Discord account linked; add their discord_id or ask them to use /link", c.At())
+		return Errorf(KindConflict, "%s has no Discord account linked; add their Discord ID (discord_id in a CSV import) or ask them to use /link in Discord", c.At())
 	case !c.Reachable:
 		return Errorf(KindConflict, "%s cannot be reached by Discord DM (they block DMs from the bot)", c.At())
 	case c.Unanswered >= MaxUnanswered:
@@ -141,7 +141,7 @@ type Product struct {
 // ValidateProductID checks a product ID as typed by a seller.
 func ValidateProductID(field, s string) error {
 	if !productIDRE.MatchString(s) {
-		return Invalidf(field, "%s must be a product ID of letters, digits, \".\", \"_\" or \"-\", like P100 (got %q)", label(field), s)
+		return Invalidf(field, "%s must be 1 to 64 letters, digits, \".\", \"_\" or \"-\", like P100 (got %q)", label(field), s)
 	}
 	return nil
 }

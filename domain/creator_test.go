@@ -158,7 +158,7 @@ func TestValidateEmail(t *testing.T) {
 		noErr(t, domain.ValidateEmail("contact_email", s))
 	}
 	for _, s := range []string{"", "partners", "partners@", "@shop.com", "Dana <dana@shop.com>", " partners@shop.com", "a@b@c.com", "partners@shop.com\nBcc: x@y.z"} {
-		checkErr(t, domain.ValidateEmail("contact_email", s), domain.KindInvalid, "contact_email", "Contact email must be an e-mail address")
+		checkErr(t, domain.ValidateEmail("contact_email", s), domain.KindInvalid, "contact_email", "Contact e-mail must be an e-mail address")
 	}
 }
 

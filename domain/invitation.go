@@ -214,7 +214,20 @@ func move[S ~string](what string, from, to S, table map[S][]S) error {
 	if from == to {
 		return Errorf(KindConflict, "%s is already %s.", what, from)
 	}
+	if hint, ok := transitionHints[string(from)+">"+string(to)]; ok {
+		return Errorf(KindConflict, "%s is %s and cannot become %s: %s", what, from, to, hint)
+	}
 	return Errorf(KindConflict, "%s is %s and cannot become %s.", what, from, to)
+}
+
+// transitionHints say what to do instead for the wrong orders people try
+// most often.
+var transitionHints = map[string]string{
+	"requested>shipped":   "a manager must approve it before it ships.",
+	"requested>completed": "content can be submitted once the sample has shipped.",
+	"approved>completed":  "content can be submitted once the sample has shipped.",
+	"ended>active":        "an ended plan stays ended; create a new plan instead.",
+	"ended>paused":        "an ended plan stays ended.",
 }
 
 // CanMove reports whether a transition is allowed, for adapters deciding

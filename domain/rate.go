@@ -79,11 +79,28 @@ func (r Rate) String() string {
 	return s + "%"
 }
 
+// fieldLabels name the fields whose key does not read well as words.
+var fieldLabels = map[string]string{
+	"id":            "Product ID",
+	"discord_id":    "Discord ID",
+	"gmv_30d":       "30-day GMV",
+	"avg_views":     "Average views",
+	"min_gmv":       "Minimum 30-day GMV",
+	"min_views":     "Minimum average views",
+	"contact_email": "Contact e-mail",
+	"content_link":  "Content link",
+	"timezone":      "Time zone",
+	"user":          "User",
+}
+
 // label turns a field key into the words a user reads: "commission_rate" ->
 // "Commission rate".
 func label(field string) string {
 	if field == "" {
 		return "Value"
+	}
+	if l, ok := fieldLabels[field]; ok {
+		return l
 	}
 	s := strings.ReplaceAll(field, "_", " ")
 	s = strings.ReplaceAll(s, "-", " ")

@@ -209,7 +209,11 @@ func importCSV(ctx context.Context, app *commands.App, args []string, out io.Wri
 			return fmt.Errorf("%s: %w (nothing was imported)", args[1], err)
 		}
 	}
-	fmt.Fprintf(out, "Imported %d %s from %s: %d new, %d updated.\n", res.Added+res.Updated, args[0], args[1], res.Added, res.Updated)
+	what := args[0]
+	if res.Added+res.Updated == 1 {
+		what = strings.TrimSuffix(what, "s")
+	}
+	fmt.Fprintf(out, "Imported %d %s from %s: %d new, %d updated.\n", res.Added+res.Updated, what, args[1], res.Added, res.Updated)
 	return nil
 }
 
