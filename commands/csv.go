@@ -3,6 +3,7 @@ package commands
 import (
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"unicode"
@@ -184,6 +185,45 @@ func csvError(err error) error {
 	return domain.Internal(err, "Could not read the CSV file")
 }
 
+// maxRowErrors bounds the report of a bad file: enough to fix a batch of
+// mistakes in one go, short enough to read in chat.
+const maxRowErrors = 10
+
+// rowErrors collects the bad rows of a file, so a seller fixes them all in
+// one round instead of one line per try.
+type rowErrors struct {
+	first error
+	lines []string
+	more  int
+}
+
+func (r *rowErrors) add(err error) {
+	if r.first == nil {
+		r.first = err
+	}
+	if len(r.lines) < maxRowErrors {
+		r.lines = append(r.lines, domain.ErrorMessage(err))
+		return
+	}
+	r.more++
+}
+
+// err is nil for a clean file; otherwise one error, of the first bad row's
+// field, listing every bad row.
+func (r *rowErrors) err() error {
+	if r.first == nil {
+		return nil
+	}
+	if len(r.lines) == 1 {
+		return r.first
+	}
+	msg := strings.Join(r.lines, "\n")
+	if r.more > 0 {
+		msg += fmt.Sprintf("\n... and %d more bad rows", r.more)
+	}
+	return domain.Invalidf(domain.ErrorField(r.first), "%s", msg)
+}
+
 // atCSVLine prefixes a row's validation error with its line, keeping the
 // field so callers can still tell which column was wrong.
 func atCSVLine(line int, err error) error {
@@ -205,6 +245,7 @@ func ParseCreatorsCSV(r io.Reader) ([]domain.Creator, []Columns, error) {
 	}
 	var out []domain.Creator
 	var cols []Columns
+	var bad rowErrors
 	lines := map[string]int{}
 	for {
 		row, line, ok, err := t.next()
@@ -216,14 +257,19 @@ func ParseCreatorsCSV(r io.Reader) ([]domain.Creator, []Columns, error) {
 		}
 		c, err := creatorRow(row)
 		if err != nil {
-			return nil, nil, atCSVLine(line, err)
+			bad.add(atCSVLine(line, err))
+			continue
 		}
 		if first, dup := lines[c.Handle]; dup {
-			return nil, nil, domain.Invalidf("handle", "line %d: @%s is already on line %d", line, c.Handle, first)
+			bad.add(domain.Invalidf("handle", "line %d: @%s is already on line %d", line, c.Handle, first))
+			continue
 		}
 		lines[c.Handle] = line
 		out = append(out, c)
 		cols = append(cols, t.filled(row))
+	}
+	if err := bad.err(); err != nil {
+		return nil, nil, err
 	}
 	if len(out) == 0 {
 		return nil, nil, domain.Invalidf("file", "The CSV file has a header but no creators")
@@ -282,6 +328,7 @@ func ParseProductsCSV(r io.Reader) ([]domain.Product, []Columns, error) {
 	}
 	var out []domain.Product
 	var cols []Columns
+	var bad rowErrors
 	lines := map[string]int{}
 	for {
 		row, line, ok, err := t.next()
@@ -293,14 +340,19 @@ func ParseProductsCSV(r io.Reader) ([]domain.Product, []Columns, error) {
 		}
 		pr, err := productRow(row)
 		if err != nil {
-			return nil, nil, atCSVLine(line, err)
+			bad.add(atCSVLine(line, err))
+			continue
 		}
-		if first, dup := lines[pr.ID]; dup {
-			return nil, nil, domain.Invalidf("id", "line %d: product %s is already on line %d", line, pr.ID, first)
+		if first, dup := lines[strings.ToLower(pr.ID)]; dup {
+			bad.add(domain.Invalidf("id", "line %d: product %s is already on line %d", line, pr.ID, first))
+			continue
 		}
-		lines[pr.ID] = line
+		lines[strings.ToLower(pr.ID)] = line
 		out = append(out, pr)
 		cols = append(cols, t.filled(row))
+	}
+	if err := bad.err(); err != nil {
+		return nil, nil, err
 	}
 	if len(out) == 0 {
 		return nil, nil, domain.Invalidf("file", "The CSV file has a header but no products")
