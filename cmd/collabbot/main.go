@@ -8,6 +8,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/mattn/go-isatty"
 )
 
 func main() {
@@ -17,7 +19,9 @@ func main() {
 	os.Exit(code)
 }
 
+// isTerminal tells a person at a terminal from /dev/null, which is a
+// character device too: systemd, containers and CI give services
+// /dev/null, and serve must not start (and at once leave) the console there.
 func isTerminal(f *os.File) bool {
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	return isatty.IsTerminal(f.Fd())
 }

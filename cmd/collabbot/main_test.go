@@ -304,3 +304,42 @@ func TestBackupAndExportRefuseAMissingDatabase(t *testing.T) {
 		}
 	}
 }
+
+func TestExportNeverOverwrites(t *testing.T) {
+	db := tempDB(t)
+	if code, _, stderr := runMain(t, db, "", nil, "migrate"); code != 0 {
+		t.Fatal(stderr)
+	}
+	before, _ := os.ReadFile(db)
+	code, _, stderr := runMain(t, db, "", nil, "export", "samples", db)
+	if code != 1 || !strings.Contains(stderr, "already exists") {
+		t.Errorf("export onto the database: exit %d, %q", code, stderr)
+	}
+	if after, _ := os.ReadFile(db); len(after) != len(before) || len(after) == 0 {
+		t.Errorf("the database changed size from %d to %d", len(before), len(after))
+	}
+}
+
+func TestConsoleRefusesWhenChatIsConfigured(t *testing.T) {
+	vars := map[string]string{"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "s", "SLACK_APPROVALS_CHANNEL": "C1", "SLACK_SELLERS_CHANNEL": "C2"}
+	code, _, stderr := runMain(t, tempDB(t), "help\n", vars, "console")
+	if code != 2 || !strings.Contains(stderr, "cannot share a database with Slack or Discord") {
+		t.Errorf("console with Slack configured: exit %d, %q", code, stderr)
+	}
+	if strings.Contains(stderr, "xoxb-test") {
+		t.Error("the token reached the output")
+	}
+}
+
+// serve under systemd or in a container has /dev/null as stdin, a
+// character device that is not a terminal: no console may start there.
+func TestDevNullIsNotATerminal(t *testing.T) {
+	devnull, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer devnull.Close()
+	if isTerminal(devnull) {
+		t.Fatal("/dev/null taken for a terminal: serve would start the console and stop at once")
+	}
+}

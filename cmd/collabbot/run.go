@@ -161,6 +161,11 @@ func run(ctx context.Context, cmd string, args []string, cfg config.Config, log 
 		fmt.Fprintf(env.Stdout, "Backup written to %s.\n", args[0])
 		return nil
 	case "console":
+		if cfg.SlackEnabled() || cfg.DiscordEnabled() {
+			// The console prints and marks sent every queued message; with a
+			// chat platform configured those belong to its adapter.
+			return usageError{"the console delivers queued messages itself, so it cannot share a database with Slack or Discord; unset SLACK_BOT_TOKEN and DISCORD_BOT_TOKEN or point COLLABBOT_DB at another file"}
+		}
 		if err := app.SeedManagers(ctx, cfg.Slack.Managers); err != nil {
 			return err
 		}
@@ -231,7 +236,11 @@ func export(ctx context.Context, app *commands.App, args []string, stdout io.Wri
 	var f *os.File
 	if fs.NArg() == 2 {
 		var err error
-		if f, err = os.OpenFile(fs.Arg(1), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644); err != nil {
+		// Never overwrite: a slip of the keyboard could name the database.
+		if f, err = os.OpenFile(fs.Arg(1), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644); err != nil {
+			if errors.Is(err, os.ErrExist) {
+				return fmt.Errorf("%s already exists; choose a new file name", fs.Arg(1))
+			}
 			return err
 		}
 		w = f
