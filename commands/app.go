@@ -121,8 +121,9 @@ func creatorActor(c domain.Creator) domain.Actor {
 	return domain.Actor{Role: domain.RoleCreator, CreatorID: c.ID, Name: c.At()}
 }
 
-// SeedManagers makes the configured members managers (SLACK_MANAGERS), so
-// a new deployment has someone who can approve samples and grant roles.
+// SeedManagers makes the configured members managers (SLACK_MANAGERS) the
+// first time they are seen, so a new deployment has someone who can approve
+// samples and grant roles; a later role change by a manager is kept.
 func (a *App) SeedManagers(ctx context.Context, ids []string) error {
 	if len(ids) == 0 {
 		return nil
@@ -134,10 +135,10 @@ func (a *App) SeedManagers(ctx context.Context, ids []string) error {
 				return err
 			}
 			m, err := tx.Member(ctx, id)
-			if err == nil && m.Role == domain.RoleManager {
-				continue
+			if err == nil {
+				continue // a role given since, by a manager, stands over the start-up list
 			}
-			if err != nil && domain.ErrorKind(err) != domain.KindNotFound {
+			if domain.ErrorKind(err) != domain.KindNotFound {
 				return err
 			}
 			m.ID, m.Role = id, domain.RoleManager
@@ -150,6 +151,34 @@ func (a *App) SeedManagers(ctx context.Context, ids []string) error {
 		}
 		return nil
 	})
+}
+
+// LocalManager makes id a manager and returns them as the actor. It is for
+// the console, a local tool whose user already holds the database: there
+// is no one to ask for the role.
+func (a *App) LocalManager(ctx context.Context, id string) (domain.Actor, error) {
+	if err := domain.ValidateMemberID("user", id); err != nil {
+		return domain.Actor{}, err
+	}
+	now := a.now()
+	err := a.store.Update(ctx, func(tx Tx) error {
+		m, err := tx.Member(ctx, id)
+		if err != nil && domain.ErrorKind(err) != domain.KindNotFound {
+			return err
+		}
+		if err == nil && m.Role == domain.RoleManager {
+			return nil
+		}
+		m.ID, m.Role = id, domain.RoleManager
+		if err := tx.PutMember(ctx, m); err != nil {
+			return err
+		}
+		return record(ctx, tx, now, domain.System, "member.role", "member:"+id, "made manager at the console")
+	})
+	if err != nil {
+		return domain.Actor{}, err
+	}
+	return a.MemberActor(ctx, id, id)
 }
 
 // record appends an audit event inside the caller's transaction.

@@ -61,6 +61,9 @@ func (a *App) RequestSample(ctx context.Context, actor domain.Actor, in SampleIn
 		if err := domain.CanRequestAgain(earlier, now); err != nil {
 			return err
 		}
+		if got := receivedFromOffer(earlier, src.offer.ID); got+qty > src.offer.PerCreator {
+			return domain.Errorf(domain.KindConflict, "This offer gives at most %s of %s per creator and you already received %d.", plural(src.offer.PerCreator, "unit", "units"), prod.ID, got)
+		}
 		if err := src.offer.Check(cr, now); err != nil {
 			return err
 		}
@@ -119,6 +122,21 @@ func (a *App) RequestSample(ctx context.Context, actor domain.Actor, in SampleIn
 	return v, err
 }
 
+// receivedFromOffer counts the units a creator was granted from one offer:
+// the per-creator quantity is a total, not a cap per request.
+func receivedFromOffer(earlier []domain.SampleRequest, offerID int64) int {
+	n := 0
+	for _, e := range earlier {
+		switch e.State {
+		case domain.SampleApproved, domain.SampleShipped, domain.SampleOverdue, domain.SampleCompleted:
+			if e.OfferID == offerID {
+				n += e.Quantity
+			}
+		}
+	}
+	return n
+}
+
 type sampleSource struct {
 	offer        domain.SampleOffer
 	planID       int64
@@ -142,8 +160,10 @@ func (a *App) sampleSource(ctx context.Context, tx Tx, cr domain.Creator, prod d
 		if v.State != domain.InvitationPending && v.State != domain.InvitationAccepted {
 			return sampleSource{}, domain.Errorf(domain.KindConflict, "Invitation %s is %s; samples come with pending or accepted invitations.", v.Ref(), v.State)
 		}
-		if v.State == domain.InvitationPending && !now.Before(v.ExpiresAt) {
-			return sampleSource{}, domain.Errorf(domain.KindConflict, "Invitation %s expired on %s.", v.Ref(), a.dateIn(v.ExpiresAt))
+		if !now.Before(v.Collaboration.ExpiresAt) {
+			// The collaboration's end date closes its sample offer too, as
+			// a target collaboration's end_time does in TikTok Shop.
+			return sampleSource{}, domain.Errorf(domain.KindConflict, "Invitation %s ended on %s; its free samples ended with it.", v.Ref(), a.dateIn(v.Collaboration.ExpiresAt))
 		}
 		if v.Collaboration.Sample == nil {
 			return sampleSource{}, domain.Errorf(domain.KindNotFound, "Invitation %s does not offer a free sample.", v.Ref())
@@ -326,6 +346,9 @@ func (a *App) ApproveSample(ctx context.Context, actor domain.Actor, id int64) (
 		if v, err = loadSample(ctx, tx, id); err != nil {
 			return err
 		}
+		if v.State == domain.SampleApproved && v.DecidedBy == actor.Display() {
+			return nil // the same manager clicked twice: nothing more to do
+		}
 		if err := a.stillDecidable(v, now); err != nil {
 			return err
 		}
@@ -426,6 +449,11 @@ func (a *App) CancelSample(ctx context.Context, actor domain.Actor, id int64, re
 		}
 		if v.State == domain.SampleCancelled {
 			return nil
+		}
+		if v.State == domain.SampleRequested && actor.Role == domain.RoleSeller {
+			// Cancelling an undecided request would be a rejection without
+			// the manager's decision or its 30-day rule.
+			return domain.Errorf(domain.KindForbidden, "Sample request %s is waiting for a manager's decision; only a manager or the creator can cancel it now.", v.Ref())
 		}
 		wasApproved := v.State == domain.SampleApproved
 		if err := v.To(domain.SampleCancelled); err != nil {

@@ -164,3 +164,59 @@ func TestProductIDsIgnoreCase(t *testing.T) {
 	_, err = app.CreatePlan(ctxb, dana, commands.PlanRequest{Name: "Twice", Rules: []domain.CommissionRule{{Scope: domain.ScopeProduct, Target: "P100", Rate: 1200}, {Scope: domain.ScopeProduct, Target: "p100", Rate: 1300}}})
 	wantErr(t, err, domain.KindInvalid, "rates", "twice")
 }
+
+// samples=1 is a total per creator and product, not a cap per request: a
+// creator who received their unit cannot ask for another.
+func TestPerCreatorQuantityIsATotal(t *testing.T) {
+	t.Parallel()
+	app, db, _ := newApp(t)
+	mustAddProduct(t, app, "P100", 10, "")
+	_, mayaA := mustAddCreator(t, app, "maya")
+	plan := mustSamplePlan(t, app, "Spring", false)
+	s := mustRequest(t, app, mayaA, commands.SampleInput{ProductID: "P100", PlanID: plan.ID})
+	mustApprove(t, app, s.ID)
+	mustShip(t, app, s.ID)
+	if _, err := app.SubmitContent(ctxb, mayaA, s.ID, "https://www.tiktok.com/@maya/video/123456789"); err != nil {
+		t.Fatal(err)
+	}
+	before := stateOf(t, db)
+	_, err := app.RequestSample(ctxb, mayaA, commands.SampleInput{ProductID: "P100", PlanID: plan.ID})
+	wantErr(t, err, domain.KindConflict, "", "at most 1 unit", "already received 1")
+	wantUnchanged(t, db, before)
+}
+
+// The same manager clicking Approve twice sees the approval, not an error;
+// another manager still learns who decided.
+func TestApproveTwiceBySameManager(t *testing.T) {
+	t.Parallel()
+	app, db, _ := newApp(t)
+	mustAddProduct(t, app, "P100", 10, "")
+	_, mayaA := mustAddCreator(t, app, "maya")
+	plan := mustSamplePlan(t, app, "Spring", false)
+	s := mustRequest(t, app, mayaA, commands.SampleInput{ProductID: "P100", PlanID: plan.ID})
+	mustApprove(t, app, s.ID)
+	before := stateOf(t, db)
+	if v, err := app.ApproveSample(ctxb, erin, s.ID); err != nil || v.State != domain.SampleApproved {
+		t.Fatalf("second click by erin: %v, %v", v.State, err)
+	}
+	wantUnchanged(t, db, before)
+	_, err := app.ApproveSample(ctxb, frank, s.ID)
+	wantErr(t, err, domain.KindConflict, "", "already approved by erin")
+}
+
+// SLACK_MANAGERS seeds roles once: a manager later made a seller stays one
+// across restarts.
+func TestSeedManagersKeepsLaterRoleChanges(t *testing.T) {
+	t.Parallel()
+	app, _, _ := newApp(t)
+	mustNil(t, app.SeedManagers(ctxb, []string{"U_MGR", "U_BOSS"}), "seed")
+	boss, err := app.MemberActor(ctxb, "U_BOSS", "boss")
+	mustNil(t, err, "boss")
+	if _, err := app.SetRole(ctxb, boss, "U_MGR", domain.RoleSeller); err != nil {
+		t.Fatal(err)
+	}
+	mustNil(t, app.SeedManagers(ctxb, []string{"U_MGR", "U_BOSS"}), "restart")
+	if a, _ := app.MemberActor(ctxb, "U_MGR", ""); a.Role != domain.RoleSeller {
+		t.Errorf("after a restart U_MGR is %s, want seller", a.Role)
+	}
+}

@@ -293,7 +293,8 @@ var roleTests = []struct {
 	{"ShipSample", "dana", ok},
 	{"Click ship", "dana", ok},
 	{"ExtendSample", "dana", ok},
-	{"CancelSample", "dana", ok},
+	{"CancelSample", "dana", forbidden}, // undecided: only a manager or the creator
+	{"CancelSample", "erin", ok},
 	{"Report", "dana", ok},
 	{"ExportInvitations", "dana", ok},
 	{"ExportSamples", "dana", ok},

@@ -562,6 +562,6 @@ func TestRequestSampleThroughExpiredInvitation(t *testing.T) {
 	if err == nil {
 		t.Fatalf("a sample was requested through invitation %s an hour after it expired", inv.Ref())
 	}
-	wantErr(t, err, domain.KindConflict, "", "expired")
+	wantErr(t, err, domain.KindConflict, "", "ended on")
 	wantUnchanged(t, db, before)
 }
