@@ -525,6 +525,10 @@ func (a *App) ChangeInvitationRate(ctx context.Context, actor domain.Actor, id i
 		if rate == old && v.PendingRate == 0 {
 			return domain.Errorf(domain.KindConflict, "Invitation %s is already at %s; nothing changed.", v.Ref(), rate)
 		}
+		v.SettleRate(now)
+		if rate == v.PendingRate {
+			return domain.Errorf(domain.KindConflict, "Invitation %s already drops to %s on %s; nothing changed.", v.Ref(), rate, a.timeIn(v.PendingFrom))
+		}
 		if immediate, err = v.ChangeRate(rate, now, a.loc); err != nil {
 			return err
 		}

@@ -98,16 +98,18 @@ func (a *App) ExportInvitations(ctx context.Context, actor domain.Actor, w io.Wr
 		if err != nil {
 			return err
 		}
+		now := a.now()
 		for _, inv := range invs {
 			v, err := loadInvitation(ctx, tx, inv.ID)
 			if err != nil {
 				return err
 			}
+			v.SettleRate(now)
 			pending := ""
 			if v.PendingRate != 0 {
 				pending = v.PendingRate.String()
 			}
-			if err := cw.Write([]string{v.Ref(), safeCell(v.Collaboration.Name), v.Creator.At(), strings.Join(v.Collaboration.ProductIDs, " "), v.Rate.String(), pending, stamp(v.PendingFrom), string(v.State), stamp(v.CreatedAt), stamp(v.RespondedAt), stamp(v.ExpiresAt), safeCell(v.DeclineReason)}); err != nil {
+			if err := cw.Write([]string{v.Ref(), safeCell(v.Collaboration.Name), v.Creator.Handle, strings.Join(v.Collaboration.ProductIDs, " "), v.Rate.String(), pending, stamp(v.PendingFrom), string(v.State), stamp(v.CreatedAt), stamp(v.RespondedAt), stamp(v.ExpiresAt), safeCell(v.DeclineReason)}); err != nil {
 				return err
 			}
 			n++
@@ -139,7 +141,7 @@ func (a *App) ExportSamples(ctx context.Context, actor domain.Actor, w io.Writer
 			if err != nil {
 				return err
 			}
-			if err := cw.Write([]string{v.Ref(), v.Creator.At(), v.ProductID, fmt.Sprint(v.Quantity), safeCell(v.Source), string(v.State), stamp(v.RequestedAt), safeCell(v.DecidedBy), stamp(v.DecidedAt), string(v.RejectReason), stamp(v.ShippedAt), safeCell(v.Tracking), stamp(v.DueAt), v.ContentURL, stamp(v.CompletedAt)}); err != nil {
+			if err := cw.Write([]string{v.Ref(), v.Creator.Handle, v.ProductID, fmt.Sprint(v.Quantity), safeCell(v.Source), string(v.State), stamp(v.RequestedAt), safeCell(v.DecidedBy), stamp(v.DecidedAt), string(v.RejectReason), stamp(v.ShippedAt), safeCell(v.Tracking), stamp(v.DueAt), v.ContentURL, stamp(v.CompletedAt)}); err != nil {
 				return err
 			}
 			n++
@@ -174,6 +176,7 @@ type SweepResult struct {
 	SamplesExpired     int
 	SamplesOverdue     int
 	PlansEnded         int
+	RatesSettled       int // lowered rates that took effect
 }
 
 // ExpireDue applies the deadlines of PRODUCT.md at now: pending invitations
@@ -185,8 +188,17 @@ type SweepResult struct {
 func (a *App) ExpireDue(ctx context.Context) (SweepResult, error) {
 	var res SweepResult
 	now := a.now()
-	var invIDs, reqIDs, shipIDs, planIDs []int64
+	var invIDs, reqIDs, shipIDs, planIDs, rateIDs []int64
 	err := a.store.View(ctx, func(tx Tx) error {
+		live, err := tx.ListInvitations(ctx, InvitationFilter{States: []domain.InvitationState{domain.InvitationPending, domain.InvitationAccepted}})
+		if err != nil {
+			return err
+		}
+		for _, i := range live {
+			if i.PendingRate != 0 && !now.Before(i.PendingFrom) {
+				rateIDs = append(rateIDs, i.ID)
+			}
+		}
 		invs, err := tx.ListInvitations(ctx, InvitationFilter{States: []domain.InvitationState{domain.InvitationPending}, ExpiresBefore: now.Add(time.Millisecond)})
 		if err != nil {
 			return err
@@ -219,6 +231,23 @@ func (a *App) ExpireDue(ctx context.Context) (SweepResult, error) {
 	})
 	if err != nil {
 		return res, err
+	}
+	for _, id := range rateIDs {
+		err := a.store.Update(ctx, func(tx Tx) error {
+			inv, err := tx.Invitation(ctx, id)
+			if err != nil || inv.PendingRate == 0 || now.Before(inv.PendingFrom) {
+				return err
+			}
+			inv.SettleRate(now)
+			res.RatesSettled++
+			if err := tx.UpdateInvitation(ctx, inv); err != nil {
+				return err
+			}
+			return record(ctx, tx, now, domain.System, "invitation.rate", subject("invitation", inv.ID), "lowered rate %s took effect", inv.Rate)
+		})
+		if err != nil {
+			return res, err
+		}
 	}
 	for _, id := range invIDs {
 		changed, err := a.expireInvitation(ctx, id, now)

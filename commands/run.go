@@ -319,6 +319,7 @@ func (a *App) invitationsReply(vs []InvitationView) domain.Message {
 	}
 	var b strings.Builder
 	for _, v := range vs {
+		v.SettleRate(a.now()) // show the rate in force, even before the sweep stores it
 		fmt.Fprintf(&b, "%s  %s  %s  %s  %s  answer by %s", v.Ref(), v.Creator.At(), strings.Join(v.Collaboration.ProductIDs, ","), v.Rate, v.State, a.dateIn(v.ExpiresAt))
 		if v.PendingRate != 0 {
 			fmt.Fprintf(&b, "  (%s from %s)", v.PendingRate, a.timeIn(v.PendingFrom))

@@ -220,3 +220,33 @@ func TestSeedManagersKeepsLaterRoleChanges(t *testing.T) {
 		t.Errorf("after a restart U_MGR is %s, want seller", a.Role)
 	}
 }
+
+// A lowered rate shows once it applies, and the sweep stores it; typing
+// the same cut again changes nothing and tells nobody.
+func TestLoweredRateTakesEffect(t *testing.T) {
+	t.Parallel()
+	app, db, clk := newApp(t)
+	mustAddProduct(t, app, "P100", 0, "")
+	mustAddCreator(t, app, "maya")
+	inv := mustInviteOne(t, app, "maya", false, "P100") // 15%
+	if _, _, err := app.ChangeInvitationRate(ctxb, dana, inv.ID, 1000); err != nil {
+		t.Fatal(err)
+	}
+	before := stateOf(t, db)
+	_, _, err := app.ChangeInvitationRate(ctxb, dana, inv.ID, 1000)
+	wantErr(t, err, domain.KindConflict, "", "already drops to 10%")
+	wantUnchanged(t, db, before)
+
+	clk.Advance(48 * time.Hour)
+	m, _, err := app.Run(ctxb, dana, "invitations")
+	if err != nil || !strings.Contains(m.Text, "P100  10%  pending") || strings.Contains(m.Text, "15%") {
+		t.Errorf("invitations after the cut applied: %q %v", m.Text, err)
+	}
+	res, err := app.ExpireDue(ctxb)
+	if err != nil || res.RatesSettled != 1 {
+		t.Fatalf("sweep: %+v %v", res, err)
+	}
+	if got := invitationOf(t, db, inv.ID); got.Rate != 1000 || got.PendingRate != 0 {
+		t.Errorf("stored after the sweep: rate %d, pending %d", got.Rate, got.PendingRate)
+	}
+}

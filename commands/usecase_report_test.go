@@ -158,7 +158,7 @@ func TestExportInvitationsCSV(t *testing.T) {
 		"state", "created_at", "responded_at", "expires_at", "decline_reason"}, 5)
 
 	a := rows[f.invs["a"].Ref()]
-	want := map[string]string{"collaboration": "Spring launch", "creator": "@a_creator", "products": "P100", "commission_rate": "15%",
+	want := map[string]string{"collaboration": "Spring launch", "creator": "a_creator", "products": "P100", "commission_rate": "15%",
 		"pending_rate": "", "state": "accepted", "created_at": ucStart.Format(time.RFC3339), "responded_at": ucStart.Format(time.RFC3339)}
 	for k, v := range want {
 		if a[k] != v {
@@ -185,7 +185,7 @@ func TestExportSamplesCSV(t *testing.T) {
 	rows := readCSV(t, buf.Bytes(), []string{"id", "creator", "product", "quantity", "source", "state", "requested_at", "decided_by",
 		"decided_at", "reject_reason", "shipped_at", "tracking", "due_at", "content_url", "completed_at"}, 5)
 	c := rows[fmt.Sprintf("S%d", f.completed)]
-	for k, v := range map[string]string{"creator": "@a_creator", "product": "P200", "quantity": "1", "source": `plan PL1 "Spring"`,
+	for k, v := range map[string]string{"creator": "a_creator", "product": "P200", "quantity": "1", "source": `plan PL1 "Spring"`,
 		"state": "completed", "decided_by": "erin", "tracking": "1Z999", "content_url": "https://www.tiktok.com/@a_creator/video/7301234567890123456"} {
 		if c[k] != v {
 			t.Errorf("completed row %s = %q, want %q", k, c[k], v)

@@ -118,7 +118,7 @@ func (c *Console) Line(ctx context.Context, line string) bool {
 		if err != nil {
 			c.printErr(err)
 		} else {
-			fmt.Fprintf(c.out, "Deadlines applied: %d invitations expired, %d sample requests expired, %d samples overdue, %d plans ended.\n", res.InvitationsExpired, res.SamplesExpired, res.SamplesOverdue, res.PlansEnded)
+			fmt.Fprintf(c.out, "Deadlines applied: %d invitations expired, %d sample requests expired, %d samples overdue, %d plans ended, %d lowered rates took effect.\n", res.InvitationsExpired, res.SamplesExpired, res.SamplesOverdue, res.PlansEnded, res.RatesSettled)
 		}
 	case line == "/as" || strings.HasPrefix(line, "/as "):
 		if err := c.switchUser(ctx, strings.Fields(line)[1:]); err != nil {

@@ -154,7 +154,7 @@ func TestImportProductsAndExport(t *testing.T) {
 		t.Fatalf("export: %s", stderr)
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	if len(lines) != 2 || !strings.HasPrefix(lines[0], "id,collaboration,creator,products,commission_rate") || !strings.Contains(lines[1], "I1,,@maya_glow,P100,15%") {
+	if len(lines) != 2 || !strings.HasPrefix(lines[0], "id,collaboration,creator,products,commission_rate") || !strings.Contains(lines[1], "I1,,maya_glow,P100,15%") {
 		t.Errorf("export invitations:\n%s", out)
 	}
 	file := filepath.Join(t.TempDir(), "samples.csv")

@@ -289,7 +289,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env, db
 			return
 		}
 		if res != (commands.SweepResult{}) {
-			log.Info("deadlines applied", "invitations_expired", res.InvitationsExpired, "samples_expired", res.SamplesExpired, "samples_overdue", res.SamplesOverdue, "plans_ended", res.PlansEnded)
+			log.Info("deadlines applied", "invitations_expired", res.InvitationsExpired, "samples_expired", res.SamplesExpired, "samples_overdue", res.SamplesOverdue, "plans_ended", res.PlansEnded, "rates_settled", res.RatesSettled)
 		}
 	}); err != nil {
 		return err
