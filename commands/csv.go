@@ -104,19 +104,23 @@ func openCSV(r io.Reader, allowed, required []string, example string) (*csvTable
 	return t, nil
 }
 
-// Columns is the set of columns a CSV row filled (after aliases): a column
-// missing from the file or a blank cell is not in it. A nil Columns means
-// every column, as for rows built in code.
-type Columns map[string]bool
+// Columns describes one parsed CSV row: its line in the file, and the
+// columns it filled (after aliases); a column missing from the file or a
+// blank cell is not filled. The zero Columns means every column, as for
+// rows built in code.
+type Columns struct {
+	Line   int
+	filled map[string]bool
+}
 
 // Has reports whether the row filled column name.
-func (c Columns) Has(name string) bool { return c == nil || c[name] }
+func (c Columns) Has(name string) bool { return c.filled == nil || c.filled[name] }
 
-func (t *csvTable) filled(row func(string) string) Columns {
-	out := Columns{}
+func (t *csvTable) filled(row func(string) string, line int) Columns {
+	out := Columns{Line: line, filled: map[string]bool{}}
 	for name := range t.cols {
 		if strings.TrimSpace(row(name)) != "" {
-			out[name] = true
+			out.filled[name] = true
 		}
 	}
 	return out
@@ -266,7 +270,7 @@ func ParseCreatorsCSV(r io.Reader) ([]domain.Creator, []Columns, error) {
 		}
 		lines[c.Handle] = line
 		out = append(out, c)
-		cols = append(cols, t.filled(row))
+		cols = append(cols, t.filled(row, line))
 	}
 	if err := bad.err(); err != nil {
 		return nil, nil, err
@@ -349,7 +353,7 @@ func ParseProductsCSV(r io.Reader) ([]domain.Product, []Columns, error) {
 		}
 		lines[strings.ToLower(pr.ID)] = line
 		out = append(out, pr)
-		cols = append(cols, t.filled(row))
+		cols = append(cols, t.filled(row, line))
 	}
 	if err := bad.err(); err != nil {
 		return nil, nil, err

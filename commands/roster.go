@@ -59,7 +59,7 @@ func (a *App) ImportCreators(ctx context.Context, actor domain.Actor, rows []dom
 	err := a.store.Update(ctx, func(tx Tx) error {
 		res = ImportResult{}
 		for i, c := range rows {
-			line := i + 2 // the header is line 1
+			line := rowLine(cols, i)
 			if err := validateCreator(&c); err != nil {
 				return atLine(line, err)
 			}
@@ -122,7 +122,7 @@ func (a *App) ImportProducts(ctx context.Context, actor domain.Actor, rows []dom
 	err := a.store.Update(ctx, func(tx Tx) error {
 		res = ImportResult{}
 		for i, p := range rows {
-			line := i + 2
+			line := rowLine(cols, i)
 			if err := p.Validate(); err != nil {
 				return atLine(line, err)
 			}
@@ -152,7 +152,16 @@ func rowColumns(cols []Columns, i int) Columns {
 	if i < len(cols) {
 		return cols[i]
 	}
-	return nil
+	return Columns{}
+}
+
+// rowLine is the CSV line of row i: the parser's, or the position in a
+// file without blank lines or multi-line cells.
+func rowLine(cols []Columns, i int) int {
+	if l := rowColumns(cols, i).Line; l > 0 {
+		return l
+	}
+	return i + 2 // the header is line 1
 }
 
 func keepCreatorColumns(c *domain.Creator, old domain.Creator, cols Columns) {

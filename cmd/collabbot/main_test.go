@@ -343,3 +343,18 @@ func TestDevNullIsNotATerminal(t *testing.T) {
 		t.Fatal("/dev/null taken for a terminal: serve would start the console and stop at once")
 	}
 }
+
+// An error found while storing (a Discord ID already taken) names the row's
+// real line, blank lines and all.
+func TestImportNamesTheRealLine(t *testing.T) {
+	db := tempDB(t)
+	first := writeFile(t, "a.csv", "handle,discord_id\n@maya_glow,111111111111111111\n")
+	if code, _, stderr := runMain(t, db, "", nil, "import", "creators", first); code != 0 {
+		t.Fatal(stderr)
+	}
+	second := writeFile(t, "b.csv", "handle,discord_id\n\n@leo.cooks,222222222222222222\n\n@ana_b,111111111111111111\n")
+	code, _, stderr := runMain(t, db, "", nil, "import", "creators", second)
+	if code != 1 || !strings.Contains(stderr, "line 5") {
+		t.Errorf("exit %d, %q; want the error on line 5", code, stderr)
+	}
+}
