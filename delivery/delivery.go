@@ -19,10 +19,10 @@ import (
 // Queue is the outbox as the dispatcher needs it.
 type Queue interface {
 	ClaimOutgoing(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]domain.Outgoing, error)
-	MarkSent(ctx context.Context, id int64, now time.Time) error
-	MarkRetry(ctx context.Context, id int64, next time.Time, errText string) error
-	Postpone(ctx context.Context, id int64, next time.Time, why string) error
-	MarkFailed(ctx context.Context, id int64, errText string) error
+	MarkSent(ctx context.Context, o domain.Outgoing, now time.Time) error
+	MarkRetry(ctx context.Context, o domain.Outgoing, next time.Time, errText string) error
+	Postpone(ctx context.Context, o domain.Outgoing, next time.Time, why string) error
+	MarkFailed(ctx context.Context, o domain.Outgoing, errText string) error
 }
 
 // Sender delivers one message on one surface.
@@ -113,6 +113,12 @@ func (d *Dispatcher) Drain(ctx context.Context) (int, error) {
 		}
 		for _, o := range rows {
 			if err := d.deliver(ctx, o); err != nil {
+				if domain.ErrorKind(err) == domain.KindConflict {
+					// Our claim ran out mid-send and another worker took the
+					// row over; its outcome stands.
+					d.Log.Info("outgoing message taken over by another worker", "id", o.ID)
+					continue
+				}
 				return total, err
 			}
 			total++
@@ -142,37 +148,37 @@ func (d *Dispatcher) deliver(ctx context.Context, o domain.Outgoing) error {
 		// Its earlier leases ran out without an answer: the sender died on
 		// it every time.
 		d.Log.Warn("message given up: its sender never finished", "id", o.ID, "to", o.To.String(), "attempts", o.Attempts)
-		return d.Queue.MarkFailed(ctx, o.ID, "gave up after "+fmt.Sprint(o.Attempts)+" attempts that never finished")
+		return d.Queue.MarkFailed(ctx, o, "gave up after "+fmt.Sprint(o.Attempts)+" attempts that never finished")
 	}
 	s, ok := d.Senders[o.Surface]
 	if !ok {
 		// No adapter for this surface is configured (Slack off, say): keep
 		// the row for when one is, without burning attempts.
-		return d.Queue.Postpone(ctx, o.ID, d.Now().Add(time.Hour), "no sender for "+string(o.Surface))
+		return d.Queue.Postpone(ctx, o, d.Now().Add(time.Hour), "no sender for "+string(o.Surface))
 	}
 	err := s.Send(ctx, o)
 	now := d.Now()
 	var ra *RetryAfterError
 	switch {
 	case err == nil:
-		return d.Queue.MarkSent(ctx, o.ID, now)
+		return d.Queue.MarkSent(ctx, o, now)
 	case errors.Is(err, ErrUnreachable):
 		if o.To.Kind == domain.ToCreator && d.OnUnreachable != nil {
 			if uerr := d.OnUnreachable(ctx, o.To.CreatorID, err.Error()); uerr != nil {
 				d.Log.Error("marking creator unreachable failed", "creator", o.To.CreatorID, "err", uerr)
 			}
 		}
-		return d.Queue.MarkFailed(ctx, o.ID, err.Error())
+		return d.Queue.MarkFailed(ctx, o, err.Error())
 	case errors.Is(err, ErrPermanent):
 		d.Log.Warn("message not deliverable", "id", o.ID, "to", o.To.String(), "err", err)
-		return d.Queue.MarkFailed(ctx, o.ID, err.Error())
+		return d.Queue.MarkFailed(ctx, o, err.Error())
 	case o.Attempts+1 >= d.MaxAttempts:
 		d.Log.Warn("message given up after retries", "id", o.ID, "to", o.To.String(), "attempts", o.Attempts+1, "err", err)
-		return d.Queue.MarkFailed(ctx, o.ID, err.Error())
+		return d.Queue.MarkFailed(ctx, o, err.Error())
 	case errors.As(err, &ra):
-		return d.Queue.MarkRetry(ctx, o.ID, now.Add(max(ra.After, Backoff(o.Attempts))), err.Error())
+		return d.Queue.MarkRetry(ctx, o, now.Add(max(ra.After, Backoff(o.Attempts))), err.Error())
 	default:
-		return d.Queue.MarkRetry(ctx, o.ID, now.Add(Backoff(o.Attempts)), err.Error())
+		return d.Queue.MarkRetry(ctx, o, now.Add(Backoff(o.Attempts)), err.Error())
 	}
 }
 

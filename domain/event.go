@@ -144,4 +144,8 @@ type Outgoing struct {
 	LastError   string
 	CreatedAt   time.Time
 	SentAt      time.Time
+	// LeaseUntil is set on a claimed row: the end of its claim. Recording
+	// the outcome presents it, so a worker whose claim ran out (and was
+	// taken over) cannot overwrite the new holder's outcome.
+	LeaseUntil time.Time
 }

@@ -32,15 +32,15 @@ type Outbox interface {
 	// and returns them, oldest first. Safe against concurrent claimers: a row
 	// is claimed once per lease.
 	ClaimOutgoing(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]domain.Outgoing, error)
-	MarkSent(ctx context.Context, id int64, now time.Time) error
+	MarkSent(ctx context.Context, o domain.Outgoing, now time.Time) error
 	// MarkRetry puts the row back to pending with attempts+1,
 	// next_attempt=next and last_error.
-	MarkRetry(ctx context.Context, id int64, next time.Time, errText string) error
+	MarkRetry(ctx context.Context, o domain.Outgoing, next time.Time, errText string) error
 	// Postpone puts the row back to pending at next without counting an
 	// attempt, for rows no sender can take yet.
-	Postpone(ctx context.Context, id int64, next time.Time, why string) error
+	Postpone(ctx context.Context, o domain.Outgoing, next time.Time, why string) error
 	// MarkFailed gives up on the row (state failed) with last_error.
-	MarkFailed(ctx context.Context, id int64, errText string) error
+	MarkFailed(ctx context.Context, o domain.Outgoing, errText string) error
 	ListOutgoing(ctx context.Context, state domain.OutboxState, limit int) ([]domain.Outgoing, error)
 }
 

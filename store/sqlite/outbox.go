@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"errors"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -11,13 +12,13 @@ import (
 	"github.com/collabbot/collabbot/domain"
 )
 
-const outgoingCols = `id, surface, recipient, message, idem_key, state, attempts, next_attempt, last_error, created_at, sent_at`
+const outgoingCols = `id, surface, recipient, message, idem_key, state, attempts, next_attempt, last_error, created_at, sent_at, sending_deadline`
 
 func scanOutgoing(r rowScanner) (domain.Outgoing, error) {
 	var o domain.Outgoing
 	var to, msg string
 	err := r.Scan(&o.ID, &o.Surface, &to, &msg, &o.Key, &o.State, &o.Attempts, timeCol{&o.NextAttempt}, &o.LastError,
-		timeCol{&o.CreatedAt}, timeCol{&o.SentAt})
+		timeCol{&o.CreatedAt}, timeCol{&o.SentAt}, timeCol{&o.LeaseUntil})
 	if err != nil {
 		return o, err
 	}
@@ -75,40 +76,58 @@ func (d *DB) ClaimOutgoing(ctx context.Context, now time.Time, limit int, lease 
 }
 
 // MarkSent records a delivered row.
-func (d *DB) MarkSent(ctx context.Context, id int64, now time.Time) error {
-	return d.mark(ctx, id, "store: mark sent",
-		`UPDATE outbox SET state = 'sent', sent_at = ?, sending_deadline = NULL WHERE id = ?`, ms(now))
+func (d *DB) MarkSent(ctx context.Context, o domain.Outgoing, now time.Time) error {
+	return d.mark(ctx, o, "store: mark sent",
+		`UPDATE outbox SET state = 'sent', sent_at = ?, sending_deadline = NULL`, ms(now))
 }
 
-// MarkRetry puts the row back to pending for another attempt at next.
-func (d *DB) MarkRetry(ctx context.Context, id int64, next time.Time, errText string) error {
-	return d.mark(ctx, id, "store: mark retry",
-		`UPDATE outbox SET state = 'pending', attempts = attempts + 1, next_attempt = ?, last_error = ?, sending_deadline = NULL WHERE id = ?`,
+// MarkRetry puts a row whose send failed for now back to pending, counting
+// the attempt.
+func (d *DB) MarkRetry(ctx context.Context, o domain.Outgoing, next time.Time, errText string) error {
+	return d.mark(ctx, o, "store: mark retry",
+		`UPDATE outbox SET state = 'pending', attempts = attempts + 1, next_attempt = ?, last_error = ?, sending_deadline = NULL`,
 		next.UnixMilli(), errText)
 }
 
 // Postpone puts the row back to pending for later without counting an
 // attempt: nothing was tried (no sender for its surface is configured yet).
-func (d *DB) Postpone(ctx context.Context, id int64, next time.Time, why string) error {
-	return d.mark(ctx, id, "store: postpone",
-		`UPDATE outbox SET state = 'pending', next_attempt = ?, last_error = ?, sending_deadline = NULL WHERE id = ?`,
+func (d *DB) Postpone(ctx context.Context, o domain.Outgoing, next time.Time, why string) error {
+	return d.mark(ctx, o, "store: postpone",
+		`UPDATE outbox SET state = 'pending', next_attempt = ?, last_error = ?, sending_deadline = NULL`,
 		next.UnixMilli(), why)
 }
 
 // MarkFailed gives up on the row. The failed send counts as an attempt.
-func (d *DB) MarkFailed(ctx context.Context, id int64, errText string) error {
-	return d.mark(ctx, id, "store: mark failed",
-		`UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?, sending_deadline = NULL WHERE id = ?`, errText)
+func (d *DB) MarkFailed(ctx context.Context, o domain.Outgoing, errText string) error {
+	return d.mark(ctx, o, "store: mark failed",
+		`UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?, sending_deadline = NULL`, errText)
 }
 
-// mark runs one UPDATE of an outbox row by id (passed last).
-func (d *DB) mark(ctx context.Context, id int64, op, stmt string, args ...any) error {
+// mark records the outcome of a claimed row, only while the caller's claim
+// holds: a worker whose lease ran out gets a conflict instead of undoing
+// what the row's new holder did.
+func (d *DB) mark(ctx context.Context, o domain.Outgoing, op, set string, args ...any) error {
 	return d.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, stmt, append(args, id)...)
+		res, err := tx.ExecContext(ctx, set+` WHERE id = ? AND state = 'sending' AND sending_deadline = ?`,
+			append(args, o.ID, o.LeaseUntil.UnixMilli())...)
 		if err != nil {
 			return formatError(err, op, nil)
 		}
-		return affected(res, nil, op, fmt.Sprintf("No outgoing message %d.", id))
+		n, err := res.RowsAffected()
+		if err != nil {
+			return domain.Internal(err, op)
+		}
+		if n == 1 {
+			return nil
+		}
+		var one int
+		switch err := tx.QueryRowContext(ctx, `SELECT 1 FROM outbox WHERE id = ?`, o.ID).Scan(&one); {
+		case errors.Is(err, sql.ErrNoRows):
+			return domain.Errorf(domain.KindNotFound, "No outgoing message %d.", o.ID)
+		case err != nil:
+			return formatError(err, op, nil)
+		}
+		return domain.Errorf(domain.KindConflict, "The claim on outgoing message %d ran out; another worker holds it now.", o.ID)
 	})
 }
 

@@ -83,7 +83,7 @@ func TestClaimOutgoing(t *testing.T) {
 
 	// test:1 is sent, test:2's sender dies: its lease runs out and it is
 	// claimed again, together with test:3 that became due.
-	if err := db.MarkSent(ctx, got[0].ID, t0.Add(time.Second)); err != nil {
+	if err := db.MarkSent(ctx, got[0], t0.Add(time.Second)); err != nil {
 		t.Fatal(err)
 	}
 	reclaimed, err := db.ClaimOutgoing(ctx, t0.Add(time.Hour), 10, lease)
@@ -99,10 +99,10 @@ func TestClaimOutgoing(t *testing.T) {
 		t.Fatalf("attempts after reclaim = %d, %d; want 1 (lease lost), 0 (first claim)", reclaimed[0].Attempts, reclaimed[1].Attempts)
 	}
 
-	if err := db.MarkRetry(ctx, reclaimed[0].ID, t0.Add(2*time.Hour), "slack: 429"); err != nil {
+	if err := db.MarkRetry(ctx, reclaimed[0], t0.Add(2*time.Hour), "slack: 429"); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.MarkFailed(ctx, reclaimed[1].ID, "discord: 50007 cannot DM"); err != nil {
+	if err := db.MarkFailed(ctx, reclaimed[1], "discord: 50007 cannot DM"); err != nil {
 		t.Fatal(err)
 	}
 
@@ -127,7 +127,7 @@ func TestClaimOutgoing(t *testing.T) {
 		t.Fatalf("claimed %+v at the next attempt, want test:2", due)
 	}
 
-	if err := db.MarkSent(ctx, 999, t0); domain.ErrorKind(err) != domain.KindNotFound {
+	if err := db.MarkSent(ctx, domain.Outgoing{ID: 999}, t0); domain.ErrorKind(err) != domain.KindNotFound {
 		t.Fatalf("MarkSent(unknown) = %v, want not found", err)
 	}
 }
@@ -192,5 +192,32 @@ func TestListOutgoingLimit(t *testing.T) {
 	}
 	if len(rows) != 2 || rows[0].Key != "test:1" || rows[1].Key != "test:2" {
 		t.Fatalf("ListOutgoing(pending, 2) = %+v, want the two oldest", rows)
+	}
+}
+
+// A worker whose claim ran out cannot record an outcome over the row's new
+// holder: its late mark is a conflict and the new holder's result stands.
+func TestMarkAfterLostLeaseIsRefused(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	mustEnqueue(t, db, message(1))
+	lease := time.Minute
+	first, err := db.ClaimOutgoing(ctx, t0, 1, lease)
+	if err != nil || len(first) != 1 {
+		t.Fatalf("first claim: %v %v", first, err)
+	}
+	second, err := db.ClaimOutgoing(ctx, t0.Add(2*lease), 1, lease)
+	if err != nil || len(second) != 1 {
+		t.Fatalf("second claim after the lease ran out: %v %v", second, err)
+	}
+	if err := db.MarkSent(ctx, second[0], t0.Add(2*lease)); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.MarkRetry(ctx, first[0], t0.Add(time.Hour), "late"); domain.ErrorKind(err) != domain.KindConflict {
+		t.Fatalf("late MarkRetry = %v, want a conflict", err)
+	}
+	sent, _ := db.ListOutgoing(ctx, domain.OutboxSent, 0)
+	if len(sent) != 1 || sent[0].LastError != "" {
+		t.Errorf("sent rows after the late mark: %+v", sent)
 	}
 }
