@@ -87,7 +87,7 @@ func (a *App) CreatorActor(ctx context.Context, discordID string) (domain.Actor,
 	err := a.store.View(ctx, func(tx Tx) error {
 		c, err := tx.CreatorByDiscordID(ctx, discordID)
 		if domain.ErrorKind(err) == domain.KindNotFound {
-			return domain.Errorf(domain.KindForbidden, "Your Discord account is not linked to a creator on our roster. Use /link with your TikTok handle, or ask the seller team to add you.")
+			return domain.Errorf(domain.KindForbidden, "Your Discord account is not on the seller team's creator roster yet. Ask the team to add your Discord user ID next to your TikTok handle.")
 		}
 		if err != nil {
 			return err

@@ -123,7 +123,7 @@ Options:
 	{name: "decline", args: `I12 ["reason"]`, summary: "Decline an invitation.", example: `decline I12 "Not my niche"`, who: forCreators},
 	{name: "request", args: `PRODUCT [PL3|I12] [qty=N] ["note"]`, summary: "Ask for a free sample, through a plan or an invitation.", example: `request P100 PL3 "I film on Sundays"`, who: forCreators},
 	{name: "content", args: "S12 LINK", summary: "Submit the TikTok video or LIVE link for a sample.", example: "content S12 https://www.tiktok.com/@maya_glow/video/7301234567890123456", who: forCreators},
-	{name: "link", args: "@handle", summary: "Link your Discord account to your TikTok handle.", example: "link @maya_glow", who: forCreators},
+	{name: "link", args: "@handle", summary: "Ask to link your Discord account to your TikTok handle (the seller team adds it).", example: "link @maya_glow", who: forCreators},
 }
 
 func verbSpecFor(name string) (verbSpec, bool) {

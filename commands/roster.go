@@ -250,47 +250,6 @@ func (a *App) SetRole(ctx context.Context, actor domain.Actor, memberID string, 
 	return m, err
 }
 
-// LinkDiscord ties a Discord account to a roster creator (Discord's /link).
-// A handle already linked to another account is refused: only the team can
-// move it, so nobody can take over a creator's invitations.
-func (a *App) LinkDiscord(ctx context.Context, discordID, handle string) (domain.Creator, error) {
-	var c domain.Creator
-	if err := domain.ValidateDiscordID("discord_id", discordID); err != nil {
-		return c, err
-	}
-	h, err := domain.NormalizeHandle("handle", handle)
-	if err != nil {
-		return c, err
-	}
-	now := a.now()
-	err = a.store.Update(ctx, func(tx Tx) error {
-		var err error
-		if other, err := tx.CreatorByDiscordID(ctx, discordID); err == nil {
-			if other.Handle == h {
-				c = other
-				return nil
-			}
-			return domain.Errorf(domain.KindConflict, "Your Discord account is already linked to %s.", other.At())
-		}
-		c, err = tx.CreatorByHandle(ctx, h)
-		if domain.ErrorKind(err) == domain.KindNotFound {
-			return domain.Errorf(domain.KindNotFound, "@%s is not on the seller team's roster yet; ask them to add you.", h)
-		}
-		if err != nil {
-			return err
-		}
-		if c.DiscordID != "" {
-			return domain.Errorf(domain.KindConflict, "%s is already linked to another Discord account; ask the seller team to change it.", c.At())
-		}
-		c.DiscordID, c.Reachable = discordID, true
-		if err := tx.UpdateCreator(ctx, c); err != nil {
-			return err
-		}
-		return record(ctx, tx, now, creatorActor(c), "creator.linked", fmt.Sprintf("creator:%d", c.ID), "linked Discord account")
-	})
-	return c, err
-}
-
 // MarkUnreachable records that a creator blocks DMs and tells the sellers;
 // delivery calls it when Discord refuses a DM.
 func (a *App) MarkUnreachable(ctx context.Context, creatorID int64, why string) error {

@@ -129,7 +129,9 @@ func (a *App) Execute(ctx context.Context, actor domain.Actor, c Command) (domai
 		v, err := a.SubmitContent(ctx, actor, c.ID, c.Text)
 		return reply(v, err, a.sampleReply)
 	case "link":
-		return domain.Message{}, domain.Errorf(domain.KindInvalid, "Linking is done from Discord: use /link @yourhandle there.")
+		// Anyone could type any handle, so a link needs the team's word:
+		// the roster's discord_id is how an account is tied to a creator.
+		return domain.Message{}, domain.Errorf(domain.KindInvalid, "To link your Discord account, ask the seller team to add your Discord user ID to your roster entry (discord_id).")
 	}
 	return domain.Message{}, domain.Invalidf("command", "Unknown command %q. Type help to see what you can do.", c.Name)
 }

@@ -120,7 +120,7 @@ func (c Creator) At() string { return "@" + c.Handle }
 func (c Creator) CanBeMessaged() error {
 	switch {
 	case c.DiscordID == "":
-		return Errorf(KindConflict, "%s has no Discord account linked; add their Discord ID (discord_id in a CSV import) or ask them to use /link in Discord", c.At())
+		return Errorf(KindConflict, "%s has no Discord account linked; add their Discord user ID (discord_id) to the roster", c.At())
 	case !c.Reachable:
 		return Errorf(KindConflict, "%s cannot be reached by Discord DM (they block DMs from the bot)", c.At())
 	case c.Unanswered >= MaxUnanswered:

@@ -8,6 +8,7 @@ package console
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -67,16 +68,7 @@ func (c *Console) Run(ctx context.Context, in io.Reader) error {
 	lines := make(chan string)
 	errc := make(chan error, 1)
 	go func() {
-		sc := bufio.NewScanner(in)
-		sc.Buffer(make([]byte, 64*1024), 64*1024)
-		for sc.Scan() {
-			select {
-			case lines <- sc.Text():
-			case <-ctx.Done():
-				return
-			}
-		}
-		errc <- sc.Err()
+		errc <- readLines(ctx, in, lines)
 		close(lines)
 	}()
 	for {
@@ -90,9 +82,49 @@ func (c *Console) Run(ctx context.Context, in io.Reader) error {
 			if !ok {
 				return <-errc
 			}
+			if line == tooLong {
+				c.printErr(domain.Invalidf("command", "That line is longer than %d bytes; it was skipped.", maxLine))
+				continue
+			}
 			if !c.Line(ctx, line) {
 				return nil
 			}
+		}
+	}
+}
+
+// maxLine bounds one console line; a longer one (a pasted file, say) is
+// skipped with a message instead of ending the session.
+const maxLine = 64 * 1024
+
+// tooLong stands for a skipped line; no real line contains a NUL.
+const tooLong = "\x00too long"
+
+// readLines sends each line of in until it ends, ctx ends, or reading
+// fails; the error is nil at the end of input.
+func readLines(ctx context.Context, in io.Reader, lines chan<- string) error {
+	br := bufio.NewReaderSize(in, maxLine)
+	for {
+		chunk, err := br.ReadSlice('\n')
+		line := strings.TrimRight(string(chunk), "\r\n")
+		if errors.Is(err, bufio.ErrBufferFull) {
+			for errors.Is(err, bufio.ErrBufferFull) {
+				_, err = br.ReadSlice('\n')
+			}
+			line = tooLong
+		}
+		if err != nil && !errors.Is(err, io.EOF) {
+			return err
+		}
+		if line != "" || err == nil {
+			select {
+			case lines <- line:
+			case <-ctx.Done():
+				return nil
+			}
+		}
+		if err != nil {
+			return nil
 		}
 	}
 }

@@ -482,3 +482,11 @@ func TestRoleChangeAppliesAtOnce(t *testing.T) {
 	mustContain(t, out, "erin is now a seller.", "! Only a manager can approve samples; you are a seller.")
 	mustContain(t, e.lines("products"), "erin (seller)> products")
 }
+
+// A line longer than the console takes is skipped with a message; the
+// session goes on.
+func TestOverlongLineIsSkipped(t *testing.T) {
+	e := newEnv(t, false)
+	out := e.run(strings.Repeat("x", 70*1024) + "\nproducts\n")
+	mustContain(t, out, "! That line is longer than", "seller (seller)> products")
+}
