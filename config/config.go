@@ -212,7 +212,9 @@ func redactDSN(dsn string) string {
 	if strings.Contains(dsn, "://") {
 		return redactURL(dsn)
 	}
-	return dsn
+	// A file: DSN's query holds driver options, and could hold a key.
+	path, _, _ := strings.Cut(dsn, "?")
+	return path
 }
 
 // problems collects every validation failure so an operator fixes the whole
@@ -474,11 +476,14 @@ func loadZone(p *problems, name string) *time.Location {
 func httpURL(p *problems, name, v string, slash bool) string {
 	u, err := url.Parse(v)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		shown := v
+		// A URL may carry credentials in its userinfo or query: show only
+		// what cannot hold a secret.
+		shown := "an unparsable value"
 		if err == nil {
-			shown = u.Redacted()
+			u.RawQuery, u.Fragment = "", ""
+			shown = fmt.Sprintf("%q", u.Redacted())
 		}
-		p.addf("%s must be an absolute http(s) URL, got %q", name, shown)
+		p.addf("%s must be an absolute http(s) URL, got %s", name, shown)
 		return v
 	}
 	if slash && !strings.HasSuffix(v, "/") {

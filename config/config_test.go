@@ -384,3 +384,24 @@ func TestRedactedDB(t *testing.T) {
 		}
 	}
 }
+
+// A bad URL's error never repeats a password or token it carries.
+func TestURLErrorsHideSecrets(t *testing.T) {
+	for _, v := range []string{"ftp://user:hunter2@proxy/api?token=xoxb-SECRET", "http://[::1:hunter2", "slack.com/api?token=xoxb-SECRET"} {
+		_, err := config.Load(func(k string) string {
+			if k == "SLACK_API_URL" {
+				return v
+			}
+			return map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SLACK_APPROVALS_CHANNEL": "C1", "SLACK_SELLERS_CHANNEL": "C2"}[k]
+		})
+		if err == nil || !strings.Contains(err.Error(), "SLACK_API_URL") {
+			t.Fatalf("Load with SLACK_API_URL=%q: %v", v, err)
+		}
+		if strings.Contains(err.Error(), "hunter2") || strings.Contains(err.Error(), "SECRET") {
+			t.Errorf("error shows a secret: %v", err)
+		}
+	}
+	if got := (config.Config{DB: "file:/data/c.db?_pragma=key('s3cret')"}).RedactedDB(); strings.Contains(got, "s3cret") {
+		t.Errorf("RedactedDB = %q", got)
+	}
+}

@@ -310,9 +310,8 @@ func (d *DB) Backup(ctx context.Context, dest string) error {
 
 // Ping checks that both pools can reach the file.
 func (d *DB) Ping(ctx context.Context) error {
-	if err := d.writer.PingContext(ctx); err != nil {
-		return fmt.Errorf("sqlite: ping writer: %w", err)
-	}
+	// Only the readers: the single writer connection may be busy with a long
+	// import, which must not make the service look unready.
 	if err := d.reader.PingContext(ctx); err != nil {
 		return fmt.Errorf("sqlite: ping reader: %w", err)
 	}
