@@ -308,7 +308,7 @@ func (d *DB) Backup(ctx context.Context, dest string) error {
 	return conn.Close()
 }
 
-// Ping checks that both pools can reach the file.
+// Ping checks that the database file can be read.
 func (d *DB) Ping(ctx context.Context) error {
 	// Only the readers: the single writer connection may be busy with a long
 	// import, which must not make the service look unready.
