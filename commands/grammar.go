@@ -63,7 +63,7 @@ const sampleOptionsHelp = `Free sample options (any of them adds a sample offer)
 
 // verbSpecs is the grammar's table of verbs, in the order help lists them.
 var verbSpecs = []verbSpec{
-	{name: "help", args: "[command]", summary: "Show the commands, or the details of one.", example: "help invite", who: forEveryone},
+	{name: "help", args: "[command]", summary: "Show the commands, or the details of one.", example: "help request", who: forEveryone},
 	{name: "invite", args: `@creator[=rate]... PRODUCT... RATE% [expires=YYYY-MM-DD|Nd] [email=ADDRESS] [name="..."] [sample options] [draft] ["message"]`,
 		summary: "Invite creators to a targeted collaboration.",
 		example: `invite @maya_glow @leo=12% P100 P200 15% expires=14d "Loved your serum video!"`,
@@ -116,7 +116,7 @@ Options:
 	{name: "rate", args: "I12 RATE%", summary: "Change an invitation's commission (a lower rate applies from tomorrow).", example: "rate I12 10%", who: forTeam},
 	{name: "approve", args: "S12", summary: "Approve a sample request.", example: "approve S12", who: forManagers},
 	{name: "reject", args: `S12 not_match|out_of_stock|offline|other ["note"]`, summary: "Reject a sample request with a reason (other needs a note).", example: `reject S12 other "We are out of this shade"`, who: forManagers},
-	{name: "cancel", args: `S12 ["reason"]`, summary: "Cancel a sample request.", example: `cancel S12 "Creator asked to stop"`, who: forTeam},
+	{name: "cancel", args: `S12 ["reason"]`, summary: "Cancel a sample request before it ships (creators: their own).", example: `cancel S12 "Changed my plans"`, who: forEveryone},
 	{name: "ship", args: "S12 [tracking]", summary: "Mark a sample shipped; the posting deadline starts.", example: "ship S12 1Z999AA10123456784", who: forTeam},
 	{name: "extend", args: "S12", summary: "Give one more week to post (once, when due soon or overdue).", example: "extend S12", who: forTeam},
 	{name: "accept", args: "I12", summary: "Accept an invitation.", example: "accept I12", who: forCreators},

@@ -63,14 +63,23 @@ func helpList(role domain.Role) string {
 		}
 		b.WriteString("\n    ")
 		b.WriteString(s.summary)
-		if s.example != Usage(s.name) {
+		if ex := helpExample(s, role); ex != Usage(s.name) {
 			b.WriteString(" Example: ")
-			b.WriteString(s.example)
+			b.WriteString(ex)
 		}
 		b.WriteString("\n")
 	}
-	b.WriteString("\nType help <command> for the details of one, like help invite.")
+	b.WriteString("\nType help <command> for the details of one, like " + helpExample(verbSpecs[0], role) + ".")
 	return b.String()
+}
+
+// helpExample is a verb's example, with help's own pointing at a command
+// the reader can use.
+func helpExample(s verbSpec, role domain.Role) string {
+	if s.name == "help" && role != domain.RoleCreator {
+		return "help invite"
+	}
+	return s.example
 }
 
 func helpDetail(s verbSpec) string {
