@@ -31,6 +31,9 @@ type InviteResult struct {
 	Collaboration domain.Collaboration
 	Invitations   []InvitationView
 	Skipped       []Skip
+	// Notes point at what will disappoint a creator later: a sample they do
+	// not qualify for, a product without sample stock.
+	Notes []string
 }
 
 // InviteCreators runs a targeted collaboration: one invitation per creator,
@@ -165,12 +168,32 @@ func (a *App) InviteCreators(ctx context.Context, actor domain.Actor, req Invite
 			}
 			res.Invitations = append(res.Invitations, InvitationView{Invitation: inv, Creator: cr, Collaboration: c})
 		}
+		res.Notes = offerNotes(c.Sample, products, res.Invitations)
 		if len(res.Invitations) == 0 {
 			return domain.Errorf(domain.KindConflict, "No invitation was sent: %s", skipsText(res.Skipped))
 		}
 		return nil
 	})
 	return res, err
+}
+
+// offerNotes warns about a sample offer that cannot be honoured as sent.
+func offerNotes(o *domain.SampleOffer, products []domain.Product, invs []InvitationView) []string {
+	if o == nil {
+		return nil
+	}
+	var notes []string
+	for _, p := range products {
+		if p.SampleStock == 0 {
+			notes = append(notes, fmt.Sprintf("%s has no sample stock: sample requests for it will be refused until you restock.", p.ID))
+		}
+	}
+	for _, v := range invs {
+		if err := o.Requirements.Check(v.Creator); err != nil {
+			notes = append(notes, fmt.Sprintf("%s does not qualify for the free sample: %s", v.Creator.At(), domain.ErrorMessage(err)))
+		}
+	}
+	return notes
 }
 
 func normalizeTargets(req InviteRequest) ([]InviteTarget, error) {

@@ -13,6 +13,9 @@ import (
 type PlanView struct {
 	domain.Plan
 	Products []domain.PlanProduct
+	// Notes point at what may surprise: a product another live plan also
+	// pays for, at its own rate; a sample offer on a product without stock.
+	Notes []string
 }
 
 // CreatePlan opens an open collaboration with commission rules at product,
@@ -68,6 +71,11 @@ func (a *App) CreatePlan(ctx context.Context, actor domain.Actor, req PlanReques
 			return err
 		}
 		v = PlanView{Plan: p, Products: p.Products(catalog)}
+		others, err := tx.ListPlans(ctx, domain.PlanActive, domain.PlanPaused)
+		if err != nil {
+			return err
+		}
+		v.Notes = planNotes(p, v.Products, others)
 		rules := make([]string, len(p.Rules))
 		for i, r := range p.Rules {
 			rules[i] = r.String()
@@ -82,6 +90,30 @@ func (a *App) CreatePlan(ctx context.Context, actor domain.Actor, req PlanReques
 		})
 	})
 	return v, err
+}
+
+// planNotes lists products other live plans also cover (creators see each
+// plan's rate) and sample offers on products without stock.
+func planNotes(p domain.Plan, covered []domain.PlanProduct, others []domain.Plan) []string {
+	var notes []string
+	for _, pp := range covered {
+		for _, o := range others {
+			if o.ID == p.ID {
+				continue
+			}
+			if r, ok := o.RateFor(pp.Product); ok {
+				notes = append(notes, fmt.Sprintf("%s is also in plan %s %q at %s.", pp.Product.ID, o.Ref(), o.Name, r.Rate))
+			}
+		}
+		if p.Sample != nil && pp.Product.SampleStock == 0 {
+			notes = append(notes, fmt.Sprintf("%s has no sample stock: sample requests for it will be refused until you restock.", pp.Product.ID))
+		}
+	}
+	const maxNotes = 10
+	if len(notes) > maxNotes {
+		notes = append(notes[:maxNotes], fmt.Sprintf("... and %d more.", len(notes)-maxNotes))
+	}
+	return notes
 }
 
 // checkRules refuses rules that match nothing in the catalog: a typo in a

@@ -37,7 +37,11 @@ func (a *App) Execute(ctx context.Context, actor domain.Actor, c Command) (domai
 		if err != nil {
 			return domain.Message{}, err
 		}
-		return domain.Message{Title: a.planHeadline(v.Plan), Text: a.planText(v)}, nil
+		text := a.planText(v)
+		for _, n := range v.Notes {
+			text += "\nNote: " + n
+		}
+		return domain.Message{Title: a.planHeadline(v.Plan), Text: text}, nil
 	case "plan pause", "plan resume", "plan end":
 		var p domain.Plan
 		var err error
@@ -245,6 +249,9 @@ func (a *App) inviteReply(res InviteResult) domain.Message {
 	}
 	for _, s := range res.Skipped {
 		fmt.Fprintf(&b, "Not sent to %s: %s\n", s.Handle, s.Reason)
+	}
+	for _, n := range res.Notes {
+		fmt.Fprintf(&b, "Note: %s\n", n)
 	}
 	return domain.Message{
 		Title: fmt.Sprintf("Invited %s to %s", plural(len(res.Invitations), "creator", "creators"), strings.Join(res.Collaboration.ProductIDs, ", ")),

@@ -250,3 +250,25 @@ func TestLoweredRateTakesEffect(t *testing.T) {
 		t.Errorf("stored after the sweep: rate %d, pending %d", got.Rate, got.PendingRate)
 	}
 }
+
+// A seller hears at once what would disappoint creators later.
+func TestOfferNotes(t *testing.T) {
+	t.Parallel()
+	app, _, _ := newApp(t)
+	mustAddProduct(t, app, "P100", 5, "serums")
+	mustAddProduct(t, app, "P200", 0, "serums")
+	mustAddCreator(t, app, "maya", withStats(800, 100, 0, "beauty"))
+	mustPlan(t, app, commands.PlanRequest{Name: "First", Rules: []domain.CommissionRule{{Scope: domain.ScopeProduct, Target: "P100", Rate: 1200}}})
+	v := mustPlan(t, app, commands.PlanRequest{Name: "Second", Rules: []domain.CommissionRule{{Scope: domain.ScopeGroup, Target: "serums", Rate: 800}}, Sample: &domain.SampleOffer{}})
+	notes := strings.Join(v.Notes, "\n")
+	for _, want := range []string{`P100 is also in plan PL1 "First" at 12%.`, "P200 has no sample stock"} {
+		if !strings.Contains(notes, want) {
+			t.Errorf("plan notes lack %q:\n%s", want, notes)
+		}
+	}
+	res := mustInvite(t, app, commands.InviteRequest{Creators: targets(t, "maya"), Products: []string{"P100"}, Rate: 1500,
+		Sample: &domain.SampleOffer{Requirements: domain.Requirements{MinFollowers: 1000}}})
+	if len(res.Notes) != 1 || !strings.Contains(res.Notes[0], "@maya does not qualify for the free sample: This sample needs at least 1000 followers") {
+		t.Errorf("invite notes %q", res.Notes)
+	}
+}

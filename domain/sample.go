@@ -85,7 +85,11 @@ func (o SampleOffer) Check(c Creator, now time.Time) error {
 	if !o.WindowEnd.IsZero() && !now.Before(o.WindowEnd) {
 		return Errorf(KindInvalid, "Samples for this offer closed on %s.", o.WindowEnd.Format("2006-01-02"))
 	}
-	r := o.Requirements
+	return o.Requirements.Check(c)
+}
+
+// Check says which requirements a creator misses, or nil.
+func (r Requirements) Check(c Creator) error {
 	var why []string
 	if c.Followers < r.MinFollowers {
 		why = append(why, fmt.Sprintf("at least %d followers (you have %d)", r.MinFollowers, c.Followers))
