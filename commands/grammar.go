@@ -362,6 +362,8 @@ func verbOf(toks []cmdToken) (string, []cmdToken, error) {
 		switch second {
 		case "pause", "resume", "end":
 			return "plan " + second, toks[2:], nil
+		case "stop", "close", "finish", "delete", "remove", "cancel", "start", "open", "unpause", "activate", "restart":
+			return "", nil, domain.Invalidf("command", "Unknown plan action %s: use plan pause, plan resume or plan end, like plan pause PL3", quoteInput(second))
 		}
 	}
 	if _, ok := verbSpecFor(head); !ok || strings.Contains(head, " ") {

@@ -490,3 +490,12 @@ func TestParseErrorsDoNotEchoLongInput(t *testing.T) {
 		}
 	}
 }
+
+func TestParseUnknownPlanAction(t *testing.T) {
+	for _, line := range []string{"plan stop PL2", "plan start PL2", "plan delete \"Spring\""} {
+		_, err := commands.Parse(line, time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC), time.UTC)
+		if err == nil || !strings.Contains(domain.ErrorMessage(err), "use plan pause, plan resume or plan end") {
+			t.Errorf("Parse(%q) = %v", line, err)
+		}
+	}
+}
