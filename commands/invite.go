@@ -584,23 +584,9 @@ func (a *App) ListInvitations(ctx context.Context, actor domain.Actor, handle st
 		f.States = []domain.InvitationState{state}
 	}
 	err := a.store.View(ctx, func(tx Tx) error {
-		switch {
-		case actor.Role == domain.RoleCreator:
-			f.CreatorID = actor.CreatorID
-		case actor.IsTeam():
-			if handle != "" {
-				h, err := domain.NormalizeHandle("creator", handle)
-				if err != nil {
-					return err
-				}
-				c, err := tx.CreatorByHandle(ctx, h)
-				if err != nil {
-					return err
-				}
-				f.CreatorID = c.ID
-			}
-		default:
-			return domain.Errorf(domain.KindForbidden, "Only the seller team and creators can list invitations.")
+		var err error
+		if f.CreatorID, err = listedCreator(ctx, tx, actor, handle, "invitations"); err != nil {
+			return err
 		}
 		invs, err := tx.ListInvitations(ctx, f)
 		if err != nil {
@@ -616,4 +602,23 @@ func (a *App) ListInvitations(ctx context.Context, actor domain.Actor, handle st
 		return nil
 	})
 	return out, err
+}
+
+// listedCreator is whose things a list shows: a creator only ever their
+// own, the team everyone's or, given a handle, that creator's (0: all).
+func listedCreator(ctx context.Context, tx Tx, actor domain.Actor, handle, what string) (int64, error) {
+	switch {
+	case actor.Role == domain.RoleCreator:
+		return actor.CreatorID, nil
+	case !actor.IsTeam():
+		return 0, domain.Errorf(domain.KindForbidden, "Only the seller team and creators can list %s.", what)
+	case handle == "":
+		return 0, nil
+	}
+	h, err := domain.NormalizeHandle("creator", handle)
+	if err != nil {
+		return 0, err
+	}
+	c, err := tx.CreatorByHandle(ctx, h)
+	return c.ID, err
 }

@@ -663,23 +663,9 @@ func (a *App) ListSamples(ctx context.Context, actor domain.Actor, handle string
 		f.States = []domain.SampleState{state}
 	}
 	err := a.store.View(ctx, func(tx Tx) error {
-		switch {
-		case actor.Role == domain.RoleCreator:
-			f.CreatorID = actor.CreatorID
-		case actor.IsTeam():
-			if handle != "" {
-				h, err := domain.NormalizeHandle("creator", handle)
-				if err != nil {
-					return err
-				}
-				c, err := tx.CreatorByHandle(ctx, h)
-				if err != nil {
-					return err
-				}
-				f.CreatorID = c.ID
-			}
-		default:
-			return domain.Errorf(domain.KindForbidden, "Only the seller team and creators can list samples.")
+		var err error
+		if f.CreatorID, err = listedCreator(ctx, tx, actor, handle, "samples"); err != nil {
+			return err
 		}
 		ss, err := tx.ListSamples(ctx, f)
 		if err != nil {
