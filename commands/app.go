@@ -135,10 +135,20 @@ func (a *App) SeedManagers(ctx context.Context, ids []string) error {
 				return err
 			}
 			m, err := tx.Member(ctx, id)
-			if err == nil {
-				continue // a role given since, by a manager, stands over the start-up list
-			}
-			if domain.ErrorKind(err) != domain.KindNotFound {
+			switch {
+			case err == nil && m.Role == domain.RoleManager:
+				continue
+			case err == nil:
+				// A role a manager gave since stands over the start-up list;
+				// a member merely seen acting is promoted.
+				decided, err := roleDecided(ctx, tx, id)
+				if err != nil {
+					return err
+				}
+				if decided {
+					continue
+				}
+			case domain.ErrorKind(err) != domain.KindNotFound:
 				return err
 			}
 			m.ID, m.Role = id, domain.RoleManager
@@ -151,6 +161,20 @@ func (a *App) SeedManagers(ctx context.Context, ids []string) error {
 		}
 		return nil
 	})
+}
+
+// roleDecided reports whether anyone ever set this member's role.
+func roleDecided(ctx context.Context, tx Tx, id string) (bool, error) {
+	evs, err := tx.Events(ctx, "member:"+id, 0)
+	if err != nil {
+		return false, err
+	}
+	for _, e := range evs {
+		if e.Kind == "member.role" {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // LocalManager makes id a manager and returns them as the actor. It is for
@@ -181,8 +205,24 @@ func (a *App) LocalManager(ctx context.Context, id string) (domain.Actor, error)
 	return a.MemberActor(ctx, id, id)
 }
 
-// record appends an audit event inside the caller's transaction.
+// record appends an audit event inside the caller's transaction, and keeps
+// the acting member's display name so the trail reads "erin", not an ID.
 func record(ctx context.Context, tx Tx, now time.Time, actor domain.Actor, kind, subject, format string, args ...any) error {
+	if actor.IsTeam() && actor.Name != "" && actor.Name != actor.MemberID {
+		m, err := tx.Member(ctx, actor.MemberID)
+		switch {
+		case domain.ErrorKind(err) == domain.KindNotFound:
+			m = domain.Member{ID: actor.MemberID, Role: actor.Role}
+		case err != nil:
+			return err
+		}
+		if m.Name != actor.Name {
+			m.Name = actor.Name
+			if err := tx.PutMember(ctx, m); err != nil {
+				return err
+			}
+		}
+	}
 	return tx.AddEvent(ctx, domain.Event{At: now, Actor: actor.Ref(), Kind: kind, Subject: subject, Detail: fmt.Sprintf(format, args...)})
 }
 

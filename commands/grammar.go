@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -119,6 +120,7 @@ Options:
 	{name: "cancel", args: `S12 ["reason"]`, summary: "Cancel a sample request before it ships (creators: their own).", example: `cancel S12 "Changed my plans"`, who: forEveryone},
 	{name: "ship", args: "S12 [tracking]", summary: "Mark a sample shipped; the posting deadline starts.", example: "ship S12 1Z999AA10123456784", who: forTeam},
 	{name: "extend", args: "S12", summary: "Give one more week to post (once, when due soon or overdue).", example: "extend S12", who: forTeam},
+	{name: "history", args: "I12|S12|PL3|PRODUCT|@creator", summary: "Show who did what to an invitation, sample, plan, product or creator.", example: "history S12", who: forTeam},
 	{name: "accept", args: "I12", summary: "Accept an invitation.", example: "accept I12", who: forCreators},
 	{name: "decline", args: `I12 ["reason"]`, summary: "Decline an invitation.", example: `decline I12 "Not my niche"`, who: forCreators},
 	{name: "request", args: `PRODUCT [PL3|I12] [qty=N] ["note"]`, summary: "Ask for a free sample, through a plan or an invitation.", example: `request P100 PL3 "I film on Sundays"`, who: forCreators},
@@ -492,8 +494,40 @@ func (p *lineParser) parse(name string, args []cmdToken) Command {
 		p.content(&cmd, args)
 	case "link":
 		p.link(&cmd, args)
+	case "history":
+		p.history(&cmd, args)
 	}
 	return cmd
+}
+
+// history reads the one thing whose audit trail to show, as an audit
+// subject: "invitation:12", "sample:12", "plan:3", "product:P100", or
+// "@handle" for the executor to resolve.
+func (p *lineParser) history(cmd *Command, args []cmdToken) {
+	if len(args) != 1 {
+		p.fail(domain.Invalidf("id", "Say what to show the history of, like S12, I12, PL3, P100 or @maya_glow.%s", usageHint("history")))
+		return
+	}
+	t := args[0].text
+	for _, k := range []struct {
+		ref  refKind
+		kind string
+	}{{refPlan, "plan"}, {refInvitation, "invitation"}, {refSample, "sample"}} {
+		if len(t) > len(k.ref.prefix) && strings.EqualFold(t[:len(k.ref.prefix)], k.ref.prefix) && looksLikeRef(k.ref, t) {
+			id, err := parseRef(k.ref, t)
+			p.fail(err)
+			cmd.Text = fmt.Sprintf("%s:%d", k.kind, id)
+			return
+		}
+	}
+	if strings.HasPrefix(t, "@") {
+		h, err := handleArg("creator", t)
+		p.fail(err)
+		cmd.Handle = h
+		return
+	}
+	p.fail(checkArg("id", 100, t, domain.ValidateProductID))
+	cmd.Text = "product:" + t
 }
 
 func tokenTexts(args []cmdToken) string {

@@ -499,3 +499,19 @@ func TestParseUnknownPlanAction(t *testing.T) {
 		}
 	}
 }
+
+func TestParseHistory(t *testing.T) {
+	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+	for line, want := range map[string]string{"history S12": "sample:12", "history i3": "invitation:3", "history PL2": "plan:2", "history P100": "product:P100"} {
+		c, err := commands.Parse(line, now, time.UTC)
+		if err != nil || c.Name != "history" || c.Text != want {
+			t.Errorf("Parse(%q) = %+v, %v; want subject %s", line, c, err, want)
+		}
+	}
+	if c, err := commands.Parse("history @Maya_Glow", now, time.UTC); err != nil || c.Handle != "maya_glow" {
+		t.Errorf("history @Maya_Glow = %+v, %v", c, err)
+	}
+	if _, err := commands.Parse("history", now, time.UTC); domain.ErrorField(err) != "id" {
+		t.Errorf("bare history: %v", err)
+	}
+}

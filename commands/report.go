@@ -378,3 +378,65 @@ func (a *App) moveSample(ctx context.Context, id int64, now time.Time, from, to 
 	})
 	return changed, err
 }
+
+// HistoryEntry is one line of an audit trail, with the actor named.
+type HistoryEntry struct {
+	domain.Event
+	Who string
+}
+
+// History shows the audit trail of one thing (about as the events name
+// it, like "sample:12", or a creator's handle), newest first.
+func (a *App) History(ctx context.Context, actor domain.Actor, about, handle string) ([]HistoryEntry, error) {
+	if err := actor.RequireTeam("read the history"); err != nil {
+		return nil, err
+	}
+	var out []HistoryEntry
+	err := a.store.View(ctx, func(tx Tx) error {
+		if handle != "" {
+			c, err := tx.CreatorByHandle(ctx, handle)
+			if err != nil {
+				return err
+			}
+			about = subject("creator", c.ID)
+		}
+		evs, err := tx.Events(ctx, about, 50)
+		if err != nil {
+			return err
+		}
+		names := map[string]string{}
+		for _, e := range evs {
+			who, ok := names[e.Actor]
+			if !ok {
+				who = actorName(ctx, tx, e.Actor)
+				names[e.Actor] = who
+			}
+			out = append(out, HistoryEntry{Event: e, Who: who})
+		}
+		return nil
+	})
+	return out, err
+}
+
+// actorName turns an audit actor ("member:U1", "creator:7", "system") into
+// how people know them.
+func actorName(ctx context.Context, tx Tx, ref string) string {
+	kind, id, _ := strings.Cut(ref, ":")
+	switch kind {
+	case "creator":
+		var n int64
+		if _, err := fmt.Sscan(id, &n); err == nil {
+			if c, err := tx.Creator(ctx, n); err == nil {
+				return c.At()
+			}
+		}
+	case "member":
+		if m, err := tx.Member(ctx, id); err == nil && m.Name != "" {
+			return m.Name
+		}
+		return id
+	case "system":
+		return "collabbot"
+	}
+	return ref
+}

@@ -132,6 +132,9 @@ func (a *App) Execute(ctx context.Context, actor domain.Actor, c Command) (domai
 	case "content":
 		v, err := a.SubmitContent(ctx, actor, c.ID, c.Text)
 		return reply(v, err, a.sampleReply)
+	case "history":
+		hs, err := a.History(ctx, actor, c.Text, c.Handle)
+		return reply(hs, err, a.historyReply)
 	case "link":
 		// Anyone could type any handle, so a link needs the team's word:
 		// the roster's discord_id is how an account is tied to a creator.
@@ -444,4 +447,15 @@ func (a *App) reportReply(r Report) domain.Message {
 			{Label: "Fulfilment rate", Value: pct(r.FulfilmentRate())},
 		},
 	}
+}
+
+func (a *App) historyReply(hs []HistoryEntry) domain.Message {
+	if len(hs) == 0 {
+		return domain.Message{Title: "History", Text: "Nothing recorded yet."}
+	}
+	var b strings.Builder
+	for _, h := range hs {
+		fmt.Fprintf(&b, "%s  %s  %s: %s\n", h.At.In(a.loc).Format("2 Jan 15:04"), h.Who, h.Kind, h.Detail)
+	}
+	return domain.Message{Title: "History", Text: strings.TrimSpace(b.String())}
 }

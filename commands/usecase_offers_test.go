@@ -272,3 +272,43 @@ func TestOfferNotes(t *testing.T) {
 		t.Errorf("invite notes %q", res.Notes)
 	}
 }
+
+// The audit trail of a thing reads as who did what, newest first; only the
+// team may read it.
+func TestHistory(t *testing.T) {
+	t.Parallel()
+	app, _, _ := newApp(t)
+	mustAddProduct(t, app, "P100", 5, "")
+	_, mayaA := mustAddCreator(t, app, "maya")
+	plan := mustSamplePlan(t, app, "Spring", false)
+	s := mustRequest(t, app, mayaA, commands.SampleInput{ProductID: "P100", PlanID: plan.ID})
+	mustApprove(t, app, s.ID)
+	m, _, err := app.Run(ctxb, dana, fmt.Sprintf("history S%d", s.ID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(m.Text, "\n")
+	if len(lines) != 2 || !strings.Contains(lines[0], "erin  sample.approved") || !strings.Contains(lines[1], "@maya  sample.requested") {
+		t.Errorf("history S%d:\n%s", s.ID, m.Text)
+	}
+	if m, _, err := app.Run(ctxb, dana, "history @maya"); err != nil || !strings.Contains(m.Text, "creator.added") {
+		t.Errorf("history @maya: %q %v", m.Text, err)
+	}
+	_, _, err = app.Run(ctxb, mayaA, fmt.Sprintf("history S%d", s.ID))
+	wantErr(t, err, domain.KindForbidden, "")
+}
+
+// A member who acted before being listed in SLACK_MANAGERS is promoted at
+// the next start: only a role a manager set stands over the list.
+func TestSeedManagersPromotesMembersSeenActing(t *testing.T) {
+	t.Parallel()
+	app, _, _ := newApp(t)
+	newbie := domain.Actor{Role: domain.RoleSeller, MemberID: "U_NEW", Name: "nora"}
+	if _, err := app.AddProduct(ctxb, newbie, domain.Product{ID: "P1", Title: "One"}); err != nil {
+		t.Fatal(err)
+	}
+	mustNil(t, app.SeedManagers(ctxb, []string{"U_NEW"}), "seed")
+	if a, _ := app.MemberActor(ctxb, "U_NEW", ""); a.Role != domain.RoleManager || a.Name != "nora" {
+		t.Errorf("U_NEW after seeding: %+v, want manager nora", a)
+	}
+}
