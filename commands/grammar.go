@@ -1082,7 +1082,16 @@ func isRuleKey(t cmdToken) bool {
 			return false
 		}
 	}
-	return strings.HasSuffix(t.value, "%") && domain.ValidateProductID("rates", t.key) == nil
+	if domain.ValidateProductID("rates", t.key) != nil {
+		return false
+	}
+	if strings.HasSuffix(t.value, "%") {
+		return true
+	}
+	// A bare number is a rate too ("P100=12"), when the key looks like a
+	// product ID (it has a digit): a mistyped option such as post_day=14
+	// should be reported as one, not taken for a product.
+	return strings.ContainsAny(t.key, "0123456789") && strings.Trim(t.value, "0123456789.") == "" && t.value != ""
 }
 
 type refKind struct {

@@ -257,7 +257,6 @@ func TestParseGrammarRejects(t *testing.T) {
 		{`plan "Spring" P100=12% P100=10%`, "rates", []string{"twice"}},
 		{`plan "Spring" all=5% ALL=6%`, "rates", []string{"twice"}},
 		{`plan "Spring" group:=5%`, "rates", []string{"group:snacks=8%"}},
-		{`plan "Spring" P100=12`, "options", []string{`"P100"`, "P100=12%"}},
 		{`plan "Spring" all=5% post_day=14`, "options", []string{`"post_day"`, "post-days"}},
 		{`plan "Spring" "Summer" all=5%`, "name", []string{"one name"}},
 		{`plan "Spring" P100 all=5%`, "rates", []string{`Unexpected "P100"`, "P100=12%"}},
@@ -513,5 +512,18 @@ func TestParseHistory(t *testing.T) {
 	}
 	if _, err := commands.Parse("history", now, time.UTC); domain.ErrorField(err) != "id" {
 		t.Errorf("bare history: %v", err)
+	}
+}
+
+// A plan rule's rate may be written without % ("P100=12"), as in TikTok
+// Seller Center; a key with no digit is still taken for a mistyped option.
+func TestParsePlanBareRates(t *testing.T) {
+	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+	c, err := commands.Parse(`plan "Spring" P100=12 group:snacks=8 all=5`, now, time.UTC)
+	if err != nil || len(c.Plan.Rules) != 3 || c.Plan.Rules[0].Rate != 1200 || c.Plan.Rules[2].Rate != 500 {
+		t.Fatalf("bare rates: %+v, %v", c.Plan, err)
+	}
+	if _, err := commands.Parse(`plan "Spring" all=5% post_day=14`, now, time.UTC); domain.ErrorField(err) != "options" {
+		t.Errorf("post_day=14: %v, want an unknown option", err)
 	}
 }
