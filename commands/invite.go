@@ -169,6 +169,9 @@ func (a *App) InviteCreators(ctx context.Context, actor domain.Actor, req Invite
 			res.Invitations = append(res.Invitations, InvitationView{Invitation: inv, Creator: cr, Collaboration: c})
 		}
 		res.Notes = offerNotes(c.Sample, products, res.Invitations)
+		if req.Draft && a.drafter == nil {
+			res.Notes = append(res.Notes, "LLM drafts are off (no OPENAI_* settings), so each creator got the template message.")
+		}
 		if len(res.Invitations) == 0 {
 			return domain.Errorf(domain.KindConflict, "No invitation was sent: %s", skipsText(res.Skipped))
 		}
@@ -333,12 +336,8 @@ func collabName(c domain.Collaboration) string {
 }
 
 func invitationFields(a *App, inv domain.Invitation, c domain.Collaboration, products []domain.Product) []domain.Field {
-	names := make([]string, len(products))
-	for i, p := range products {
-		names[i] = fmt.Sprintf("%s %s (%s)", p.ID, p.Title, p.Price)
-	}
 	f := []domain.Field{
-		{Label: "Products", Value: strings.Join(names, "\n")},
+		{Label: "Products", Value: productList(products)},
 		{Label: "Commission rate", Value: inv.Rate.String()},
 		{Label: "Free sample", Value: sampleSummary(c.Sample)},
 		{Label: "Answer by", Value: a.dateIn(inv.ExpiresAt)},
@@ -347,6 +346,28 @@ func invitationFields(a *App, inv domain.Invitation, c domain.Collaboration, pro
 		f = append(f, domain.Field{Label: "Contact", Value: c.ContactEmail})
 	}
 	return f
+}
+
+// maxFieldLength keeps a card field within what chat platforms show
+// (Discord: 1024 characters a field).
+const maxFieldLength = 1000
+
+// productList names the products one a line, as many as fit a field; a
+// tail line says how many more there are.
+func productList(products []domain.Product) string {
+	const tail = 24 // room for "\n... and 100 more"
+	var lines []string
+	size := 0
+	for i, p := range products {
+		line := fmt.Sprintf("%s %s (%s)", p.ID, p.Title, p.Price)
+		if size+len(line)+1 > maxFieldLength-tail {
+			lines = append(lines, fmt.Sprintf("... and %d more", len(products)-i))
+			break
+		}
+		lines = append(lines, line)
+		size += len(line) + 1
+	}
+	return strings.Join(lines, "\n")
 }
 
 func sampleSummary(o *domain.SampleOffer) string {
@@ -462,13 +483,44 @@ func (a *App) answer(ctx context.Context, actor domain.Actor, id int64, to domai
 		if err := a.updateInvitationDM(ctx, tx, now, v, strings.ToUpper(string(to[:1]))+string(to[1:])); err != nil {
 			return err
 		}
+		text := detail + "."
+		if to == domain.InvitationDeclined {
+			note, err := a.closeInvitationSamples(ctx, tx, now, actor, v, "you declined invitation "+v.Ref())
+			if err != nil {
+				return err
+			}
+			text += note
+		}
 		return send(ctx, tx, now, toChannel(domain.ChannelSellers), fmt.Sprintf("invitation:%d:%s", v.ID, to), domain.Message{
 			Title:  fmt.Sprintf("%s %s invitation %s%s", v.Creator.At(), to, v.Ref(), collabName(v.Collaboration)),
-			Text:   detail + ".",
+			Text:   text,
 			Thread: subject("invitation", v.ID),
 		})
 	})
 	return v, err
+}
+
+// closeInvitationSamples cancels the requests still waiting for a decision
+// through an invitation that closed, and returns a sentence for the sellers
+// about approved samples not shipped yet: those are the team's call.
+func (a *App) closeInvitationSamples(ctx context.Context, tx Tx, now time.Time, actor domain.Actor, v InvitationView, why string) (string, error) {
+	if err := a.cancelUndecided(ctx, tx, now, actor, func(s domain.SampleRequest) bool { return s.InvitationID == v.ID }, why); err != nil {
+		return "", err
+	}
+	approved, err := tx.ListSamples(ctx, SampleFilter{CreatorID: v.CreatorID, States: []domain.SampleState{domain.SampleApproved}})
+	if err != nil {
+		return "", err
+	}
+	var refs []string
+	for _, s := range approved {
+		if s.InvitationID == v.ID {
+			refs = append(refs, s.Ref())
+		}
+	}
+	if len(refs) == 0 {
+		return "", nil
+	}
+	return fmt.Sprintf(" Approved but not shipped: %s; ship or cancel as you see fit.", strings.Join(refs, ", ")), nil
 }
 
 // updateInvitationDM replaces the creator's invitation message so its
@@ -522,6 +574,18 @@ func (a *App) WithdrawInvitation(ctx context.Context, actor domain.Actor, id int
 		if err := a.cancelUndecided(ctx, tx, now, actor, func(s domain.SampleRequest) bool { return s.InvitationID == v.ID }, "invitation "+v.Ref()+" was withdrawn"); err != nil {
 			return err
 		}
+		// A withdrawn invitation no longer waits for an answer: it must not
+		// use up the creator's five unanswered messages for good.
+		if v.Creator.Unanswered > 0 {
+			cr, err := tx.Creator(ctx, v.CreatorID)
+			if err != nil {
+				return err
+			}
+			cr.Unanswered = max(cr.Unanswered-1, 0)
+			if err := tx.UpdateCreator(ctx, cr); err != nil {
+				return err
+			}
+		}
 		return a.updateInvitationDM(ctx, tx, now, v, "Withdrawn by the seller team")
 	})
 	return v, err
@@ -544,7 +608,11 @@ func (a *App) ChangeInvitationRate(ctx context.Context, actor domain.Actor, id i
 		if v, err = loadInvitation(ctx, tx, id); err != nil {
 			return err
 		}
+		if v.State == domain.InvitationPending && !now.Before(v.ExpiresAt) {
+			return domain.Errorf(domain.KindConflict, "Invitation %s expired on %s; its rate can no longer change.", v.Ref(), a.dateIn(v.ExpiresAt))
+		}
 		old := v.EffectiveRate(now)
+		hadCut := v.PendingRate != 0
 		if rate == old && v.PendingRate == 0 {
 			return domain.Errorf(domain.KindConflict, "Invitation %s is already at %s; nothing changed.", v.Ref(), rate)
 		}
@@ -566,6 +634,9 @@ func (a *App) ChangeInvitationRate(ctx context.Context, actor domain.Actor, id i
 			return err
 		}
 		text := fmt.Sprintf("Your commission for invitation %s%s is now %s (was %s).", v.Ref(), collabName(v.Collaboration), rate, old)
+		if rate == old && hadCut {
+			text = fmt.Sprintf("The planned cut of your commission for invitation %s%s is cancelled: you keep %s.", v.Ref(), collabName(v.Collaboration), rate)
+		}
 		if !immediate {
 			text = fmt.Sprintf("Your commission for invitation %s%s changes from %s to %s on %s. Until then you keep earning %s.", v.Ref(), collabName(v.Collaboration), old, rate, a.timeIn(v.PendingFrom), old)
 		}

@@ -329,8 +329,12 @@ func (a *App) expireInvitation(ctx context.Context, id int64, now time.Time) (bo
 		if err := a.updateInvitationDM(ctx, tx, now, v, "Expired"); err != nil {
 			return err
 		}
+		note, err := a.closeInvitationSamples(ctx, tx, now, domain.System, v, "invitation "+v.Ref()+" expired")
+		if err != nil {
+			return err
+		}
 		return send(ctx, tx, now, toChannel(domain.ChannelSellers), fmt.Sprintf("invitation:%d:expired", v.ID), domain.Message{
-			Title: fmt.Sprintf("Invitation %s to %s expired", v.Ref(), v.Creator.At()), Text: "No answer before the expiry date.", Thread: subject("invitation", v.ID),
+			Title: fmt.Sprintf("Invitation %s to %s expired", v.Ref(), v.Creator.At()), Text: "No answer before the expiry date." + note, Thread: subject("invitation", v.ID),
 		})
 	})
 	return changed, err

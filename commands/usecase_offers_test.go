@@ -312,3 +312,67 @@ func TestSeedManagersPromotesMembersSeenActing(t *testing.T) {
 		t.Errorf("U_NEW after seeding: %+v, want manager nora", a)
 	}
 }
+
+// An invitation to many products still fits a chat card field.
+func TestInvitationProductsFitACard(t *testing.T) {
+	t.Parallel()
+	app, db, _ := newApp(t)
+	mustAddCreator(t, app, "maya")
+	var ids []string
+	for i := range 100 {
+		id := fmt.Sprintf("P%03d", i)
+		if _, err := app.AddProduct(ctxb, dana, domain.Product{ID: id, Title: strings.Repeat("Glow Serum ", 5)}); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	res := mustInvite(t, app, commands.InviteRequest{Creators: targets(t, "maya"), Products: ids, Rate: 1500})
+	dm := mustOutboxKey(t, db, fmt.Sprintf("invitation:%d", res.Invitations[0].ID)).Message
+	v, _ := fieldValue(dm, "Products")
+	if len(v) > 1024 || !strings.Contains(v, "more") || !strings.HasPrefix(v, "P000 ") {
+		t.Errorf("products field of %d characters:\n%s", len(v), v)
+	}
+}
+
+// Declining closes the requests still waiting through the invitation and
+// tells the sellers about approved ones not shipped yet.
+func TestDeclineClosesItsSampleRequests(t *testing.T) {
+	t.Parallel()
+	app, db, _ := newApp(t)
+	mustAddProduct(t, app, "P100", 5, "")
+	mustAddProduct(t, app, "P300", 5, "")
+	_, mayaA := mustAddCreator(t, app, "maya")
+	inv := mustInviteOne(t, app, "maya", true, "P100", "P300")
+	waiting := mustRequest(t, app, mayaA, commands.SampleInput{ProductID: "P100", InvitationID: inv.ID})
+	approved := mustRequest(t, app, mayaA, commands.SampleInput{ProductID: "P300", InvitationID: inv.ID})
+	mustApprove(t, app, approved.ID)
+	if _, err := app.DeclineInvitation(ctxb, mayaA, inv.ID, "changed my mind"); err != nil {
+		t.Fatal(err)
+	}
+	if got := sampleOf(t, db, waiting.ID).State; got != domain.SampleCancelled {
+		t.Errorf("waiting request is %s, want cancelled", got)
+	}
+	sellers := mustOutboxKey(t, db, fmt.Sprintf("invitation:%d:declined", inv.ID)).Message.Text
+	if !strings.Contains(sellers, "Approved but not shipped: "+approved.Ref()) {
+		t.Errorf("sellers told %q", sellers)
+	}
+}
+
+// Withdrawing gives back the outreach message it used, so five withdrawn
+// invitations do not silence a creator for good.
+func TestWithdrawReturnsTheOutreachMessage(t *testing.T) {
+	t.Parallel()
+	app, db, _ := newApp(t)
+	c, _ := mustAddCreator(t, app, "maya")
+	for i := range 6 {
+		id := fmt.Sprintf("W%d", i)
+		mustAddProduct(t, app, id, 0, "")
+		inv := mustInviteOne(t, app, "maya", false, id)
+		if _, err := app.WithdrawInvitation(ctxb, dana, inv.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := creatorOf(t, db, c.ID).Unanswered; got != 0 {
+		t.Errorf("unanswered after six withdrawn invitations = %d, want 0", got)
+	}
+}
