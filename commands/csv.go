@@ -380,8 +380,15 @@ func productRow(row func(string) string) (domain.Product, error) {
 	if p.err != nil {
 		return pr, p.err
 	}
-	if err := pr.Validate(); err != nil {
+	// A blank title keeps a stored product's; the import refuses it for a
+	// new one, once it knows which it is.
+	check := pr
+	if strings.TrimSpace(check.Title) == "" {
+		check.Title = "-"
+	}
+	if err := check.Validate(); err != nil {
 		return pr, err
 	}
-	return pr, nil
+	check.Title = strings.TrimSpace(pr.Title)
+	return check, nil
 }

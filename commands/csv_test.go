@@ -85,7 +85,6 @@ func TestParseCSVRejects(t *testing.T) {
 		{"control character", products, "id,title\nP1,Serum\x00\n", "file", []string{"line 2:", "control"}},
 		{"too many rows", creators, big.String(), "file", []string{"10000"}},
 		{"bad product id", products, "id,title\nP 1,Serum\n", "id", []string{"line 2:", "P100"}},
-		{"missing title", products, "id,title\nP1,\n", "title", []string{"line 2:", "Title"}},
 		{"bad price", products, "id,title,price\nP1,Serum,cheap\n", "price", []string{"line 2:", "24.90"}},
 		{"bad stock", products, "id,title,stock\nP1,Serum,2000000\n", "stock", []string{"line 2:", "0 to 1000000"}},
 		{"duplicate product", products, "id,title\nP1,A\nP2,B\nP1,C\n", "id", []string{"line 4:", "P1", "line 2"}},

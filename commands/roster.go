@@ -20,11 +20,21 @@ func (a *App) AddCreator(ctx context.Context, actor domain.Actor, c domain.Creat
 	c.CreatedAt, c.Reachable = now, true
 	err := a.store.Update(ctx, func(tx Tx) error {
 		if err := tx.InsertCreator(ctx, &c); err != nil {
-			return err
+			return withUpdateHint(err, "creators")
 		}
 		return record(ctx, tx, now, actor, "creator.added", fmt.Sprintf("creator:%d", c.ID), "added %s (%d followers)", c.At(), c.Followers)
 	})
 	return c, err
+}
+
+// withUpdateHint tells a seller adding what already exists how to change
+// it instead.
+func withUpdateHint(err error, what string) error {
+	if domain.ErrorKind(err) != domain.KindConflict {
+		return err
+	}
+	return &domain.Error{Kind: domain.KindConflict, Field: domain.ErrorField(err), Err: err,
+		Message: domain.ErrorMessage(err) + " To change it, import a CSV of " + what + " with its row: filled cells update it, blank cells keep what is stored."}
 }
 
 // validateCreator adds to the domain's checks the one that needs the zone
@@ -103,7 +113,7 @@ func (a *App) AddProduct(ctx context.Context, actor domain.Actor, p domain.Produ
 	now := a.now()
 	err := a.store.Update(ctx, func(tx Tx) error {
 		if err := tx.InsertProduct(ctx, p); err != nil {
-			return err
+			return withUpdateHint(err, "products")
 		}
 		return record(ctx, tx, now, actor, "product.added", "product:"+p.ID, "added %s %q, %d samples in stock", p.ID, p.Title, p.SampleStock)
 	})
@@ -123,13 +133,15 @@ func (a *App) ImportProducts(ctx context.Context, actor domain.Actor, rows []dom
 		res = ImportResult{}
 		for i, p := range rows {
 			line := rowLine(cols, i)
-			if err := p.Validate(); err != nil {
-				return atLine(line, err)
-			}
 			old, err := tx.Product(ctx, p.ID)
+			if err == nil {
+				keepProductColumns(&p, old, rowColumns(cols, i))
+			}
+			if verr := p.Validate(); verr != nil {
+				return atLine(line, verr)
+			}
 			switch {
 			case err == nil:
-				keepProductColumns(&p, old, rowColumns(cols, i))
 				if err := tx.UpdateProduct(ctx, p); err != nil {
 					return atLine(line, err)
 				}
@@ -186,6 +198,9 @@ func keepCreatorColumns(c *domain.Creator, old domain.Creator, cols Columns) {
 }
 
 func keepProductColumns(p *domain.Product, old domain.Product, cols Columns) {
+	if !cols.Has("title") {
+		p.Title = old.Title
+	}
 	if !cols.Has("price") {
 		p.Price = old.Price
 	}

@@ -281,7 +281,8 @@ func TestReimportKeepsMissingColumns(t *testing.T) {
 	full := writeFile(t, "full.csv", "id,title,price,group,stock\nP100,Glow Serum,24.90,skincare,50\n")
 	prices := writeFile(t, "prices.csv", "id,title,price\nP100,Glow Serum,19.90\n")
 	blanks := writeFile(t, "blanks.csv", "id,title,price,group,stock\nP100,Glow Serum,,,\n")
-	for _, f := range []string{full, prices, blanks} {
+	restock := writeFile(t, "restock.csv", "id,title,price,group,stock\nP100,,,,50\n")
+	for _, f := range []string{full, prices, blanks, restock} {
 		if code, _, stderr := runMain(t, db, "", nil, "import", "products", f); code != 0 {
 			t.Fatalf("import %s: %s", f, stderr)
 		}
@@ -356,5 +357,13 @@ func TestImportNamesTheRealLine(t *testing.T) {
 	code, _, stderr := runMain(t, db, "", nil, "import", "creators", second)
 	if code != 1 || !strings.Contains(stderr, "line 5") {
 		t.Errorf("exit %d, %q; want the error on line 5", code, stderr)
+	}
+}
+
+func TestImportNewProductNeedsATitle(t *testing.T) {
+	f := writeFile(t, "p.csv", "id,title,stock\nP100,,7\n")
+	code, _, stderr := runMain(t, tempDB(t), "", nil, "import", "products", f)
+	if code != 1 || !strings.Contains(stderr, "line 2: Title is required") {
+		t.Errorf("exit %d, %q", code, stderr)
 	}
 }
