@@ -404,6 +404,9 @@ func (a *App) History(ctx context.Context, actor domain.Actor, about, handle str
 			}
 			about = subject("creator", c.ID)
 		}
+		if err := exists(ctx, tx, about); err != nil {
+			return err
+		}
 		evs, err := tx.Events(ctx, about, 50)
 		if err != nil {
 			return err
@@ -420,6 +423,25 @@ func (a *App) History(ctx context.Context, actor domain.Actor, about, handle str
 		return nil
 	})
 	return out, err
+}
+
+// exists says "No such thing" for a history of something never stored.
+func exists(ctx context.Context, tx Tx, about string) error {
+	kind, id, _ := strings.Cut(about, ":")
+	var n int64
+	fmt.Sscan(id, &n)
+	var err error
+	switch kind {
+	case "invitation":
+		_, err = tx.Invitation(ctx, n)
+	case "sample":
+		_, err = tx.Sample(ctx, n)
+	case "plan":
+		_, err = tx.Plan(ctx, n)
+	case "product":
+		_, err = tx.Product(ctx, id)
+	}
+	return err
 }
 
 // actorName turns an audit actor ("member:U1", "creator:7", "system") into

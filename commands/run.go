@@ -77,9 +77,20 @@ func (a *App) Execute(ctx context.Context, actor domain.Actor, c Command) (domai
 		return reply(ps, err, productsReply)
 	case "product add":
 		p, err := a.AddProduct(ctx, actor, *c.Product)
-		return reply(p, err, func(p domain.Product) domain.Message {
-			return domain.Message{Text: fmt.Sprintf("Added %s %q to the catalog: price %s, group %s, %s in stock.", p.ID, p.Title, p.Price, orDash(p.Group), plural(p.SampleStock, "sample", "samples"))}
-		})
+		if err != nil {
+			return domain.Message{}, err
+		}
+		text := fmt.Sprintf("Added %s %q to the catalog: price %s, group %s, %s in stock.", p.ID, p.Title, p.Price, orDash(p.Group), plural(p.SampleStock, "sample", "samples"))
+		// A group or all-products rule enrols a new product in live plans
+		// at once: say so, since creators see it there now.
+		if plans, err := a.ListPlans(ctx, actor); err == nil {
+			for _, v := range plans {
+				if r, ok := v.RateFor(p); ok {
+					text += fmt.Sprintf("\nNote: it joins plan %s %q at %s.", v.Ref(), v.Name, r.Rate)
+				}
+			}
+		}
+		return domain.Message{Text: text}, nil
 	case "report":
 		r, err := a.Report(ctx, actor)
 		return reply(r, err, a.reportReply)

@@ -179,6 +179,9 @@ func (a *App) sampleSource(ctx context.Context, tx Tx, cr domain.Creator, prod d
 			if p.State == domain.PlanActive && now.Before(p.StartsAt) {
 				return sampleSource{}, domain.Errorf(domain.KindConflict, "Plan %s opens on %s.", p.Ref(), a.dateIn(p.StartsAt))
 			}
+			if !p.EndsAt.IsZero() && !now.Before(p.EndsAt) {
+				return sampleSource{}, domain.Errorf(domain.KindConflict, "Plan %s ended on %s.", p.Ref(), a.dateIn(p.EndsAt.Add(-time.Millisecond)))
+			}
 			return sampleSource{}, domain.Errorf(domain.KindConflict, "Plan %s is not open right now (%s).", p.Ref(), p.State)
 		}
 		if p.Sample == nil {
@@ -270,6 +273,14 @@ func (a *App) postSampleCard(ctx context.Context, tx Tx, now time.Time, v Sample
 		m.Buttons = []domain.Button{{Label: "Mark shipped", Action: FormatAction(ActionShip, v.ID), Style: "primary"}}
 	}
 	return send(ctx, tx, now, toChannel(domain.ChannelApprovals), fmt.Sprintf("sample:%d:card:%s", v.ID, step), m)
+}
+
+// prefixed wraps s when it is set: prefixed(" (", note, ")").
+func prefixed(before, s, after string) string {
+	if s == "" {
+		return ""
+	}
+	return before + s + after
 }
 
 func orDash(s string) string {
@@ -415,10 +426,14 @@ func (a *App) RejectSample(ctx context.Context, actor domain.Actor, id int64, re
 		if err := a.postSampleCard(ctx, tx, now, v, "rejected"); err != nil {
 			return err
 		}
-		text := fmt.Sprintf("Sorry, your request for %s %s was not approved: %s.", v.Product.ID, v.Product.Title, reason.Label())
-		if v.RejectNote != "" {
-			text += " " + v.RejectNote
+		why := reason.Label()
+		switch {
+		case reason == domain.RejectOther:
+			why = v.RejectNote // "other" always carries the manager's words
+		case v.RejectNote != "":
+			why += " (" + v.RejectNote + ")"
 		}
+		text := fmt.Sprintf("Sorry, your request for %s %s was not approved: %s.", v.Product.ID, v.Product.Title, strings.TrimRight(why, "."))
 		text += fmt.Sprintf(" You can ask again from %s.", a.dateIn(now.Add(domain.RetryAfterRejection)))
 		return send(ctx, tx, now, toCreator(v.CreatorID), fmt.Sprintf("sample:%d:rejected", v.ID), domain.Message{
 			Title: "Sample request " + v.Ref() + " not approved", Text: text, Thread: subject("sample", v.ID),
@@ -480,8 +495,12 @@ func (a *App) CancelSample(ctx context.Context, actor domain.Actor, id int64, re
 		if actor.Role == domain.RoleCreator {
 			return nil
 		}
+		text := fmt.Sprintf("The seller team cancelled your request for %s %s.", v.Product.ID, v.Product.Title)
+		if reason != "" {
+			text = fmt.Sprintf("The seller team cancelled your request for %s %s: %s.", v.Product.ID, v.Product.Title, strings.TrimRight(reason, "."))
+		}
 		return send(ctx, tx, now, toCreator(v.CreatorID), fmt.Sprintf("sample:%d:cancelled", v.ID), domain.Message{
-			Title: "Sample request " + v.Ref() + " cancelled", Text: detail + ".", Thread: subject("sample", v.ID),
+			Title: "Sample request " + v.Ref() + " cancelled", Text: text, Thread: subject("sample", v.ID),
 		})
 	})
 	return v, err
@@ -547,7 +566,7 @@ func (a *App) ShipSample(ctx context.Context, actor domain.Actor, id int64, trac
 		if err := tx.UpdateSample(ctx, v.SampleRequest); err != nil {
 			return err
 		}
-		if err := record(ctx, tx, now, actor, "sample.shipped", subject("sample", v.ID), "shipped %s to %s %s", v.ProductID, v.Creator.At(), v.Tracking); err != nil {
+		if err := record(ctx, tx, now, actor, "sample.shipped", subject("sample", v.ID), "shipped %s to %s%s", v.ProductID, v.Creator.At(), prefixed(" (tracking ", v.Tracking, ")")); err != nil {
 			return err
 		}
 		if err := a.postSampleCard(ctx, tx, now, v, "shipped"); err != nil {

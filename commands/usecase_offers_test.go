@@ -376,3 +376,30 @@ func TestWithdrawReturnsTheOutreachMessage(t *testing.T) {
 		t.Errorf("unanswered after six withdrawn invitations = %d, want 0", got)
 	}
 }
+
+func TestNewProductJoiningAPlanIsNoted(t *testing.T) {
+	t.Parallel()
+	app, _, _ := newApp(t)
+	mustAddProduct(t, app, "P100", 5, "skincare")
+	mustPlan(t, app, commands.PlanRequest{Name: "Grp", Rules: []domain.CommissionRule{{Scope: domain.ScopeGroup, Target: "skincare", Rate: 900}}})
+	m, _, err := app.Run(ctxb, dana, `product add P801 "Later" group=skincare`)
+	if err != nil || !strings.Contains(m.Text, `Note: it joins plan PL1 "Grp" at 9%.`) {
+		t.Errorf("product add: %q %v", m.Text, err)
+	}
+}
+
+func TestRejectionMessageReadsWell(t *testing.T) {
+	t.Parallel()
+	app, db, _ := newApp(t)
+	mustAddProduct(t, app, "P100", 5, "")
+	_, mayaA := mustAddCreator(t, app, "maya")
+	plan := mustSamplePlan(t, app, "Spring", false)
+	s := mustRequest(t, app, mayaA, commands.SampleInput{ProductID: "P100", PlanID: plan.ID})
+	if _, err := app.RejectSample(ctxb, erin, s.ID, domain.RejectOther, "Shade discontinued"); err != nil {
+		t.Fatal(err)
+	}
+	dm := mustOutboxKey(t, db, fmt.Sprintf("sample:%d:rejected", s.ID)).Message.Text
+	if !strings.Contains(dm, "was not approved: Shade discontinued. You can ask again from") {
+		t.Errorf("rejection DM %q", dm)
+	}
+}

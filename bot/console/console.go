@@ -150,7 +150,9 @@ func (c *Console) Line(ctx context.Context, line string) bool {
 		if err != nil {
 			c.printErr(err)
 		} else {
-			fmt.Fprintf(c.out, "Deadlines applied: %d invitations expired, %d sample requests expired, %d samples overdue, %d plans ended, %d lowered rates took effect.\n", res.InvitationsExpired, res.SamplesExpired, res.SamplesOverdue, res.PlansEnded, res.RatesSettled)
+			fmt.Fprintf(c.out, "Deadlines applied: %s expired, %s expired, %s overdue, %s ended, %s took effect.\n",
+				count(res.InvitationsExpired, "invitation"), count(res.SamplesExpired, "sample request"), count(res.SamplesOverdue, "sample"),
+				count(res.PlansEnded, "plan"), count(res.RatesSettled, "lowered rate"))
 		}
 	case line == "/as" || strings.HasPrefix(line, "/as "):
 		if err := c.switchUser(ctx, strings.Fields(line)[1:]); err != nil {
@@ -343,3 +345,11 @@ const consoleHelp = `Console commands:
   /quit                   leave
   N                       click button [N] of a message shown to you
 Type help for the collabbot commands.`
+
+// count is "1 plan", "2 plans".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}

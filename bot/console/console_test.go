@@ -467,7 +467,7 @@ func TestSweepPrintsDeadlineCounts(t *testing.T) {
 	e.clk.Advance(8 * 24 * time.Hour)
 	out = e.lines("/sweep")
 	mustContain(t, out, "seller (seller)> /sweep\n",
-		"Deadlines applied: 1 invitations expired, 0 sample requests expired, 0 samples overdue, 0 plans ended, 0 lowered rates took effect.\n")
+		"Deadlines applied: 1 invitation expired, 0 sample requests expired, 0 samples overdue, 0 plans ended, 0 lowered rates took effect.\n")
 	out = e.lines("/sweep")
 	mustContain(t, out, "Deadlines applied: 0 invitations expired")
 }

@@ -85,7 +85,7 @@ func (t *tx) ReserveStock(ctx context.Context, productID string, offerID int64, 
 		if left := stock - reserved; left > 0 {
 			return domain.Errorf(domain.KindConflict, "Only %d of this offer's %d sample units are left.", left, stock)
 		}
-		return domain.Errorf(domain.KindConflict, "This offer's %d sample units are all reserved.", stock)
+		return domain.Errorf(domain.KindConflict, "This offer's sample units (%d in all) are all reserved.", stock)
 	})
 }
 

@@ -71,7 +71,7 @@ func TestReserveStockRespectsOfferCap(t *testing.T) {
 	}
 	err := db.Update(context.Background(), func(tx commands.Tx) error { return tx.ReserveStock(context.Background(), "P100", offer.ID, 1) })
 	wantKind(t, err, domain.KindConflict)
-	wantMessage(t, err, "This offer's 7 sample units are all reserved.")
+	wantMessage(t, err, "This offer's sample units (7 in all) are all reserved.")
 }
 
 func TestReserveStockIsAllOrNothing(t *testing.T) {
