@@ -339,7 +339,7 @@ func invitationFields(a *App, inv domain.Invitation, c domain.Collaboration, pro
 	f := []domain.Field{
 		{Label: "Products", Value: productList(products)},
 		{Label: "Commission rate", Value: inv.Rate.String()},
-		{Label: "Free sample", Value: sampleSummary(c.Sample)},
+		{Label: "Free sample", Value: a.sampleSummary(c.Sample)},
 		{Label: "Answer by", Value: a.dateIn(inv.ExpiresAt)},
 	}
 	if c.ContactEmail != "" {
@@ -370,11 +370,16 @@ func productList(products []domain.Product) string {
 	return strings.Join(lines, "\n")
 }
 
-func sampleSummary(o *domain.SampleOffer) string {
+func (a *App) sampleSummary(o *domain.SampleOffer) string {
 	if o == nil {
 		return "Not offered"
 	}
 	s := plural(o.PerCreator, "unit", "units") + " per product"
+	if !o.WindowEnd.IsZero() {
+		s += ", requests from " + a.dateIn(o.WindowStart) + " to " + a.dateIn(o.WindowEnd.Add(-time.Millisecond))
+	} else if o.WindowStart.After(a.now()) {
+		s += ", requests from " + a.dateIn(o.WindowStart)
+	}
 	if o.ApprovalExempt {
 		s += ", no approval needed"
 	} else {

@@ -129,7 +129,7 @@ func (a *App) ExportSamples(ctx context.Context, actor domain.Actor, w io.Writer
 		return 0, err
 	}
 	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"id", "creator", "product", "quantity", "source", "state", "requested_at", "decided_by", "decided_at", "reject_reason", "shipped_at", "tracking", "due_at", "content_url", "completed_at"})
+	_ = cw.Write([]string{"id", "creator", "product", "quantity", "source", "state", "requested_at", "decided_by", "decided_at", "reject_reason", "reject_note", "shipped_at", "tracking", "due_at", "content_url", "completed_at"})
 	n := 0
 	err := a.store.View(ctx, func(tx Tx) error {
 		ss, err := tx.ListSamples(ctx, SampleFilter{})
@@ -141,7 +141,7 @@ func (a *App) ExportSamples(ctx context.Context, actor domain.Actor, w io.Writer
 			if err != nil {
 				return err
 			}
-			if err := cw.Write([]string{v.Ref(), v.Creator.Handle, v.ProductID, fmt.Sprint(v.Quantity), safeCell(v.Source), string(v.State), stamp(v.RequestedAt), safeCell(v.DecidedBy), stamp(v.DecidedAt), string(v.RejectReason), stamp(v.ShippedAt), safeCell(v.Tracking), stamp(v.DueAt), v.ContentURL, stamp(v.CompletedAt)}); err != nil {
+			if err := cw.Write([]string{v.Ref(), v.Creator.Handle, v.ProductID, fmt.Sprint(v.Quantity), safeCell(v.Source), string(v.State), stamp(v.RequestedAt), safeCell(v.DecidedBy), stamp(v.DecidedAt), string(v.RejectReason), safeCell(v.RejectNote), stamp(v.ShippedAt), safeCell(v.Tracking), stamp(v.DueAt), v.ContentURL, stamp(v.CompletedAt)}); err != nil {
 				return err
 			}
 			n++

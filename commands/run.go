@@ -198,6 +198,9 @@ func (a *App) Click(ctx context.Context, actor domain.Actor, customID string) (d
 		if err := actor.RequireManager("reject samples"); err != nil {
 			return domain.Message{}, err
 		}
+		if err := a.rejectable(ctx, act.ID); err != nil {
+			return domain.Message{}, err
+		}
 		return domain.Message{}, domain.Invalidf("reason", "Choose a reason: type reject S%d not_match|out_of_stock|offline|other [\"note\"]", act.ID)
 	case ActionShip:
 		v, err := a.ShipSample(ctx, actor, act.ID, "")
@@ -219,6 +222,22 @@ func (a *App) Click(ctx context.Context, actor domain.Actor, customID string) (d
 		return domain.Message{Text: fmt.Sprintf("Sample request %s for %s %s: %s.", v.Ref(), v.Product.ID, v.Product.Title, a.sampleStatus(v.SampleRequest))}, nil
 	}
 	return domain.Message{}, domain.Invalidf("custom_id", "Unknown button %q", customID)
+}
+
+// rejectable says why a request can no longer be rejected, before anyone
+// is asked for a reason.
+func (a *App) rejectable(ctx context.Context, id int64) error {
+	return a.store.View(ctx, func(tx Tx) error {
+		s, err := tx.Sample(ctx, id)
+		if err != nil {
+			return err
+		}
+		if s.State == domain.SampleRequested {
+			return nil
+		}
+		probe := s
+		return probe.Reject("", domain.RejectNotMatch, "", a.now())
+	})
 }
 
 func (a *App) planProducts(ctx context.Context, actor domain.Actor, id int64) ([]string, error) {
@@ -313,7 +332,7 @@ func (a *App) planText(v PlanView) string {
 	if len(v.Products) == 0 {
 		b.WriteString("  No catalog product matches its rates yet.\n")
 	}
-	fmt.Fprintf(&b, "Free samples: %s", sampleSummary(v.Sample))
+	fmt.Fprintf(&b, "Free samples: %s", a.sampleSummary(v.Sample))
 	return b.String()
 }
 
@@ -343,7 +362,10 @@ func (a *App) invitationsReply(vs []InvitationView) domain.Message {
 	var b strings.Builder
 	for _, v := range vs {
 		v.SettleRate(a.now()) // show the rate in force, even before the sweep stores it
-		fmt.Fprintf(&b, "%s  %s  %s  %s  %s  answer by %s", v.Ref(), v.Creator.At(), strings.Join(v.Collaboration.ProductIDs, ","), v.Rate, v.State, a.dateIn(v.ExpiresAt))
+		fmt.Fprintf(&b, "%s  %s  %s  %s  %s", v.Ref(), v.Creator.At(), strings.Join(v.Collaboration.ProductIDs, ", "), v.Rate, v.State)
+		if v.State == domain.InvitationPending {
+			fmt.Fprintf(&b, "  answer by %s", a.dateIn(v.ExpiresAt))
+		}
 		if v.PendingRate != 0 {
 			fmt.Fprintf(&b, "  (%s from %s)", v.PendingRate, a.timeIn(v.PendingFrom))
 		}

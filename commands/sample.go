@@ -560,6 +560,9 @@ func (a *App) ShipSample(ctx context.Context, actor domain.Actor, id int64, trac
 		if v.State == domain.SampleShipped && v.Tracking == strings.TrimSpace(tracking) {
 			return nil
 		}
+		if (v.State == domain.SampleShipped || v.State == domain.SampleOverdue) && strings.TrimSpace(tracking) != "" {
+			return a.correctTracking(ctx, tx, now, actor, &v, strings.TrimSpace(tracking))
+		}
 		if err := v.Ship(tracking, now); err != nil {
 			return err
 		}
@@ -583,6 +586,25 @@ func (a *App) ShipSample(ctx context.Context, actor domain.Actor, id int64, trac
 		})
 	})
 	return v, err
+}
+
+// correctTracking records a new tracking number for a shipped sample (a
+// typo, a re-shipment) and tells the creator; the deadline stays.
+func (a *App) correctTracking(ctx context.Context, tx Tx, now time.Time, actor domain.Actor, v *SampleView, tracking string) error {
+	if len(tracking) > 100 {
+		return domain.Invalidf("tracking", "Tracking number must be at most 100 characters")
+	}
+	v.Tracking = tracking
+	if err := tx.UpdateSample(ctx, v.SampleRequest); err != nil {
+		return err
+	}
+	if err := record(ctx, tx, now, actor, "sample.tracking", subject("sample", v.ID), "tracking number now %s", tracking); err != nil {
+		return err
+	}
+	return send(ctx, tx, now, toCreator(v.CreatorID), fmt.Sprintf("sample:%d:tracking:%s", v.ID, tracking), domain.Message{
+		Title: "Sample " + v.Ref() + " tracking", Thread: subject("sample", v.ID),
+		Text: fmt.Sprintf("The tracking number of your %s %s sample is now %s.", v.Product.ID, v.Product.Title, tracking),
+	})
 }
 
 // ExtendSample gives a due-soon or overdue sample one more week, once.
@@ -642,6 +664,9 @@ func (a *App) SubmitContent(ctx context.Context, actor domain.Actor, id int64, l
 		if v.State == domain.SampleCompleted && v.ContentURL == url {
 			return nil
 		}
+		if v.State == domain.SampleCompleted {
+			return a.correctContent(ctx, tx, now, actor, &v, url, kind)
+		}
 		if err := v.Complete(url, now); err != nil {
 			return err
 		}
@@ -672,6 +697,30 @@ func (a *App) SubmitContent(ctx context.Context, actor domain.Actor, id int64, l
 		})
 	})
 	return v, err
+}
+
+// correctContent replaces the link of a completed sample: a creator who
+// pasted the wrong video fixes it without the team's help.
+func (a *App) correctContent(ctx context.Context, tx Tx, now time.Time, actor domain.Actor, v *SampleView, url string, kind domain.ContentKind) error {
+	old := v.ContentURL
+	v.ContentURL = url
+	if err := tx.UpdateSample(ctx, v.SampleRequest); err != nil {
+		return err
+	}
+	if err := tx.InsertContent(ctx, &domain.Content{SampleID: v.ID, CreatorID: v.CreatorID, URL: url, Kind: kind, SubmittedAt: now}); err != nil {
+		return err
+	}
+	if err := record(ctx, tx, now, actor, "sample.content_changed", subject("sample", v.ID), "%s replaced %s with %s", v.Creator.At(), old, url); err != nil {
+		return err
+	}
+	if err := a.postSampleCard(ctx, tx, now, *v, fmt.Sprintf("content:%d", now.UnixMilli())); err != nil {
+		return err
+	}
+	return send(ctx, tx, now, toChannel(domain.ChannelSellers), fmt.Sprintf("sample:%d:content:%d", v.ID, now.UnixMilli()), domain.Message{
+		Title:  fmt.Sprintf("%s changed the content link for %s", v.Creator.At(), v.Ref()),
+		Text:   fmt.Sprintf("New link for %s %s: %s (was %s)", v.Product.ID, v.Product.Title, url, old),
+		Thread: subject("sample", v.ID),
+	})
 }
 
 // ListSamples lists sample requests: the team sees all, a creator their own.

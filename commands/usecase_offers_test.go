@@ -403,3 +403,28 @@ func TestRejectionMessageReadsWell(t *testing.T) {
 		t.Errorf("rejection DM %q", dm)
 	}
 }
+
+// A wrong link or tracking number can be put right after the fact.
+func TestCorrectContentAndTracking(t *testing.T) {
+	t.Parallel()
+	app, db, _ := newApp(t)
+	mustAddProduct(t, app, "P100", 5, "")
+	_, mayaA := mustAddCreator(t, app, "maya")
+	plan := mustSamplePlan(t, app, "Spring", false)
+	s := mustRequest(t, app, mayaA, commands.SampleInput{ProductID: "P100", PlanID: plan.ID})
+	mustApprove(t, app, s.ID)
+	mustShip(t, app, s.ID)
+	if v, err := app.ShipSample(ctxb, dana, s.ID, "1Z-NEW"); err != nil || v.Tracking != "1Z-NEW" {
+		t.Fatalf("new tracking: %+v %v", v.Tracking, err)
+	}
+	if _, err := app.SubmitContent(ctxb, mayaA, s.ID, "https://www.tiktok.com/@maya/video/111111111"); err != nil {
+		t.Fatal(err)
+	}
+	v, err := app.SubmitContent(ctxb, mayaA, s.ID, "https://www.tiktok.com/@maya/video/222222222")
+	if err != nil || v.ContentURL != "https://www.tiktok.com/@maya/video/222222222" || sampleOf(t, db, s.ID).ContentURL != v.ContentURL {
+		t.Fatalf("corrected link: %q %v", v.ContentURL, err)
+	}
+	// Clicking Reject on the (long decided) card says so before asking why.
+	_, err = app.Click(ctxb, erin, commands.FormatAction(commands.ActionReject, s.ID))
+	wantErr(t, err, domain.KindConflict, "", "already approved by erin")
+}

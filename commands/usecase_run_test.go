@@ -114,7 +114,7 @@ func TestClickRefusals(t *testing.T) {
 		{maya, "accept", domain.KindInvalid, "custom_id"},
 		{maya, "", domain.KindInvalid, "custom_id"},
 		{maya, "accept:999", domain.KindNotFound, ""},
-		{erin, "reject:1", domain.KindInvalid, "reason"},
+		{erin, "reject:1", domain.KindNotFound, ""}, // no such request
 		{maya, "submit-content:1", domain.KindInvalid, "content_link"},
 		{maya, "join-plan:1", domain.KindNotFound, ""}, // no such plan
 		// Two products: the creator has to say which one.

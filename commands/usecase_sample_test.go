@@ -294,7 +294,7 @@ func TestSampleLifecycleToContent(t *testing.T) {
 	mustNil(t, err, "ShipSample again")
 	wantUnchanged(t, db, before)
 
-	for _, link := range []string{"", "https://evil.example/@maya/video/7301234567890123456", "http://www.tiktok.com/@maya/video/7301234567890123456", "www.tiktok.com/@maya"} {
+	for _, link := range []string{"", "https://evil.example/@maya/video/7301234567890123456", "ftp://www.tiktok.com/@maya/video/7301234567890123456", "www.tiktok.com/@maya"} {
 		_, err = app.SubmitContent(ctxb, mayaA, v.ID, link)
 		wantErr(t, err, domain.KindInvalid, "content_link", "TikTok video or LIVE link")
 		wantUnchanged(t, db, before)
@@ -316,13 +316,17 @@ func TestSampleLifecycleToContent(t *testing.T) {
 		t.Errorf("%d sample.completed events", n)
 	}
 
-	// The same link again is a retry; another link is a conflict.
+	// The same link again is a retry; another link replaces it (a creator
+	// fixing a wrong paste), and the sample stays completed.
 	before = stateOf(t, db)
 	_, err = app.SubmitContent(ctxb, mayaA, v.ID, tiktokVideo)
 	mustNil(t, err, "SubmitContent again")
 	wantUnchanged(t, db, before)
-	_, err = app.SubmitContent(ctxb, mayaA, v.ID, "https://www.tiktok.com/@maya/live")
-	wantErr(t, err, domain.KindConflict, "", "completed")
+	fixed, err := app.SubmitContent(ctxb, mayaA, v.ID, "https://www.tiktok.com/@maya/live")
+	mustNil(t, err, "SubmitContent with a corrected link")
+	if fixed.State != domain.SampleCompleted || fixed.ContentURL != "https://www.tiktok.com/@maya/live" {
+		t.Errorf("after the correction: %s %q", fixed.State, fixed.ContentURL)
+	}
 
 	// The next request's card shows the track record: 1 received, 1 posted.
 	next := mustRequest(t, app, mayaA, commands.SampleInput{ProductID: "P200", PlanID: plan.ID})

@@ -44,7 +44,8 @@ func ParseContentURL(field, s string) (string, ContentKind, error) {
 		raw = "https://" + raw // people paste "www.tiktok.com/@me/video/..."
 	}
 	u, err := url.Parse(raw)
-	if err != nil || u.Scheme != "https" || u.User != nil || u.Port() != "" {
+	// http links are TikTok links too (they redirect); we store https.
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.User != nil || u.Port() != "" {
 		return "", "", bad
 	}
 	host := strings.ToLower(u.Hostname())

@@ -26,6 +26,7 @@ func TestParseContentURLValid(t *testing.T) {
 		// Pasted without the scheme, as browsers and apps often copy it.
 		{"www.tiktok.com/@maya_glow/video/12345", "https://www.tiktok.com/@maya_glow/video/12345", domain.ContentVideo},
 		{"vm.tiktok.com/ZMabc1234", "https://vm.tiktok.com/ZMabc1234", domain.ContentVideo},
+		{"http://www.tiktok.com/@maya_glow/video/12345", "https://www.tiktok.com/@maya_glow/video/12345", domain.ContentVideo},
 	}
 	for _, tc := range tests {
 		t.Run(tc.in, func(t *testing.T) {
@@ -46,7 +47,6 @@ func TestParseContentURLValid(t *testing.T) {
 func TestParseContentURLInvalid(t *testing.T) {
 	for _, in := range []string{
 		"",
-		"http://www.tiktok.com/@maya_glow/video/12345",
 		"//www.tiktok.com/@maya_glow/video/12345",
 		"https://evil.com/@maya_glow/video/12345",
 		"https://www.tiktok.com.evil.com/@maya_glow/video/12345",

@@ -289,10 +289,10 @@ func (d *DB) write(ctx context.Context, fn func(*sql.Tx) error) error {
 // never overwritten.
 func (d *DB) Backup(ctx context.Context, dest string) error {
 	if strings.TrimSpace(dest) == "" {
-		return errors.New("sqlite: backup: no destination file given")
+		return domain.Invalidf("file", "Give the file to write the backup to")
 	}
 	if _, err := os.Stat(dest); err == nil {
-		return fmt.Errorf("sqlite: backup: %s already exists; choose a new file name so no earlier backup is overwritten", dest)
+		return domain.Errorf(domain.KindConflict, "%s already exists; choose a new file name so no earlier backup is overwritten", dest)
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("sqlite: backup: %w", err)
 	}
