@@ -15,20 +15,20 @@ import (
 // allow longer text, but no honest command needs it and parsing stays cheap.
 const MaxCommandLength = 4000
 
-// Text limits shared with the domain's own validation, checked here so the
-// user hears about them while typing.
+// Text limits: the domain's own, checked here so the user hears about them
+// while typing, and the grammar's own caps.
 const (
-	maxNameLength   = 100
-	maxNoteLength   = 500
-	maxTermsLength  = 1000
-	maxWordLength   = 64
+	maxNameLength   = domain.MaxNameLength
+	maxNoteLength   = domain.MaxNoteLength
+	maxTermsLength  = domain.MaxTermsLength
+	maxWordLength   = domain.MaxWordLength
 	maxCategories   = 20
 	maxSampleUnits  = 10
 	maxSampleStock  = 1_000_000
 	maxPostDays     = 90
 	maxAudience     = 5_000_000_000
 	maxPlanDays     = 3650
-	maxTrackingText = 100
+	maxTrackingText = domain.MaxTrackingLength
 )
 
 // verbSpec describes one verb for Usage, Help and error messages.

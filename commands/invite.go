@@ -509,18 +509,16 @@ func (a *App) answer(ctx context.Context, actor domain.Actor, id int64, to domai
 // through an invitation that closed, and returns a sentence for the sellers
 // about approved samples not shipped yet: those are the team's call.
 func (a *App) closeInvitationSamples(ctx context.Context, tx Tx, now time.Time, actor domain.Actor, v InvitationView, why string) (string, error) {
-	if err := a.cancelUndecided(ctx, tx, now, actor, func(s domain.SampleRequest) bool { return s.InvitationID == v.ID }, why); err != nil {
+	if err := a.cancelUndecided(ctx, tx, now, actor, SampleFilter{InvitationID: v.ID}, why); err != nil {
 		return "", err
 	}
-	approved, err := tx.ListSamples(ctx, SampleFilter{CreatorID: v.CreatorID, States: []domain.SampleState{domain.SampleApproved}})
+	approved, err := tx.ListSamples(ctx, SampleFilter{InvitationID: v.ID, States: []domain.SampleState{domain.SampleApproved}})
 	if err != nil {
 		return "", err
 	}
 	var refs []string
 	for _, s := range approved {
-		if s.InvitationID == v.ID {
-			refs = append(refs, s.Ref())
-		}
+		refs = append(refs, s.Ref())
 	}
 	if len(refs) == 0 {
 		return "", nil
@@ -576,7 +574,7 @@ func (a *App) WithdrawInvitation(ctx context.Context, actor domain.Actor, id int
 		if err := record(ctx, tx, now, actor, "invitation.withdrawn", subject("invitation", v.ID), "withdrew %s's invitation", v.Creator.At()); err != nil {
 			return err
 		}
-		if err := a.cancelUndecided(ctx, tx, now, actor, func(s domain.SampleRequest) bool { return s.InvitationID == v.ID }, "invitation "+v.Ref()+" was withdrawn"); err != nil {
+		if err := a.cancelUndecided(ctx, tx, now, actor, SampleFilter{InvitationID: v.ID}, "invitation "+v.Ref()+" was withdrawn"); err != nil {
 			return err
 		}
 		// A withdrawn invitation no longer waits for an answer: it must not

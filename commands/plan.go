@@ -190,7 +190,7 @@ func (a *App) movePlan(ctx context.Context, actor domain.Actor, id int64, name s
 			return err
 		}
 		if to == domain.PlanEnded {
-			if err := a.cancelUndecided(ctx, tx, now, actor, func(s domain.SampleRequest) bool { return s.PlanID == p.ID }, fmt.Sprintf("plan %s %q ended", p.Ref(), p.Name)); err != nil {
+			if err := a.cancelUndecided(ctx, tx, now, actor, SampleFilter{PlanID: p.ID}, fmt.Sprintf("plan %s %q ended", p.Ref(), p.Name)); err != nil {
 				return err
 			}
 		}

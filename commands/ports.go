@@ -89,7 +89,7 @@ type InvitationFilter struct {
 type CollaborationStore interface {
 	InsertOffer(ctx context.Context, o *domain.SampleOffer) error // sets o.ID
 	Offer(ctx context.Context, id int64) (domain.SampleOffer, error)
-	InsertCollaboration(ctx context.Context, c *domain.Collaboration) error // sets c.ID; Sample must be inserted first
+	InsertCollaboration(ctx context.Context, c *domain.Collaboration) error // sets c.ID; inserts an unsaved Sample first
 	Collaboration(ctx context.Context, id int64) (domain.Collaboration, error)
 	InsertInvitation(ctx context.Context, i *domain.Invitation) error // sets i.ID
 	Invitation(ctx context.Context, id int64) (domain.Invitation, error)
@@ -101,7 +101,7 @@ type CollaborationStore interface {
 
 // PlanStore keeps open plans.
 type PlanStore interface {
-	InsertPlan(ctx context.Context, p *domain.Plan) error // sets p.ID; Sample must be inserted first
+	InsertPlan(ctx context.Context, p *domain.Plan) error // sets p.ID; inserts an unsaved Sample first
 	Plan(ctx context.Context, id int64) (domain.Plan, error)
 	PlanByName(ctx context.Context, name string) (domain.Plan, error)                 // case-insensitive
 	UpdatePlan(ctx context.Context, p domain.Plan) error                              // state and end date
@@ -110,10 +110,12 @@ type PlanStore interface {
 
 // SampleFilter narrows ListSamples; zero fields match everything.
 type SampleFilter struct {
-	CreatorID int64
-	ProductID string
-	States    []domain.SampleState
-	Limit     int
+	CreatorID    int64
+	ProductID    string
+	PlanID       int64 // requests made through this open plan
+	InvitationID int64 // requests made through this invitation
+	States       []domain.SampleState
+	Limit        int
 }
 
 // SampleStore keeps sample requests and submitted content.

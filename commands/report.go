@@ -292,7 +292,7 @@ func (a *App) ExpireDue(ctx context.Context) (SweepResult, error) {
 			if err := record(ctx, tx, now, domain.System, "plan.ended", subject("plan", p.ID), "plan %q reached its end date", p.Name); err != nil {
 				return err
 			}
-			if err := a.cancelUndecided(ctx, tx, now, domain.System, func(s domain.SampleRequest) bool { return s.PlanID == p.ID }, fmt.Sprintf("plan %s %q ended", p.Ref(), p.Name)); err != nil {
+			if err := a.cancelUndecided(ctx, tx, now, domain.System, SampleFilter{PlanID: p.ID}, fmt.Sprintf("plan %s %q ended", p.Ref(), p.Name)); err != nil {
 				return err
 			}
 			return send(ctx, tx, now, toChannel(domain.ChannelSellers), fmt.Sprintf("plan:%d:ended", p.ID), domain.Message{

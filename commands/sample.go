@@ -30,7 +30,7 @@ func (a *App) RequestSample(ctx context.Context, actor domain.Actor, in SampleIn
 		return v, err
 	}
 	in.Note = strings.TrimSpace(in.Note)
-	if len(in.Note) > 500 {
+	if domain.TooLong(in.Note, domain.MaxNoteLength) {
 		return v, domain.Invalidf("note", "Note must be at most 500 characters")
 	}
 	now := a.now()
@@ -450,7 +450,7 @@ func (a *App) CancelSample(ctx context.Context, actor domain.Actor, id int64, re
 		return v, domain.Errorf(domain.KindForbidden, "Only the seller team or the requesting creator can cancel a sample request.")
 	}
 	reason = strings.TrimSpace(reason)
-	if len(reason) > 500 {
+	if domain.TooLong(reason, domain.MaxNoteLength) {
 		return v, domain.Invalidf("reason", "Reason must be at most 500 characters")
 	}
 	now := a.now()
@@ -509,15 +509,13 @@ func (a *App) CancelSample(ctx context.Context, actor domain.Actor, id int64, re
 // cancelUndecided cancels the requests still waiting for a decision that
 // came through a withdrawn invitation or an ended plan: nobody should approve
 // a sample for an offer that is gone. Approved ones stay: the team committed.
-func (a *App) cancelUndecided(ctx context.Context, tx Tx, now time.Time, actor domain.Actor, match func(domain.SampleRequest) bool, why string) error {
-	open, err := tx.ListSamples(ctx, SampleFilter{States: []domain.SampleState{domain.SampleRequested}})
+func (a *App) cancelUndecided(ctx context.Context, tx Tx, now time.Time, actor domain.Actor, through SampleFilter, why string) error {
+	through.States = []domain.SampleState{domain.SampleRequested}
+	open, err := tx.ListSamples(ctx, through)
 	if err != nil {
 		return err
 	}
 	for _, s := range open {
-		if !match(s) {
-			continue
-		}
 		v, err := loadSample(ctx, tx, s.ID)
 		if err != nil {
 			return err
@@ -591,7 +589,7 @@ func (a *App) ShipSample(ctx context.Context, actor domain.Actor, id int64, trac
 // correctTracking records a new tracking number for a shipped sample (a
 // typo, a re-shipment) and tells the creator; the deadline stays.
 func (a *App) correctTracking(ctx context.Context, tx Tx, now time.Time, actor domain.Actor, v *SampleView, tracking string) error {
-	if len(tracking) > 100 {
+	if domain.TooLong(tracking, domain.MaxTrackingLength) {
 		return domain.Invalidf("tracking", "Tracking number must be at most 100 characters")
 	}
 	v.Tracking = tracking

@@ -428,3 +428,19 @@ func TestCorrectContentAndTracking(t *testing.T) {
 	_, err = app.Click(ctxb, erin, commands.FormatAction(commands.ActionReject, s.ID))
 	wantErr(t, err, domain.KindConflict, "", "already approved by erin")
 }
+
+// Text limits count characters, not bytes: 300 Japanese characters are a
+// short note.
+func TestTextLimitsCountCharacters(t *testing.T) {
+	t.Parallel()
+	app, _, _ := newApp(t)
+	mustAddProduct(t, app, "P100", 5, "")
+	_, mayaA := mustAddCreator(t, app, "maya")
+	plan := mustSamplePlan(t, app, "Spring", false)
+	note := strings.Repeat("試", 300) // 900 bytes
+	if _, err := app.RequestSample(ctxb, mayaA, commands.SampleInput{ProductID: "P100", PlanID: plan.ID, Note: note}); err != nil {
+		t.Fatalf("a 300-character note: %v", err)
+	}
+	_, err := app.RequestSample(ctxb, mayaA, commands.SampleInput{ProductID: "P100", PlanID: plan.ID, Note: strings.Repeat("試", 501)})
+	wantErr(t, err, domain.KindInvalid, "note", "500 characters")
+}

@@ -103,7 +103,7 @@ func (c *Creator) Validate() error {
 		return Invalidf("gmv_30d", "30-day GMV cannot be negative (got %s)", c.GMV30d)
 	}
 	c.Niche = strings.ToLower(strings.TrimSpace(c.Niche))
-	if len(c.Niche) > 64 {
+	if TooLong(c.Niche, MaxWordLength) {
 		return Invalidf("niche", "Niche must be at most 64 characters")
 	}
 	for i, cat := range c.Categories {
@@ -152,14 +152,14 @@ func (p *Product) Validate() error {
 		return err
 	}
 	p.Title = strings.TrimSpace(p.Title)
-	if p.Title == "" || len(p.Title) > 255 {
+	if p.Title == "" || TooLong(p.Title, MaxTitleLength) {
 		return Invalidf("title", "Title is required and must be at most 255 characters")
 	}
 	if p.Price < 0 {
 		return Invalidf("price", "Price cannot be negative (got %s)", p.Price)
 	}
 	p.Group = strings.ToLower(strings.TrimSpace(p.Group))
-	if len(p.Group) > 64 || strings.ContainsAny(p.Group, " =:") {
+	if TooLong(p.Group, MaxWordLength) || strings.ContainsAny(p.Group, " =:") {
 		return Invalidf("group", "Group must be one word of at most 64 characters, like snacks (got %q)", p.Group)
 	}
 	if p.SampleStock < 0 || p.SampleStock > 1_000_000 {

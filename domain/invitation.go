@@ -48,7 +48,7 @@ type Collaboration struct {
 // Validate checks a collaboration before invitations are created.
 func (c *Collaboration) Validate(now time.Time) error {
 	c.Name = strings.TrimSpace(c.Name)
-	if len(c.Name) > 100 {
+	if TooLong(c.Name, MaxNameLength) {
 		return Invalidf("name", "Name must be at most 100 characters")
 	}
 	if n := len(c.ProductIDs); n < 1 || n > MaxInviteProducts {
@@ -64,7 +64,7 @@ func (c *Collaboration) Validate(now time.Time) error {
 		}
 		seen[strings.ToLower(p)] = true
 	}
-	if len(c.Message) > MaxMessageLength {
+	if TooLong(c.Message, MaxMessageLength) {
 		return Invalidf("message", "Message must be at most %d characters (got %d)", MaxMessageLength, len(c.Message))
 	}
 	if c.ContactEmail != "" {
@@ -123,7 +123,7 @@ func (i *Invitation) To(next InvitationState, now time.Time) error {
 // Decline moves to declined with the creator's reason.
 func (i *Invitation) Decline(reason string, now time.Time) error {
 	reason = strings.TrimSpace(reason)
-	if len(reason) > 500 {
+	if TooLong(reason, MaxNoteLength) {
 		return Invalidf("reason", "Reason must be at most 500 characters")
 	}
 	if err := i.To(InvitationDeclined, now); err != nil {

@@ -81,7 +81,7 @@ func (p Plan) Ref() string { return fmt.Sprintf("PL%d", p.ID) }
 // Validate checks a plan before it is stored.
 func (p *Plan) Validate() error {
 	p.Name = strings.TrimSpace(p.Name)
-	if p.Name == "" || len(p.Name) > 100 {
+	if p.Name == "" || TooLong(p.Name, MaxNameLength) {
 		return Invalidf("name", "Plan name is required and must be at most 100 characters")
 	}
 	if len(p.Rules) == 0 {

@@ -3,6 +3,7 @@ package domain
 import (
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Rate is a commission rate in basis points (hundredths of a percent), the
@@ -78,6 +79,20 @@ func (r Rate) String() string {
 	}
 	return s + "%"
 }
+
+// Text limits, in characters (not bytes: a note in Japanese gets as many
+// characters as one in English). The grammar checks the same constants.
+const (
+	MaxNameLength     = 100
+	MaxNoteLength     = 500
+	MaxTermsLength    = 1000
+	MaxTrackingLength = 100
+	MaxTitleLength    = 255
+	MaxWordLength     = 64
+)
+
+// TooLong reports whether s has more than n characters.
+func TooLong(s string, n int) bool { return utf8.RuneCountInString(s) > n }
 
 // fieldLabels name the fields whose key does not read well as words.
 var fieldLabels = map[string]string{

@@ -71,7 +71,7 @@ func (o *SampleOffer) Validate() error {
 	for i, c := range r.Categories {
 		r.Categories[i] = strings.ToLower(strings.TrimSpace(c))
 	}
-	if len(r.Terms) > 1000 {
+	if TooLong(r.Terms, MaxTermsLength) {
 		return Invalidf("terms", "Terms must be at most 1000 characters")
 	}
 	return nil
@@ -251,7 +251,7 @@ func (s *SampleRequest) Reject(by string, reason RejectReason, note string, now 
 	if reason == RejectOther && note == "" {
 		return Invalidf("note", "A rejection for reason \"other\" needs a note saying why")
 	}
-	if len(note) > 500 {
+	if TooLong(note, MaxNoteLength) {
 		return Invalidf("note", "Note must be at most 500 characters")
 	}
 	if err := s.decidable(); err != nil {
@@ -287,7 +287,7 @@ func (s SampleRequest) decisionWord() string {
 // Ship marks the sample shipped and starts the posting deadline.
 func (s *SampleRequest) Ship(tracking string, now time.Time) error {
 	tracking = strings.TrimSpace(tracking)
-	if len(tracking) > 100 {
+	if TooLong(tracking, MaxTrackingLength) {
 		return Invalidf("tracking", "Tracking number must be at most 100 characters")
 	}
 	if err := s.To(SampleShipped); err != nil {

@@ -90,6 +90,12 @@ func (t *tx) ListSamples(ctx context.Context, f commands.SampleFilter) ([]domain
 	if f.ProductID != "" {
 		q.add(`product_id = ?`, f.ProductID)
 	}
+	if f.PlanID != 0 {
+		q.add(`plan_id = ?`, f.PlanID)
+	}
+	if f.InvitationID != 0 {
+		q.add(`invitation_id = ?`, f.InvitationID)
+	}
 	in(&q, "state", f.States)
 	stmt := `SELECT ` + sampleCols + ` FROM sample_requests` + q.sql("id DESC", f.Limit)
 	return list(ctx, t, "store: list sample requests", stmt, q.args, scanSample)

@@ -156,6 +156,9 @@ CREATE UNIQUE INDEX sample_requests_one_open ON sample_requests (creator_id, pro
 CREATE INDEX sample_requests_creator_product ON sample_requests (creator_id, product_id, id);
 CREATE INDEX sample_requests_product ON sample_requests (product_id, id);
 CREATE INDEX sample_requests_state ON sample_requests (state, id);
+-- Closing a plan or an invitation finds the requests made through it.
+CREATE INDEX sample_requests_plan ON sample_requests (plan_id, state) WHERE plan_id IS NOT NULL;
+CREATE INDEX sample_requests_invitation ON sample_requests (invitation_id, state) WHERE invitation_id IS NOT NULL;
 
 CREATE TABLE contents (
 	id           INTEGER PRIMARY KEY,
