@@ -46,9 +46,6 @@ func New(s Store, o Options) *App {
 	return a
 }
 
-// Location is the team's time zone.
-func (a *App) Location() *time.Location { return a.loc }
-
 // now is the clock's time at millisecond precision, the precision the
 // stores keep, so what a use case returns equals what a later read returns.
 func (a *App) now() time.Time { return a.clock.Now().UTC().Truncate(time.Millisecond) }

@@ -237,8 +237,8 @@ func atCSVLine(line int, err error) error {
 // ParseCreatorsCSV reads a roster export: a header with a handle column and
 // any of discord_id, followers, avg_views, gmv_30d, niche, categories
 // (separated by ";" or "|") and timezone, in any order. Every row is
-// validated; the first bad row fails the whole file so nothing is half
-// imported.
+// validated; any bad row fails the whole file (all bad rows are listed) so
+// nothing is half imported.
 //
 // The Columns of each row say which cells it filled, so an import of a
 // creator already on the roster updates only those.

@@ -791,7 +791,7 @@ func (p *lineParser) expires(s string) time.Time {
 	return t
 }
 
-// days reads "14d"; ok is false when s is not of that form at all.
+// parseDays reads "14d"; ok is false when s is not of that form at all.
 func parseDays(s string) (int, bool) {
 	num, ok := strings.CutSuffix(strings.ToLower(s), "d")
 	if !ok || num == "" || len(num) > 6 {
@@ -895,7 +895,7 @@ func (p *lineParser) integer(field, what, s string, lo, hi int64) int64 {
 	return n
 }
 
-// count reads verbAudience sizes as people write them: 52000, 52,000, 52k, 1.2m.
+// count reads audience sizes as people write them: 52000, 52,000, 52k, 1.2m.
 func (p *lineParser) count(field, what, s string) int64 {
 	n, ok := parseCount(s)
 	if !ok || n > maxAudience {
@@ -1105,7 +1105,7 @@ var (
 	refPlan       = refKind{"Plan", "PL"}
 )
 
-// ref reads I12, i12, #12 or 12 for the given kind.
+// parseRef reads I12, i12, #12 or 12 for the given kind.
 func parseRef(k refKind, s string) (int64, error) {
 	t := strings.TrimPrefix(s, "#")
 	if len(t) >= len(k.prefix) && strings.EqualFold(t[:len(k.prefix)], k.prefix) {

@@ -157,8 +157,8 @@ func (a *App) ResumePlan(ctx context.Context, actor domain.Actor, id int64, name
 	return a.movePlan(ctx, actor, id, name, domain.PlanActive, "resumed")
 }
 
-// EndPlan closes a plan for good; open sample requests under it stay
-// decidable.
+// EndPlan closes a plan for good. Requests still waiting for a decision
+// through it are cancelled; approved ones stay for the team to ship.
 func (a *App) EndPlan(ctx context.Context, actor domain.Actor, id int64, name string) (domain.Plan, error) {
 	return a.movePlan(ctx, actor, id, name, domain.PlanEnded, "ended")
 }

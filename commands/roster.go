@@ -102,22 +102,40 @@ func (a *App) ImportCreators(ctx context.Context, actor domain.Actor, rows []dom
 	return res, err
 }
 
+// ProductView is a product as added, with what a seller should know: the
+// live plans a group or all-products rule enrols it in at once.
+type ProductView struct {
+	domain.Product
+	Notes []string
+}
+
 // AddProduct puts a product in the catalog.
-func (a *App) AddProduct(ctx context.Context, actor domain.Actor, p domain.Product) (domain.Product, error) {
+func (a *App) AddProduct(ctx context.Context, actor domain.Actor, p domain.Product) (ProductView, error) {
+	v := ProductView{Product: p}
 	if err := actor.RequireTeam("add products"); err != nil {
-		return p, err
+		return v, err
 	}
 	if err := p.Validate(); err != nil {
-		return p, err
+		return v, err
 	}
 	now := a.now()
 	err := a.store.Update(ctx, func(tx Tx) error {
 		if err := tx.InsertProduct(ctx, p); err != nil {
 			return withUpdateHint(err, "products")
 		}
-		return record(ctx, tx, now, actor, "product.added", "product:"+p.ID, "added %s %q, %d samples in stock", p.ID, p.Title, p.SampleStock)
+		v = ProductView{Product: p}
+		live, err := tx.ListPlans(ctx, domain.PlanActive, domain.PlanPaused)
+		if err != nil {
+			return err
+		}
+		for _, pl := range live {
+			if r, ok := pl.RateFor(p); ok {
+				v.Notes = append(v.Notes, fmt.Sprintf("It joins plan %s %q at %s.", pl.Ref(), pl.Name, r.Rate))
+			}
+		}
+		return record(ctx, tx, now, actor, "product.added", "product:"+p.ID, "added %s %q, %s in stock", p.ID, p.Title, plural(p.SampleStock, "sample", "samples"))
 	})
-	return p, err
+	return v, err
 }
 
 // ImportProducts adds or updates catalog products from parsed CSV rows, all

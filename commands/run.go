@@ -77,20 +77,13 @@ func (a *App) Execute(ctx context.Context, actor domain.Actor, c Command) (domai
 		return reply(ps, err, productsReply)
 	case "product add":
 		p, err := a.AddProduct(ctx, actor, *c.Product)
-		if err != nil {
-			return domain.Message{}, err
-		}
-		text := fmt.Sprintf("Added %s %q to the catalog: price %s, group %s, %s in stock.", p.ID, p.Title, p.Price, orDash(p.Group), plural(p.SampleStock, "sample", "samples"))
-		// A group or all-products rule enrols a new product in live plans
-		// at once: say so, since creators see it there now.
-		if plans, err := a.ListPlans(ctx, actor); err == nil {
-			for _, v := range plans {
-				if r, ok := v.RateFor(p); ok {
-					text += fmt.Sprintf("\nNote: it joins plan %s %q at %s.", v.Ref(), v.Name, r.Rate)
-				}
+		return reply(p, err, func(p ProductView) domain.Message {
+			text := fmt.Sprintf("Added %s %q to the catalog: price %s, group %s, %s in stock.", p.ID, p.Title, p.Price, orDash(p.Group), plural(p.SampleStock, "sample", "samples"))
+			for _, n := range p.Notes {
+				text += "\nNote: " + n
 			}
-		}
-		return domain.Message{Text: text}, nil
+			return domain.Message{Text: text}
+		})
 	case "report":
 		r, err := a.Report(ctx, actor)
 		return reply(r, err, a.reportReply)
@@ -208,7 +201,7 @@ func (a *App) Click(ctx context.Context, actor domain.Actor, customID string) (d
 	case ActionSubmitContent:
 		return domain.Message{}, domain.Invalidf("content_link", "Send your TikTok link: type content S%d https://www.tiktok.com/@you/video/...", act.ID)
 	case ActionJoinPlan:
-		products, err := a.planProducts(ctx, actor, act.ID)
+		products, err := a.planProducts(ctx, act.ID)
 		if err != nil {
 			return domain.Message{}, err
 		}
@@ -232,15 +225,11 @@ func (a *App) rejectable(ctx context.Context, id int64) error {
 		if err != nil {
 			return err
 		}
-		if s.State == domain.SampleRequested {
-			return nil
-		}
-		probe := s
-		return probe.Reject("", domain.RejectNotMatch, "", a.now())
+		return s.CanDecide()
 	})
 }
 
-func (a *App) planProducts(ctx context.Context, actor domain.Actor, id int64) ([]string, error) {
+func (a *App) planProducts(ctx context.Context, id int64) ([]string, error) {
 	var out []string
 	err := a.store.View(ctx, func(tx Tx) error {
 		p, err := tx.Plan(ctx, id)
@@ -455,7 +444,12 @@ func (a *App) reportReply(r Report) domain.Message {
 		sm[string(k)] = v
 	}
 	var b strings.Builder
-	for _, v := range r.Returns {
+	const shown = 20 // a chat message, not a spreadsheet: the export has them all
+	for i, v := range r.Returns {
+		if i == shown {
+			fmt.Fprintf(&b, "... and %d more: collabbot export samples has them all\n", len(r.Returns)-shown)
+			break
+		}
 		content := "no content yet"
 		if v.ContentURL != "" {
 			content = v.ContentURL

@@ -208,8 +208,12 @@ func (a *App) sampleSource(ctx context.Context, tx Tx, cr domain.Creator, prod d
 		return sampleSource{}, err
 	}
 	for _, inv := range invs {
-		if src, err := fromInvitation(inv.ID); err == nil {
+		src, err := fromInvitation(inv.ID)
+		if err == nil {
 			return src, nil
+		}
+		if domain.ErrorKind(err) == domain.KindInternal {
+			return sampleSource{}, err // a failure, not "this one offers nothing"
 		}
 	}
 	plans, err := tx.ListPlans(ctx, domain.PlanActive)
@@ -217,8 +221,12 @@ func (a *App) sampleSource(ctx context.Context, tx Tx, cr domain.Creator, prod d
 		return sampleSource{}, err
 	}
 	for _, p := range plans {
-		if src, err := fromPlan(p); err == nil {
+		src, err := fromPlan(p)
+		if err == nil {
 			return src, nil
+		}
+		if domain.ErrorKind(err) == domain.KindInternal {
+			return sampleSource{}, err
 		}
 	}
 	return sampleSource{}, noSample
@@ -411,6 +419,9 @@ func (a *App) RejectSample(ctx context.Context, actor domain.Actor, id int64, re
 		if v, err = loadSample(ctx, tx, id); err != nil {
 			return err
 		}
+		if v.State == domain.SampleRejected && v.DecidedBy == actor.Display() && v.RejectReason == reason {
+			return nil // the same manager sent the same decision twice
+		}
 		if err := a.stillDecidable(v, now); err != nil {
 			return err
 		}
@@ -420,7 +431,7 @@ func (a *App) RejectSample(ctx context.Context, actor domain.Actor, id int64, re
 		if err := tx.UpdateSample(ctx, v.SampleRequest); err != nil {
 			return err
 		}
-		if err := record(ctx, tx, now, actor, "sample.rejected", subject("sample", v.ID), "rejected %s's %s: %s %s", v.Creator.At(), v.ProductID, reason, v.RejectNote); err != nil {
+		if err := record(ctx, tx, now, actor, "sample.rejected", subject("sample", v.ID), "rejected %s's %s: %s%s", v.Creator.At(), v.ProductID, reason, prefixed(" (", v.RejectNote, ")")); err != nil {
 			return err
 		}
 		if err := a.postSampleCard(ctx, tx, now, v, "rejected"); err != nil {

@@ -143,7 +143,7 @@ func mustAddProduct(t *testing.T, app *commands.App, id string, stock int, group
 	if err != nil {
 		t.Fatalf("AddProduct(%s): %v", id, err)
 	}
-	return p
+	return p.Product
 }
 
 // targets builds invite targets; "maya=12%" gives maya her own rate.

@@ -383,7 +383,7 @@ func TestNewProductJoiningAPlanIsNoted(t *testing.T) {
 	mustAddProduct(t, app, "P100", 5, "skincare")
 	mustPlan(t, app, commands.PlanRequest{Name: "Grp", Rules: []domain.CommissionRule{{Scope: domain.ScopeGroup, Target: "skincare", Rate: 900}}})
 	m, _, err := app.Run(ctxb, dana, `product add P801 "Later" group=skincare`)
-	if err != nil || !strings.Contains(m.Text, `Note: it joins plan PL1 "Grp" at 9%.`) {
+	if err != nil || !strings.Contains(m.Text, `Note: It joins plan PL1 "Grp" at 9%.`) {
 		t.Errorf("product add: %q %v", m.Text, err)
 	}
 }

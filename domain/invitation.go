@@ -206,10 +206,8 @@ func startOfDay(y int, m time.Month, d int, loc *time.Location) time.Time {
 // move checks one transition against the allowed list and builds the
 // "from what to what" error.
 func move[S ~string](what string, from, to S, table map[S][]S) error {
-	for _, a := range table[from] {
-		if a == to {
-			return nil
-		}
+	if CanMove(from, to, table) {
+		return nil
 	}
 	if from == to {
 		return Errorf(KindConflict, "%s is already %s.", what, from)

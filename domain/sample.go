@@ -264,6 +264,18 @@ func (s *SampleRequest) Reject(by string, reason RejectReason, note string, now 
 	return nil
 }
 
+// CanDecide says why a manager can no longer approve or reject the
+// request, or nil while it waits for a decision.
+func (s SampleRequest) CanDecide() error {
+	if err := s.decidable(); err != nil {
+		return err
+	}
+	if s.State != SampleRequested {
+		return Errorf(KindConflict, "Sample request %s is %s; only a requested sample can be decided.", s.Ref(), s.State)
+	}
+	return nil
+}
+
 // AutoApprover is who decided a request on an offer that needs no approval.
 const AutoApprover = "automatic approval"
 

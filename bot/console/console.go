@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"strconv"
 	"strings"
 	"sync"
@@ -27,6 +28,7 @@ type Console struct {
 	dispatcher  *delivery.Dispatcher
 	out         io.Writer
 	interactive bool
+	log         *slog.Logger
 
 	mu      sync.Mutex
 	actor   domain.Actor
@@ -39,17 +41,24 @@ type Options struct {
 	// each line after the prompt so the transcript reads like a session.
 	Interactive bool
 	Now         func() time.Time // the dispatcher's clock; default time.Now
+	// Log receives what the user is not shown: the cause behind
+	// "something went wrong". Default: discarded.
+	Log *slog.Logger
 }
 
 // New builds a console over the use cases and the outbox. Messages queued
 // by a command are delivered (printed) right after it.
 func New(app *commands.App, queue delivery.Queue, out io.Writer, o Options) *Console {
-	c := &Console{app: app, out: out, interactive: o.Interactive, choices: map[string][]string{},
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	c := &Console{app: app, out: out, interactive: o.Interactive, log: o.Log, choices: map[string][]string{},
 		actor: domain.Actor{Role: domain.RoleSeller, MemberID: "seller", Name: "seller"}}
 	c.dispatcher = &delivery.Dispatcher{
 		Queue:         queue,
 		Senders:       map[domain.Surface]delivery.Sender{domain.SurfaceSlack: c, domain.SurfaceDiscord: c},
 		Now:           o.Now,
+		Log:           o.Log,
 		OnUnreachable: app.MarkUnreachable,
 	}
 	return c
@@ -323,6 +332,9 @@ func (c *Console) printMessage(indent string, m domain.Message, aud string) {
 }
 
 func (c *Console) printErr(err error) {
+	if domain.ErrorKind(err) == domain.KindInternal {
+		c.log.Error("console command failed", "err", err)
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	fmt.Fprintf(c.out, "! %s\n", domain.ErrorMessage(err))

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"fmt"
 	"io"
+	"log/slog"
 	"path/filepath"
 	"regexp"
 	"runtime"
@@ -489,4 +490,16 @@ func TestOverlongLineIsSkipped(t *testing.T) {
 	e := newEnv(t, false)
 	out := e.run(strings.Repeat("x", 70*1024) + "\nproducts\n")
 	mustContain(t, out, "! That line is longer than", "seller (seller)> products")
+}
+
+// What the user is not shown reaches the operator's log.
+func TestInternalErrorsAreLogged(t *testing.T) {
+	e := newEnv(t, false)
+	var logs buffer
+	c := console.New(e.app, e.db, e.out, console.Options{Now: e.clk.Now, Log: slog.New(slog.NewTextHandler(&logs, nil))})
+	e.db.Close()
+	c.Line(context.Background(), "creators")
+	if !strings.Contains(logs.String(), "console command failed") || !strings.Contains(logs.String(), "closed") {
+		t.Errorf("log after an internal error: %q", logs.String())
+	}
 }

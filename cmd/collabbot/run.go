@@ -152,9 +152,6 @@ func run(ctx context.Context, cmd string, args []string, cfg config.Config, log 
 	case "export":
 		return export(ctx, app, args, env.Stdout)
 	case "backup":
-		if len(args) != 1 {
-			return usageError{"give the file to write, like: collabbot backup backup.db"}
-		}
 		if err := db.Backup(ctx, args[0]); err != nil {
 			return err
 		}
@@ -169,7 +166,7 @@ func run(ctx context.Context, cmd string, args []string, cfg config.Config, log 
 		if err := app.SeedManagers(ctx, cfg.Slack.Managers); err != nil {
 			return err
 		}
-		c := console.New(app, db, env.Stdout, console.Options{Interactive: env.StdinIsTerminal, Now: now})
+		c := console.New(app, db, env.Stdout, console.Options{Interactive: env.StdinIsTerminal, Now: now, Log: log})
 		return c.Run(ctx, env.Stdin)
 	}
 	return serve(ctx, cfg, log, env, db, app, now)
@@ -257,7 +254,11 @@ func export(ctx context.Context, app *commands.App, args []string, stdout io.Wri
 			err = cerr
 		}
 		if err == nil {
-			fmt.Fprintf(stdout, "Wrote %d %s to %s.\n", n, kind, fs.Arg(1))
+			what := kind
+			if n == 1 {
+				what = strings.TrimSuffix(kind, "s")
+			}
+			fmt.Fprintf(stdout, "Wrote %d %s to %s.\n", n, what, fs.Arg(1))
 		}
 	}
 	return err
@@ -308,7 +309,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env, db
 	consoleOn := !cfg.SlackEnabled() && !cfg.DiscordEnabled() && env.StdinIsTerminal
 	if consoleOn {
 		go func() {
-			c := console.New(app, db, env.Stdout, console.Options{Interactive: true, Now: now})
+			c := console.New(app, db, env.Stdout, console.Options{Interactive: true, Now: now, Log: log})
 			err := c.Run(ctx, env.Stdin)
 			cancel() // leaving the console stops the service started with it
 			errc <- err

@@ -265,7 +265,12 @@ func TestBackupWhileWriting(t *testing.T) {
 			written.Add(1)
 		}
 	}()
-	for written.Load() < 20 {
+	// Wait for the writer to be busy, but never forever: if it failed it
+	// has reported why and stopped.
+	for deadline := time.Now().Add(30 * time.Second); written.Load() < 20; {
+		if time.Now().After(deadline) {
+			t.Fatal("the writer never got going")
+		}
 		time.Sleep(time.Millisecond)
 	}
 	dest := filepath.Join(dir, "backup.db")
