@@ -4,14 +4,19 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/collabbot/collabbot/domain"
 )
 
-// draftTimeout bounds an LLM draft so a slow model never blocks an invite;
-// the template is used instead.
-const draftTimeout = 20 * time.Second
+// Drafting bounds: an LLM call per creator, a few at a time, all within
+// one deadline, so 50 creators cost about one slow call, not fifty; a
+// creator whose draft is late or fails gets the template.
+const (
+	draftTimeout     = 20 * time.Second
+	draftConcurrency = 4
+)
 
 // InvitationView is an invitation with what people need to read it.
 type InvitationView struct {
@@ -106,10 +111,7 @@ func (a *App) InviteCreators(ctx context.Context, actor domain.Actor, req Invite
 	if err != nil {
 		return res, err
 	}
-	messages := make([]string, len(targets))
-	for i, t := range targets {
-		messages[i] = a.invitationText(ctx, req, collab, creators[i], products, t.Rate)
-	}
+	messages := a.invitationTexts(ctx, req, collab, creators, products, targets)
 
 	err = a.store.Update(ctx, func(tx Tx) error {
 		res = InviteResult{}
@@ -272,18 +274,42 @@ func endOfDay(t time.Time, loc *time.Location) time.Time {
 	return time.Date(l.Year(), l.Month(), l.Day(), 23, 59, 59, 0, loc).UTC()
 }
 
+// invitationTexts writes each creator's message, drafting in parallel.
+func (a *App) invitationTexts(ctx context.Context, req InviteRequest, c domain.Collaboration, creators []domain.Creator, products []domain.Product, targets []InviteTarget) []string {
+	out := make([]string, len(targets))
+	if !req.Draft || a.drafter == nil {
+		for i, t := range targets {
+			out[i] = a.invitationText(ctx, req, c, creators[i], products, t.Rate)
+		}
+		return out
+	}
+	dctx, cancel := context.WithTimeout(ctx, draftTimeout)
+	defer cancel()
+	sem := make(chan struct{}, draftConcurrency)
+	var wg sync.WaitGroup
+	for i, t := range targets {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			out[i] = a.invitationText(dctx, req, c, creators[i], products, t.Rate)
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
 // invitationText is the personal message: the seller's own words, an LLM
 // draft when asked for (checked to be non-empty and bounded), or the template.
 func (a *App) invitationText(ctx context.Context, req InviteRequest, c domain.Collaboration, cr domain.Creator, products []domain.Product, rate domain.Rate) string {
 	if c.Message != "" && !req.Draft {
 		return c.Message
 	}
-	if req.Draft && a.drafter != nil {
-		dctx, cancel := context.WithTimeout(ctx, draftTimeout)
-		defer cancel()
-		text, err := a.drafter.DraftInvitation(dctx, DraftInput{Creator: cr, Products: products, Rate: rate, Sample: c.Sample != nil, Contact: c.ContactEmail})
+	if req.Draft && a.drafter != nil && ctx.Err() == nil {
+		text, err := a.drafter.DraftInvitation(ctx, DraftInput{Creator: cr, Products: products, Rate: rate, Sample: c.Sample != nil, Contact: c.ContactEmail})
 		text = strings.TrimSpace(text)
-		if err == nil && text != "" && len(text) <= domain.MaxMessageLength {
+		if err == nil && text != "" && !domain.TooLong(text, domain.MaxMessageLength) {
 			return text
 		}
 		a.log.Warn("invitation draft failed; using the template", "creator", cr.At(), "err", err)
