@@ -247,38 +247,9 @@ func ParseCreatorsCSV(r io.Reader) ([]domain.Creator, []Columns, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	var out []domain.Creator
-	var cols []Columns
-	var bad rowErrors
-	lines := map[string]int{}
-	for {
-		row, line, ok, err := t.next()
-		if err != nil {
-			return nil, nil, err
-		}
-		if !ok {
-			break
-		}
-		c, err := creatorRow(row)
-		if err != nil {
-			bad.add(atCSVLine(line, err))
-			continue
-		}
-		if first, dup := lines[c.Handle]; dup {
-			bad.add(domain.Invalidf("handle", "line %d: @%s is already on line %d", line, c.Handle, first))
-			continue
-		}
-		lines[c.Handle] = line
-		out = append(out, c)
-		cols = append(cols, t.filled(row, line))
-	}
-	if err := bad.err(); err != nil {
-		return nil, nil, err
-	}
-	if len(out) == 0 {
-		return nil, nil, domain.Invalidf("file", "The CSV file has a header but no creators")
-	}
-	return out, cols, nil
+	return parseRows(t, "creators", creatorRow, func(c domain.Creator) (string, string) {
+		return c.Handle, "handle"
+	}, func(c domain.Creator) string { return c.At() })
 }
 
 func creatorRow(row func(string) string) (domain.Creator, error) {
@@ -330,7 +301,15 @@ func ParseProductsCSV(r io.Reader) ([]domain.Product, []Columns, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	var out []domain.Product
+	return parseRows(t, "products", productRow, func(p domain.Product) (string, string) {
+		return strings.ToLower(p.ID), "id" // product IDs match without case
+	}, func(p domain.Product) string { return "product " + p.ID })
+}
+
+// parseRows reads every row of t with parse, refusing rows whose key
+// repeats an earlier one; all bad rows are reported together.
+func parseRows[T any](t *csvTable, what string, parse func(func(string) string) (T, error), key func(T) (string, string), name func(T) string) ([]T, []Columns, error) {
+	var out []T
 	var cols []Columns
 	var bad rowErrors
 	lines := map[string]int{}
@@ -342,24 +321,25 @@ func ParseProductsCSV(r io.Reader) ([]domain.Product, []Columns, error) {
 		if !ok {
 			break
 		}
-		pr, err := productRow(row)
+		v, err := parse(row)
 		if err != nil {
 			bad.add(atCSVLine(line, err))
 			continue
 		}
-		if first, dup := lines[strings.ToLower(pr.ID)]; dup {
-			bad.add(domain.Invalidf("id", "line %d: product %s is already on line %d", line, pr.ID, first))
+		k, field := key(v)
+		if first, dup := lines[k]; dup {
+			bad.add(domain.Invalidf(field, "line %d: %s is already on line %d", line, name(v), first))
 			continue
 		}
-		lines[strings.ToLower(pr.ID)] = line
-		out = append(out, pr)
+		lines[k] = line
+		out = append(out, v)
 		cols = append(cols, t.filled(row, line))
 	}
 	if err := bad.err(); err != nil {
 		return nil, nil, err
 	}
 	if len(out) == 0 {
-		return nil, nil, domain.Invalidf("file", "The CSV file has a header but no products")
+		return nil, nil, domain.Invalidf("file", "The CSV file has a header but no %s", what)
 	}
 	return out, cols, nil
 }
