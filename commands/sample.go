@@ -351,24 +351,33 @@ func loadSample(ctx context.Context, tx Tx, id int64) (SampleView, error) {
 	return v, nil
 }
 
-// ApproveSample is a manager's yes. Stock is reserved in the same
-// transaction; a request someone else already decided is a conflict that
-// names who decided.
-func (a *App) ApproveSample(ctx context.Context, actor domain.Actor, id int64) (SampleView, error) {
+// changeSample runs fn on a sample request read inside one write
+// transaction: the shape of every step on an existing request.
+func (a *App) changeSample(ctx context.Context, id int64, fn func(tx Tx, v *SampleView, now time.Time) error) (SampleView, error) {
 	var v SampleView
-	if err := actor.RequireManager("approve samples"); err != nil {
-		return v, err
-	}
 	now := a.now()
 	err := a.store.Update(ctx, func(tx Tx) error {
 		var err error
 		if v, err = loadSample(ctx, tx, id); err != nil {
 			return err
 		}
+		return fn(tx, &v, now)
+	})
+	return v, err
+}
+
+// ApproveSample is a manager's yes. Stock is reserved in the same
+// transaction; a request someone else already decided is a conflict that
+// names who decided.
+func (a *App) ApproveSample(ctx context.Context, actor domain.Actor, id int64) (SampleView, error) {
+	if err := actor.RequireManager("approve samples"); err != nil {
+		return SampleView{}, err
+	}
+	return a.changeSample(ctx, id, func(tx Tx, v *SampleView, now time.Time) error {
 		if v.State == domain.SampleApproved && v.DecidedBy == actor.Display() {
 			return nil // the same manager clicked twice: nothing more to do
 		}
-		if err := a.stillDecidable(v, now); err != nil {
+		if err := a.stillDecidable(*v, now); err != nil {
 			return err
 		}
 		if err := v.Approve(actor.Display(), now); err != nil {
@@ -383,7 +392,7 @@ func (a *App) ApproveSample(ctx context.Context, actor domain.Actor, id int64) (
 		if err := record(ctx, tx, now, actor, "sample.approved", subject("sample", v.ID), "approved %s's %s", v.Creator.At(), v.ProductID); err != nil {
 			return err
 		}
-		if err := a.postSampleCard(ctx, tx, now, v, "approved"); err != nil {
+		if err := a.postSampleCard(ctx, tx, now, *v, "approved"); err != nil {
 			return err
 		}
 		return send(ctx, tx, now, toCreator(v.CreatorID), fmt.Sprintf("sample:%d:approved", v.ID), domain.Message{
@@ -392,7 +401,6 @@ func (a *App) ApproveSample(ctx context.Context, actor domain.Actor, id int64) (
 			Thread: subject("sample", v.ID),
 		})
 	})
-	return v, err
 }
 
 // stillDecidable refuses a decision on a request past its 7-day window even
@@ -406,23 +414,17 @@ func (a *App) stillDecidable(v SampleView, now time.Time) error {
 
 // RejectSample is a manager's no, with one of TikTok Shop's reasons.
 func (a *App) RejectSample(ctx context.Context, actor domain.Actor, id int64, reason domain.RejectReason, note string) (SampleView, error) {
-	var v SampleView
 	if err := actor.RequireManager("reject samples"); err != nil {
-		return v, err
+		return SampleView{}, err
 	}
 	if _, err := domain.ParseRejectReason(string(reason)); err != nil {
-		return v, err
+		return SampleView{}, err
 	}
-	now := a.now()
-	err := a.store.Update(ctx, func(tx Tx) error {
-		var err error
-		if v, err = loadSample(ctx, tx, id); err != nil {
-			return err
-		}
+	return a.changeSample(ctx, id, func(tx Tx, v *SampleView, now time.Time) error {
 		if v.State == domain.SampleRejected && v.DecidedBy == actor.Display() && v.RejectReason == reason {
 			return nil // the same manager sent the same decision twice
 		}
-		if err := a.stillDecidable(v, now); err != nil {
+		if err := a.stillDecidable(*v, now); err != nil {
 			return err
 		}
 		if err := v.Reject(actor.Display(), reason, note, now); err != nil {
@@ -434,7 +436,7 @@ func (a *App) RejectSample(ctx context.Context, actor domain.Actor, id int64, re
 		if err := record(ctx, tx, now, actor, "sample.rejected", subject("sample", v.ID), "rejected %s's %s: %s%s", v.Creator.At(), v.ProductID, reason, prefixed(" (", v.RejectNote, ")")); err != nil {
 			return err
 		}
-		if err := a.postSampleCard(ctx, tx, now, v, "rejected"); err != nil {
+		if err := a.postSampleCard(ctx, tx, now, *v, "rejected"); err != nil {
 			return err
 		}
 		why := reason.Label()
@@ -450,26 +452,19 @@ func (a *App) RejectSample(ctx context.Context, actor domain.Actor, id int64, re
 			Title: "Sample request " + v.Ref() + " not approved", Text: text, Thread: subject("sample", v.ID),
 		})
 	})
-	return v, err
 }
 
 // CancelSample withdraws a request (the creator's own, or any for the
 // team) before it ships; an approved sample's stock goes back.
 func (a *App) CancelSample(ctx context.Context, actor domain.Actor, id int64, reason string) (SampleView, error) {
-	var v SampleView
 	if !actor.IsTeam() && actor.Role != domain.RoleCreator {
-		return v, domain.Errorf(domain.KindForbidden, "Only the seller team or the requesting creator can cancel a sample request.")
+		return SampleView{}, domain.Errorf(domain.KindForbidden, "Only the seller team or the requesting creator can cancel a sample request.")
 	}
 	reason = strings.TrimSpace(reason)
 	if domain.TooLong(reason, domain.MaxNoteLength) {
-		return v, domain.Invalidf("reason", "Reason must be at most 500 characters")
+		return SampleView{}, domain.Invalidf("reason", "Reason must be at most 500 characters")
 	}
-	now := a.now()
-	err := a.store.Update(ctx, func(tx Tx) error {
-		var err error
-		if v, err = loadSample(ctx, tx, id); err != nil {
-			return err
-		}
+	return a.changeSample(ctx, id, func(tx Tx, v *SampleView, now time.Time) error {
 		if actor.Role == domain.RoleCreator && v.CreatorID != actor.CreatorID {
 			return domain.Errorf(domain.KindForbidden, "Sample request %s is not yours.", v.Ref())
 		}
@@ -500,7 +495,7 @@ func (a *App) CancelSample(ctx context.Context, actor domain.Actor, id int64, re
 		if err := record(ctx, tx, now, actor, "sample.cancelled", subject("sample", v.ID), "%s", detail); err != nil {
 			return err
 		}
-		if err := a.postSampleCard(ctx, tx, now, v, "cancelled"); err != nil {
+		if err := a.postSampleCard(ctx, tx, now, *v, "cancelled"); err != nil {
 			return err
 		}
 		if actor.Role == domain.RoleCreator {
@@ -514,7 +509,6 @@ func (a *App) CancelSample(ctx context.Context, actor domain.Actor, id int64, re
 			Title: "Sample request " + v.Ref() + " cancelled", Text: text, Thread: subject("sample", v.ID),
 		})
 	})
-	return v, err
 }
 
 // cancelUndecided cancels the requests still waiting for a decision that
@@ -556,21 +550,15 @@ func (a *App) cancelUndecided(ctx context.Context, tx Tx, now time.Time, actor d
 // ShipSample marks an approved sample shipped and starts the creator's
 // posting deadline.
 func (a *App) ShipSample(ctx context.Context, actor domain.Actor, id int64, tracking string) (SampleView, error) {
-	var v SampleView
 	if err := actor.RequireTeam("mark samples shipped"); err != nil {
-		return v, err
+		return SampleView{}, err
 	}
-	now := a.now()
-	err := a.store.Update(ctx, func(tx Tx) error {
-		var err error
-		if v, err = loadSample(ctx, tx, id); err != nil {
-			return err
-		}
+	return a.changeSample(ctx, id, func(tx Tx, v *SampleView, now time.Time) error {
 		if v.State == domain.SampleShipped && v.Tracking == strings.TrimSpace(tracking) {
 			return nil
 		}
 		if (v.State == domain.SampleShipped || v.State == domain.SampleOverdue) && strings.TrimSpace(tracking) != "" {
-			return a.correctTracking(ctx, tx, now, actor, &v, strings.TrimSpace(tracking))
+			return a.correctTracking(ctx, tx, now, actor, v, strings.TrimSpace(tracking))
 		}
 		if err := v.Ship(tracking, now); err != nil {
 			return err
@@ -581,7 +569,7 @@ func (a *App) ShipSample(ctx context.Context, actor domain.Actor, id int64, trac
 		if err := record(ctx, tx, now, actor, "sample.shipped", subject("sample", v.ID), "shipped %s to %s%s", v.ProductID, v.Creator.At(), prefixed(" (tracking ", v.Tracking, ")")); err != nil {
 			return err
 		}
-		if err := a.postSampleCard(ctx, tx, now, v, "shipped"); err != nil {
+		if err := a.postSampleCard(ctx, tx, now, *v, "shipped"); err != nil {
 			return err
 		}
 		text := fmt.Sprintf("Your free sample of %s %s is on its way.", v.Product.ID, v.Product.Title)
@@ -594,7 +582,6 @@ func (a *App) ShipSample(ctx context.Context, actor domain.Actor, id int64, trac
 			Buttons: []domain.Button{{Label: "Submit content link", Action: FormatAction(ActionSubmitContent, v.ID), Style: "primary"}},
 		})
 	})
-	return v, err
 }
 
 // correctTracking records a new tracking number for a shipped sample (a
@@ -618,16 +605,10 @@ func (a *App) correctTracking(ctx context.Context, tx Tx, now time.Time, actor d
 
 // ExtendSample gives a due-soon or overdue sample one more week, once.
 func (a *App) ExtendSample(ctx context.Context, actor domain.Actor, id int64) (SampleView, error) {
-	var v SampleView
 	if err := actor.RequireTeam("extend deadlines"); err != nil {
-		return v, err
+		return SampleView{}, err
 	}
-	now := a.now()
-	err := a.store.Update(ctx, func(tx Tx) error {
-		var err error
-		if v, err = loadSample(ctx, tx, id); err != nil {
-			return err
-		}
+	return a.changeSample(ctx, id, func(tx Tx, v *SampleView, now time.Time) error {
 		if err := v.Extend(now); err != nil {
 			return err
 		}
@@ -637,7 +618,7 @@ func (a *App) ExtendSample(ctx context.Context, actor domain.Actor, id int64) (S
 		if err := record(ctx, tx, now, actor, "sample.extended", subject("sample", v.ID), "extended to %s", a.dateIn(v.DueAt)); err != nil {
 			return err
 		}
-		if err := a.postSampleCard(ctx, tx, now, v, fmt.Sprintf("extended:%d", v.DueAt.UnixMilli())); err != nil {
+		if err := a.postSampleCard(ctx, tx, now, *v, fmt.Sprintf("extended:%d", v.DueAt.UnixMilli())); err != nil {
 			return err
 		}
 		return send(ctx, tx, now, toCreator(v.CreatorID), fmt.Sprintf("sample:%d:extended", v.ID), domain.Message{
@@ -647,26 +628,19 @@ func (a *App) ExtendSample(ctx context.Context, actor domain.Actor, id int64) (S
 			Buttons: []domain.Button{{Label: "Submit content link", Action: FormatAction(ActionSubmitContent, v.ID), Style: "primary"}},
 		})
 	})
-	return v, err
 }
 
 // SubmitContent records the TikTok video or LIVE a creator posted for a
 // shipped sample; a late link still completes an overdue sample.
 func (a *App) SubmitContent(ctx context.Context, actor domain.Actor, id int64, link string) (SampleView, error) {
-	var v SampleView
 	if err := actor.RequireCreator("submit content"); err != nil {
-		return v, err
+		return SampleView{}, err
 	}
 	url, kind, err := domain.ParseContentURL("content_link", link)
 	if err != nil {
-		return v, err
+		return SampleView{}, err
 	}
-	now := a.now()
-	err = a.store.Update(ctx, func(tx Tx) error {
-		var err error
-		if v, err = loadSample(ctx, tx, id); err != nil {
-			return err
-		}
+	return a.changeSample(ctx, id, func(tx Tx, v *SampleView, now time.Time) error {
 		if v.CreatorID != actor.CreatorID {
 			return domain.Errorf(domain.KindForbidden, "Sample %s is not yours.", v.Ref())
 		}
@@ -674,7 +648,7 @@ func (a *App) SubmitContent(ctx context.Context, actor domain.Actor, id int64, l
 			return nil
 		}
 		if v.State == domain.SampleCompleted {
-			return a.correctContent(ctx, tx, now, actor, &v, url, kind)
+			return a.correctContent(ctx, tx, now, actor, v, url, kind)
 		}
 		if err := v.Complete(url, now); err != nil {
 			return err
@@ -691,7 +665,7 @@ func (a *App) SubmitContent(ctx context.Context, actor domain.Actor, id int64, l
 		if err := record(ctx, tx, now, actor, "sample.completed", subject("sample", v.ID), "%s posted %s", v.Creator.At(), url); err != nil {
 			return err
 		}
-		if err := a.postSampleCard(ctx, tx, now, v, "completed"); err != nil {
+		if err := a.postSampleCard(ctx, tx, now, *v, "completed"); err != nil {
 			return err
 		}
 		if err := send(ctx, tx, now, toChannel(domain.ChannelSellers), fmt.Sprintf("sample:%d:content", v.ID), domain.Message{
@@ -705,7 +679,6 @@ func (a *App) SubmitContent(ctx context.Context, actor domain.Actor, id int64, l
 			Title: "Thanks for your content", Text: fmt.Sprintf("We received your link for %s %s. Thank you!", v.Product.ID, v.Product.Title), Thread: subject("sample", v.ID),
 		})
 	})
-	return v, err
 }
 
 // correctContent replaces the link of a completed sample: a creator who
