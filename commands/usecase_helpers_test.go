@@ -365,14 +365,7 @@ func mustOutboxKey(t *testing.T, db *sqlite.DB, key string) domain.Outgoing {
 // events lists the audit trail of subject ("" for all), newest first.
 func events(t *testing.T, db *sqlite.DB, subject string) []domain.Event {
 	t.Helper()
-	var out []domain.Event
-	err := db.View(ctxb, func(tx commands.Tx) error {
-		var err error
-		out, err = tx.Events(ctxb, subject, 0)
-		return err
-	})
-	mustNil(t, err, "Events")
-	return out
+	return readOne(t, db, "Events", func(tx commands.Tx) ([]domain.Event, error) { return tx.Events(ctxb, subject, 0) })
 }
 
 // countEvents counts events of kind about subject ("" for any subject).
@@ -387,64 +380,43 @@ func countEvents(t *testing.T, db *sqlite.DB, subject, kind string) int {
 	return n
 }
 
-func productOf(t *testing.T, db *sqlite.DB, id string) domain.Product {
+// readOne reads one row in a read-only transaction, failing the test if it
+// cannot.
+func readOne[T any](t *testing.T, db *sqlite.DB, what string, get func(commands.Tx) (T, error)) T {
 	t.Helper()
-	var p domain.Product
+	var v T
 	err := db.View(ctxb, func(tx commands.Tx) error {
 		var err error
-		p, err = tx.Product(ctxb, id)
+		v, err = get(tx)
 		return err
 	})
-	mustNil(t, err, "Product "+id)
-	return p
+	mustNil(t, err, what)
+	return v
+}
+
+func productOf(t *testing.T, db *sqlite.DB, id string) domain.Product {
+	t.Helper()
+	return readOne(t, db, "Product "+id, func(tx commands.Tx) (domain.Product, error) { return tx.Product(ctxb, id) })
 }
 
 func sampleOf(t *testing.T, db *sqlite.DB, id int64) domain.SampleRequest {
 	t.Helper()
-	var s domain.SampleRequest
-	err := db.View(ctxb, func(tx commands.Tx) error {
-		var err error
-		s, err = tx.Sample(ctxb, id)
-		return err
-	})
-	mustNil(t, err, fmt.Sprintf("Sample S%d", id))
-	return s
+	return readOne(t, db, fmt.Sprintf("Sample S%d", id), func(tx commands.Tx) (domain.SampleRequest, error) { return tx.Sample(ctxb, id) })
 }
 
 func invitationOf(t *testing.T, db *sqlite.DB, id int64) domain.Invitation {
 	t.Helper()
-	var i domain.Invitation
-	err := db.View(ctxb, func(tx commands.Tx) error {
-		var err error
-		i, err = tx.Invitation(ctxb, id)
-		return err
-	})
-	mustNil(t, err, fmt.Sprintf("Invitation I%d", id))
-	return i
+	return readOne(t, db, fmt.Sprintf("Invitation I%d", id), func(tx commands.Tx) (domain.Invitation, error) { return tx.Invitation(ctxb, id) })
 }
 
 func creatorOf(t *testing.T, db *sqlite.DB, id int64) domain.Creator {
 	t.Helper()
-	var c domain.Creator
-	err := db.View(ctxb, func(tx commands.Tx) error {
-		var err error
-		c, err = tx.Creator(ctxb, id)
-		return err
-	})
-	mustNil(t, err, fmt.Sprintf("Creator %d", id))
-	return c
+	return readOne(t, db, fmt.Sprintf("Creator %d", id), func(tx commands.Tx) (domain.Creator, error) { return tx.Creator(ctxb, id) })
 }
 
 func planOf(t *testing.T, db *sqlite.DB, id int64) domain.Plan {
 	t.Helper()
-	var p domain.Plan
-	err := db.View(ctxb, func(tx commands.Tx) error {
-		var err error
-		p, err = tx.Plan(ctxb, id)
-		return err
-	})
-	mustNil(t, err, fmt.Sprintf("Plan PL%d", id))
-	return p
+	return readOne(t, db, fmt.Sprintf("Plan PL%d", id), func(tx commands.Tx) (domain.Plan, error) { return tx.Plan(ctxb, id) })
 }
 
 // buttonActions lists a message's button custom_ids.

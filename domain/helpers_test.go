@@ -2,6 +2,7 @@ package domain_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -66,5 +67,53 @@ func noErr(tb testing.TB, err error) {
 	tb.Helper()
 	if err != nil {
 		tb.Fatalf("unexpected error: %v", err)
+	}
+}
+
+// checkMoves holds a state machine to the expected edges, written out from
+// PRODUCT.md in each test: the table mentions no other state, exactly the
+// expected moves are allowed, and move(from, to) applies an allowed one and
+// refuses any other with a conflict naming ref and both states, unchanged.
+func checkMoves[S ~string](t *testing.T, table map[S][]S, states []S, edges map[[2]S]bool, ref string, move func(from, to S) (S, error)) {
+	t.Helper()
+	known := map[S]bool{}
+	for _, s := range states {
+		known[s] = true
+	}
+	for from, tos := range table {
+		for _, s := range append([]S{from}, tos...) {
+			if !known[s] {
+				t.Errorf("the move table mentions unknown state %q", s)
+			}
+		}
+	}
+	allowed := 0
+	for _, from := range states {
+		for _, to := range states {
+			want := edges[[2]S{from, to}]
+			if want {
+				allowed++
+			}
+			t.Run(fmt.Sprintf("%s->%s", from, to), func(t *testing.T) {
+				if got := domain.CanMove(from, to, table); got != want {
+					t.Errorf("CanMove = %v, want %v", got, want)
+				}
+				got, err := move(from, to)
+				if want {
+					noErr(t, err)
+					if got != to {
+						t.Errorf("State = %q, want %q", got, to)
+					}
+					return
+				}
+				checkErr(t, err, domain.KindConflict, "", ref, string(from), string(to))
+				if got != from {
+					t.Errorf("refused move changed State to %q", got)
+				}
+			})
+		}
+	}
+	if allowed != len(edges) {
+		t.Errorf("%d allowed moves, PRODUCT.md has %d", allowed, len(edges))
 	}
 }

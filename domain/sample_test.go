@@ -35,47 +35,14 @@ func TestSampleTransitions(t *testing.T) {
 			t.Errorf("state constant %q, want %q", c, sampleStates[i])
 		}
 	}
-	known := map[domain.SampleState]bool{}
-	for _, s := range sampleStates {
-		known[s] = true
+	if len(sampleEdges) != 9 {
+		t.Fatalf("PRODUCT.md has 9 sample moves, the test table %d", len(sampleEdges))
 	}
-	for from, tos := range domain.SampleMoves {
-		for _, s := range append([]domain.SampleState{from}, tos...) {
-			if !known[s] {
-				t.Errorf("SampleMoves mentions unknown state %q", s)
-			}
-		}
-	}
-	allowed := 0
-	for _, from := range sampleStates {
-		for _, to := range sampleStates {
-			want := sampleEdges[[2]domain.SampleState{from, to}]
-			if want {
-				allowed++
-			}
-			t.Run(fmt.Sprintf("%s->%s", from, to), func(t *testing.T) {
-				if got := domain.CanMove(from, to, domain.SampleMoves); got != want {
-					t.Errorf("CanMove = %v, want %v", got, want)
-				}
-				s := domain.SampleRequest{ID: 4, State: from}
-				err := s.To(to)
-				if want {
-					noErr(t, err)
-					if s.State != to {
-						t.Errorf("State = %q, want %q", s.State, to)
-					}
-					return
-				}
-				checkErr(t, err, domain.KindConflict, "", "S4", string(from), string(to))
-				if s.State != from {
-					t.Errorf("refused move changed State to %q", s.State)
-				}
-			})
-		}
-	}
-	if allowed != 9 {
-		t.Errorf("%d allowed moves, PRODUCT.md has 9", allowed)
-	}
+	checkMoves(t, domain.SampleMoves, sampleStates, sampleEdges, "S4", func(from, to domain.SampleState) (domain.SampleState, error) {
+		s := domain.SampleRequest{ID: 4, State: from}
+		err := s.To(to)
+		return s.State, err
+	})
 }
 
 func TestSampleOpen(t *testing.T) {
