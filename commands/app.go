@@ -223,24 +223,57 @@ func record(ctx context.Context, tx Tx, now time.Time, actor domain.Actor, kind,
 	return tx.AddEvent(ctx, domain.Event{At: now, Actor: actor.Ref(), Kind: kind, Subject: subject, Detail: fmt.Sprintf(format, args...)})
 }
 
-// send queues a message inside the caller's transaction. The key makes a
+// out is an outgoing message's envelope: where it goes and how it is
+// delivered, apart from what it says.
+type out struct {
+	to       domain.Recipient
+	key      domain.OutKey
+	thread   string
+	replaces domain.OutKey // the message this one edits in place
+	counts   bool          // outreach toward the unanswered limit
+	// change, instead of a key, says the message is sent once per change
+	// of the thread's subject: the key is the newest audit event's.
+	change string
+}
+
+// send queues a notice inside the caller's transaction. The key makes a
 // retried action (a double click, a Slack retry) queue it once. Outreach to
 // a creator that counts toward the unanswered limit bumps their counter.
-func send(ctx context.Context, tx Tx, now time.Time, to domain.Recipient, key string, m domain.Message) error {
+func send(ctx context.Context, tx Tx, now time.Time, o out, n domain.Notice) error {
+	if n.At.IsZero() {
+		n.At = now
+	}
+	if o.change != "" {
+		evs, err := tx.Events(ctx, o.thread, 1)
+		if err != nil {
+			return err
+		}
+		if len(evs) == 0 {
+			return domain.Internal(nil, "outbox: no change recorded on "+o.thread)
+		}
+		if what, ok := strings.CutPrefix(o.change, "card~"); ok {
+			o.key = o.replaces.Edit(what, evs[0].ID)
+		} else {
+			o.key = domain.PerChange(o.thread, o.change, evs[0].ID)
+		}
+	}
 	inserted, err := tx.Enqueue(ctx, domain.Outgoing{
-		Surface: to.Surface(), To: to, Message: m, Key: key,
-		State: domain.OutboxPending, NextAttempt: now, CreatedAt: now,
+		Surface: o.to.Surface(), To: o.to, Key: string(o.key), Thread: o.thread, Replaces: string(o.replaces), Counts: o.counts,
+		Notice: n, State: domain.OutboxPending, NextAttempt: now, CreatedAt: now,
 	})
-	if err != nil || !inserted || !m.Counts || to.Kind != domain.ToCreator {
+	if err != nil || !inserted || !o.counts || o.to.Kind != domain.ToCreator {
 		return err
 	}
-	c, err := tx.Creator(ctx, to.CreatorID)
+	c, err := tx.Creator(ctx, o.to.CreatorID)
 	if err != nil {
 		return err
 	}
 	c.Unanswered++
 	return tx.UpdateCreator(ctx, c)
 }
+
+// legacy wraps a worded card as a notice.
+func legacy(c domain.Card) domain.Notice { return domain.Notice{Kind: "card", Card: &c} }
 
 // answered resets a creator's unanswered count: they replied.
 func answered(ctx context.Context, tx Tx, creatorID int64) error {

@@ -165,7 +165,7 @@ func (a *App) InviteCreators(ctx context.Context, actor domain.Actor, req Invite
 				return err
 			}
 			m := a.invitationMessage(inv, c, products, messages[i])
-			if err := send(ctx, tx, now, toCreator(cr.ID), "invitation:"+fmt.Sprint(inv.ID), m); err != nil {
+			if err := send(ctx, tx, now, out{to: toCreator(cr.ID), key: domain.Once(subject("invitation", inv.ID), "dm"), thread: subject("invitation", inv.ID), counts: true}, legacy(m)); err != nil {
 				return err
 			}
 			res.Invitations = append(res.Invitations, InvitationView{Invitation: inv, Creator: cr, Collaboration: c})
@@ -336,13 +336,11 @@ func templateText(cr domain.Creator, products []domain.Product, rate domain.Rate
 	return s
 }
 
-func (a *App) invitationMessage(inv domain.Invitation, c domain.Collaboration, products []domain.Product, text string) domain.Message {
-	m := domain.Message{
+func (a *App) invitationMessage(inv domain.Invitation, c domain.Collaboration, products []domain.Product, text string) domain.Card {
+	m := domain.Card{
 		Title:  "Invitation " + inv.Ref() + collabName(c),
 		Text:   text,
 		Fields: invitationFields(a, inv, c, products),
-		Thread: subject("invitation", inv.ID),
-		Counts: true,
 		Buttons: []domain.Button{
 			{Label: "Accept", Action: FormatAction(ActionAccept, inv.ID), Style: "primary"},
 			{Label: "Decline", Action: FormatAction(ActionDecline, inv.ID), Style: "danger"},
@@ -522,11 +520,10 @@ func (a *App) answer(ctx context.Context, actor domain.Actor, id int64, to domai
 			}
 			text += note
 		}
-		return send(ctx, tx, now, toChannel(domain.ChannelSellers), fmt.Sprintf("invitation:%d:%s", v.ID, to), domain.Message{
+		return send(ctx, tx, now, out{to: toChannel(domain.ChannelSellers), key: domain.Once(subject("invitation", v.ID), string(to)), thread: subject("invitation", v.ID)}, legacy(domain.Card{
 			Title:  fmt.Sprintf("%s %s invitation %s%s", v.Creator.At(), to, v.Ref(), collabName(v.Collaboration)),
 			Text:   text,
-			Thread: subject("invitation", v.ID),
-		})
+		}))
 	})
 	return v, err
 }
@@ -563,17 +560,15 @@ func (a *App) updateInvitationDM(ctx context.Context, tx Tx, now time.Time, v In
 		}
 		products = append(products, p)
 	}
-	m := domain.Message{
+	m := domain.Card{
 		Title:  "Invitation " + v.Ref() + collabName(v.Collaboration),
 		Text:   "Status: " + status,
 		Fields: invitationFields(a, v.Invitation, v.Collaboration, products),
-		Thread: subject("invitation", v.ID),
-		Update: true,
 	}
 	if v.State == domain.InvitationAccepted && v.Collaboration.Sample != nil {
 		m.Buttons = []domain.Button{{Label: "Request sample", Action: FormatAction(ActionRequestSample, v.ID)}}
 	}
-	return send(ctx, tx, now, toCreator(v.CreatorID), fmt.Sprintf("invitation:%d:%s:dm", v.ID, v.State), m)
+	return send(ctx, tx, now, out{to: toCreator(v.CreatorID), key: domain.Once(subject("invitation", v.ID), "dm").Edit(string(v.State), 0), thread: subject("invitation", v.ID), replaces: domain.Once(subject("invitation", v.ID), "dm")}, legacy(m))
 }
 
 // WithdrawInvitation takes back a pending invitation.
@@ -669,9 +664,9 @@ func (a *App) ChangeInvitationRate(ctx context.Context, actor domain.Actor, id i
 		if !immediate {
 			text = fmt.Sprintf("Your commission for invitation %s%s changes from %s to %s on %s. Until then you keep earning %s.", v.Ref(), collabName(v.Collaboration), old, rate, a.timeIn(v.PendingFrom), old)
 		}
-		return send(ctx, tx, now, toCreator(v.CreatorID), fmt.Sprintf("invitation:%d:rate:%d:%d", v.ID, rate, now.UnixMilli()), domain.Message{
-			Title: "Commission change", Text: text, Thread: subject("invitation", v.ID),
-		})
+		return send(ctx, tx, now, out{to: toCreator(v.CreatorID), change: "rate", thread: subject("invitation", v.ID)}, legacy(domain.Card{
+			Title: "Commission change", Text: text,
+		}))
 	})
 	return v, immediate, err
 }

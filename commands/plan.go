@@ -83,11 +83,10 @@ func (a *App) CreatePlan(ctx context.Context, actor domain.Actor, req PlanReques
 		if err := record(ctx, tx, now, actor, "plan.created", subject("plan", p.ID), "created plan %q: %s", p.Name, strings.Join(rules, " ")); err != nil {
 			return err
 		}
-		return send(ctx, tx, now, toChannel(domain.ChannelSellers), fmt.Sprintf("plan:%d:created", p.ID), domain.Message{
+		return send(ctx, tx, now, out{to: toChannel(domain.ChannelSellers), key: domain.Once(subject("plan", p.ID), "created"), thread: subject("plan", p.ID)}, legacy(domain.Card{
 			Title:  a.planHeadline(p),
 			Text:   fmt.Sprintf("%s created it: %s, %s. Creators see it with /plans.", actor.Display(), plural(len(v.Products), "product", "products"), strings.Join(rules, " ")),
-			Thread: subject("plan", p.ID),
-		})
+		}))
 	})
 	return v, err
 }
@@ -194,11 +193,10 @@ func (a *App) movePlan(ctx context.Context, actor domain.Actor, id int64, name s
 				return err
 			}
 		}
-		return send(ctx, tx, now, toChannel(domain.ChannelSellers), fmt.Sprintf("plan:%d:%s:%d", p.ID, to, now.UnixMilli()), domain.Message{
+		return send(ctx, tx, now, out{to: toChannel(domain.ChannelSellers), change: string(to), thread: subject("plan", p.ID)}, legacy(domain.Card{
 			Title:  fmt.Sprintf("Plan %s %q %s", p.Ref(), p.Name, verb),
 			Text:   fmt.Sprintf("%s %s the plan.", actor.Display(), verb),
-			Thread: subject("plan", p.ID),
-		})
+		}))
 	})
 	return p, err
 }

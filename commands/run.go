@@ -15,33 +15,33 @@ import (
 // reply or console text. When the line does not parse, the partially
 // parsed command is returned beside the error so an adapter can open a
 // prefilled form.
-func (a *App) Run(ctx context.Context, actor domain.Actor, line string) (domain.Message, Command, error) {
+func (a *App) Run(ctx context.Context, actor domain.Actor, line string) (domain.Card, Command, error) {
 	cmd, err := Parse(line, a.now(), a.loc)
 	if err != nil {
-		return domain.Message{}, cmd, err
+		return domain.Card{}, cmd, err
 	}
 	m, err := a.Execute(ctx, actor, cmd)
 	return m, cmd, err
 }
 
 // Execute runs a parsed command for actor.
-func (a *App) Execute(ctx context.Context, actor domain.Actor, c Command) (domain.Message, error) {
+func (a *App) Execute(ctx context.Context, actor domain.Actor, c Command) (domain.Card, error) {
 	switch c.Name {
 	case "help":
-		return domain.Message{Title: "collabbot help", Text: Help(c.Text, actor.Role)}, nil
+		return domain.Card{Title: "collabbot help", Text: Help(c.Text, actor.Role)}, nil
 	case "invite":
 		res, err := a.InviteCreators(ctx, actor, *c.Invite)
 		return reply(res, err, a.inviteReply)
 	case "plan":
 		v, err := a.CreatePlan(ctx, actor, *c.Plan)
 		if err != nil {
-			return domain.Message{}, err
+			return domain.Card{}, err
 		}
 		text := a.planText(v)
 		for _, n := range v.Notes {
 			text += "\nNote: " + n
 		}
-		return domain.Message{Title: a.planHeadline(v.Plan), Text: text}, nil
+		return domain.Card{Title: a.planHeadline(v.Plan), Text: text}, nil
 	case "plan pause", "plan resume", "plan end":
 		var p domain.Plan
 		var err error
@@ -53,8 +53,8 @@ func (a *App) Execute(ctx context.Context, actor domain.Actor, c Command) (domai
 		default:
 			p, err = a.EndPlan(ctx, actor, c.ID, c.Text)
 		}
-		return reply(p, err, func(p domain.Plan) domain.Message {
-			return domain.Message{Text: fmt.Sprintf("Plan %s %q is %s.", p.Ref(), p.Name, p.State)}
+		return reply(p, err, func(p domain.Plan) domain.Card {
+			return domain.Card{Text: fmt.Sprintf("Plan %s %q is %s.", p.Ref(), p.Name, p.State)}
 		})
 	case "plans":
 		return a.plansReply(ctx, actor)
@@ -63,49 +63,49 @@ func (a *App) Execute(ctx context.Context, actor domain.Actor, c Command) (domai
 		return reply(vs, err, a.invitationsReply)
 	case "samples":
 		vs, err := a.ListSamples(ctx, actor, c.Handle, c.SampleState)
-		return reply(vs, err, func(x []SampleView) domain.Message { return a.samplesReply(actor, x) })
+		return reply(vs, err, func(x []SampleView) domain.Card { return a.samplesReply(actor, x) })
 	case "creators":
 		cards, err := a.ListCreators(ctx, actor, c.Niche)
-		return reply(cards, err, func(cards []CreatorCard) domain.Message { return creatorsReply(cards, c.Niche) })
+		return reply(cards, err, func(cards []CreatorCard) domain.Card { return creatorsReply(cards, c.Niche) })
 	case "creator add":
 		cr, err := a.AddCreator(ctx, actor, *c.Creator)
-		return reply(cr, err, func(cr domain.Creator) domain.Message {
-			return domain.Message{Text: fmt.Sprintf("Added %s to the roster (%s, niche %s).", cr.At(), plural(int(cr.Followers), "follower", "followers"), orDash(cr.Niche))}
+		return reply(cr, err, func(cr domain.Creator) domain.Card {
+			return domain.Card{Text: fmt.Sprintf("Added %s to the roster (%s, niche %s).", cr.At(), plural(int(cr.Followers), "follower", "followers"), orDash(cr.Niche))}
 		})
 	case "products":
 		ps, err := a.ListProducts(ctx, actor)
 		return reply(ps, err, productsReply)
 	case "product add":
 		p, err := a.AddProduct(ctx, actor, *c.Product)
-		return reply(p, err, func(p ProductView) domain.Message {
+		return reply(p, err, func(p ProductView) domain.Card {
 			text := fmt.Sprintf("Added %s %q to the catalog: price %s, group %s, %s in stock.", p.ID, p.Title, p.Price, orDash(p.Group), plural(p.SampleStock, "sample", "samples"))
 			for _, n := range p.Notes {
 				text += "\nNote: " + n
 			}
-			return domain.Message{Text: text}
+			return domain.Card{Text: text}
 		})
 	case "report":
 		r, err := a.Report(ctx, actor)
 		return reply(r, err, a.reportReply)
 	case "role":
 		m, err := a.SetRole(ctx, actor, c.Member, c.Role)
-		return reply(m, err, func(m domain.Member) domain.Message {
-			return domain.Message{Text: fmt.Sprintf("%s is now a %s.", m.ID, m.Role)}
+		return reply(m, err, func(m domain.Member) domain.Card {
+			return domain.Card{Text: fmt.Sprintf("%s is now a %s.", m.ID, m.Role)}
 		})
 	case "withdraw":
 		v, err := a.WithdrawInvitation(ctx, actor, c.ID)
-		return reply(v, err, func(v InvitationView) domain.Message {
-			return domain.Message{Text: fmt.Sprintf("Invitation %s to %s is %s.", v.Ref(), v.Creator.At(), v.State)}
+		return reply(v, err, func(v InvitationView) domain.Card {
+			return domain.Card{Text: fmt.Sprintf("Invitation %s to %s is %s.", v.Ref(), v.Creator.At(), v.State)}
 		})
 	case "rate":
 		v, now, err := a.ChangeInvitationRate(ctx, actor, c.ID, c.Rate)
 		if err != nil {
-			return domain.Message{}, err
+			return domain.Card{}, err
 		}
 		if now {
-			return domain.Message{Text: fmt.Sprintf("%s's commission on %s is now %s; they have been told.", v.Creator.At(), v.Ref(), v.Rate)}, nil
+			return domain.Card{Text: fmt.Sprintf("%s's commission on %s is now %s; they have been told.", v.Creator.At(), v.Ref(), v.Rate)}, nil
 		}
-		return domain.Message{Text: fmt.Sprintf("%s's commission on %s drops to %s from %s (a lowered rate applies from the next day); they have been told.", v.Creator.At(), v.Ref(), v.PendingRate, a.timeIn(v.PendingFrom))}, nil
+		return domain.Card{Text: fmt.Sprintf("%s's commission on %s drops to %s from %s (a lowered rate applies from the next day); they have been told.", v.Creator.At(), v.Ref(), v.PendingRate, a.timeIn(v.PendingFrom))}, nil
 	case "accept":
 		v, err := a.AcceptInvitation(ctx, actor, c.ID)
 		return reply(v, err, a.answerReply)
@@ -115,9 +115,9 @@ func (a *App) Execute(ctx context.Context, actor domain.Actor, c Command) (domai
 	case "request":
 		v, err := a.RequestSample(ctx, actor, *c.Sample)
 		if err != nil {
-			return domain.Message{}, err
+			return domain.Card{}, err
 		}
-		return domain.Message{Text: fmt.Sprintf("Sample request %s for %s %s: %s.", v.Ref(), v.Product.ID, v.Product.Title, a.sampleStatus(v.SampleRequest))}, nil
+		return domain.Card{Text: fmt.Sprintf("Sample request %s for %s %s: %s.", v.Ref(), v.Product.ID, v.Product.Title, a.sampleStatus(v.SampleRequest))}, nil
 	case "approve":
 		v, err := a.ApproveSample(ctx, actor, c.ID)
 		return reply(v, err, a.sampleReply)
@@ -142,16 +142,16 @@ func (a *App) Execute(ctx context.Context, actor domain.Actor, c Command) (domai
 	case "link":
 		// Anyone could type any handle, so a link needs the team's word:
 		// the roster's discord_id is how an account is tied to a creator.
-		return domain.Message{}, domain.Errorf(domain.KindInvalid, "To link your Discord account, ask the seller team to add your Discord user ID to your roster entry (discord_id).")
+		return domain.Card{}, domain.Errorf(domain.KindInvalid, "To link your Discord account, ask the seller team to add your Discord user ID to your roster entry (discord_id).")
 	}
-	return domain.Message{}, domain.Invalidf("command", "Unknown command %q. Type help to see what you can do.", c.Name)
+	return domain.Card{}, domain.Invalidf("command", "Unknown command %q. Type help to see what you can do.", c.Name)
 }
 
 // reply renders a use case's result, or passes its error on without
 // rendering the zero value.
-func reply[T any](v T, err error, render func(T) domain.Message) (domain.Message, error) {
+func reply[T any](v T, err error, render func(T) domain.Card) (domain.Card, error) {
 	if err != nil {
-		return domain.Message{}, err
+		return domain.Card{}, err
 	}
 	return render(v), nil
 }
@@ -159,10 +159,10 @@ func reply[T any](v T, err error, render func(T) domain.Message) (domain.Message
 // Click runs a button's action for actor. Buttons whose action needs more
 // input (a reason, a link) answer with what to type; the Slack and Discord
 // adapters open a form instead and call the use case directly.
-func (a *App) Click(ctx context.Context, actor domain.Actor, customID string) (domain.Message, error) {
+func (a *App) Click(ctx context.Context, actor domain.Actor, customID string) (domain.Card, error) {
 	act, err := ParseAction(customID)
 	if err != nil {
-		return domain.Message{}, err
+		return domain.Card{}, err
 	}
 	switch act.Verb {
 	case ActionAccept:
@@ -174,47 +174,47 @@ func (a *App) Click(ctx context.Context, actor domain.Actor, customID string) (d
 	case ActionRequestSample:
 		products, err := a.invitationProducts(ctx, actor, act.ID)
 		if err != nil {
-			return domain.Message{}, err
+			return domain.Card{}, err
 		}
 		if len(products) != 1 {
-			return domain.Message{}, domain.Invalidf("product", "Which product? Type: request <product> I%d, with one of %s", act.ID, strings.Join(products, ", "))
+			return domain.Card{}, domain.Invalidf("product", "Which product? Type: request <product> I%d, with one of %s", act.ID, strings.Join(products, ", "))
 		}
 		v, err := a.RequestSample(ctx, actor, SampleInput{ProductID: products[0], InvitationID: act.ID})
 		if err != nil {
-			return domain.Message{}, err
+			return domain.Card{}, err
 		}
-		return domain.Message{Text: fmt.Sprintf("Sample request %s for %s %s: %s.", v.Ref(), v.Product.ID, v.Product.Title, a.sampleStatus(v.SampleRequest))}, nil
+		return domain.Card{Text: fmt.Sprintf("Sample request %s for %s %s: %s.", v.Ref(), v.Product.ID, v.Product.Title, a.sampleStatus(v.SampleRequest))}, nil
 	case ActionApprove:
 		v, err := a.ApproveSample(ctx, actor, act.ID)
 		return reply(v, err, a.sampleReply)
 	case ActionReject:
 		if err := actor.RequireManager("reject samples"); err != nil {
-			return domain.Message{}, err
+			return domain.Card{}, err
 		}
 		if err := a.rejectable(ctx, act.ID); err != nil {
-			return domain.Message{}, err
+			return domain.Card{}, err
 		}
-		return domain.Message{}, domain.Invalidf("reason", "Choose a reason: type reject S%d not_match|out_of_stock|offline|other [\"note\"]", act.ID)
+		return domain.Card{}, domain.Invalidf("reason", "Choose a reason: type reject S%d not_match|out_of_stock|offline|other [\"note\"]", act.ID)
 	case ActionShip:
 		v, err := a.ShipSample(ctx, actor, act.ID, "")
 		return reply(v, err, a.sampleReply)
 	case ActionSubmitContent:
-		return domain.Message{}, domain.Invalidf("content_link", "Send your TikTok link: type content S%d https://www.tiktok.com/@you/video/...", act.ID)
+		return domain.Card{}, domain.Invalidf("content_link", "Send your TikTok link: type content S%d https://www.tiktok.com/@you/video/...", act.ID)
 	case ActionJoinPlan:
 		products, err := a.planProducts(ctx, act.ID)
 		if err != nil {
-			return domain.Message{}, err
+			return domain.Card{}, err
 		}
 		if len(products) != 1 {
-			return domain.Message{}, domain.Invalidf("product", "Which product? Type: request <product> PL%d, with one of %s", act.ID, strings.Join(products, ", "))
+			return domain.Card{}, domain.Invalidf("product", "Which product? Type: request <product> PL%d, with one of %s", act.ID, strings.Join(products, ", "))
 		}
 		v, err := a.RequestSample(ctx, actor, SampleInput{ProductID: products[0], PlanID: act.ID})
 		if err != nil {
-			return domain.Message{}, err
+			return domain.Card{}, err
 		}
-		return domain.Message{Text: fmt.Sprintf("Sample request %s for %s %s: %s.", v.Ref(), v.Product.ID, v.Product.Title, a.sampleStatus(v.SampleRequest))}, nil
+		return domain.Card{Text: fmt.Sprintf("Sample request %s for %s %s: %s.", v.Ref(), v.Product.ID, v.Product.Title, a.sampleStatus(v.SampleRequest))}, nil
 	}
-	return domain.Message{}, domain.Invalidf("custom_id", "Unknown button %q", customID)
+	return domain.Card{}, domain.Invalidf("custom_id", "Unknown button %q", customID)
 }
 
 // rejectable says why a request can no longer be rejected, before anyone
@@ -264,7 +264,7 @@ func (a *App) invitationProducts(ctx context.Context, actor domain.Actor, id int
 	return out, err
 }
 
-func (a *App) inviteReply(res InviteResult) domain.Message {
+func (a *App) inviteReply(res InviteResult) domain.Card {
 	var b strings.Builder
 	for _, v := range res.Invitations {
 		fmt.Fprintf(&b, "%s  %s at %s, answer by %s\n", v.Ref(), v.Creator.At(), v.Rate, a.dateIn(v.ExpiresAt))
@@ -275,24 +275,24 @@ func (a *App) inviteReply(res InviteResult) domain.Message {
 	for _, n := range res.Notes {
 		fmt.Fprintf(&b, "Note: %s\n", n)
 	}
-	return domain.Message{
+	return domain.Card{
 		Title: fmt.Sprintf("Invited %s to %s", plural(len(res.Invitations), "creator", "creators"), strings.Join(res.Collaboration.ProductIDs, ", ")),
 		Text:  strings.TrimSpace(b.String()),
 	}
 }
 
-func (a *App) answerReply(v InvitationView) domain.Message {
+func (a *App) answerReply(v InvitationView) domain.Card {
 	switch v.State {
 	case domain.InvitationAccepted:
-		return domain.Message{Text: fmt.Sprintf("You accepted invitation %s at %s commission. Welcome aboard!", v.Ref(), v.Rate)}
+		return domain.Card{Text: fmt.Sprintf("You accepted invitation %s at %s commission. Welcome aboard!", v.Ref(), v.Rate)}
 	case domain.InvitationDeclined:
-		return domain.Message{Text: fmt.Sprintf("You declined invitation %s. Thanks for letting us know.", v.Ref())}
+		return domain.Card{Text: fmt.Sprintf("You declined invitation %s. Thanks for letting us know.", v.Ref())}
 	}
-	return domain.Message{Text: fmt.Sprintf("Invitation %s is %s.", v.Ref(), v.State)}
+	return domain.Card{Text: fmt.Sprintf("Invitation %s is %s.", v.Ref(), v.State)}
 }
 
-func (a *App) sampleReply(v SampleView) domain.Message {
-	return domain.Message{Text: fmt.Sprintf("Sample %s (%s, %s): %s.", v.Ref(), v.Creator.At(), v.ProductID, a.sampleStatus(v.SampleRequest))}
+func (a *App) sampleReply(v SampleView) domain.Card {
+	return domain.Card{Text: fmt.Sprintf("Sample %s (%s, %s): %s.", v.Ref(), v.Creator.At(), v.ProductID, a.sampleStatus(v.SampleRequest))}
 }
 
 // planHeadline announces a new plan: live now, or scheduled.
@@ -325,13 +325,13 @@ func (a *App) planText(v PlanView) string {
 	return b.String()
 }
 
-func (a *App) plansReply(ctx context.Context, actor domain.Actor) (domain.Message, error) {
+func (a *App) plansReply(ctx context.Context, actor domain.Actor) (domain.Card, error) {
 	vs, err := a.ListPlans(ctx, actor)
 	if err != nil {
-		return domain.Message{}, err
+		return domain.Card{}, err
 	}
 	if len(vs) == 0 {
-		return domain.Message{Title: "Open plans", Text: "No open plans right now."}, nil
+		return domain.Card{Title: "Open plans", Text: "No open plans right now."}, nil
 	}
 	var b strings.Builder
 	var buttons []domain.Button
@@ -341,12 +341,12 @@ func (a *App) plansReply(ctx context.Context, actor domain.Actor) (domain.Messag
 			buttons = append(buttons, domain.Button{Label: "Request sample from " + v.Ref(), Action: FormatAction(ActionJoinPlan, v.ID)})
 		}
 	}
-	return domain.Message{Title: "Open plans", Text: strings.TrimSpace(b.String()), Buttons: buttons}, nil
+	return domain.Card{Title: "Open plans", Text: strings.TrimSpace(b.String()), Buttons: buttons}, nil
 }
 
-func (a *App) invitationsReply(vs []InvitationView) domain.Message {
+func (a *App) invitationsReply(vs []InvitationView) domain.Card {
 	if len(vs) == 0 {
-		return domain.Message{Title: "Invitations", Text: "No invitations."}
+		return domain.Card{Title: "Invitations", Text: "No invitations."}
 	}
 	var b strings.Builder
 	for _, v := range vs {
@@ -360,12 +360,12 @@ func (a *App) invitationsReply(vs []InvitationView) domain.Message {
 		}
 		b.WriteString("\n")
 	}
-	return domain.Message{Title: "Invitations", Text: strings.TrimSpace(b.String())}
+	return domain.Card{Title: "Invitations", Text: strings.TrimSpace(b.String())}
 }
 
-func (a *App) samplesReply(actor domain.Actor, vs []SampleView) domain.Message {
+func (a *App) samplesReply(actor domain.Actor, vs []SampleView) domain.Card {
 	if len(vs) == 0 {
-		return domain.Message{Title: "Sample requests", Text: "No sample requests."}
+		return domain.Card{Title: "Sample requests", Text: "No sample requests."}
 	}
 	var b strings.Builder
 	var buttons []domain.Button
@@ -375,15 +375,15 @@ func (a *App) samplesReply(actor domain.Actor, vs []SampleView) domain.Message {
 			buttons = append(buttons, domain.Button{Label: "Submit content for " + v.Ref(), Action: FormatAction(ActionSubmitContent, v.ID), Style: "primary"})
 		}
 	}
-	return domain.Message{Title: "Sample requests", Text: strings.TrimSpace(b.String()), Buttons: buttons}
+	return domain.Card{Title: "Sample requests", Text: strings.TrimSpace(b.String()), Buttons: buttons}
 }
 
-func creatorsReply(cards []CreatorCard, niche string) domain.Message {
+func creatorsReply(cards []CreatorCard, niche string) domain.Card {
 	if len(cards) == 0 && niche != "" {
-		return domain.Message{Title: "Creators", Text: fmt.Sprintf("No creators with niche %q. Type creators to see the whole roster.", niche)}
+		return domain.Card{Title: "Creators", Text: fmt.Sprintf("No creators with niche %q. Type creators to see the whole roster.", niche)}
 	}
 	if len(cards) == 0 {
-		return domain.Message{Title: "Creators", Text: "The roster is empty. Add creators with creator add, or import a CSV."}
+		return domain.Card{Title: "Creators", Text: "The roster is empty. Add creators with creator add, or import a CSV."}
 	}
 	var b strings.Builder
 	for _, c := range cards {
@@ -400,21 +400,21 @@ func creatorsReply(cards []CreatorCard, niche string) domain.Message {
 		}
 		fmt.Fprintf(&b, "%s  %d followers  %d avg views  %s  samples %d, posted %d (%s)  %s\n", c.Creator.At(), c.Creator.Followers, c.Creator.AvgViews, orDash(c.Creator.Niche), c.Received, c.Posted, fulfil, status)
 	}
-	return domain.Message{Title: fmt.Sprintf("Creators (%d)", len(cards)), Text: strings.TrimSpace(b.String())}
+	return domain.Card{Title: fmt.Sprintf("Creators (%d)", len(cards)), Text: strings.TrimSpace(b.String())}
 }
 
-func productsReply(ps []domain.Product) domain.Message {
+func productsReply(ps []domain.Product) domain.Card {
 	if len(ps) == 0 {
-		return domain.Message{Title: "Products", Text: "The catalog is empty. Add products with product add, or import a CSV."}
+		return domain.Card{Title: "Products", Text: "The catalog is empty. Add products with product add, or import a CSV."}
 	}
 	var b strings.Builder
 	for _, p := range ps {
 		fmt.Fprintf(&b, "%s  %s  %s  group %s  %s in stock\n", p.ID, p.Title, p.Price, orDash(p.Group), plural(p.SampleStock, "sample", "samples"))
 	}
-	return domain.Message{Title: fmt.Sprintf("Products (%d)", len(ps)), Text: strings.TrimSpace(b.String())}
+	return domain.Card{Title: fmt.Sprintf("Products (%d)", len(ps)), Text: strings.TrimSpace(b.String())}
 }
 
-func (a *App) reportReply(r Report) domain.Message {
+func (a *App) reportReply(r Report) domain.Card {
 	pct := func(n int) string {
 		if n < 0 {
 			return "-"
@@ -461,7 +461,7 @@ func (a *App) reportReply(r Report) domain.Message {
 		text = "No samples shipped yet."
 	}
 	text += "\nOrders, GMV and commission per sample appear once a TikTok Shop is connected."
-	return domain.Message{
+	return domain.Card{
 		Title: "Collaboration report, " + a.dateIn(r.GeneratedAt),
 		Text:  text,
 		Fields: []domain.Field{
@@ -476,13 +476,13 @@ func (a *App) reportReply(r Report) domain.Message {
 	}
 }
 
-func (a *App) historyReply(hs []HistoryEntry) domain.Message {
+func (a *App) historyReply(hs []HistoryEntry) domain.Card {
 	if len(hs) == 0 {
-		return domain.Message{Title: "History", Text: "Nothing recorded yet."}
+		return domain.Card{Title: "History", Text: "Nothing recorded yet."}
 	}
 	var b strings.Builder
 	for _, h := range hs {
 		fmt.Fprintf(&b, "%s  %s  %s: %s\n", h.At.In(a.loc).Format("2 Jan 15:04"), h.Who, h.Kind, h.Detail)
 	}
-	return domain.Message{Title: "History", Text: strings.TrimSpace(b.String())}
+	return domain.Card{Title: "History", Text: strings.TrimSpace(b.String())}
 }

@@ -104,20 +104,18 @@ func (a *App) RequestSample(ctx context.Context, actor domain.Actor, in SampleIn
 			if err := a.postSampleCard(ctx, tx, now, v, "approved:auto"); err != nil {
 				return err
 			}
-			return send(ctx, tx, now, toCreator(cr.ID), fmt.Sprintf("sample:%d:approved", s.ID), domain.Message{
+			return send(ctx, tx, now, out{to: toCreator(cr.ID), key: domain.Once(subject("sample", s.ID), "approved"), thread: subject("sample", s.ID)}, legacy(domain.Card{
 				Title:  "Sample " + s.Ref() + " approved",
 				Text:   fmt.Sprintf("Your free sample of %s %s is approved. We will ship it soon and tell you when it is on its way.", prod.ID, prod.Title),
-				Thread: subject("sample", s.ID),
-			})
+			}))
 		}
 		if err := a.postSampleCard(ctx, tx, now, v, "requested"); err != nil {
 			return err
 		}
-		return send(ctx, tx, now, toCreator(cr.ID), fmt.Sprintf("sample:%d:received", s.ID), domain.Message{
+		return send(ctx, tx, now, out{to: toCreator(cr.ID), key: domain.Once(subject("sample", s.ID), "received"), thread: subject("sample", s.ID)}, legacy(domain.Card{
 			Title:  "Sample request " + s.Ref() + " received",
 			Text:   fmt.Sprintf("We got your request for %s %s. The seller team decides by %s; we will tell you here.", prod.ID, prod.Title, a.dateIn(s.ExpiresAt())),
-			Thread: subject("sample", s.ID),
-		})
+		}))
 	})
 	return v, err
 }
@@ -252,7 +250,7 @@ func (a *App) postSampleCard(ctx context.Context, tx Tx, now time.Time, v Sample
 	if r := card.FulfilmentRate(); r >= 0 {
 		fulfil = fmt.Sprintf("%d%%", r)
 	}
-	m := domain.Message{
+	m := domain.Card{
 		Title: fmt.Sprintf("Sample request %s: %s %s", v.Ref(), v.Product.ID, v.Product.Title),
 		Text:  fmt.Sprintf("%s asks for %s via %s.", v.Creator.At(), plural(v.Quantity, "unit", "units"), v.Source),
 		Fields: []domain.Field{
@@ -265,8 +263,6 @@ func (a *App) postSampleCard(ctx context.Context, tx Tx, now time.Time, v Sample
 			{Label: "Fulfilment rate", Value: fulfil},
 			{Label: "Status", Value: a.sampleStatus(v.SampleRequest)},
 		},
-		Thread: subject("sample", v.ID),
-		Update: step != "requested" && step != "approved:auto",
 	}
 	if v.Note != "" {
 		m.Fields = append(m.Fields, domain.Field{Label: "Creator's note", Value: v.Note})
@@ -280,7 +276,12 @@ func (a *App) postSampleCard(ctx context.Context, tx Tx, now time.Time, v Sample
 	case domain.SampleApproved:
 		m.Buttons = []domain.Button{{Label: "Mark shipped", Action: FormatAction(ActionShip, v.ID), Style: "primary"}}
 	}
-	return send(ctx, tx, now, toChannel(domain.ChannelApprovals), fmt.Sprintf("sample:%d:card:%s", v.ID, step), m)
+	o := out{to: toChannel(domain.ChannelApprovals), key: domain.Once(subject("sample", v.ID), "card"), thread: subject("sample", v.ID)}
+	if step != "requested" && step != "approved:auto" {
+		// Every later step edits the card posted first.
+		o.replaces, o.key, o.change = o.key, "", "card~"+step
+	}
+	return send(ctx, tx, now, o, legacy(m))
 }
 
 // prefixed wraps s when it is set: prefixed(" (", note, ")").
@@ -395,11 +396,10 @@ func (a *App) ApproveSample(ctx context.Context, actor domain.Actor, id int64) (
 		if err := a.postSampleCard(ctx, tx, now, *v, "approved"); err != nil {
 			return err
 		}
-		return send(ctx, tx, now, toCreator(v.CreatorID), fmt.Sprintf("sample:%d:approved", v.ID), domain.Message{
+		return send(ctx, tx, now, out{to: toCreator(v.CreatorID), key: domain.Once(subject("sample", v.ID), "approved"), thread: subject("sample", v.ID)}, legacy(domain.Card{
 			Title:  "Sample " + v.Ref() + " approved",
 			Text:   fmt.Sprintf("Good news: your free sample of %s %s is approved. We will tell you when it ships.", v.Product.ID, v.Product.Title),
-			Thread: subject("sample", v.ID),
-		})
+		}))
 	})
 }
 
@@ -448,9 +448,9 @@ func (a *App) RejectSample(ctx context.Context, actor domain.Actor, id int64, re
 		}
 		text := fmt.Sprintf("Sorry, your request for %s %s was not approved: %s.", v.Product.ID, v.Product.Title, strings.TrimRight(why, "."))
 		text += fmt.Sprintf(" You can ask again from %s.", a.dateIn(now.Add(domain.RetryAfterRejection)))
-		return send(ctx, tx, now, toCreator(v.CreatorID), fmt.Sprintf("sample:%d:rejected", v.ID), domain.Message{
-			Title: "Sample request " + v.Ref() + " not approved", Text: text, Thread: subject("sample", v.ID),
-		})
+		return send(ctx, tx, now, out{to: toCreator(v.CreatorID), key: domain.Once(subject("sample", v.ID), "rejected"), thread: subject("sample", v.ID)}, legacy(domain.Card{
+			Title: "Sample request " + v.Ref() + " not approved", Text: text,
+		}))
 	})
 }
 
@@ -505,9 +505,9 @@ func (a *App) CancelSample(ctx context.Context, actor domain.Actor, id int64, re
 		if reason != "" {
 			text = fmt.Sprintf("The seller team cancelled your request for %s %s: %s.", v.Product.ID, v.Product.Title, strings.TrimRight(reason, "."))
 		}
-		return send(ctx, tx, now, toCreator(v.CreatorID), fmt.Sprintf("sample:%d:cancelled", v.ID), domain.Message{
-			Title: "Sample request " + v.Ref() + " cancelled", Text: text, Thread: subject("sample", v.ID),
-		})
+		return send(ctx, tx, now, out{to: toCreator(v.CreatorID), key: domain.Once(subject("sample", v.ID), "cancelled"), thread: subject("sample", v.ID)}, legacy(domain.Card{
+			Title: "Sample request " + v.Ref() + " cancelled", Text: text,
+		}))
 	})
 }
 
@@ -537,10 +537,10 @@ func (a *App) cancelUndecided(ctx context.Context, tx Tx, now time.Time, actor d
 		if err := a.postSampleCard(ctx, tx, now, v, "cancelled"); err != nil {
 			return err
 		}
-		if err := send(ctx, tx, now, toCreator(v.CreatorID), fmt.Sprintf("sample:%d:cancelled", v.ID), domain.Message{
-			Title: "Sample request " + v.Ref() + " cancelled", Thread: subject("sample", v.ID),
+		if err := send(ctx, tx, now, out{to: toCreator(v.CreatorID), key: domain.Once(subject("sample", v.ID), "cancelled"), thread: subject("sample", v.ID)}, legacy(domain.Card{
+			Title: "Sample request " + v.Ref() + " cancelled",
 			Text: fmt.Sprintf("Your request for %s %s was cancelled: %s.", v.Product.ID, v.Product.Title, why),
-		}); err != nil {
+		})); err != nil {
 			return err
 		}
 	}
@@ -577,10 +577,10 @@ func (a *App) ShipSample(ctx context.Context, actor domain.Actor, id int64, trac
 			text += " Tracking: " + v.Tracking + "."
 		}
 		text += fmt.Sprintf(" Please post your video or LIVE by %s and send us the link.", a.dateIn(v.DueAt))
-		return send(ctx, tx, now, toCreator(v.CreatorID), fmt.Sprintf("sample:%d:shipped", v.ID), domain.Message{
-			Title: "Sample " + v.Ref() + " shipped", Text: text, Thread: subject("sample", v.ID),
+		return send(ctx, tx, now, out{to: toCreator(v.CreatorID), key: domain.Once(subject("sample", v.ID), "shipped"), thread: subject("sample", v.ID)}, legacy(domain.Card{
+			Title: "Sample " + v.Ref() + " shipped", Text: text,
 			Buttons: []domain.Button{{Label: "Submit content link", Action: FormatAction(ActionSubmitContent, v.ID), Style: "primary"}},
-		})
+		}))
 	})
 }
 
@@ -597,10 +597,10 @@ func (a *App) correctTracking(ctx context.Context, tx Tx, now time.Time, actor d
 	if err := record(ctx, tx, now, actor, "sample.tracking", subject("sample", v.ID), "tracking number now %s", tracking); err != nil {
 		return err
 	}
-	return send(ctx, tx, now, toCreator(v.CreatorID), fmt.Sprintf("sample:%d:tracking:%s", v.ID, tracking), domain.Message{
-		Title: "Sample " + v.Ref() + " tracking", Thread: subject("sample", v.ID),
+	return send(ctx, tx, now, out{to: toCreator(v.CreatorID), change: "tracking", thread: subject("sample", v.ID)}, legacy(domain.Card{
+		Title: "Sample " + v.Ref() + " tracking",
 		Text: fmt.Sprintf("The tracking number of your %s %s sample is now %s.", v.Product.ID, v.Product.Title, tracking),
-	})
+	}))
 }
 
 // ExtendSample gives a due-soon or overdue sample one more week, once.
@@ -618,15 +618,14 @@ func (a *App) ExtendSample(ctx context.Context, actor domain.Actor, id int64) (S
 		if err := record(ctx, tx, now, actor, "sample.extended", subject("sample", v.ID), "extended to %s", a.dateIn(v.DueAt)); err != nil {
 			return err
 		}
-		if err := a.postSampleCard(ctx, tx, now, *v, fmt.Sprintf("extended:%d", v.DueAt.UnixMilli())); err != nil {
+		if err := a.postSampleCard(ctx, tx, now, *v, "extended"); err != nil {
 			return err
 		}
-		return send(ctx, tx, now, toCreator(v.CreatorID), fmt.Sprintf("sample:%d:extended", v.ID), domain.Message{
+		return send(ctx, tx, now, out{to: toCreator(v.CreatorID), key: domain.Once(subject("sample", v.ID), "extended"), thread: subject("sample", v.ID)}, legacy(domain.Card{
 			Title:   "More time for sample " + v.Ref(),
 			Text:    fmt.Sprintf("You now have until %s to post your content for %s %s.", a.dateIn(v.DueAt), v.Product.ID, v.Product.Title),
-			Thread:  subject("sample", v.ID),
 			Buttons: []domain.Button{{Label: "Submit content link", Action: FormatAction(ActionSubmitContent, v.ID), Style: "primary"}},
-		})
+		}))
 	})
 }
 
@@ -668,16 +667,15 @@ func (a *App) SubmitContent(ctx context.Context, actor domain.Actor, id int64, l
 		if err := a.postSampleCard(ctx, tx, now, *v, "completed"); err != nil {
 			return err
 		}
-		if err := send(ctx, tx, now, toChannel(domain.ChannelSellers), fmt.Sprintf("sample:%d:content", v.ID), domain.Message{
+		if err := send(ctx, tx, now, out{to: toChannel(domain.ChannelSellers), key: domain.Once(subject("sample", v.ID), "content"), thread: subject("sample", v.ID)}, legacy(domain.Card{
 			Title:  fmt.Sprintf("%s posted content for %s", v.Creator.At(), v.Ref()),
 			Text:   fmt.Sprintf("%s posted a %s for %s %s: %s", v.Creator.At(), kind, v.Product.ID, v.Product.Title, url),
-			Thread: subject("sample", v.ID),
-		}); err != nil {
+		})); err != nil {
 			return err
 		}
-		return send(ctx, tx, now, toCreator(v.CreatorID), fmt.Sprintf("sample:%d:thanks", v.ID), domain.Message{
-			Title: "Thanks for your content", Text: fmt.Sprintf("We received your link for %s %s. Thank you!", v.Product.ID, v.Product.Title), Thread: subject("sample", v.ID),
-		})
+		return send(ctx, tx, now, out{to: toCreator(v.CreatorID), key: domain.Once(subject("sample", v.ID), "thanks"), thread: subject("sample", v.ID)}, legacy(domain.Card{
+			Title: "Thanks for your content", Text: fmt.Sprintf("We received your link for %s %s. Thank you!", v.Product.ID, v.Product.Title),
+		}))
 	})
 }
 
@@ -695,14 +693,13 @@ func (a *App) correctContent(ctx context.Context, tx Tx, now time.Time, actor do
 	if err := record(ctx, tx, now, actor, "sample.content_changed", subject("sample", v.ID), "%s replaced %s with %s", v.Creator.At(), old, url); err != nil {
 		return err
 	}
-	if err := a.postSampleCard(ctx, tx, now, *v, fmt.Sprintf("content:%d", now.UnixMilli())); err != nil {
+	if err := a.postSampleCard(ctx, tx, now, *v, "content"); err != nil {
 		return err
 	}
-	return send(ctx, tx, now, toChannel(domain.ChannelSellers), fmt.Sprintf("sample:%d:content:%d", v.ID, now.UnixMilli()), domain.Message{
+	return send(ctx, tx, now, out{to: toChannel(domain.ChannelSellers), change: "content", thread: subject("sample", v.ID)}, legacy(domain.Card{
 		Title:  fmt.Sprintf("%s changed the content link for %s", v.Creator.At(), v.Ref()),
 		Text:   fmt.Sprintf("New link for %s %s: %s (was %s)", v.Product.ID, v.Product.Title, url, old),
-		Thread: subject("sample", v.ID),
-	})
+	}))
 }
 
 // ListSamples lists sample requests: the team sees all, a creator their own.

@@ -128,7 +128,7 @@ func TestOutboxFailureRollsBackTheChange(t *testing.T) {
 	if len(evs) == 0 || evs[0].Kind != "sample.approved" || evs[0].Actor != "member:U_MGR" || !evs[0].At.Equal(s.DecidedAt) {
 		t.Fatalf("latest event = %+v, want sample.approved by member:U_MGR at %v", evs, s.DecidedAt)
 	}
-	for _, key := range []string{fmt.Sprintf("sample:%d:card:approved", requested), fmt.Sprintf("sample:%d:approved", requested)} {
+	for _, key := range []string{fmt.Sprintf("sample:%d:card~approved", requested), fmt.Sprintf("sample:%d:approved", requested)} {
 		o := mustOutboxKey(t, db, key)
 		if !o.CreatedAt.Equal(s.DecidedAt) || o.State != domain.OutboxPending {
 			t.Errorf("outbox %s = %+v, want pending, created at the decision", key, o)

@@ -252,7 +252,7 @@ func TestConcurrentAcceptIsIdempotent(t *testing.T) {
 		}
 		n := 0
 		for _, o := range outboxTo(t, db, "channel:sellers") {
-			if o.Message.Thread == subj {
+			if o.Thread == subj {
 				n++
 			}
 		}

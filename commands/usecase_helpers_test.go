@@ -339,14 +339,21 @@ func outboxTo(t *testing.T, db *sqlite.DB, to string) []domain.Outgoing {
 }
 
 // outboxKey returns the row queued under key; ok is false when none is.
+// outboxKey finds the row keyed key or, for a key said once per change
+// ("sample:4:tracking", stored as "sample:4:tracking@81"), the newest such.
 func outboxKey(t *testing.T, db *sqlite.DB, key string) (domain.Outgoing, bool) {
 	t.Helper()
+	var found domain.Outgoing
+	ok := false
 	for _, o := range outbox(t, db) {
 		if o.Key == key {
 			return o, true
 		}
+		if strings.HasPrefix(o.Key, key+"@") && (!ok || o.ID > found.ID) {
+			found, ok = o, true
+		}
 	}
-	return domain.Outgoing{}, false
+	return found, ok
 }
 
 func mustOutboxKey(t *testing.T, db *sqlite.DB, key string) domain.Outgoing {
@@ -420,7 +427,7 @@ func planOf(t *testing.T, db *sqlite.DB, id int64) domain.Plan {
 }
 
 // buttonActions lists a message's button custom_ids.
-func buttonActions(m domain.Message) []string {
+func buttonActions(m domain.Card) []string {
 	out := make([]string, len(m.Buttons))
 	for i, b := range m.Buttons {
 		out[i] = b.Action
@@ -429,7 +436,7 @@ func buttonActions(m domain.Message) []string {
 }
 
 // buttonLabels lists a message's button labels.
-func buttonLabels(m domain.Message) []string {
+func buttonLabels(m domain.Card) []string {
 	out := make([]string, len(m.Buttons))
 	for i, b := range m.Buttons {
 		out[i] = b.Label
@@ -438,7 +445,7 @@ func buttonLabels(m domain.Message) []string {
 }
 
 // fieldValue is the value of a card's field, "" when absent.
-func fieldValue(m domain.Message, label string) (string, bool) {
+func fieldValue(m domain.Card, label string) (string, bool) {
 	for _, f := range m.Fields {
 		if f.Label == label {
 			return f.Value, true

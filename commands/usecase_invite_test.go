@@ -46,23 +46,23 @@ func TestInviteCreatorsSendsOneDMPerCreator(t *testing.T) {
 			t.Fatalf("creator %d has %d DMs, want 1", v.CreatorID, len(dms))
 		}
 		m := dms[0]
-		if m.Surface != domain.SurfaceDiscord || m.Key != fmt.Sprintf("invitation:%d", v.ID) || m.State != domain.OutboxPending || !m.Message.Counts {
+		if m.Surface != domain.SurfaceDiscord || m.Key != fmt.Sprintf("invitation:%d:dm", v.ID) || m.State != domain.OutboxPending || !m.Counts {
 			t.Errorf("DM row = %+v", m)
 		}
-		if got, wantB := buttonLabels(m.Message), []string{"Accept", "Decline", "Request sample"}; !reflect.DeepEqual(got, wantB) {
+		if got, wantB := buttonLabels(*m.Notice.Card), []string{"Accept", "Decline", "Request sample"}; !reflect.DeepEqual(got, wantB) {
 			t.Errorf("buttons %v, want %v", got, wantB)
 		}
 		wantActions := []string{fmt.Sprintf("accept:%d", v.ID), fmt.Sprintf("decline:%d", v.ID), fmt.Sprintf("request-sample:%d", v.ID)}
-		if got := buttonActions(m.Message); !reflect.DeepEqual(got, wantActions) {
+		if got := buttonActions(*m.Notice.Card); !reflect.DeepEqual(got, wantActions) {
 			t.Errorf("actions %v, want %v", got, wantActions)
 		}
-		if rate, _ := fieldValue(m.Message, "Commission rate"); rate != want[v.CreatorID].String() {
+		if rate, _ := fieldValue(*m.Notice.Card, "Commission rate"); rate != want[v.CreatorID].String() {
 			t.Errorf("DM rate field %q, want %s", rate, want[v.CreatorID])
 		}
-		if m.Message.Text != "Hi there!" || !strings.Contains(m.Message.Title, "Spring launch") {
-			t.Errorf("DM title %q text %q", m.Message.Title, m.Message.Text)
+		if m.Notice.Card.Text != "Hi there!" || !strings.Contains(m.Notice.Card.Title, "Spring launch") {
+			t.Errorf("DM title %q text %q", m.Notice.Card.Title, m.Notice.Card.Text)
 		}
-		if contact, _ := fieldValue(m.Message, "Contact"); contact != "partners@shop.com" {
+		if contact, _ := fieldValue(*m.Notice.Card, "Contact"); contact != "partners@shop.com" {
 			t.Errorf("DM contact %q", contact)
 		}
 		if n := countEvents(t, db, fmt.Sprintf("invitation:%d", v.ID), "invitation.sent"); n != 1 {
@@ -76,7 +76,7 @@ func TestInviteCreatorsSendsOneDMPerCreator(t *testing.T) {
 	// Without a sample offer there is no Request sample button, and the
 	// template is used when no message is given.
 	inv := mustInviteOne(t, app, "sam", false, "P100")
-	m := mustOutboxKey(t, db, fmt.Sprintf("invitation:%d", inv.ID)).Message
+	m := *mustOutboxKey(t, db, fmt.Sprintf("invitation:%d:dm", inv.ID)).Notice.Card
 	if got := buttonLabels(m); !reflect.DeepEqual(got, []string{"Accept", "Decline"}) {
 		t.Errorf("buttons without a sample = %v", got)
 	}
@@ -266,14 +266,14 @@ func TestAnswerInvitation(t *testing.T) {
 	}
 	subj := fmt.Sprintf("invitation:%d", inv.ID)
 	sellers := mustOutboxKey(t, db, fmt.Sprintf("invitation:%d:accepted", inv.ID))
-	if sellers.To.String() != "channel:sellers" || !strings.Contains(sellers.Message.Title, "@maya accepted") {
+	if sellers.To.String() != "channel:sellers" || !strings.Contains(sellers.Notice.Card.Title, "@maya accepted") {
 		t.Errorf("sellers message = %+v", sellers)
 	}
-	dm := mustOutboxKey(t, db, fmt.Sprintf("invitation:%d:accepted:dm", inv.ID))
-	if dm.To.String() != fmt.Sprintf("creator:%d", maya.ID) || !dm.Message.Update || dm.Message.Thread != subj {
+	dm := mustOutboxKey(t, db, fmt.Sprintf("invitation:%d:dm~accepted", inv.ID))
+	if dm.To.String() != fmt.Sprintf("creator:%d", maya.ID) || !(dm.Replaces != "") || dm.Thread != subj {
 		t.Errorf("DM update = %+v", dm)
 	}
-	if got := buttonLabels(dm.Message); !reflect.DeepEqual(got, []string{"Request sample"}) {
+	if got := buttonLabels(*dm.Notice.Card); !reflect.DeepEqual(got, []string{"Request sample"}) {
 		t.Errorf("accepted DM buttons = %v, want only Request sample", got)
 	}
 
@@ -340,16 +340,16 @@ func TestInvitationExpiry(t *testing.T) {
 	}
 	n := 0
 	for _, o := range outboxTo(t, db, "channel:sellers") {
-		if o.Message.Thread == subj {
+		if o.Thread == subj {
 			n++
 		}
 	}
 	if n != 1 {
 		t.Errorf("%d sellers messages about the expiry, want 1", n)
 	}
-	dm := mustOutboxKey(t, db, fmt.Sprintf("invitation:%d:expired:dm", short.ID))
-	if !dm.Message.Update || len(dm.Message.Buttons) != 0 {
-		t.Errorf("expired DM update = %+v, want an update without buttons", dm.Message)
+	dm := mustOutboxKey(t, db, fmt.Sprintf("invitation:%d:dm~expired", short.ID))
+	if !(dm.Replaces != "") || len(dm.Notice.Card.Buttons) != 0 {
+		t.Errorf("expired DM update = %+v, want an update without buttons", *dm.Notice.Card)
 	}
 	_, err = app.AcceptInvitation(ctxb, mayaA, short.ID)
 	wantErr(t, err, domain.KindConflict, "", "expired", "accepted")
@@ -369,9 +369,9 @@ func TestWithdrawInvitation(t *testing.T) {
 	if v.State != domain.InvitationWithdrawn || invitationOf(t, db, inv.ID).State != domain.InvitationWithdrawn {
 		t.Fatalf("withdrawn invitation is %s", v.State)
 	}
-	dm := mustOutboxKey(t, db, fmt.Sprintf("invitation:%d:withdrawn:dm", inv.ID))
-	if !dm.Message.Update || !strings.Contains(dm.Message.Text, "Withdrawn") || len(dm.Message.Buttons) != 0 {
-		t.Errorf("withdrawal DM = %+v", dm.Message)
+	dm := mustOutboxKey(t, db, fmt.Sprintf("invitation:%d:dm~withdrawn", inv.ID))
+	if !(dm.Replaces != "") || !strings.Contains(dm.Notice.Card.Text, "Withdrawn") || len(dm.Notice.Card.Buttons) != 0 {
+		t.Errorf("withdrawal DM = %+v", *dm.Notice.Card)
 	}
 	if n := countEvents(t, db, fmt.Sprintf("invitation:%d", inv.ID), "invitation.withdrawn"); n != 1 {
 		t.Errorf("%d withdrawn events", n)
@@ -434,8 +434,8 @@ func TestChangeInvitationRateInTeamZone(t *testing.T) {
 
 	var notes []string
 	for _, o := range outboxTo(t, db, to) {
-		if o.Message.Title == "Commission change" {
-			notes = append(notes, o.Message.Text)
+		if o.Notice.Card.Title == "Commission change" {
+			notes = append(notes, o.Notice.Card.Text)
 		}
 	}
 	if len(notes) != 2 {
@@ -465,7 +465,7 @@ func TestAcceptAfterRateCutReportsRateInForce(t *testing.T) {
 
 	msg, err := app.Click(ctxb, mayaA, commands.FormatAction(commands.ActionAccept, inv.ID))
 	mustNil(t, err, "accept")
-	sellers := mustOutboxKey(t, db, fmt.Sprintf("invitation:%d:accepted", inv.ID)).Message.Text
+	sellers := mustOutboxKey(t, db, fmt.Sprintf("invitation:%d:accepted", inv.ID)).Notice.Card.Text
 	if strings.Contains(msg.Text, "15%") || strings.Contains(sellers, "15%") {
 		t.Fatalf("accepting after a lowered rate applied reports the old rate: creator is told %q, sellers %q", msg.Text, sellers)
 	}

@@ -29,7 +29,7 @@ func TestClosedOffersCancelUndecidedRequests(t *testing.T) {
 	if got := sampleOf(t, db, viaInv.ID).State; got != domain.SampleCancelled {
 		t.Errorf("request through a withdrawn invitation is %s, want cancelled", got)
 	}
-	if m := mustOutboxKey(t, db, fmt.Sprintf("sample:%d:cancelled", viaInv.ID)).Message; !strings.Contains(m.Text, "withdrawn") {
+	if m := *mustOutboxKey(t, db, fmt.Sprintf("sample:%d:cancelled", viaInv.ID)).Notice.Card; !strings.Contains(m.Text, "withdrawn") {
 		t.Errorf("creator told %q", m.Text)
 	}
 
@@ -72,13 +72,14 @@ func TestExtendUpdatesTheApprovalsCard(t *testing.T) {
 	mustApprove(t, app, s.ID)
 	shipped := mustShip(t, app, s.ID)
 	clk.Set(shipped.DueAt.Add(-24 * time.Hour))
-	v, err := app.ExtendSample(ctxb, dana, s.ID)
+	_, err := app.ExtendSample(ctxb, dana, s.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	card := mustOutboxKey(t, db, fmt.Sprintf("sample:%d:card:extended:%d", s.ID, v.DueAt.UnixMilli())).Message
-	if status, _ := fieldValue(card, "Status"); !strings.Contains(status, "content due") || !card.Update {
-		t.Errorf("card after extension: status %q, update %v", status, card.Update)
+	o := mustOutboxKey(t, db, fmt.Sprintf("sample:%d:card~extended", s.ID))
+	card := *o.Notice.Card
+	if status, _ := fieldValue(card, "Status"); !strings.Contains(status, "content due") || o.Replaces == "" {
+		t.Errorf("card after extension: status %q, replaces %q", status, o.Replaces)
 	}
 }
 
@@ -327,7 +328,7 @@ func TestInvitationProductsFitACard(t *testing.T) {
 		ids = append(ids, id)
 	}
 	res := mustInvite(t, app, commands.InviteRequest{Creators: targets(t, "maya"), Products: ids, Rate: 1500})
-	dm := mustOutboxKey(t, db, fmt.Sprintf("invitation:%d", res.Invitations[0].ID)).Message
+	dm := *mustOutboxKey(t, db, fmt.Sprintf("invitation:%d:dm", res.Invitations[0].ID)).Notice.Card
 	v, _ := fieldValue(dm, "Products")
 	if len(v) > 1024 || !strings.Contains(v, "more") || !strings.HasPrefix(v, "P000 ") {
 		t.Errorf("products field of %d characters:\n%s", len(v), v)
@@ -352,7 +353,7 @@ func TestDeclineClosesItsSampleRequests(t *testing.T) {
 	if got := sampleOf(t, db, waiting.ID).State; got != domain.SampleCancelled {
 		t.Errorf("waiting request is %s, want cancelled", got)
 	}
-	sellers := mustOutboxKey(t, db, fmt.Sprintf("invitation:%d:declined", inv.ID)).Message.Text
+	sellers := mustOutboxKey(t, db, fmt.Sprintf("invitation:%d:declined", inv.ID)).Notice.Card.Text
 	if !strings.Contains(sellers, "Approved but not shipped: "+approved.Ref()) {
 		t.Errorf("sellers told %q", sellers)
 	}
@@ -398,7 +399,7 @@ func TestRejectionMessageReadsWell(t *testing.T) {
 	if _, err := app.RejectSample(ctxb, erin, s.ID, domain.RejectOther, "Shade discontinued"); err != nil {
 		t.Fatal(err)
 	}
-	dm := mustOutboxKey(t, db, fmt.Sprintf("sample:%d:rejected", s.ID)).Message.Text
+	dm := mustOutboxKey(t, db, fmt.Sprintf("sample:%d:rejected", s.ID)).Notice.Card.Text
 	if !strings.Contains(dm, "was not approved: Shade discontinued. You can ask again from") {
 		t.Errorf("rejection DM %q", dm)
 	}

@@ -10,7 +10,7 @@ import (
 	"github.com/collabbot/collabbot/domain"
 )
 
-func mustRun(t *testing.T, app *commands.App, who domain.Actor, line string) domain.Message {
+func mustRun(t *testing.T, app *commands.App, who domain.Actor, line string) domain.Card {
 	t.Helper()
 	m, _, err := app.Run(ctxb, who, line)
 	if err != nil {
@@ -19,7 +19,7 @@ func mustRun(t *testing.T, app *commands.App, who domain.Actor, line string) dom
 	return m
 }
 
-func mustClick(t *testing.T, app *commands.App, who domain.Actor, customID string) domain.Message {
+func mustClick(t *testing.T, app *commands.App, who domain.Actor, customID string) domain.Card {
 	t.Helper()
 	m, err := app.Click(ctxb, who, customID)
 	if err != nil {
@@ -61,7 +61,7 @@ func TestRunAndClickEndToEnd(t *testing.T) {
 	if m.Title != "Invited 1 creator to P100" || !strings.Contains(m.Text, "I1  @maya_glow at 15%") {
 		t.Errorf("invite reply %+v", m)
 	}
-	mustOutboxKey(t, db, "invitation:1")
+	mustOutboxKey(t, db, "invitation:1:dm")
 
 	if m := mustClick(t, app, maya, "accept:1"); m.Text != "You accepted invitation I1 at 15% commission. Welcome aboard!" {
 		t.Errorf("accept click = %q", m.Text)

@@ -120,7 +120,7 @@ func enqueue(tb testing.TB, db *sqlite.DB, at time.Time, tos ...domain.Recipient
 			ok, err := tx.Enqueue(ctx, domain.Outgoing{
 				Surface:     to.Surface(),
 				To:          to,
-				Message:     domain.Message{Text: fmt.Sprintf("message %d to %s", len(before)+i+1, to)},
+				Notice:      domain.Notice{Kind: "card", Card: &domain.Card{Text: fmt.Sprintf("message %d to %s", len(before)+i+1, to)}},
 				Key:         fmt.Sprintf("test:%d", len(before)+i+1),
 				NextAttempt: at,
 				CreatedAt:   t0,

@@ -173,7 +173,7 @@ func (c *Console) Line(ctx context.Context, line string) bool {
 		return true
 	default:
 		actor := c.currentActor(ctx)
-		var reply domain.Message
+		var reply domain.Card
 		var err error
 		if n, nerr := strconv.Atoi(line); nerr == nil {
 			reply, err = c.click(ctx, actor, n)
@@ -209,12 +209,12 @@ func (c *Console) currentActor(ctx context.Context) domain.Actor {
 	return fresh
 }
 
-func (c *Console) click(ctx context.Context, actor domain.Actor, n int) (domain.Message, error) {
+func (c *Console) click(ctx context.Context, actor domain.Actor, n int) (domain.Card, error) {
 	c.mu.Lock()
 	acts := c.choices[audience(actor)]
 	c.mu.Unlock()
 	if n < 1 || n > len(acts) {
-		return domain.Message{}, domain.Invalidf("choice", "No choice %d for %s; pick a number shown in [brackets] on a message to you", n, actor.Display())
+		return domain.Card{}, domain.Invalidf("choice", "No choice %d for %s; pick a number shown in [brackets] on a message to you", n, actor.Display())
 	}
 	return c.app.Click(ctx, actor, acts[n-1])
 }
@@ -291,17 +291,20 @@ func (c *Console) Send(ctx context.Context, o domain.Outgoing) error {
 	default:
 		where = "Slack DM to " + o.To.MemberID
 	}
-	if o.Message.Update {
+	if o.Replaces != "" {
 		where += " (updates the earlier message)"
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	fmt.Fprintf(c.out, "  --> %s\n", where)
-	c.printMessage("      ", o.Message, aud)
+	if o.Notice.Card == nil {
+		return fmt.Errorf("%w: outgoing message %d has no card", delivery.ErrPermanent, o.ID)
+	}
+	c.printMessage("      ", *o.Notice.Card, aud)
 	return nil
 }
 
-func (c *Console) printReply(m domain.Message, actor domain.Actor) {
+func (c *Console) printReply(m domain.Card, actor domain.Actor) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.printMessage("", m, audience(actor))
@@ -309,7 +312,7 @@ func (c *Console) printReply(m domain.Message, actor domain.Actor) {
 
 // printMessage writes a message with its buttons numbered for aud; callers
 // hold mu.
-func (c *Console) printMessage(indent string, m domain.Message, aud string) {
+func (c *Console) printMessage(indent string, m domain.Card, aud string) {
 	if m.Title != "" {
 		fmt.Fprintf(c.out, "%s%s\n", indent, m.Title)
 	}

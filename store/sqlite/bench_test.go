@@ -56,9 +56,9 @@ func BenchmarkInsertInvitation(b *testing.B) {
 				return err
 			}
 			_, err := tx.Enqueue(ctx, domain.Outgoing{
-				To:      domain.Recipient{Kind: domain.ToCreator, CreatorID: creators[n]},
-				Message: domain.Message{Text: "You're invited"},
-				Key:     "invitation:" + strconv.FormatInt(i.ID, 10),
+				To:     domain.Recipient{Kind: domain.ToCreator, CreatorID: creators[n]},
+				Notice: domain.Notice{Kind: "card", Card: &domain.Card{Text: "You're invited"}},
+				Key:    "invitation:" + strconv.FormatInt(i.ID, 10),
 			})
 			return err
 		})

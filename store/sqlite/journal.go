@@ -49,7 +49,7 @@ func (t *tx) Enqueue(ctx context.Context, o domain.Outgoing) (bool, error) {
 	if surface == "" {
 		surface = to.Surface()
 	}
-	msg, err := json.Marshal(o.Message)
+	msg, err := json.Marshal(o.Notice)
 	if err != nil {
 		return false, domain.Internal(err, "store: encode outgoing message")
 	}
@@ -61,9 +61,9 @@ func (t *tx) Enqueue(ctx context.Context, o domain.Outgoing) (bool, error) {
 	if next.IsZero() {
 		next = created
 	}
-	res, err := t.tx.ExecContext(ctx, `INSERT INTO outbox (idem_key, surface, recipient, message, state, attempts, next_attempt, created_at)
-		VALUES (?, ?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT (idem_key) DO NOTHING`,
-		o.Key, string(surface), to.String(), string(msg), next.UnixMilli(), created.UnixMilli())
+	res, err := t.tx.ExecContext(ctx, `INSERT INTO outbox (idem_key, surface, recipient, message, thread, replaces, counts, state, attempts, next_attempt, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT (idem_key) DO NOTHING`,
+		o.Key, string(surface), to.String(), string(msg), o.Thread, o.Replaces, o.Counts, next.UnixMilli(), created.UnixMilli())
 	if err != nil {
 		return false, formatError(err, "store: enqueue", nil)
 	}

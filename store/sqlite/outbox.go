@@ -12,12 +12,12 @@ import (
 	"github.com/collabbot/collabbot/domain"
 )
 
-const outgoingCols = `id, surface, recipient, message, idem_key, state, attempts, next_attempt, last_error, created_at, sent_at, sending_deadline`
+const outgoingCols = `id, surface, recipient, message, idem_key, thread, replaces, counts, provider_ref, state, attempts, next_attempt, last_error, created_at, sent_at, sending_deadline`
 
 func scanOutgoing(r rowScanner) (domain.Outgoing, error) {
 	var o domain.Outgoing
 	var to, msg string
-	err := r.Scan(&o.ID, &o.Surface, &to, &msg, &o.Key, &o.State, &o.Attempts, timeCol{&o.NextAttempt}, &o.LastError,
+	err := r.Scan(&o.ID, &o.Surface, &to, &msg, &o.Key, &o.Thread, &o.Replaces, &o.Counts, &o.Ref, &o.State, &o.Attempts, timeCol{&o.NextAttempt}, &o.LastError,
 		timeCol{&o.CreatedAt}, timeCol{&o.SentAt}, timeCol{&o.LeaseUntil})
 	if err != nil {
 		return o, err
@@ -25,7 +25,7 @@ func scanOutgoing(r rowScanner) (domain.Outgoing, error) {
 	if o.To, err = domain.ParseRecipient(to); err != nil {
 		return o, fmt.Errorf("outbox row %d: %w", o.ID, err)
 	}
-	if err := json.Unmarshal([]byte(msg), &o.Message); err != nil {
+	if err := json.Unmarshal([]byte(msg), &o.Notice); err != nil {
 		return o, fmt.Errorf("outbox row %d: message: %w", o.ID, err)
 	}
 	return o, nil

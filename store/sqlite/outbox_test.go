@@ -22,7 +22,7 @@ func TestEnqueueDeduplicatesByKey(t *testing.T) {
 		return err
 	})
 	again := message(1)
-	again.Message.Text = "a retried action"
+	again.Notice.Card.Text = "a retried action"
 	mustUpdate(t, db, func(tx commands.Tx) error {
 		var err error
 		second, err = tx.Enqueue(ctx, again)
@@ -35,7 +35,7 @@ func TestEnqueueDeduplicatesByKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 1 || rows[0].Message.Text != "message 1" {
+	if len(rows) != 1 || rows[0].Notice.Card.Text != "message 1" {
 		t.Fatalf("outbox = %+v, want the first message only", rows)
 	}
 }

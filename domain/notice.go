@@ -1,0 +1,101 @@
+package domain
+
+import "time"
+
+// NoticeKind names what happened, so a renderer knows which card to draw.
+type NoticeKind string
+
+// The notices the use cases queue. Each is rendered by the presentation
+// layer for its reader; the use cases write no English.
+const (
+	NoticeInvitation         NoticeKind = "invitation"          // the invitation DM to a creator
+	NoticeInvitationStatus   NoticeKind = "invitation.status"   // the DM edited after an answer, expiry or withdrawal
+	NoticeInvitationAnswered NoticeKind = "invitation.answered" // sellers: a creator accepted or declined
+	NoticeInvitationExpired  NoticeKind = "invitation.expired"  // sellers: no answer in time
+	NoticeRateChanged        NoticeKind = "invitation.rate"     // creator: commission changed or a cut is coming
+	NoticePlanCreated        NoticeKind = "plan.created"        // sellers
+	NoticePlanState          NoticeKind = "plan.state"          // sellers: paused, resumed, ended by a member
+	NoticePlanEnded          NoticeKind = "plan.ended"          // sellers: reached its end date
+	NoticeSampleCard         NoticeKind = "sample.card"         // approvals channel: the request and its buttons
+	NoticeSampleReceived     NoticeKind = "sample.received"     // creator: request waits for a decision
+	NoticeSampleApproved     NoticeKind = "sample.approved"     // creator
+	NoticeSampleRejected     NoticeKind = "sample.rejected"     // creator
+	NoticeSampleCancelled    NoticeKind = "sample.cancelled"    // creator
+	NoticeSampleExpired      NoticeKind = "sample.expired"      // creator: no decision in time
+	NoticeSampleShipped      NoticeKind = "sample.shipped"      // creator
+	NoticeSampleTracking     NoticeKind = "sample.tracking"     // creator: tracking number corrected
+	NoticeSampleExtended     NoticeKind = "sample.extended"     // creator
+	NoticeSampleOverdue      NoticeKind = "sample.overdue"      // sellers
+	NoticeContentPosted      NoticeKind = "sample.content"      // sellers: content link submitted or corrected
+	NoticeContentThanks      NoticeKind = "sample.thanks"       // creator
+	NoticeUnreachable        NoticeKind = "creator.unreachable" // sellers: a creator's DMs are closed
+)
+
+// Notice is what a message says, as facts as of the change; which facts are
+// set depends on Kind. It is stored with the outbox row and rendered when
+// the row is delivered.
+type Notice struct {
+	Kind NoticeKind `json:"kind"`
+	// By is who acted, as shown to people ("erin", "@maya_glow").
+	By            string         `json:"by,omitempty"`
+	Creator       *Creator       `json:"creator,omitempty"`
+	Invitation    *Invitation    `json:"invitation,omitempty"`
+	Collaboration *Collaboration `json:"collaboration,omitempty"`
+	Products      []Product      `json:"products,omitempty"`
+	Sample        *SampleRequest `json:"sample,omitempty"`
+	Product       *Product       `json:"product,omitempty"`
+	Plan          *Plan          `json:"plan,omitempty"`
+	// Source names the offer a sample came through ("invitation I3", "plan PL1 \"Spring\"").
+	Source string `json:"source,omitempty"`
+	// Text is free text a person wrote: the invitation's message, a decline
+	// reason, a why.
+	Text string `json:"text,omitempty"`
+	// Refs lists related things ("S4", "S9"): approved samples left to ship.
+	Refs []string `json:"refs,omitempty"`
+	// OldRate is the rate before a change; the invitation carries the new.
+	OldRate Rate `json:"old_rate,omitempty"`
+	// Track is the creator's sample record for the approvals card.
+	Track *Track `json:"track,omitempty"`
+	// At is when it happened.
+	At time.Time `json:"at"`
+	// Card is a worded message, for notices not yet given a renderer.
+	Card *Card `json:"card,omitempty"`
+}
+
+// Track is a creator's record with free samples: what they received and
+// what they posted for it.
+type Track struct {
+	Received int `json:"received"`
+	Posted   int `json:"posted"`
+}
+
+// FulfilmentRate is the share of received samples with content posted, in
+// percent; -1 when none were received.
+func (t Track) FulfilmentRate() int {
+	if t.Received == 0 {
+		return -1
+	}
+	return t.Posted * 100 / t.Received
+}
+
+// Card is a message already worded. It is how notices travelled before
+// each had its own renderer, and goes away once every use case queues facts.
+type Card struct {
+	Title   string   `json:"title,omitempty"`
+	Text    string   `json:"text"`
+	Fields  []Field  `json:"fields,omitempty"`
+	Buttons []Button `json:"buttons,omitempty"`
+}
+
+// Field is a labelled value on a card.
+type Field struct {
+	Label string `json:"label"`
+	Value string `json:"value"`
+}
+
+// Button is a choice on a card; Action is the custom_id sent back.
+type Button struct {
+	Label  string `json:"label"`
+	Action string `json:"action"`
+	Style  string `json:"style,omitempty"`
+}
