@@ -521,8 +521,8 @@ func (a *App) answer(ctx context.Context, actor domain.Actor, id int64, to domai
 			text += note
 		}
 		return send(ctx, tx, now, out{to: toChannel(domain.ChannelSellers), key: domain.Once(subject("invitation", v.ID), string(to)), thread: subject("invitation", v.ID)}, legacy(domain.Card{
-			Title:  fmt.Sprintf("%s %s invitation %s%s", v.Creator.At(), to, v.Ref(), collabName(v.Collaboration)),
-			Text:   text,
+			Title: fmt.Sprintf("%s %s invitation %s%s", v.Creator.At(), to, v.Ref(), collabName(v.Collaboration)),
+			Text:  text,
 		}))
 	})
 	return v, err

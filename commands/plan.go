@@ -84,8 +84,8 @@ func (a *App) CreatePlan(ctx context.Context, actor domain.Actor, req PlanReques
 			return err
 		}
 		return send(ctx, tx, now, out{to: toChannel(domain.ChannelSellers), key: domain.Once(subject("plan", p.ID), "created"), thread: subject("plan", p.ID)}, legacy(domain.Card{
-			Title:  a.planHeadline(p),
-			Text:   fmt.Sprintf("%s created it: %s, %s. Creators see it with /plans.", actor.Display(), plural(len(v.Products), "product", "products"), strings.Join(rules, " ")),
+			Title: a.planHeadline(p),
+			Text:  fmt.Sprintf("%s created it: %s, %s. Creators see it with /plans.", actor.Display(), plural(len(v.Products), "product", "products"), strings.Join(rules, " ")),
 		}))
 	})
 	return v, err
@@ -194,8 +194,8 @@ func (a *App) movePlan(ctx context.Context, actor domain.Actor, id int64, name s
 			}
 		}
 		return send(ctx, tx, now, out{to: toChannel(domain.ChannelSellers), change: string(to), thread: subject("plan", p.ID)}, legacy(domain.Card{
-			Title:  fmt.Sprintf("Plan %s %q %s", p.Ref(), p.Name, verb),
-			Text:   fmt.Sprintf("%s %s the plan.", actor.Display(), verb),
+			Title: fmt.Sprintf("Plan %s %q %s", p.Ref(), p.Name, verb),
+			Text:  fmt.Sprintf("%s %s the plan.", actor.Display(), verb),
 		}))
 	})
 	return p, err

@@ -375,8 +375,8 @@ func (a *App) moveSample(ctx context.Context, id int64, now time.Time, from, to 
 			}))
 		}
 		return send(ctx, tx, now, out{to: toChannel(domain.ChannelSellers), change: "overdue", thread: subject("sample", v.ID)}, legacy(domain.Card{
-			Title:  fmt.Sprintf("Sample %s is overdue", v.Ref()),
-			Text:   fmt.Sprintf("%s has not posted content for %s %s, due %s. Extend once with `extend %s` or follow up.", v.Creator.At(), v.Product.ID, v.Product.Title, a.dateIn(v.DueAt), v.Ref()),
+			Title: fmt.Sprintf("Sample %s is overdue", v.Ref()),
+			Text:  fmt.Sprintf("%s has not posted content for %s %s, due %s. Extend once with `extend %s` or follow up.", v.Creator.At(), v.Product.ID, v.Product.Title, a.dateIn(v.DueAt), v.Ref()),
 		}))
 	})
 	return changed, err

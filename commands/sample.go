@@ -105,16 +105,16 @@ func (a *App) RequestSample(ctx context.Context, actor domain.Actor, in SampleIn
 				return err
 			}
 			return send(ctx, tx, now, out{to: toCreator(cr.ID), key: domain.Once(subject("sample", s.ID), "approved"), thread: subject("sample", s.ID)}, legacy(domain.Card{
-				Title:  "Sample " + s.Ref() + " approved",
-				Text:   fmt.Sprintf("Your free sample of %s %s is approved. We will ship it soon and tell you when it is on its way.", prod.ID, prod.Title),
+				Title: "Sample " + s.Ref() + " approved",
+				Text:  fmt.Sprintf("Your free sample of %s %s is approved. We will ship it soon and tell you when it is on its way.", prod.ID, prod.Title),
 			}))
 		}
 		if err := a.postSampleCard(ctx, tx, now, v, "requested"); err != nil {
 			return err
 		}
 		return send(ctx, tx, now, out{to: toCreator(cr.ID), key: domain.Once(subject("sample", s.ID), "received"), thread: subject("sample", s.ID)}, legacy(domain.Card{
-			Title:  "Sample request " + s.Ref() + " received",
-			Text:   fmt.Sprintf("We got your request for %s %s. The seller team decides by %s; we will tell you here.", prod.ID, prod.Title, a.dateIn(s.ExpiresAt())),
+			Title: "Sample request " + s.Ref() + " received",
+			Text:  fmt.Sprintf("We got your request for %s %s. The seller team decides by %s; we will tell you here.", prod.ID, prod.Title, a.dateIn(s.ExpiresAt())),
 		}))
 	})
 	return v, err
@@ -397,8 +397,8 @@ func (a *App) ApproveSample(ctx context.Context, actor domain.Actor, id int64) (
 			return err
 		}
 		return send(ctx, tx, now, out{to: toCreator(v.CreatorID), key: domain.Once(subject("sample", v.ID), "approved"), thread: subject("sample", v.ID)}, legacy(domain.Card{
-			Title:  "Sample " + v.Ref() + " approved",
-			Text:   fmt.Sprintf("Good news: your free sample of %s %s is approved. We will tell you when it ships.", v.Product.ID, v.Product.Title),
+			Title: "Sample " + v.Ref() + " approved",
+			Text:  fmt.Sprintf("Good news: your free sample of %s %s is approved. We will tell you when it ships.", v.Product.ID, v.Product.Title),
 		}))
 	})
 }
@@ -539,7 +539,7 @@ func (a *App) cancelUndecided(ctx context.Context, tx Tx, now time.Time, actor d
 		}
 		if err := send(ctx, tx, now, out{to: toCreator(v.CreatorID), key: domain.Once(subject("sample", v.ID), "cancelled"), thread: subject("sample", v.ID)}, legacy(domain.Card{
 			Title: "Sample request " + v.Ref() + " cancelled",
-			Text: fmt.Sprintf("Your request for %s %s was cancelled: %s.", v.Product.ID, v.Product.Title, why),
+			Text:  fmt.Sprintf("Your request for %s %s was cancelled: %s.", v.Product.ID, v.Product.Title, why),
 		})); err != nil {
 			return err
 		}
@@ -599,7 +599,7 @@ func (a *App) correctTracking(ctx context.Context, tx Tx, now time.Time, actor d
 	}
 	return send(ctx, tx, now, out{to: toCreator(v.CreatorID), change: "tracking", thread: subject("sample", v.ID)}, legacy(domain.Card{
 		Title: "Sample " + v.Ref() + " tracking",
-		Text: fmt.Sprintf("The tracking number of your %s %s sample is now %s.", v.Product.ID, v.Product.Title, tracking),
+		Text:  fmt.Sprintf("The tracking number of your %s %s sample is now %s.", v.Product.ID, v.Product.Title, tracking),
 	}))
 }
 
@@ -668,8 +668,8 @@ func (a *App) SubmitContent(ctx context.Context, actor domain.Actor, id int64, l
 			return err
 		}
 		if err := send(ctx, tx, now, out{to: toChannel(domain.ChannelSellers), key: domain.Once(subject("sample", v.ID), "content"), thread: subject("sample", v.ID)}, legacy(domain.Card{
-			Title:  fmt.Sprintf("%s posted content for %s", v.Creator.At(), v.Ref()),
-			Text:   fmt.Sprintf("%s posted a %s for %s %s: %s", v.Creator.At(), kind, v.Product.ID, v.Product.Title, url),
+			Title: fmt.Sprintf("%s posted content for %s", v.Creator.At(), v.Ref()),
+			Text:  fmt.Sprintf("%s posted a %s for %s %s: %s", v.Creator.At(), kind, v.Product.ID, v.Product.Title, url),
 		})); err != nil {
 			return err
 		}
@@ -697,8 +697,8 @@ func (a *App) correctContent(ctx context.Context, tx Tx, now time.Time, actor do
 		return err
 	}
 	return send(ctx, tx, now, out{to: toChannel(domain.ChannelSellers), change: "content", thread: subject("sample", v.ID)}, legacy(domain.Card{
-		Title:  fmt.Sprintf("%s changed the content link for %s", v.Creator.At(), v.Ref()),
-		Text:   fmt.Sprintf("New link for %s %s: %s (was %s)", v.Product.ID, v.Product.Title, url, old),
+		Title: fmt.Sprintf("%s changed the content link for %s", v.Creator.At(), v.Ref()),
+		Text:  fmt.Sprintf("New link for %s %s: %s (was %s)", v.Product.ID, v.Product.Title, url, old),
 	}))
 }
 

@@ -88,4 +88,3 @@ func ParseRecipient(s string) (Recipient, error) {
 	}
 	return Recipient{}, Invalidf("recipient", "Recipient must be creator:<id>, channel:approvals, channel:sellers or member:<id> (got %q)", s)
 }
-
