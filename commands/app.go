@@ -272,8 +272,6 @@ func send(ctx context.Context, tx Tx, now time.Time, o out, n domain.Notice) err
 	return tx.UpdateCreator(ctx, c)
 }
 
-// legacy wraps a worded card as a notice.
-func legacy(c domain.Card) domain.Notice { return domain.Notice{Kind: "card", Card: &c} }
 
 // answered resets a creator's unanswered count: they replied.
 func answered(ctx context.Context, tx Tx, creatorID int64) error {
@@ -296,21 +294,6 @@ func toChannel(name string) domain.Recipient {
 	return domain.Recipient{Kind: domain.ToChannel, Channel: name}
 }
 
-// dateIn formats a time as a date in the team's zone.
-func (a *App) dateIn(t time.Time) string {
-	if t.IsZero() {
-		return "none"
-	}
-	return t.In(a.loc).Format("Mon 2 Jan 2006")
-}
-
-func (a *App) timeIn(t time.Time) string {
-	if t.IsZero() {
-		return "never"
-	}
-	return t.In(a.loc).Format("2 Jan 2006 15:04 MST")
-}
-
 func plural(n int, one, many string) string {
 	if n == 1 {
 		return fmt.Sprintf("%d %s", n, one)
@@ -323,4 +306,58 @@ func joinOr(items []string, empty string) string {
 		return empty
 	}
 	return strings.Join(items, ", ")
+}
+
+// Now is the use cases' clock, at the stores' precision.
+func (a *App) Now() time.Time { return a.now() }
+
+// Location is the team's time zone.
+func (a *App) Location() *time.Location { return a.loc }
+
+// ZoneOf is the zone an actor reads dates in: a creator's own when the
+// roster knows it, else the team's.
+func (a *App) ZoneOf(ctx context.Context, actor domain.Actor) *time.Location {
+	if actor.Role != domain.RoleCreator {
+		return a.loc
+	}
+	return a.RecipientZone(ctx, domain.Recipient{Kind: domain.ToCreator, CreatorID: actor.CreatorID})
+}
+
+// RecipientZone is the zone a message's reader sees dates in: a creator's
+// own when their roster entry has one, else the team's. A lookup that fails
+// falls back to the team's zone: a date in the wrong zone beats no message.
+func (a *App) RecipientZone(ctx context.Context, to domain.Recipient) *time.Location {
+	if to.Kind != domain.ToCreator {
+		return a.loc
+	}
+	var tz string
+	err := a.store.View(ctx, func(tx Tx) error {
+		c, err := tx.Creator(ctx, to.CreatorID)
+		tz = c.TimeZone
+		return err
+	})
+	if err != nil || tz == "" {
+		return a.loc
+	}
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		return a.loc
+	}
+	return loc
+}
+
+// dateIn formats a time as a date in the team's zone, for error messages
+// and the audit trail.
+func (a *App) dateIn(t time.Time) string {
+	if t.IsZero() {
+		return "none"
+	}
+	return t.In(a.loc).Format("Mon 2 Jan 2006")
+}
+
+func (a *App) timeIn(t time.Time) string {
+	if t.IsZero() {
+		return "never"
+	}
+	return t.In(a.loc).Format("2 Jan 2006 15:04 MST")
 }

@@ -27,18 +27,6 @@ func benchApp(b *testing.B) *commands.App {
 var benchSeller = domain.Actor{Role: domain.RoleSeller, MemberID: "U_SELLER", Name: "dana"}
 var benchManager = domain.Actor{Role: domain.RoleManager, MemberID: "U_MGR", Name: "erin"}
 
-// BenchmarkParseInvite measures the grammar on a full invite line.
-func BenchmarkParseInvite(b *testing.B) {
-	line := `invite @maya_glow @leo.cooks=12% P100 P200 15% expires=14d email=partners@glowshop.com samples=1 min-followers=1000 "We love your skincare videos!"`
-	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := commands.Parse(line, now, time.UTC); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
 // BenchmarkInviteCreators measures one targeted collaboration of 10
 // creators: reads, 10 invitations, 10 audit events, 10 outbox rows, one
 // transaction.

@@ -89,7 +89,7 @@ func openCSV(r io.Reader, allowed, required []string, example string) (*csvTable
 		case name == "":
 			return nil, domain.Invalidf("columns", "line 1: column %d has no name; allowed columns are %s", i+1, strings.Join(allowed, ", "))
 		case !known:
-			return nil, domain.Invalidf("columns", "line 1: unknown column %s; allowed columns are %s", quoteInput(strings.TrimSpace(h)), strings.Join(allowed, ", "))
+			return nil, domain.Invalidf("columns", "line 1: unknown column %s; allowed columns are %s", domain.QuoteInput(strings.TrimSpace(h)), strings.Join(allowed, ", "))
 		}
 		if _, dup := t.cols[name]; dup {
 			return nil, domain.Invalidf("columns", "line 1: column %s appears twice", name)
@@ -253,7 +253,7 @@ func ParseCreatorsCSV(r io.Reader) ([]domain.Creator, []Columns, error) {
 }
 
 func creatorRow(row func(string) string) (domain.Creator, error) {
-	p := &lineParser{}
+	p := &cellErrors{}
 	c := domain.Creator{
 		Handle:    row("handle"),
 		DiscordID: row("discord_id"),
@@ -261,13 +261,13 @@ func creatorRow(row func(string) string) (domain.Creator, error) {
 		TimeZone:  row("timezone"),
 		Reachable: true,
 	}
-	h, err := handleArg("handle", c.Handle)
+	h, err := domain.HandleInput("handle", c.Handle)
 	p.fail(err)
 	c.Handle = h
 	if c.DiscordID != "" {
-		p.fail(checkArg("discord_id", 32, c.DiscordID, domain.ValidateDiscordID))
+		p.fail(domain.CheckInput("discord_id", 32, c.DiscordID, domain.ValidateDiscordID))
 	}
-	p.fail(checkArg("timezone", 64, c.TimeZone, domain.ValidateTimeZone))
+	p.fail(domain.CheckInput("timezone", 64, c.TimeZone, domain.ValidateTimeZone))
 	if s := row("followers"); s != "" {
 		c.Followers = p.count("followers", "Followers", s)
 	}
@@ -275,7 +275,7 @@ func creatorRow(row func(string) string) (domain.Creator, error) {
 		c.AvgViews = p.count("avg_views", "Average views", s)
 	}
 	if s := row("gmv_30d"); s != "" {
-		m, err := moneyArg("gmv_30d", s)
+		m, err := domain.MoneyInput("gmv_30d", s)
 		p.fail(err)
 		c.GMV30d = m
 	}
@@ -345,17 +345,17 @@ func parseRows[T any](t *csvTable, what string, parse func(func(string) string) 
 }
 
 func productRow(row func(string) string) (domain.Product, error) {
-	p := &lineParser{}
+	p := &cellErrors{}
 	pr := domain.Product{ID: row("id"), Title: row("title"), Group: strings.ToLower(row("group"))}
-	p.fail(checkArg("id", 100, pr.ID, domain.ValidateProductID))
-	p.fail(groupArg(pr.Group))
+	p.fail(domain.CheckInput("id", 100, pr.ID, domain.ValidateProductID))
+	p.fail(domain.GroupInput(pr.Group))
 	if s := row("price"); s != "" {
-		m, err := moneyArg("price", s)
+		m, err := domain.MoneyInput("price", s)
 		p.fail(err)
 		pr.Price = m
 	}
 	if s := row("stock"); s != "" {
-		pr.SampleStock = int(p.integer("stock", "Stock", s, 0, maxSampleStock))
+		pr.SampleStock = int(p.integer("stock", "Stock", s, 0, 1_000_000))
 	}
 	if p.err != nil {
 		return pr, p.err
@@ -371,4 +371,31 @@ func productRow(row func(string) string) (domain.Product, error) {
 	}
 	check.Title = strings.TrimSpace(pr.Title)
 	return check, nil
+}
+
+// cellErrors keeps the first error of a row while its cells are read.
+type cellErrors struct{ err error }
+
+func (p *cellErrors) fail(err error) {
+	if p.err == nil && err != nil {
+		p.err = err
+	}
+}
+
+func (p *cellErrors) integer(field, what, s string, lo, hi int64) int64 {
+	n, err := domain.IntInput(field, what, s, lo, hi)
+	p.fail(err)
+	return n
+}
+
+func (p *cellErrors) count(field, what, s string) int64 {
+	n, err := domain.CountInput(field, what, s)
+	p.fail(err)
+	return n
+}
+
+func (p *cellErrors) categories(s string) []string {
+	out, err := domain.CategoriesInput(s, 20)
+	p.fail(err)
+	return out
 }

@@ -164,8 +164,7 @@ func (a *App) InviteCreators(ctx context.Context, actor domain.Actor, req Invite
 			if err := record(ctx, tx, now, actor, "invitation.sent", subject("invitation", inv.ID), "invited %s at %s", cr.At(), inv.Rate); err != nil {
 				return err
 			}
-			m := a.invitationMessage(inv, c, products, messages[i])
-			if err := send(ctx, tx, now, out{to: toCreator(cr.ID), key: domain.Once(subject("invitation", inv.ID), "dm"), thread: subject("invitation", inv.ID), counts: true}, legacy(m)); err != nil {
+			if err := send(ctx, tx, now, out{to: toCreator(cr.ID), key: domain.Once(subject("invitation", inv.ID), "dm"), thread: subject("invitation", inv.ID), counts: true}, domain.Notice{Kind: domain.NoticeInvitation, Creator: &cr, Invitation: &inv, Collaboration: &c, Products: products, Text: messages[i]}); err != nil {
 				return err
 			}
 			res.Invitations = append(res.Invitations, InvitationView{Invitation: inv, Creator: cr, Collaboration: c})
@@ -336,64 +335,6 @@ func templateText(cr domain.Creator, products []domain.Product, rate domain.Rate
 	return s
 }
 
-func (a *App) invitationMessage(inv domain.Invitation, c domain.Collaboration, products []domain.Product, text string) domain.Card {
-	m := domain.Card{
-		Title:  "Invitation " + inv.Ref() + collabName(c),
-		Text:   text,
-		Fields: invitationFields(a, inv, c, products),
-		Buttons: []domain.Button{
-			{Label: "Accept", Action: FormatAction(ActionAccept, inv.ID), Style: "primary"},
-			{Label: "Decline", Action: FormatAction(ActionDecline, inv.ID), Style: "danger"},
-		},
-	}
-	if c.Sample != nil {
-		m.Buttons = append(m.Buttons, domain.Button{Label: "Request sample", Action: FormatAction(ActionRequestSample, inv.ID)})
-	}
-	return m
-}
-
-func collabName(c domain.Collaboration) string {
-	if c.Name == "" {
-		return ""
-	}
-	return ": " + c.Name
-}
-
-func invitationFields(a *App, inv domain.Invitation, c domain.Collaboration, products []domain.Product) []domain.Field {
-	f := []domain.Field{
-		{Label: "Products", Value: productList(products)},
-		{Label: "Commission rate", Value: inv.Rate.String()},
-		{Label: "Free sample", Value: a.sampleSummary(c.Sample)},
-		{Label: "Answer by", Value: a.dateIn(inv.ExpiresAt)},
-	}
-	if c.ContactEmail != "" {
-		f = append(f, domain.Field{Label: "Contact", Value: c.ContactEmail})
-	}
-	return f
-}
-
-// maxFieldLength keeps a card field within what chat platforms show
-// (Discord: 1024 characters a field).
-const maxFieldLength = 1000
-
-// productList names the products one a line, as many as fit a field; a
-// tail line says how many more there are.
-func productList(products []domain.Product) string {
-	const tail = 24 // room for "\n... and 100 more"
-	var lines []string
-	size := 0
-	for i, p := range products {
-		line := fmt.Sprintf("%s %s (%s)", p.ID, p.Title, p.Price)
-		if size+len(line)+1 > maxFieldLength-tail {
-			lines = append(lines, fmt.Sprintf("... and %d more", len(products)-i))
-			break
-		}
-		lines = append(lines, line)
-		size += len(line) + 1
-	}
-	return strings.Join(lines, "\n")
-}
-
 func (a *App) sampleSummary(o *domain.SampleOffer) string {
 	if o == nil {
 		return "Not offered"
@@ -509,49 +450,41 @@ func (a *App) answer(ctx context.Context, actor domain.Actor, id int64, to domai
 		if err := record(ctx, tx, now, actor, "invitation."+string(to), subject("invitation", v.ID), "%s", detail); err != nil {
 			return err
 		}
-		if err := a.updateInvitationDM(ctx, tx, now, v, strings.ToUpper(string(to[:1]))+string(to[1:])); err != nil {
+		if err := a.updateInvitationDM(ctx, tx, now, v); err != nil {
 			return err
 		}
-		text := detail + "."
+		var note []string
 		if to == domain.InvitationDeclined {
-			note, err := a.closeInvitationSamples(ctx, tx, now, actor, v, "you declined invitation "+v.Ref())
-			if err != nil {
+			if note, err = a.closeInvitationSamples(ctx, tx, now, actor, v, "you declined invitation "+v.Ref()); err != nil {
 				return err
 			}
-			text += note
 		}
-		return send(ctx, tx, now, out{to: toChannel(domain.ChannelSellers), key: domain.Once(subject("invitation", v.ID), string(to)), thread: subject("invitation", v.ID)}, legacy(domain.Card{
-			Title: fmt.Sprintf("%s %s invitation %s%s", v.Creator.At(), to, v.Ref(), collabName(v.Collaboration)),
-			Text:  text,
-		}))
+		return send(ctx, tx, now, out{to: toChannel(domain.ChannelSellers), key: domain.Once(subject("invitation", v.ID), string(to)), thread: subject("invitation", v.ID)}, domain.Notice{Kind: domain.NoticeInvitationAnswered, Creator: &v.Creator, Invitation: &v.Invitation, Collaboration: &v.Collaboration, Refs: note})
 	})
 	return v, err
 }
 
 // closeInvitationSamples cancels the requests still waiting for a decision
-// through an invitation that closed, and returns a sentence for the sellers
-// about approved samples not shipped yet: those are the team's call.
-func (a *App) closeInvitationSamples(ctx context.Context, tx Tx, now time.Time, actor domain.Actor, v InvitationView, why string) (string, error) {
+// through an invitation that closed, and lists the approved samples not
+// shipped yet for the sellers: those are the team's call.
+func (a *App) closeInvitationSamples(ctx context.Context, tx Tx, now time.Time, actor domain.Actor, v InvitationView, why string) ([]string, error) {
 	if err := a.cancelUndecided(ctx, tx, now, actor, SampleFilter{InvitationID: v.ID}, why); err != nil {
-		return "", err
+		return nil, err
 	}
 	approved, err := tx.ListSamples(ctx, SampleFilter{InvitationID: v.ID, States: []domain.SampleState{domain.SampleApproved}})
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	var refs []string
 	for _, s := range approved {
 		refs = append(refs, s.Ref())
 	}
-	if len(refs) == 0 {
-		return "", nil
-	}
-	return fmt.Sprintf(" Approved but not shipped: %s; ship or cancel as you see fit.", strings.Join(refs, ", ")), nil
+	return refs, nil
 }
 
 // updateInvitationDM replaces the creator's invitation message so its
 // buttons match the new state.
-func (a *App) updateInvitationDM(ctx context.Context, tx Tx, now time.Time, v InvitationView, status string) error {
+func (a *App) updateInvitationDM(ctx context.Context, tx Tx, now time.Time, v InvitationView) error {
 	products := make([]domain.Product, 0, len(v.Collaboration.ProductIDs))
 	for _, id := range v.Collaboration.ProductIDs {
 		p, err := tx.Product(ctx, id)
@@ -560,15 +493,7 @@ func (a *App) updateInvitationDM(ctx context.Context, tx Tx, now time.Time, v In
 		}
 		products = append(products, p)
 	}
-	m := domain.Card{
-		Title:  "Invitation " + v.Ref() + collabName(v.Collaboration),
-		Text:   "Status: " + status,
-		Fields: invitationFields(a, v.Invitation, v.Collaboration, products),
-	}
-	if v.State == domain.InvitationAccepted && v.Collaboration.Sample != nil {
-		m.Buttons = []domain.Button{{Label: "Request sample", Action: FormatAction(ActionRequestSample, v.ID)}}
-	}
-	return send(ctx, tx, now, out{to: toCreator(v.CreatorID), key: domain.Once(subject("invitation", v.ID), "dm").Edit(string(v.State), 0), thread: subject("invitation", v.ID), replaces: domain.Once(subject("invitation", v.ID), "dm")}, legacy(m))
+	return send(ctx, tx, now, out{to: toCreator(v.CreatorID), key: domain.Once(subject("invitation", v.ID), "dm").Edit(string(v.State), 0), thread: subject("invitation", v.ID), replaces: domain.Once(subject("invitation", v.ID), "dm")}, domain.Notice{Kind: domain.NoticeInvitationStatus, Creator: &v.Creator, Invitation: &v.Invitation, Collaboration: &v.Collaboration, Products: products})
 }
 
 // WithdrawInvitation takes back a pending invitation.
@@ -610,7 +535,7 @@ func (a *App) WithdrawInvitation(ctx context.Context, actor domain.Actor, id int
 				return err
 			}
 		}
-		return a.updateInvitationDM(ctx, tx, now, v, "Withdrawn by the seller team")
+		return a.updateInvitationDM(ctx, tx, now, v)
 	})
 	return v, err
 }
@@ -636,7 +561,6 @@ func (a *App) ChangeInvitationRate(ctx context.Context, actor domain.Actor, id i
 			return domain.Errorf(domain.KindConflict, "Invitation %s expired on %s; its rate can no longer change.", v.Ref(), a.dateIn(v.ExpiresAt))
 		}
 		old := v.EffectiveRate(now)
-		hadCut := v.PendingRate != 0
 		if rate == old && v.PendingRate == 0 {
 			return domain.Errorf(domain.KindConflict, "Invitation %s is already at %s; nothing changed.", v.Ref(), rate)
 		}
@@ -657,16 +581,7 @@ func (a *App) ChangeInvitationRate(ctx context.Context, actor domain.Actor, id i
 		if err := record(ctx, tx, now, actor, "invitation.rate", subject("invitation", v.ID), "rate %s -> %s %s", old, rate, when); err != nil {
 			return err
 		}
-		text := fmt.Sprintf("Your commission for invitation %s%s is now %s (was %s).", v.Ref(), collabName(v.Collaboration), rate, old)
-		if rate == old && hadCut {
-			text = fmt.Sprintf("The planned cut of your commission for invitation %s%s is cancelled: you keep %s.", v.Ref(), collabName(v.Collaboration), rate)
-		}
-		if !immediate {
-			text = fmt.Sprintf("Your commission for invitation %s%s changes from %s to %s on %s. Until then you keep earning %s.", v.Ref(), collabName(v.Collaboration), old, rate, a.timeIn(v.PendingFrom), old)
-		}
-		return send(ctx, tx, now, out{to: toCreator(v.CreatorID), change: "rate", thread: subject("invitation", v.ID)}, legacy(domain.Card{
-			Title: "Commission change", Text: text,
-		}))
+		return send(ctx, tx, now, out{to: toCreator(v.CreatorID), change: "rate", thread: subject("invitation", v.ID)}, domain.Notice{Kind: domain.NoticeRateChanged, Creator: &v.Creator, Invitation: &v.Invitation, Collaboration: &v.Collaboration, OldRate: old})
 	})
 	return v, immediate, err
 }

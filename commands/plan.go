@@ -83,10 +83,7 @@ func (a *App) CreatePlan(ctx context.Context, actor domain.Actor, req PlanReques
 		if err := record(ctx, tx, now, actor, "plan.created", subject("plan", p.ID), "created plan %q: %s", p.Name, strings.Join(rules, " ")); err != nil {
 			return err
 		}
-		return send(ctx, tx, now, out{to: toChannel(domain.ChannelSellers), key: domain.Once(subject("plan", p.ID), "created"), thread: subject("plan", p.ID)}, legacy(domain.Card{
-			Title: a.planHeadline(p),
-			Text:  fmt.Sprintf("%s created it: %s, %s. Creators see it with /plans.", actor.Display(), plural(len(v.Products), "product", "products"), strings.Join(rules, " ")),
-		}))
+		return send(ctx, tx, now, out{to: toChannel(domain.ChannelSellers), key: domain.Once(subject("plan", p.ID), "created"), thread: subject("plan", p.ID)}, domain.Notice{Kind: domain.NoticePlanCreated, By: actor.Display(), Plan: &p, Products: planCatalog(v.Products)})
 	})
 	return v, err
 }
@@ -193,10 +190,7 @@ func (a *App) movePlan(ctx context.Context, actor domain.Actor, id int64, name s
 				return err
 			}
 		}
-		return send(ctx, tx, now, out{to: toChannel(domain.ChannelSellers), change: string(to), thread: subject("plan", p.ID)}, legacy(domain.Card{
-			Title: fmt.Sprintf("Plan %s %q %s", p.Ref(), p.Name, verb),
-			Text:  fmt.Sprintf("%s %s the plan.", actor.Display(), verb),
-		}))
+		return send(ctx, tx, now, out{to: toChannel(domain.ChannelSellers), change: string(to), thread: subject("plan", p.ID)}, domain.Notice{Kind: domain.NoticePlanState, By: actor.Display(), Plan: &p})
 	})
 	return p, err
 }
@@ -238,4 +232,13 @@ func (a *App) ListPlans(ctx context.Context, actor domain.Actor) ([]PlanView, er
 		return nil
 	})
 	return out, err
+}
+
+// planCatalog lists the catalog products a plan covers.
+func planCatalog(pps []domain.PlanProduct) []domain.Product {
+	out := make([]domain.Product, len(pps))
+	for i, pp := range pps {
+		out[i] = pp.Product
+	}
+	return out
 }

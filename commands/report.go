@@ -295,9 +295,7 @@ func (a *App) ExpireDue(ctx context.Context) (SweepResult, error) {
 			if err := a.cancelUndecided(ctx, tx, now, domain.System, SampleFilter{PlanID: p.ID}, fmt.Sprintf("plan %s %q ended", p.Ref(), p.Name)); err != nil {
 				return err
 			}
-			return send(ctx, tx, now, out{to: toChannel(domain.ChannelSellers), key: domain.Once(subject("plan", p.ID), "ended"), thread: subject("plan", p.ID)}, legacy(domain.Card{
-				Title: fmt.Sprintf("Plan %s %q ended", p.Ref(), p.Name), Text: "The plan reached its end date.",
-			}))
+			return send(ctx, tx, now, out{to: toChannel(domain.ChannelSellers), key: domain.Once(subject("plan", p.ID), "ended"), thread: subject("plan", p.ID)}, domain.Notice{Kind: domain.NoticePlanEnded, Plan: &p})
 		})
 		if err != nil {
 			return res, err
@@ -326,16 +324,14 @@ func (a *App) expireInvitation(ctx context.Context, id int64, now time.Time) (bo
 		if err := record(ctx, tx, now, domain.System, "invitation.expired", subject("invitation", v.ID), "%s did not answer by %s", v.Creator.At(), a.dateIn(v.ExpiresAt)); err != nil {
 			return err
 		}
-		if err := a.updateInvitationDM(ctx, tx, now, v, "Expired"); err != nil {
+		if err := a.updateInvitationDM(ctx, tx, now, v); err != nil {
 			return err
 		}
 		note, err := a.closeInvitationSamples(ctx, tx, now, domain.System, v, "invitation "+v.Ref()+" expired")
 		if err != nil {
 			return err
 		}
-		return send(ctx, tx, now, out{to: toChannel(domain.ChannelSellers), key: domain.Once(subject("invitation", v.ID), "expired"), thread: subject("invitation", v.ID)}, legacy(domain.Card{
-			Title: fmt.Sprintf("Invitation %s to %s expired", v.Ref(), v.Creator.At()), Text: "No answer before the expiry date." + note,
-		}))
+		return send(ctx, tx, now, out{to: toChannel(domain.ChannelSellers), key: domain.Once(subject("invitation", v.ID), "expired"), thread: subject("invitation", v.ID)}, domain.Notice{Kind: domain.NoticeInvitationExpired, Creator: &v.Creator, Invitation: &v.Invitation, Collaboration: &v.Collaboration, Refs: note})
 	})
 	return changed, err
 }
@@ -370,14 +366,9 @@ func (a *App) moveSample(ctx context.Context, id int64, now time.Time, from, to 
 			return err
 		}
 		if to == domain.SampleExpired {
-			return send(ctx, tx, now, out{to: toCreator(v.CreatorID), key: domain.Once(subject("sample", v.ID), "expired"), thread: subject("sample", v.ID)}, legacy(domain.Card{
-				Title: "Sample request " + v.Ref() + " expired", Text: fmt.Sprintf("The seller team did not decide on your request for %s %s within 7 days. You can ask again.", v.Product.ID, v.Product.Title),
-			}))
+			return send(ctx, tx, now, out{to: toCreator(v.CreatorID), key: domain.Once(subject("sample", v.ID), "expired"), thread: subject("sample", v.ID)}, sampleNotice(domain.NoticeSampleExpired, v))
 		}
-		return send(ctx, tx, now, out{to: toChannel(domain.ChannelSellers), change: "overdue", thread: subject("sample", v.ID)}, legacy(domain.Card{
-			Title: fmt.Sprintf("Sample %s is overdue", v.Ref()),
-			Text:  fmt.Sprintf("%s has not posted content for %s %s, due %s. Extend once with `extend %s` or follow up.", v.Creator.At(), v.Product.ID, v.Product.Title, a.dateIn(v.DueAt), v.Ref()),
-		}))
+		return send(ctx, tx, now, out{to: toChannel(domain.ChannelSellers), change: "overdue", thread: subject("sample", v.ID)}, sampleNotice(domain.NoticeSampleOverdue, v))
 	})
 	return changed, err
 }

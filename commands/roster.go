@@ -302,10 +302,7 @@ func (a *App) MarkUnreachable(ctx context.Context, creatorID int64, why string) 
 		if err := record(ctx, tx, now, domain.System, "creator.unreachable", fmt.Sprintf("creator:%d", c.ID), "%s", why); err != nil {
 			return err
 		}
-		return send(ctx, tx, now, out{to: toChannel(domain.ChannelSellers), thread: subject("creator", c.ID), change: "unreachable"}, legacy(domain.Card{
-			Title: "Creator cannot be reached",
-			Text:  fmt.Sprintf("%s cannot receive Discord DMs from the bot (%s). Reach them another way, then ask them to allow DMs.", c.At(), why),
-		}))
+		return send(ctx, tx, now, out{to: toChannel(domain.ChannelSellers), thread: subject("creator", c.ID), change: "unreachable"}, domain.Notice{Kind: domain.NoticeUnreachable, Creator: &c, Text: why})
 	})
 }
 

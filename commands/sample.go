@@ -104,18 +104,12 @@ func (a *App) RequestSample(ctx context.Context, actor domain.Actor, in SampleIn
 			if err := a.postSampleCard(ctx, tx, now, v, "approved:auto"); err != nil {
 				return err
 			}
-			return send(ctx, tx, now, out{to: toCreator(cr.ID), key: domain.Once(subject("sample", s.ID), "approved"), thread: subject("sample", s.ID)}, legacy(domain.Card{
-				Title: "Sample " + s.Ref() + " approved",
-				Text:  fmt.Sprintf("Your free sample of %s %s is approved. We will ship it soon and tell you when it is on its way.", prod.ID, prod.Title),
-			}))
+			return send(ctx, tx, now, out{to: toCreator(cr.ID), key: domain.Once(subject("sample", s.ID), "approved"), thread: subject("sample", s.ID)}, sampleNotice(domain.NoticeSampleApproved, v))
 		}
 		if err := a.postSampleCard(ctx, tx, now, v, "requested"); err != nil {
 			return err
 		}
-		return send(ctx, tx, now, out{to: toCreator(cr.ID), key: domain.Once(subject("sample", s.ID), "received"), thread: subject("sample", s.ID)}, legacy(domain.Card{
-			Title: "Sample request " + s.Ref() + " received",
-			Text:  fmt.Sprintf("We got your request for %s %s. The seller team decides by %s; we will tell you here.", prod.ID, prod.Title, a.dateIn(s.ExpiresAt())),
-		}))
+		return send(ctx, tx, now, out{to: toCreator(cr.ID), key: domain.Once(subject("sample", s.ID), "received"), thread: subject("sample", s.ID)}, sampleNotice(domain.NoticeSampleReceived, v))
 	})
 	return v, err
 }
@@ -246,42 +240,29 @@ func (a *App) postSampleCard(ctx context.Context, tx Tx, now time.Time, v Sample
 	if err != nil {
 		return err
 	}
-	fulfil := "no samples yet"
-	if r := card.FulfilmentRate(); r >= 0 {
-		fulfil = fmt.Sprintf("%d%%", r)
-	}
-	m := domain.Card{
-		Title: fmt.Sprintf("Sample request %s: %s %s", v.Ref(), v.Product.ID, v.Product.Title),
-		Text:  fmt.Sprintf("%s asks for %s via %s.", v.Creator.At(), plural(v.Quantity, "unit", "units"), v.Source),
-		Fields: []domain.Field{
-			{Label: "Creator", Value: v.Creator.At()},
-			{Label: "Followers", Value: fmt.Sprint(v.Creator.Followers)},
-			{Label: "Average views", Value: fmt.Sprint(v.Creator.AvgViews)},
-			{Label: "Niche", Value: orDash(v.Creator.Niche)},
-			{Label: "Samples received", Value: fmt.Sprint(card.Received)},
-			{Label: "Content posted", Value: fmt.Sprint(card.Posted)},
-			{Label: "Fulfilment rate", Value: fulfil},
-			{Label: "Status", Value: a.sampleStatus(v.SampleRequest)},
-		},
-	}
-	if v.Note != "" {
-		m.Fields = append(m.Fields, domain.Field{Label: "Creator's note", Value: v.Note})
-	}
-	switch v.State {
-	case domain.SampleRequested:
-		m.Buttons = []domain.Button{
-			{Label: "Approve", Action: FormatAction(ActionApprove, v.ID), Style: "primary"},
-			{Label: "Reject", Action: FormatAction(ActionReject, v.ID), Style: "danger"},
-		}
-	case domain.SampleApproved:
-		m.Buttons = []domain.Button{{Label: "Mark shipped", Action: FormatAction(ActionShip, v.ID), Style: "primary"}}
-	}
+	n := sampleNotice(domain.NoticeSampleCard, v)
+	n.Track = &domain.Track{Received: card.Received, Posted: card.Posted}
 	o := out{to: toChannel(domain.ChannelApprovals), key: domain.Once(subject("sample", v.ID), "card"), thread: subject("sample", v.ID)}
 	if step != "requested" && step != "approved:auto" {
 		// Every later step edits the card posted first.
 		o.replaces, o.key, o.change = o.key, "", "card~"+step
 	}
-	return send(ctx, tx, now, o, legacy(m))
+	return send(ctx, tx, now, o, n)
+}
+
+// sampleNotice states a sample request's facts as of now.
+func sampleNotice(kind domain.NoticeKind, v SampleView) domain.Notice {
+	return domain.Notice{Kind: kind, Creator: &v.Creator, Sample: &v.SampleRequest, Product: &v.Product, Source: v.Source}
+}
+
+func withText(n domain.Notice, text string) domain.Notice {
+	n.Text = text
+	return n
+}
+
+func withWhy(n domain.Notice, why string) domain.Notice {
+	n.Why = why
+	return n
 }
 
 // prefixed wraps s when it is set: prefixed(" (", note, ")").
@@ -396,10 +377,7 @@ func (a *App) ApproveSample(ctx context.Context, actor domain.Actor, id int64) (
 		if err := a.postSampleCard(ctx, tx, now, *v, "approved"); err != nil {
 			return err
 		}
-		return send(ctx, tx, now, out{to: toCreator(v.CreatorID), key: domain.Once(subject("sample", v.ID), "approved"), thread: subject("sample", v.ID)}, legacy(domain.Card{
-			Title: "Sample " + v.Ref() + " approved",
-			Text:  fmt.Sprintf("Good news: your free sample of %s %s is approved. We will tell you when it ships.", v.Product.ID, v.Product.Title),
-		}))
+		return send(ctx, tx, now, out{to: toCreator(v.CreatorID), key: domain.Once(subject("sample", v.ID), "approved"), thread: subject("sample", v.ID)}, sampleNotice(domain.NoticeSampleApproved, *v))
 	})
 }
 
@@ -448,9 +426,7 @@ func (a *App) RejectSample(ctx context.Context, actor domain.Actor, id int64, re
 		}
 		text := fmt.Sprintf("Sorry, your request for %s %s was not approved: %s.", v.Product.ID, v.Product.Title, strings.TrimRight(why, "."))
 		text += fmt.Sprintf(" You can ask again from %s.", a.dateIn(now.Add(domain.RetryAfterRejection)))
-		return send(ctx, tx, now, out{to: toCreator(v.CreatorID), key: domain.Once(subject("sample", v.ID), "rejected"), thread: subject("sample", v.ID)}, legacy(domain.Card{
-			Title: "Sample request " + v.Ref() + " not approved", Text: text,
-		}))
+		return send(ctx, tx, now, out{to: toCreator(v.CreatorID), key: domain.Once(subject("sample", v.ID), "rejected"), thread: subject("sample", v.ID)}, sampleNotice(domain.NoticeSampleRejected, *v))
 	})
 }
 
@@ -501,13 +477,7 @@ func (a *App) CancelSample(ctx context.Context, actor domain.Actor, id int64, re
 		if actor.Role == domain.RoleCreator {
 			return nil
 		}
-		text := fmt.Sprintf("The seller team cancelled your request for %s %s.", v.Product.ID, v.Product.Title)
-		if reason != "" {
-			text = fmt.Sprintf("The seller team cancelled your request for %s %s: %s.", v.Product.ID, v.Product.Title, strings.TrimRight(reason, "."))
-		}
-		return send(ctx, tx, now, out{to: toCreator(v.CreatorID), key: domain.Once(subject("sample", v.ID), "cancelled"), thread: subject("sample", v.ID)}, legacy(domain.Card{
-			Title: "Sample request " + v.Ref() + " cancelled", Text: text,
-		}))
+		return send(ctx, tx, now, out{to: toCreator(v.CreatorID), key: domain.Once(subject("sample", v.ID), "cancelled"), thread: subject("sample", v.ID)}, withText(sampleNotice(domain.NoticeSampleCancelled, *v), reason))
 	})
 }
 
@@ -537,10 +507,7 @@ func (a *App) cancelUndecided(ctx context.Context, tx Tx, now time.Time, actor d
 		if err := a.postSampleCard(ctx, tx, now, v, "cancelled"); err != nil {
 			return err
 		}
-		if err := send(ctx, tx, now, out{to: toCreator(v.CreatorID), key: domain.Once(subject("sample", v.ID), "cancelled"), thread: subject("sample", v.ID)}, legacy(domain.Card{
-			Title: "Sample request " + v.Ref() + " cancelled",
-			Text:  fmt.Sprintf("Your request for %s %s was cancelled: %s.", v.Product.ID, v.Product.Title, why),
-		})); err != nil {
+		if err := send(ctx, tx, now, out{to: toCreator(v.CreatorID), key: domain.Once(subject("sample", v.ID), "cancelled"), thread: subject("sample", v.ID)}, withWhy(sampleNotice(domain.NoticeSampleCancelled, v), why)); err != nil {
 			return err
 		}
 	}
@@ -577,10 +544,7 @@ func (a *App) ShipSample(ctx context.Context, actor domain.Actor, id int64, trac
 			text += " Tracking: " + v.Tracking + "."
 		}
 		text += fmt.Sprintf(" Please post your video or LIVE by %s and send us the link.", a.dateIn(v.DueAt))
-		return send(ctx, tx, now, out{to: toCreator(v.CreatorID), key: domain.Once(subject("sample", v.ID), "shipped"), thread: subject("sample", v.ID)}, legacy(domain.Card{
-			Title: "Sample " + v.Ref() + " shipped", Text: text,
-			Buttons: []domain.Button{{Label: "Submit content link", Action: FormatAction(ActionSubmitContent, v.ID), Style: "primary"}},
-		}))
+		return send(ctx, tx, now, out{to: toCreator(v.CreatorID), key: domain.Once(subject("sample", v.ID), "shipped"), thread: subject("sample", v.ID)}, sampleNotice(domain.NoticeSampleShipped, *v))
 	})
 }
 
@@ -597,10 +561,7 @@ func (a *App) correctTracking(ctx context.Context, tx Tx, now time.Time, actor d
 	if err := record(ctx, tx, now, actor, "sample.tracking", subject("sample", v.ID), "tracking number now %s", tracking); err != nil {
 		return err
 	}
-	return send(ctx, tx, now, out{to: toCreator(v.CreatorID), change: "tracking", thread: subject("sample", v.ID)}, legacy(domain.Card{
-		Title: "Sample " + v.Ref() + " tracking",
-		Text:  fmt.Sprintf("The tracking number of your %s %s sample is now %s.", v.Product.ID, v.Product.Title, tracking),
-	}))
+	return send(ctx, tx, now, out{to: toCreator(v.CreatorID), change: "tracking", thread: subject("sample", v.ID)}, sampleNotice(domain.NoticeSampleTracking, *v))
 }
 
 // ExtendSample gives a due-soon or overdue sample one more week, once.
@@ -621,11 +582,7 @@ func (a *App) ExtendSample(ctx context.Context, actor domain.Actor, id int64) (S
 		if err := a.postSampleCard(ctx, tx, now, *v, "extended"); err != nil {
 			return err
 		}
-		return send(ctx, tx, now, out{to: toCreator(v.CreatorID), key: domain.Once(subject("sample", v.ID), "extended"), thread: subject("sample", v.ID)}, legacy(domain.Card{
-			Title:   "More time for sample " + v.Ref(),
-			Text:    fmt.Sprintf("You now have until %s to post your content for %s %s.", a.dateIn(v.DueAt), v.Product.ID, v.Product.Title),
-			Buttons: []domain.Button{{Label: "Submit content link", Action: FormatAction(ActionSubmitContent, v.ID), Style: "primary"}},
-		}))
+		return send(ctx, tx, now, out{to: toCreator(v.CreatorID), key: domain.Once(subject("sample", v.ID), "extended"), thread: subject("sample", v.ID)}, sampleNotice(domain.NoticeSampleExtended, *v))
 	})
 }
 
@@ -667,15 +624,10 @@ func (a *App) SubmitContent(ctx context.Context, actor domain.Actor, id int64, l
 		if err := a.postSampleCard(ctx, tx, now, *v, "completed"); err != nil {
 			return err
 		}
-		if err := send(ctx, tx, now, out{to: toChannel(domain.ChannelSellers), key: domain.Once(subject("sample", v.ID), "content"), thread: subject("sample", v.ID)}, legacy(domain.Card{
-			Title: fmt.Sprintf("%s posted content for %s", v.Creator.At(), v.Ref()),
-			Text:  fmt.Sprintf("%s posted a %s for %s %s: %s", v.Creator.At(), kind, v.Product.ID, v.Product.Title, url),
-		})); err != nil {
+		if err := send(ctx, tx, now, out{to: toChannel(domain.ChannelSellers), key: domain.Once(subject("sample", v.ID), "content"), thread: subject("sample", v.ID)}, sampleNotice(domain.NoticeContentPosted, *v)); err != nil {
 			return err
 		}
-		return send(ctx, tx, now, out{to: toCreator(v.CreatorID), key: domain.Once(subject("sample", v.ID), "thanks"), thread: subject("sample", v.ID)}, legacy(domain.Card{
-			Title: "Thanks for your content", Text: fmt.Sprintf("We received your link for %s %s. Thank you!", v.Product.ID, v.Product.Title),
-		}))
+		return send(ctx, tx, now, out{to: toCreator(v.CreatorID), key: domain.Once(subject("sample", v.ID), "thanks"), thread: subject("sample", v.ID)}, sampleNotice(domain.NoticeContentThanks, *v))
 	})
 }
 
@@ -696,10 +648,7 @@ func (a *App) correctContent(ctx context.Context, tx Tx, now time.Time, actor do
 	if err := a.postSampleCard(ctx, tx, now, *v, "content"); err != nil {
 		return err
 	}
-	return send(ctx, tx, now, out{to: toChannel(domain.ChannelSellers), change: "content", thread: subject("sample", v.ID)}, legacy(domain.Card{
-		Title: fmt.Sprintf("%s changed the content link for %s", v.Creator.At(), v.Ref()),
-		Text:  fmt.Sprintf("New link for %s %s: %s (was %s)", v.Product.ID, v.Product.Title, url, old),
-	}))
+	return send(ctx, tx, now, out{to: toChannel(domain.ChannelSellers), change: "content", thread: subject("sample", v.ID)}, withText(sampleNotice(domain.NoticeContentPosted, *v), old))
 }
 
 // ListSamples lists sample requests: the team sees all, a creator their own.
@@ -725,6 +674,56 @@ func (a *App) ListSamples(ctx context.Context, actor domain.Actor, handle string
 			}
 			out = append(out, v)
 		}
+		return nil
+	})
+	return out, err
+}
+
+// CheckDecidable says why a request can no longer be approved or rejected,
+// before anyone is asked for a reason.
+func (a *App) CheckDecidable(ctx context.Context, id int64) error {
+	return a.store.View(ctx, func(tx Tx) error {
+		s, err := tx.Sample(ctx, id)
+		if err != nil {
+			return err
+		}
+		return s.CanDecide()
+	})
+}
+
+// PlanProductIDs lists the catalog products an open plan pays for.
+func (a *App) PlanProductIDs(ctx context.Context, id int64) ([]string, error) {
+	var out []string
+	err := a.store.View(ctx, func(tx Tx) error {
+		out = nil
+		p, err := tx.Plan(ctx, id)
+		if err != nil {
+			return err
+		}
+		catalog, err := tx.ListProducts(ctx)
+		if err != nil {
+			return err
+		}
+		for _, pp := range p.Products(catalog) {
+			out = append(out, pp.Product.ID)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// InvitationProductIDs lists the products of a creator's own invitation.
+func (a *App) InvitationProductIDs(ctx context.Context, actor domain.Actor, id int64) ([]string, error) {
+	var out []string
+	err := a.store.View(ctx, func(tx Tx) error {
+		v, err := loadInvitation(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if err := ownInvitation(actor, v); err != nil {
+			return err
+		}
+		out = v.Collaboration.ProductIDs
 		return nil
 	})
 	return out, err

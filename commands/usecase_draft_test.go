@@ -53,7 +53,7 @@ func TestInviteWithDrafts(t *testing.T) {
 		t.Fatalf("%d invitations, want %d", len(res.Invitations), len(handles))
 	}
 	for _, v := range res.Invitations {
-		dm := mustOutboxKey(t, db, fmt.Sprintf("invitation:%d:dm", v.ID)).Notice.Card.Text
+		dm := rendered(mustOutboxKey(t, db, fmt.Sprintf("invitation:%d:dm", v.ID))).Text
 		switch v.Creator.Handle {
 		case "broken", "blank":
 			if !strings.HasPrefix(dm, "Hi "+v.Creator.At()+"! We love your content") {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/collabbot/collabbot/commands"
 	"github.com/collabbot/collabbot/domain"
+	"github.com/collabbot/collabbot/present"
 	"github.com/collabbot/collabbot/store/sqlite"
 )
 
@@ -427,25 +428,44 @@ func planOf(t *testing.T, db *sqlite.DB, id int64) domain.Plan {
 }
 
 // buttonActions lists a message's button custom_ids.
-func buttonActions(m domain.Card) []string {
-	out := make([]string, len(m.Buttons))
-	for i, b := range m.Buttons {
+func buttonActions(m present.Card) []string {
+	bs := m.AllButtons()
+	out := make([]string, len(bs))
+	for i, b := range bs {
 		out[i] = b.Action
 	}
 	return out
 }
 
 // buttonLabels lists a message's button labels.
-func buttonLabels(m domain.Card) []string {
-	out := make([]string, len(m.Buttons))
-	for i, b := range m.Buttons {
+func buttonLabels(m present.Card) []string {
+	bs := m.AllButtons()
+	out := make([]string, len(bs))
+	for i, b := range bs {
 		out[i] = b.Label
 	}
 	return out
 }
 
+// rendered is an outbox row as its reader sees it, in UTC.
+func rendered(o domain.Outgoing) present.Card {
+	return present.Notice(o.Notice, present.Reader{Zone: time.UTC, Now: o.CreatedAt})
+}
+
+// cardText is a card's body with its sections, one line each.
+func cardText(m present.Card) string {
+	lines := []string{}
+	if m.Text != "" {
+		lines = append(lines, m.Text)
+	}
+	for _, s := range m.Sections {
+		lines = append(lines, s.Text)
+	}
+	return strings.Join(lines, "\n")
+}
+
 // fieldValue is the value of a card's field, "" when absent.
-func fieldValue(m domain.Card, label string) (string, bool) {
+func fieldValue(m present.Card, label string) (string, bool) {
 	for _, f := range m.Fields {
 		if f.Label == label {
 			return f.Value, true

@@ -9,6 +9,8 @@ import (
 
 	"github.com/collabbot/collabbot/commands"
 	"github.com/collabbot/collabbot/domain"
+	"github.com/collabbot/collabbot/grammar"
+	"github.com/collabbot/collabbot/present"
 )
 
 // One invitation per creator, each with its own rate, each a Discord DM in
@@ -49,20 +51,20 @@ func TestInviteCreatorsSendsOneDMPerCreator(t *testing.T) {
 		if m.Surface != domain.SurfaceDiscord || m.Key != fmt.Sprintf("invitation:%d:dm", v.ID) || m.State != domain.OutboxPending || !m.Counts {
 			t.Errorf("DM row = %+v", m)
 		}
-		if got, wantB := buttonLabels(*m.Notice.Card), []string{"Accept", "Decline", "Request sample"}; !reflect.DeepEqual(got, wantB) {
+		if got, wantB := buttonLabels(rendered(m)), []string{"Accept", "Decline", "Request sample"}; !reflect.DeepEqual(got, wantB) {
 			t.Errorf("buttons %v, want %v", got, wantB)
 		}
 		wantActions := []string{fmt.Sprintf("accept:%d", v.ID), fmt.Sprintf("decline:%d", v.ID), fmt.Sprintf("request-sample:%d", v.ID)}
-		if got := buttonActions(*m.Notice.Card); !reflect.DeepEqual(got, wantActions) {
+		if got := buttonActions(rendered(m)); !reflect.DeepEqual(got, wantActions) {
 			t.Errorf("actions %v, want %v", got, wantActions)
 		}
-		if rate, _ := fieldValue(*m.Notice.Card, "Commission rate"); rate != want[v.CreatorID].String() {
+		if rate, _ := fieldValue(rendered(m), "Commission rate"); rate != want[v.CreatorID].String() {
 			t.Errorf("DM rate field %q, want %s", rate, want[v.CreatorID])
 		}
-		if m.Notice.Card.Text != "Hi there!" || !strings.Contains(m.Notice.Card.Title, "Spring launch") {
-			t.Errorf("DM title %q text %q", m.Notice.Card.Title, m.Notice.Card.Text)
+		if rendered(m).Text != "Hi there!" || !strings.Contains(rendered(m).Title, "Spring launch") {
+			t.Errorf("DM title %q text %q", rendered(m).Title, rendered(m).Text)
 		}
-		if contact, _ := fieldValue(*m.Notice.Card, "Contact"); contact != "partners@shop.com" {
+		if contact, _ := fieldValue(rendered(m), "Contact"); contact != "partners@shop.com" {
 			t.Errorf("DM contact %q", contact)
 		}
 		if n := countEvents(t, db, fmt.Sprintf("invitation:%d", v.ID), "invitation.sent"); n != 1 {
@@ -76,7 +78,7 @@ func TestInviteCreatorsSendsOneDMPerCreator(t *testing.T) {
 	// Without a sample offer there is no Request sample button, and the
 	// template is used when no message is given.
 	inv := mustInviteOne(t, app, "sam", false, "P100")
-	m := *mustOutboxKey(t, db, fmt.Sprintf("invitation:%d:dm", inv.ID)).Notice.Card
+	m := rendered(mustOutboxKey(t, db, fmt.Sprintf("invitation:%d:dm", inv.ID)))
 	if got := buttonLabels(m); !reflect.DeepEqual(got, []string{"Accept", "Decline"}) {
 		t.Errorf("buttons without a sample = %v", got)
 	}
@@ -266,14 +268,14 @@ func TestAnswerInvitation(t *testing.T) {
 	}
 	subj := fmt.Sprintf("invitation:%d", inv.ID)
 	sellers := mustOutboxKey(t, db, fmt.Sprintf("invitation:%d:accepted", inv.ID))
-	if sellers.To.String() != "channel:sellers" || !strings.Contains(sellers.Notice.Card.Title, "@maya accepted") {
+	if sellers.To.String() != "channel:sellers" || !strings.Contains(rendered(sellers).Title, "@maya accepted") {
 		t.Errorf("sellers message = %+v", sellers)
 	}
 	dm := mustOutboxKey(t, db, fmt.Sprintf("invitation:%d:dm~accepted", inv.ID))
 	if dm.To.String() != fmt.Sprintf("creator:%d", maya.ID) || !(dm.Replaces != "") || dm.Thread != subj {
 		t.Errorf("DM update = %+v", dm)
 	}
-	if got := buttonLabels(*dm.Notice.Card); !reflect.DeepEqual(got, []string{"Request sample"}) {
+	if got := buttonLabels(rendered(dm)); !reflect.DeepEqual(got, []string{"Request sample"}) {
 		t.Errorf("accepted DM buttons = %v, want only Request sample", got)
 	}
 
@@ -348,8 +350,8 @@ func TestInvitationExpiry(t *testing.T) {
 		t.Errorf("%d sellers messages about the expiry, want 1", n)
 	}
 	dm := mustOutboxKey(t, db, fmt.Sprintf("invitation:%d:dm~expired", short.ID))
-	if !(dm.Replaces != "") || len(dm.Notice.Card.Buttons) != 0 {
-		t.Errorf("expired DM update = %+v, want an update without buttons", *dm.Notice.Card)
+	if !(dm.Replaces != "") || len(rendered(dm).Buttons) != 0 {
+		t.Errorf("expired DM update = %+v, want an update without buttons", rendered(dm))
 	}
 	_, err = app.AcceptInvitation(ctxb, mayaA, short.ID)
 	wantErr(t, err, domain.KindConflict, "", "expired", "accepted")
@@ -370,8 +372,8 @@ func TestWithdrawInvitation(t *testing.T) {
 		t.Fatalf("withdrawn invitation is %s", v.State)
 	}
 	dm := mustOutboxKey(t, db, fmt.Sprintf("invitation:%d:dm~withdrawn", inv.ID))
-	if !(dm.Replaces != "") || !strings.Contains(dm.Notice.Card.Text, "Withdrawn") || len(dm.Notice.Card.Buttons) != 0 {
-		t.Errorf("withdrawal DM = %+v", *dm.Notice.Card)
+	if !(dm.Replaces != "") || !strings.Contains(rendered(dm).Text, "Withdrawn") || len(rendered(dm).Buttons) != 0 {
+		t.Errorf("withdrawal DM = %+v", rendered(dm))
 	}
 	if n := countEvents(t, db, fmt.Sprintf("invitation:%d", inv.ID), "invitation.withdrawn"); n != 1 {
 		t.Errorf("%d withdrawn events", n)
@@ -434,8 +436,8 @@ func TestChangeInvitationRateInTeamZone(t *testing.T) {
 
 	var notes []string
 	for _, o := range outboxTo(t, db, to) {
-		if o.Notice.Card.Title == "Commission change" {
-			notes = append(notes, o.Notice.Card.Text)
+		if rendered(o).Title == "Commission change" {
+			notes = append(notes, present.Notice(o.Notice, present.Reader{Zone: app.RecipientZone(ctxb, o.To)}).Text)
 		}
 	}
 	if len(notes) != 2 {
@@ -463,9 +465,9 @@ func TestAcceptAfterRateCutReportsRateInForce(t *testing.T) {
 	mustNil(t, err, "lower")
 	clk.Advance(2 * day24) // past the next midnight: 10% is in force
 
-	msg, err := app.Click(ctxb, mayaA, commands.FormatAction(commands.ActionAccept, inv.ID))
+	msg, err := grammar.New(app).Click(ctxb, mayaA, present.FormatAction(present.ActionAccept, inv.ID))
 	mustNil(t, err, "accept")
-	sellers := mustOutboxKey(t, db, fmt.Sprintf("invitation:%d:accepted", inv.ID)).Notice.Card.Text
+	sellers := rendered(mustOutboxKey(t, db, fmt.Sprintf("invitation:%d:accepted", inv.ID))).Text
 	if strings.Contains(msg.Text, "15%") || strings.Contains(sellers, "15%") {
 		t.Fatalf("accepting after a lowered rate applied reports the old rate: creator is told %q, sellers %q", msg.Text, sellers)
 	}

@@ -8,6 +8,8 @@ import (
 
 	"github.com/collabbot/collabbot/commands"
 	"github.com/collabbot/collabbot/domain"
+	"github.com/collabbot/collabbot/grammar"
+	"github.com/collabbot/collabbot/present"
 )
 
 // Withdrawing an invitation or ending a plan cancels the requests still
@@ -29,7 +31,7 @@ func TestClosedOffersCancelUndecidedRequests(t *testing.T) {
 	if got := sampleOf(t, db, viaInv.ID).State; got != domain.SampleCancelled {
 		t.Errorf("request through a withdrawn invitation is %s, want cancelled", got)
 	}
-	if m := *mustOutboxKey(t, db, fmt.Sprintf("sample:%d:cancelled", viaInv.ID)).Notice.Card; !strings.Contains(m.Text, "withdrawn") {
+	if m := rendered(mustOutboxKey(t, db, fmt.Sprintf("sample:%d:cancelled", viaInv.ID))); !strings.Contains(m.Text, "withdrawn") {
 		t.Errorf("creator told %q", m.Text)
 	}
 
@@ -77,7 +79,7 @@ func TestExtendUpdatesTheApprovalsCard(t *testing.T) {
 		t.Fatal(err)
 	}
 	o := mustOutboxKey(t, db, fmt.Sprintf("sample:%d:card~extended", s.ID))
-	card := *o.Notice.Card
+	card := rendered(o)
 	if status, _ := fieldValue(card, "Status"); !strings.Contains(status, "content due") || o.Replaces == "" {
 		t.Errorf("card after extension: status %q, replaces %q", status, o.Replaces)
 	}
@@ -89,7 +91,7 @@ func TestJoinPlanButtonWithOneProductRequestsIt(t *testing.T) {
 	mustAddProduct(t, app, "P100", 5, "serums")
 	_, mayaA := mustAddCreator(t, app, "maya")
 	plan := mustPlan(t, app, commands.PlanRequest{Name: "Serums", Rules: []domain.CommissionRule{{Scope: domain.ScopeProduct, Target: "P100", Rate: 1200}}, Sample: &domain.SampleOffer{}})
-	m, err := app.Click(ctxb, mayaA, commands.FormatAction(commands.ActionJoinPlan, plan.ID))
+	m, err := grammar.New(app).Click(ctxb, mayaA, present.FormatAction(present.ActionJoinPlan, plan.ID))
 	if err != nil || !strings.Contains(m.Text, "Sample request S1 for P100") {
 		t.Fatalf("click join-plan: %q, %v", m.Text, err)
 	}
@@ -111,7 +113,7 @@ func TestScheduledPlan(t *testing.T) {
 	mustAddProduct(t, app, "P100", 5, "")
 	_, mayaA := mustAddCreator(t, app, "maya")
 	start := clk.Now().Add(72 * time.Hour)
-	m, _, err := app.Run(ctxb, dana, fmt.Sprintf(`plan "Later" all=5%% samples=1 start=%s end=%s`, start.Format("2006-01-02"), start.AddDate(0, 0, 9).Format("2006-01-02")))
+	m, _, err := grammar.New(app).Run(ctxb, dana, fmt.Sprintf(`plan "Later" all=5%% samples=1 start=%s end=%s`, start.Format("2006-01-02"), start.AddDate(0, 0, 9).Format("2006-01-02")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,7 +142,7 @@ func TestCreatorsNicheFilterSaysWhatMatchedNothing(t *testing.T) {
 	t.Parallel()
 	app, _, _ := newApp(t)
 	mustAddCreator(t, app, "maya")
-	m, _, err := app.Run(ctxb, dana, "creators nonsense")
+	m, _, err := grammar.New(app).Run(ctxb, dana, "creators nonsense")
 	if err != nil || !strings.Contains(m.Text, `No creators with niche "nonsense"`) {
 		t.Errorf("creators nonsense: %q %v", m.Text, err)
 	}
@@ -239,9 +241,9 @@ func TestLoweredRateTakesEffect(t *testing.T) {
 	wantUnchanged(t, db, before)
 
 	clk.Advance(48 * time.Hour)
-	m, _, err := app.Run(ctxb, dana, "invitations")
-	if err != nil || !strings.Contains(m.Text, "P100  10%  pending") || strings.Contains(m.Text, "15%") {
-		t.Errorf("invitations after the cut applied: %q %v", m.Text, err)
+	m, _, err := grammar.New(app).Run(ctxb, dana, "invitations")
+	if err != nil || !strings.Contains(cardText(m), "P100  10%  pending") || strings.Contains(cardText(m), "15%") {
+		t.Errorf("invitations after the cut applied: %q %v", cardText(m), err)
 	}
 	res, err := app.ExpireDue(ctxb)
 	if err != nil || res.RatesSettled != 1 {
@@ -284,18 +286,18 @@ func TestHistory(t *testing.T) {
 	plan := mustSamplePlan(t, app, "Spring", false)
 	s := mustRequest(t, app, mayaA, commands.SampleInput{ProductID: "P100", PlanID: plan.ID})
 	mustApprove(t, app, s.ID)
-	m, _, err := app.Run(ctxb, dana, fmt.Sprintf("history S%d", s.ID))
+	m, _, err := grammar.New(app).Run(ctxb, dana, fmt.Sprintf("history S%d", s.ID))
 	if err != nil {
 		t.Fatal(err)
 	}
-	lines := strings.Split(m.Text, "\n")
+	lines := strings.Split(cardText(m), "\n")
 	if len(lines) != 2 || !strings.Contains(lines[0], "erin  sample.approved") || !strings.Contains(lines[1], "@maya  sample.requested") {
-		t.Errorf("history S%d:\n%s", s.ID, m.Text)
+		t.Errorf("history S%d:\n%s", s.ID, cardText(m))
 	}
-	if m, _, err := app.Run(ctxb, dana, "history @maya"); err != nil || !strings.Contains(m.Text, "creator.added") {
-		t.Errorf("history @maya: %q %v", m.Text, err)
+	if m, _, err := grammar.New(app).Run(ctxb, dana, "history @maya"); err != nil || !strings.Contains(cardText(m), "creator.added") {
+		t.Errorf("history @maya: %q %v", cardText(m), err)
 	}
-	_, _, err = app.Run(ctxb, mayaA, fmt.Sprintf("history S%d", s.ID))
+	_, _, err = grammar.New(app).Run(ctxb, mayaA, fmt.Sprintf("history S%d", s.ID))
 	wantErr(t, err, domain.KindForbidden, "")
 }
 
@@ -328,7 +330,7 @@ func TestInvitationProductsFitACard(t *testing.T) {
 		ids = append(ids, id)
 	}
 	res := mustInvite(t, app, commands.InviteRequest{Creators: targets(t, "maya"), Products: ids, Rate: 1500})
-	dm := *mustOutboxKey(t, db, fmt.Sprintf("invitation:%d:dm", res.Invitations[0].ID)).Notice.Card
+	dm := rendered(mustOutboxKey(t, db, fmt.Sprintf("invitation:%d:dm", res.Invitations[0].ID)))
 	v, _ := fieldValue(dm, "Products")
 	if len(v) > 1024 || !strings.Contains(v, "more") || !strings.HasPrefix(v, "P000 ") {
 		t.Errorf("products field of %d characters:\n%s", len(v), v)
@@ -353,7 +355,7 @@ func TestDeclineClosesItsSampleRequests(t *testing.T) {
 	if got := sampleOf(t, db, waiting.ID).State; got != domain.SampleCancelled {
 		t.Errorf("waiting request is %s, want cancelled", got)
 	}
-	sellers := mustOutboxKey(t, db, fmt.Sprintf("invitation:%d:declined", inv.ID)).Notice.Card.Text
+	sellers := rendered(mustOutboxKey(t, db, fmt.Sprintf("invitation:%d:declined", inv.ID))).Text
 	if !strings.Contains(sellers, "Approved but not shipped: "+approved.Ref()) {
 		t.Errorf("sellers told %q", sellers)
 	}
@@ -383,7 +385,7 @@ func TestNewProductJoiningAPlanIsNoted(t *testing.T) {
 	app, _, _ := newApp(t)
 	mustAddProduct(t, app, "P100", 5, "skincare")
 	mustPlan(t, app, commands.PlanRequest{Name: "Grp", Rules: []domain.CommissionRule{{Scope: domain.ScopeGroup, Target: "skincare", Rate: 900}}})
-	m, _, err := app.Run(ctxb, dana, `product add P801 "Later" group=skincare`)
+	m, _, err := grammar.New(app).Run(ctxb, dana, `product add P801 "Later" group=skincare`)
 	if err != nil || !strings.Contains(m.Text, `Note: It joins plan PL1 "Grp" at 9%.`) {
 		t.Errorf("product add: %q %v", m.Text, err)
 	}
@@ -399,7 +401,7 @@ func TestRejectionMessageReadsWell(t *testing.T) {
 	if _, err := app.RejectSample(ctxb, erin, s.ID, domain.RejectOther, "Shade discontinued"); err != nil {
 		t.Fatal(err)
 	}
-	dm := mustOutboxKey(t, db, fmt.Sprintf("sample:%d:rejected", s.ID)).Notice.Card.Text
+	dm := rendered(mustOutboxKey(t, db, fmt.Sprintf("sample:%d:rejected", s.ID))).Text
 	if !strings.Contains(dm, "was not approved: Shade discontinued. You can ask again from") {
 		t.Errorf("rejection DM %q", dm)
 	}
@@ -426,7 +428,7 @@ func TestCorrectContentAndTracking(t *testing.T) {
 		t.Fatalf("corrected link: %q %v", v.ContentURL, err)
 	}
 	// Clicking Reject on the (long decided) card says so before asking why.
-	_, err = app.Click(ctxb, erin, commands.FormatAction(commands.ActionReject, s.ID))
+	_, err = grammar.New(app).Click(ctxb, erin, present.FormatAction(present.ActionReject, s.ID))
 	wantErr(t, err, domain.KindConflict, "", "already approved by erin")
 }
 

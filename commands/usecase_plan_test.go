@@ -72,7 +72,7 @@ func TestCreatePlanResolvesMostSpecificRate(t *testing.T) {
 				t.Errorf("creator does not see plan %s", v.Ref())
 			}
 			msg := mustOutboxKey(t, db, fmt.Sprintf("plan:%d:created", v.ID))
-			if msg.To.String() != "channel:sellers" || !strings.Contains(msg.Notice.Card.Title, v.Name) {
+			if msg.To.String() != "channel:sellers" || !strings.Contains(rendered(msg).Title, v.Name) {
 				t.Errorf("announcement = %+v", msg)
 			}
 		})

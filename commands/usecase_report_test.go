@@ -11,6 +11,7 @@ import (
 
 	"github.com/collabbot/collabbot/commands"
 	"github.com/collabbot/collabbot/domain"
+	"github.com/collabbot/collabbot/grammar"
 	"github.com/collabbot/collabbot/store/sqlite"
 )
 
@@ -116,7 +117,7 @@ func TestReportCountsAndRates(t *testing.T) {
 	if r.AcceptanceRate() != -1 || r.FulfilmentRate() != -1 {
 		t.Errorf("empty report rates %d, %d; want -1", r.AcceptanceRate(), r.FulfilmentRate())
 	}
-	msg, _, err := app.Run(ctxb, dana, "report")
+	msg, _, err := grammar.New(app).Run(ctxb, dana, "report")
 	mustNil(t, err, "Run report")
 	if v, _ := fieldValue(msg, "Acceptance rate"); v != "-" {
 		t.Errorf("empty report shows acceptance %q", v)

@@ -8,6 +8,8 @@ import (
 
 	"github.com/collabbot/collabbot/commands"
 	"github.com/collabbot/collabbot/domain"
+	"github.com/collabbot/collabbot/grammar"
+	"github.com/collabbot/collabbot/present"
 	"github.com/collabbot/collabbot/store/sqlite"
 )
 
@@ -182,35 +184,35 @@ var roleCalls = map[string]func(f *roleFixture, a domain.Actor) error{
 		return err
 	},
 	"Click approve": func(f *roleFixture, a domain.Actor) error {
-		_, err := f.app.Click(ctxb, a, commands.FormatAction(commands.ActionApprove, f.requested))
+		_, err := grammar.New(f.app).Click(ctxb, a, present.FormatAction(present.ActionApprove, f.requested))
 		return err
 	},
 	"Click reject": func(f *roleFixture, a domain.Actor) error {
-		_, err := f.app.Click(ctxb, a, commands.FormatAction(commands.ActionReject, f.requested))
+		_, err := grammar.New(f.app).Click(ctxb, a, present.FormatAction(present.ActionReject, f.requested))
 		return err
 	},
 	"Click ship": func(f *roleFixture, a domain.Actor) error {
-		_, err := f.app.Click(ctxb, a, commands.FormatAction(commands.ActionShip, f.approved))
+		_, err := grammar.New(f.app).Click(ctxb, a, present.FormatAction(present.ActionShip, f.approved))
 		return err
 	},
 	"Click accept": func(f *roleFixture, a domain.Actor) error {
-		_, err := f.app.Click(ctxb, a, commands.FormatAction(commands.ActionAccept, f.invMaya))
+		_, err := grammar.New(f.app).Click(ctxb, a, present.FormatAction(present.ActionAccept, f.invMaya))
 		return err
 	},
 	"Click decline": func(f *roleFixture, a domain.Actor) error {
-		_, err := f.app.Click(ctxb, a, commands.FormatAction(commands.ActionDecline, f.invMaya))
+		_, err := grammar.New(f.app).Click(ctxb, a, present.FormatAction(present.ActionDecline, f.invMaya))
 		return err
 	},
 	"Click request-sample": func(f *roleFixture, a domain.Actor) error {
-		_, err := f.app.Click(ctxb, a, commands.FormatAction(commands.ActionRequestSample, f.invMaya))
+		_, err := grammar.New(f.app).Click(ctxb, a, present.FormatAction(present.ActionRequestSample, f.invMaya))
 		return err
 	},
 	"Run approve": func(f *roleFixture, a domain.Actor) error {
-		_, _, err := f.app.Run(ctxb, a, fmt.Sprintf("approve S%d", f.requested))
+		_, _, err := grammar.New(f.app).Run(ctxb, a, fmt.Sprintf("approve S%d", f.requested))
 		return err
 	},
 	"Run role": func(f *roleFixture, a domain.Actor) error {
-		_, _, err := f.app.Run(ctxb, a, "role U_NEW manager")
+		_, _, err := grammar.New(f.app).Run(ctxb, a, "role U_NEW manager")
 		return err
 	},
 }

@@ -8,20 +8,22 @@ import (
 
 	"github.com/collabbot/collabbot/commands"
 	"github.com/collabbot/collabbot/domain"
+	"github.com/collabbot/collabbot/grammar"
+	"github.com/collabbot/collabbot/present"
 )
 
-func mustRun(t *testing.T, app *commands.App, who domain.Actor, line string) domain.Card {
+func mustRun(t *testing.T, app *commands.App, who domain.Actor, line string) present.Card {
 	t.Helper()
-	m, _, err := app.Run(ctxb, who, line)
+	m, _, err := grammar.New(app).Run(ctxb, who, line)
 	if err != nil {
 		t.Fatalf("Run(%s, %q): %v", who.Display(), line, err)
 	}
 	return m
 }
 
-func mustClick(t *testing.T, app *commands.App, who domain.Actor, customID string) domain.Card {
+func mustClick(t *testing.T, app *commands.App, who domain.Actor, customID string) present.Card {
 	t.Helper()
-	m, err := app.Click(ctxb, who, customID)
+	m, err := grammar.New(app).Click(ctxb, who, customID)
 	if err != nil {
 		t.Fatalf("Click(%s, %q): %v", who.Display(), customID, err)
 	}
@@ -50,7 +52,7 @@ func TestRunAndClickEndToEnd(t *testing.T) {
 	mustRun(t, app, dana, `plan "Spring" group:skincare=12% all=5% samples=1`)
 
 	m := mustRun(t, app, maya, "plans")
-	if m.Title != "Open plans" || !strings.Contains(m.Text, `PL1 "Spring"`) || !strings.Contains(m.Text, "P100 Glow Serum (24.90): 12%") {
+	if m.Title != "Open plans" || !strings.Contains(cardText(m), `PL1 "Spring"`) || !strings.Contains(cardText(m), "P100 Glow Serum (24.90): 12%") {
 		t.Errorf("plans for the creator = %+v", m)
 	}
 	if got := buttonActions(m); !reflect.DeepEqual(got, []string{"join-plan:1"}) {
@@ -58,7 +60,7 @@ func TestRunAndClickEndToEnd(t *testing.T) {
 	}
 
 	m = mustRun(t, app, dana, "/collab invite @maya_glow P100 15%")
-	if m.Title != "Invited 1 creator to P100" || !strings.Contains(m.Text, "I1  @maya_glow at 15%") {
+	if m.Title != "Invited 1 creator to P100" || !strings.Contains(cardText(m), "I1  @maya_glow at 15%") {
 		t.Errorf("invite reply %+v", m)
 	}
 	mustOutboxKey(t, db, "invitation:1:dm")
@@ -121,7 +123,7 @@ func TestClickRefusals(t *testing.T) {
 		{maya, fmt.Sprintf("request-sample:%d", inv.ID), domain.KindInvalid, "product"},
 	}
 	for _, tc := range tests {
-		_, err := app.Click(ctxb, tc.who, tc.id)
+		_, err := grammar.New(app).Click(ctxb, tc.who, tc.id)
 		if err == nil {
 			t.Errorf("Click(%q) succeeded", tc.id)
 			continue
@@ -140,7 +142,7 @@ func TestRunBadLineReturnsPartialCommand(t *testing.T) {
 	mustAddCreator(t, app, "maya")
 	before := stateOf(t, db)
 
-	m, cmd, err := app.Run(ctxb, dana, `invite @maya P100 expires=14d "Hello"`)
+	m, cmd, err := grammar.New(app).Run(ctxb, dana, `invite @maya P100 expires=14d "Hello"`)
 	wantErr(t, err, domain.KindInvalid, "commission_rate")
 	if m.Text != "" || m.Title != "" {
 		t.Errorf("message with an error: %+v", m)
@@ -150,17 +152,17 @@ func TestRunBadLineReturnsPartialCommand(t *testing.T) {
 		t.Errorf("partial command %+v / %+v", cmd, cmd.Invite)
 	}
 
-	_, cmd, err = app.Run(ctxb, dana, "frobnicate now")
+	_, cmd, err = grammar.New(app).Run(ctxb, dana, "frobnicate now")
 	if err == nil || cmd.Name != "" {
 		t.Errorf("unknown verb: %+v, %v", cmd, err)
 	}
-	_, cmd, err = app.Run(ctxb, erin, "approve I3")
+	_, cmd, err = grammar.New(app).Run(ctxb, erin, "approve I3")
 	if err == nil || cmd.Name != "approve" {
 		t.Errorf("approve I3: %+v, %v", cmd, err)
 	}
 
 	// A line that parses but fails in the use case names the command too.
-	_, cmd, err = app.Run(ctxb, dana, "invite @ghost P100 15%")
+	_, cmd, err = grammar.New(app).Run(ctxb, dana, "invite @ghost P100 15%")
 	wantErr(t, err, domain.KindInvalid, "creators", "@ghost")
 	if cmd.Name != "invite" {
 		t.Errorf("command %+v", cmd)

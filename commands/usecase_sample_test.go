@@ -60,12 +60,12 @@ func TestRequestSampleThroughPlanAndInvitation(t *testing.T) {
 		t.Errorf("card row %+v", card)
 	}
 	wantActions := []string{fmt.Sprintf("approve:%d", viaPlan.ID), fmt.Sprintf("reject:%d", viaPlan.ID)}
-	if got := buttonActions(*card.Notice.Card); !reflect.DeepEqual(got, wantActions) {
+	if got := buttonActions(rendered(card)); !reflect.DeepEqual(got, wantActions) {
 		t.Errorf("card buttons %v, want %v", got, wantActions)
 	}
 	for label, want := range map[string]string{"Creator": "@maya", "Followers": "50000", "Average views": "8000", "Niche": "beauty",
 		"Samples received": "0", "Content posted": "0", "Fulfilment rate": "no samples yet", "Creator's note": "love it"} {
-		if got, _ := fieldValue(*card.Notice.Card, label); got != want {
+		if got, _ := fieldValue(rendered(card), label); got != want {
 			t.Errorf("card field %s = %q, want %q", label, got, want)
 		}
 	}
@@ -83,10 +83,10 @@ func TestRequestSampleThroughPlanAndInvitation(t *testing.T) {
 	if !(upd.Replaces != "") || upd.Thread != fmt.Sprintf("sample:%d", viaPlan.ID) || upd.To.String() != "channel:approvals" {
 		t.Errorf("card update %+v", upd)
 	}
-	if got := buttonActions(*upd.Notice.Card); !reflect.DeepEqual(got, []string{fmt.Sprintf("ship:%d", viaPlan.ID)}) {
+	if got := buttonActions(rendered(upd)); !reflect.DeepEqual(got, []string{fmt.Sprintf("ship:%d", viaPlan.ID)}) {
 		t.Errorf("approved card buttons %v", got)
 	}
-	if st, _ := fieldValue(*upd.Notice.Card, "Status"); !strings.Contains(st, "Approved by erin") {
+	if st, _ := fieldValue(rendered(upd), "Status"); !strings.Contains(st, "Approved by erin") {
 		t.Errorf("approved card status %q", st)
 	}
 	if got := productOf(t, db, "P100").SampleStock; got != 4 {
@@ -157,7 +157,7 @@ func TestRequestSampleOncePerProduct(t *testing.T) {
 	rejectedAt := clk.Now()
 	_, err = app.RejectSample(ctxb, erin, first.ID, domain.RejectOutOfStock, "")
 	mustNil(t, err, "RejectSample")
-	dm := mustOutboxKey(t, db, sampleKey(first.ID, "rejected")).Notice.Card.Text
+	dm := rendered(mustOutboxKey(t, db, sampleKey(first.ID, "rejected"))).Text
 	if !strings.Contains(dm, "Out of stock") || !strings.Contains(dm, "ask again from Fri 5 Jun 2026") {
 		t.Errorf("rejection DM %q", dm)
 	}
@@ -200,10 +200,10 @@ func TestApprovalExemptOffer(t *testing.T) {
 		t.Errorf("stock %d, want 2", got)
 	}
 	card := mustOutboxKey(t, db, sampleKey(v.ID, "card"))
-	if (card.Replaces != "") || !reflect.DeepEqual(buttonLabels(*card.Notice.Card), []string{"Mark shipped"}) {
-		t.Errorf("exempt card %+v", *card.Notice.Card)
+	if (card.Replaces != "") || !reflect.DeepEqual(buttonLabels(rendered(card)), []string{"Mark shipped"}) {
+		t.Errorf("exempt card %+v", rendered(card))
 	}
-	if got := buttonLabels(*card.Notice.Card); contains(got, "Approve") {
+	if got := buttonLabels(rendered(card)); contains(got, "Approve") {
 		t.Errorf("an exempt request asked managers to decide: %v", got)
 	}
 	mustOutboxKey(t, db, sampleKey(v.ID, "approved"))
@@ -249,11 +249,11 @@ func TestRejectSampleReasons(t *testing.T) {
 		t.Errorf("stored %+v", s)
 	}
 	row := mustOutboxKey(t, db, sampleKey(v.ID, "card~rejected"))
-	card := *row.Notice.Card
+	card := rendered(row)
 	if st, _ := fieldValue(card, "Status"); st != "Rejected by erin: Other (we only ship to the EU)" || len(card.Buttons) != 0 || row.Replaces != sampleKey(v.ID, "card") {
 		t.Errorf("rejected card status %q buttons %v", st, card.Buttons)
 	}
-	if dm := mustOutboxKey(t, db, sampleKey(v.ID, "rejected")).Notice.Card.Text; !strings.Contains(dm, "we only ship to the EU") {
+	if dm := rendered(mustOutboxKey(t, db, sampleKey(v.ID, "rejected"))).Text; !strings.Contains(dm, "we only ship to the EU") {
 		t.Errorf("rejection DM %q", dm)
 	}
 	if got := productOf(t, db, "P100").SampleStock; got != 3 {
@@ -286,8 +286,8 @@ func TestSampleLifecycleToContent(t *testing.T) {
 		t.Errorf("returned due %v", sv.DueAt)
 	}
 	dm := mustOutboxKey(t, db, sampleKey(v.ID, "shipped"))
-	if !reflect.DeepEqual(buttonActions(*dm.Notice.Card), []string{fmt.Sprintf("submit-content:%d", v.ID)}) || !strings.Contains(dm.Notice.Card.Text, "1Z999AA1") {
-		t.Errorf("shipped DM %+v", *dm.Notice.Card)
+	if !reflect.DeepEqual(buttonActions(rendered(dm)), []string{fmt.Sprintf("submit-content:%d", v.ID)}) || !strings.Contains(rendered(dm).Text, "1Z999AA1") {
+		t.Errorf("shipped DM %+v", rendered(dm))
 	}
 	// Shipping twice with the same tracking is a retry, not an error.
 	before := stateOf(t, db)
@@ -309,7 +309,7 @@ func TestSampleLifecycleToContent(t *testing.T) {
 		t.Errorf("completed %+v", s)
 	}
 	sellers := mustOutboxKey(t, db, sampleKey(v.ID, "content"))
-	if sellers.To.String() != "channel:sellers" || !strings.Contains(sellers.Notice.Card.Text, tiktokVideo) {
+	if sellers.To.String() != "channel:sellers" || !strings.Contains(rendered(sellers).Text, tiktokVideo) {
 		t.Errorf("content message %+v", sellers)
 	}
 	mustOutboxKey(t, db, sampleKey(v.ID, "thanks"))
@@ -331,7 +331,7 @@ func TestSampleLifecycleToContent(t *testing.T) {
 
 	// The next request's card shows the track record: 1 received, 1 posted.
 	next := mustRequest(t, app, mayaA, commands.SampleInput{ProductID: "P200", PlanID: plan.ID})
-	card := *mustOutboxKey(t, db, sampleKey(next.ID, "card")).Notice.Card
+	card := rendered(mustOutboxKey(t, db, sampleKey(next.ID, "card")))
 	for label, want := range map[string]string{"Samples received": "1", "Content posted": "1", "Fulfilment rate": "100%"} {
 		if got, _ := fieldValue(card, label); got != want {
 			t.Errorf("card %s = %q, want %q", label, got, want)
@@ -369,7 +369,7 @@ func TestCancelApprovedSampleReleasesStock(t *testing.T) {
 		t.Errorf("stock %d after cancelling, want 10", got)
 	}
 	dm := mustOutboxKey(t, db, sampleKey(mv.ID, "cancelled"))
-	if dm.To.String() != fmt.Sprintf("creator:%d", maya.ID) || !strings.Contains(dm.Notice.Card.Text, "address unknown") {
+	if dm.To.String() != fmt.Sprintf("creator:%d", maya.ID) || !strings.Contains(rendered(dm).Text, "address unknown") {
 		t.Errorf("cancel DM %+v", dm)
 	}
 	mustApprove(t, app, lv.ID) // the offer's unit is free again
@@ -462,8 +462,8 @@ func TestExpireDueSamples(t *testing.T) {
 	if dm := mustOutboxKey(t, db, sampleKey(waiting.ID, "expired")); dm.To.String() != fmt.Sprintf("creator:%d", maya.ID) {
 		t.Errorf("expiry DM to %s", dm.To)
 	}
-	if c := mustOutboxKey(t, db, sampleKey(waiting.ID, "card~expired")); !(c.Replaces != "") || len(c.Notice.Card.Buttons) != 0 {
-		t.Errorf("expired card %+v", *c.Notice.Card)
+	if c := mustOutboxKey(t, db, sampleKey(waiting.ID, "card~expired")); !(c.Replaces != "") || len(rendered(c).Buttons) != 0 {
+		t.Errorf("expired card %+v", rendered(c))
 	}
 	if got := productOf(t, db, "P200").SampleStock; got != 5 {
 		t.Errorf("P200 stock %d after expiry", got)
@@ -481,7 +481,7 @@ func TestExpireDueSamples(t *testing.T) {
 		t.Errorf("shipped sample past due is %s", got)
 	}
 	flags := overdueFlags(t, db, shipped.ID)
-	if len(flags) != 1 || !strings.Contains(flags[0].Notice.Card.Text, "extend "+shipped.Ref()) {
+	if len(flags) != 1 || !strings.Contains(rendered(flags[0]).Text, "extend "+shipped.Ref()) {
 		t.Errorf("overdue flags %+v, want one naming the extend command", flags)
 	}
 	if n := countEvents(t, db, fmt.Sprintf("sample:%d", shipped.ID), "sample.overdue"); n != 1 {
@@ -534,7 +534,7 @@ func overdueFlags(t *testing.T, db *sqlite.DB, id int64) []domain.Outgoing {
 	t.Helper()
 	var out []domain.Outgoing
 	for _, o := range outboxTo(t, db, "channel:sellers") {
-		if strings.Contains(o.Notice.Card.Title, "is overdue") && o.Thread == fmt.Sprintf("sample:%d", id) {
+		if strings.Contains(rendered(o).Title, "is overdue") && o.Thread == fmt.Sprintf("sample:%d", id) {
 			out = append(out, o)
 		}
 	}

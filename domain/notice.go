@@ -50,6 +50,9 @@ type Notice struct {
 	// Text is free text a person wrote: the invitation's message, a decline
 	// reason, a why.
 	Text string `json:"text,omitempty"`
+	// Why says what closed a thing along with its offer ("invitation I3
+	// was withdrawn").
+	Why string `json:"why,omitempty"`
 	// Refs lists related things ("S4", "S9"): approved samples left to ship.
 	Refs []string `json:"refs,omitempty"`
 	// OldRate is the rate before a change; the invitation carries the new.

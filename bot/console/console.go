@@ -20,11 +20,14 @@ import (
 	"github.com/collabbot/collabbot/commands"
 	"github.com/collabbot/collabbot/delivery"
 	"github.com/collabbot/collabbot/domain"
+	"github.com/collabbot/collabbot/grammar"
+	"github.com/collabbot/collabbot/present"
 )
 
 // Console runs commands typed by one person at a time.
 type Console struct {
 	app         *commands.App
+	grammar     *grammar.Interpreter
 	dispatcher  *delivery.Dispatcher
 	out         io.Writer
 	interactive bool
@@ -52,7 +55,7 @@ func New(app *commands.App, queue delivery.Queue, out io.Writer, o Options) *Con
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
-	c := &Console{app: app, out: out, interactive: o.Interactive, log: o.Log, choices: map[string][]string{},
+	c := &Console{app: app, grammar: grammar.New(app), out: out, interactive: o.Interactive, log: o.Log, choices: map[string][]string{},
 		actor: domain.Actor{Role: domain.RoleSeller, MemberID: "seller", Name: "seller"}}
 	c.dispatcher = &delivery.Dispatcher{
 		Queue:         queue,
@@ -173,12 +176,12 @@ func (c *Console) Line(ctx context.Context, line string) bool {
 		return true
 	default:
 		actor := c.currentActor(ctx)
-		var reply domain.Card
+		var reply present.Card
 		var err error
 		if n, nerr := strconv.Atoi(line); nerr == nil {
 			reply, err = c.click(ctx, actor, n)
 		} else {
-			reply, _, err = c.app.Run(ctx, actor, line)
+			reply, _, err = c.grammar.Run(ctx, actor, line)
 		}
 		if err != nil {
 			c.printErr(err)
@@ -209,14 +212,14 @@ func (c *Console) currentActor(ctx context.Context) domain.Actor {
 	return fresh
 }
 
-func (c *Console) click(ctx context.Context, actor domain.Actor, n int) (domain.Card, error) {
+func (c *Console) click(ctx context.Context, actor domain.Actor, n int) (present.Card, error) {
 	c.mu.Lock()
 	acts := c.choices[audience(actor)]
 	c.mu.Unlock()
 	if n < 1 || n > len(acts) {
-		return domain.Card{}, domain.Invalidf("choice", "No choice %d for %s; pick a number shown in [brackets] on a message to you", n, actor.Display())
+		return present.Card{}, domain.Invalidf("choice", "No choice %d for %s; pick a number shown in [brackets] on a message to you", n, actor.Display())
 	}
-	return c.app.Click(ctx, actor, acts[n-1])
+	return c.grammar.Click(ctx, actor, acts[n-1])
 }
 
 func (c *Console) switchUser(ctx context.Context, args []string) error {
@@ -294,17 +297,17 @@ func (c *Console) Send(ctx context.Context, o domain.Outgoing) error {
 	if o.Replaces != "" {
 		where += " (updates the earlier message)"
 	}
+	// Rendered now, not when queued: the reader sees today's wording in
+	// their own time zone.
+	card := present.Notice(o.Notice, present.Reader{Zone: c.app.RecipientZone(ctx, o.To), Now: c.app.Now()})
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	fmt.Fprintf(c.out, "  --> %s\n", where)
-	if o.Notice.Card == nil {
-		return fmt.Errorf("%w: outgoing message %d has no card", delivery.ErrPermanent, o.ID)
-	}
-	c.printMessage("      ", *o.Notice.Card, aud)
+	c.printMessage("      ", card, aud)
 	return nil
 }
 
-func (c *Console) printReply(m domain.Card, actor domain.Actor) {
+func (c *Console) printReply(m present.Card, actor domain.Actor) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.printMessage("", m, audience(actor))
@@ -312,25 +315,48 @@ func (c *Console) printReply(m domain.Card, actor domain.Actor) {
 
 // printMessage writes a message with its buttons numbered for aud; callers
 // hold mu.
-func (c *Console) printMessage(indent string, m domain.Card, aud string) {
+func (c *Console) printMessage(indent string, m present.Card, aud string) {
 	if m.Title != "" {
 		fmt.Fprintf(c.out, "%s%s\n", indent, m.Title)
 	}
-	for _, l := range strings.Split(m.Text, "\n") {
+	c.printLines(indent, m.Text)
+	c.printFields(indent, m.Fields)
+	var buttons []present.Button
+	for _, s := range m.Sections {
+		if s.Title != "" {
+			fmt.Fprintf(c.out, "%s%s\n", indent, s.Title)
+		}
+		c.printLines(indent, s.Text)
+		c.printFields(indent, s.Fields)
+		buttons = append(buttons, s.Buttons...)
+	}
+	c.printLines(indent, m.Context)
+	buttons = append(buttons, m.Buttons...)
+	var parts []string
+	for _, b := range buttons {
+		if b.Kind == present.ButtonLink {
+			parts = append(parts, fmt.Sprintf("%s: %s", b.Label, b.URL))
+			continue
+		}
+		c.choices[aud] = append(c.choices[aud], b.Action)
+		parts = append(parts, fmt.Sprintf("[%d] %s", len(c.choices[aud]), b.Label))
+	}
+	if len(parts) > 0 {
+		fmt.Fprintf(c.out, "%s%s\n", indent, strings.Join(parts, "  "))
+	}
+}
+
+func (c *Console) printLines(indent, text string) {
+	for _, l := range strings.Split(text, "\n") {
 		if l != "" {
 			fmt.Fprintf(c.out, "%s%s\n", indent, l)
 		}
 	}
-	for _, f := range m.Fields {
+}
+
+func (c *Console) printFields(indent string, fields []present.Field) {
+	for _, f := range fields {
 		fmt.Fprintf(c.out, "%s%s: %s\n", indent, f.Label, strings.ReplaceAll(f.Value, "\n", "; "))
-	}
-	if len(m.Buttons) > 0 {
-		parts := make([]string, len(m.Buttons))
-		for i, b := range m.Buttons {
-			c.choices[aud] = append(c.choices[aud], b.Action)
-			parts[i] = fmt.Sprintf("[%d] %s", len(c.choices[aud]), b.Label)
-		}
-		fmt.Fprintf(c.out, "%s%s\n", indent, strings.Join(parts, "  "))
 	}
 }
 

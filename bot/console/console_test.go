@@ -429,7 +429,7 @@ func TestMessagesQueuedBeforeStartArePrinted(t *testing.T) {
 		} {
 			if _, err := tx.Enqueue(ctx, domain.Outgoing{
 				To:          to,
-				Notice:      domain.Notice{Kind: "card", Card: &domain.Card{Title: "Before the restart", Text: fmt.Sprintf("queued while the console was down %d", i)}},
+				Notice:      domain.Notice{Kind: domain.NoticeUnreachable, Creator: &domain.Creator{Handle: "maya_glow"}, Text: fmt.Sprintf("queued while the console was down %d", i)},
 				Key:         fmt.Sprintf("restart:%d", i),
 				NextAttempt: t0,
 				CreatedAt:   t0,

@@ -1,10 +1,28 @@
-package commands
+package present
 
 import (
 	"strconv"
 	"strings"
 
 	"github.com/collabbot/collabbot/domain"
+)
+
+// Action is a parsed button custom_id: a verb and the number it acts on.
+type Action struct {
+	Verb string // one of the Action* constants
+	ID   int64
+}
+
+// Button verbs. A custom_id is "<verb>:<id>", at most 100 characters.
+const (
+	ActionAccept        = "accept"         // creator accepts invitation ID
+	ActionDecline       = "decline"        // creator declines invitation ID (adapters ask for a reason)
+	ActionRequestSample = "request-sample" // creator asks for the sample of invitation ID (adapters ask which product)
+	ActionApprove       = "approve"        // manager approves sample ID
+	ActionReject        = "reject"         // manager rejects sample ID (adapters ask for a reason)
+	ActionShip          = "ship"           // seller marks sample ID shipped
+	ActionSubmitContent = "submit-content" // creator submits the content link for sample ID
+	ActionJoinPlan      = "join-plan"      // creator requests a sample through plan ID
 )
 
 // MaxCustomIDLength is the longest custom_id Slack and Discord both accept.
@@ -33,7 +51,7 @@ func FormatAction(verb string, id int64) string {
 // custom_id formats back to itself.
 func ParseAction(customID string) (Action, error) {
 	bad := func() (Action, error) {
-		return Action{}, domain.Invalidf("custom_id", "Button action must be like approve:12 (got %s)", quoteInput(customID))
+		return Action{}, domain.Invalidf("custom_id", "Button action must be like approve:12 (got %s)", domain.QuoteInput(customID))
 	}
 	if customID == "" || len(customID) > MaxCustomIDLength {
 		return bad()

@@ -1,4 +1,4 @@
-package commands_test
+package grammar_test
 
 import (
 	"fmt"
@@ -10,6 +10,7 @@ import (
 
 	"github.com/collabbot/collabbot/commands"
 	"github.com/collabbot/collabbot/domain"
+	"github.com/collabbot/collabbot/grammar"
 )
 
 // The team's zone is two hours ahead of UTC so calendar dates are visibly
@@ -19,9 +20,9 @@ var (
 	grammarNow = time.Date(2026, 5, 10, 12, 0, 0, 0, grammarLoc)
 )
 
-func parseLine(t *testing.T, in string) (commands.Command, error) {
+func parseLine(t *testing.T, in string) (grammar.Command, error) {
 	t.Helper()
-	return commands.Parse(in, grammarNow, grammarLoc)
+	return grammar.Parse(in, grammarNow, grammarLoc)
 }
 
 func localDay(y int, m time.Month, d int) time.Time {
@@ -31,120 +32,120 @@ func localDay(y int, m time.Month, d int) time.Time {
 func TestParseGrammarAccepts(t *testing.T) {
 	tests := []struct {
 		in   string
-		want commands.Command
+		want grammar.Command
 	}{
-		{"", commands.Command{Name: "help"}},
-		{"   ", commands.Command{Name: "help"}},
-		{"help", commands.Command{Name: "help"}},
-		{"/collab help", commands.Command{Name: "help"}},
-		{"HELP Plan  Pause", commands.Command{Name: "help", Text: "plan pause"}},
-		{"help invite", commands.Command{Name: "help", Text: "invite"}},
+		{"", grammar.Command{Name: "help"}},
+		{"   ", grammar.Command{Name: "help"}},
+		{"help", grammar.Command{Name: "help"}},
+		{"/collab help", grammar.Command{Name: "help"}},
+		{"HELP Plan  Pause", grammar.Command{Name: "help", Text: "plan pause"}},
+		{"help invite", grammar.Command{Name: "help", Text: "invite"}},
 
-		{"invite @maya P100 15%", commands.Command{Name: "invite", Invite: &commands.InviteRequest{
+		{"invite @maya P100 15%", grammar.Command{Name: "invite", Invite: &commands.InviteRequest{
 			Creators: []commands.InviteTarget{{Handle: "maya"}}, Products: []string{"P100"}, Rate: 1500}}},
-		{"INVITE @Maya_Glow @leo=12% P100 P200 12.5%", commands.Command{Name: "invite", Invite: &commands.InviteRequest{
+		{"INVITE @Maya_Glow @leo=12% P100 P200 12.5%", grammar.Command{Name: "invite", Invite: &commands.InviteRequest{
 			Creators: []commands.InviteTarget{{Handle: "maya_glow"}, {Handle: "leo", Rate: 1200}}, Products: []string{"P100", "P200"}, Rate: 1250}}},
-		{"invite @maya=12% @leo=80% P100", commands.Command{Name: "invite", Invite: &commands.InviteRequest{
+		{"invite @maya=12% @leo=80% P100", grammar.Command{Name: "invite", Invite: &commands.InviteRequest{
 			Creators: []commands.InviteTarget{{Handle: "maya", Rate: 1200}, {Handle: "leo", Rate: 8000}}, Products: []string{"P100"}}}},
-		{"invite @maya, @leo P100, P200 rate=15", commands.Command{Name: "invite", Invite: &commands.InviteRequest{
+		{"invite @maya, @leo P100, P200 rate=15", grammar.Command{Name: "invite", Invite: &commands.InviteRequest{
 			Creators: []commands.InviteTarget{{Handle: "maya"}, {Handle: "leo"}}, Products: []string{"P100", "P200"}, Rate: 1500}}},
 		{`invite @maya P100 15% expires=2026-12-31 email=partners@shop.com name="Spring Sale" draft "Hi \"Maya\" \\o/"`,
-			commands.Command{Name: "invite", Invite: &commands.InviteRequest{
+			grammar.Command{Name: "invite", Invite: &commands.InviteRequest{
 				Name: "Spring Sale", Creators: []commands.InviteTarget{{Handle: "maya"}}, Products: []string{"P100"}, Rate: 1500,
 				Expires: time.Date(2026, 12, 31, 23, 59, 59, 0, grammarLoc), ContactEmail: "partners@shop.com",
 				Message: `Hi "Maya" \o/`, Draft: true}}},
-		{"invite @maya P100 15% expires=14d", commands.Command{Name: "invite", Invite: &commands.InviteRequest{
+		{"invite @maya P100 15% expires=14d", grammar.Command{Name: "invite", Invite: &commands.InviteRequest{
 			Creators: []commands.InviteTarget{{Handle: "maya"}}, Products: []string{"P100"}, Rate: 1500, Expires: grammarNow.AddDate(0, 0, 14)}}},
-		{"invite @maya P100 15% email=<mailto:partners@shop.com|partners@shop.com>", commands.Command{Name: "invite", Invite: &commands.InviteRequest{
+		{"invite @maya P100 15% email=<mailto:partners@shop.com|partners@shop.com>", grammar.Command{Name: "invite", Invite: &commands.InviteRequest{
 			Creators: []commands.InviteTarget{{Handle: "maya"}}, Products: []string{"P100"}, Rate: 1500, ContactEmail: "partners@shop.com"}}},
-		{"invite \u201cHello there\u201d @maya P100 15% name=\u201cSpring \u2018Glow\u2019\u201d", commands.Command{Name: "invite", Invite: &commands.InviteRequest{
+		{"invite \u201cHello there\u201d @maya P100 15% name=\u201cSpring \u2018Glow\u2019\u201d", grammar.Command{Name: "invite", Invite: &commands.InviteRequest{
 			Name: "Spring 'Glow'", Creators: []commands.InviteTarget{{Handle: "maya"}}, Products: []string{"P100"}, Rate: 1500, Message: "Hello there"}}},
 		{`invite @maya P100 15% samples=2 stock=40 approval=none min-followers=10k min_views=1.5k min-gmv=100.50 categories=Beauty,skincare post-days=21 terms="Tag the shop" sample-from=2026-05-15 sample-until=2026-05-31`,
-			commands.Command{Name: "invite", Invite: &commands.InviteRequest{
+			grammar.Command{Name: "invite", Invite: &commands.InviteRequest{
 				Creators: []commands.InviteTarget{{Handle: "maya"}}, Products: []string{"P100"}, Rate: 1500,
 				Sample: &domain.SampleOffer{PerCreator: 2, Stock: 40, ApprovalExempt: true,
 					WindowStart: localDay(2026, 5, 15), WindowEnd: localDay(2026, 6, 1),
 					Requirements: domain.Requirements{MinFollowers: 10000, MinAvgViews: 1500, MinGMV30d: 10050,
 						Categories: []string{"beauty", "skincare"}, PostWithinDays: 21, Terms: "Tag the shop"}}}}},
-		{"invite @maya P100 15% approval=manager", commands.Command{Name: "invite", Invite: &commands.InviteRequest{
+		{"invite @maya P100 15% approval=manager", grammar.Command{Name: "invite", Invite: &commands.InviteRequest{
 			Creators: []commands.InviteTarget{{Handle: "maya"}}, Products: []string{"P100"}, Rate: 1500, Sample: &domain.SampleOffer{}}}},
 
-		{`plan "Spring" P100=12% group:Snacks=8% ALL=5%`, commands.Command{Name: "plan", Plan: &commands.PlanRequest{
+		{`plan "Spring" P100=12% group:Snacks=8% ALL=5%`, grammar.Command{Name: "plan", Plan: &commands.PlanRequest{
 			Name: "Spring", Rules: []domain.CommissionRule{
 				{Scope: domain.ScopeProduct, Target: "P100", Rate: 1200},
 				{Scope: domain.ScopeGroup, Target: "snacks", Rate: 800},
 				{Scope: domain.ScopeAll, Rate: 500}}}}},
 		{`plan name="Summer Glow" all=5% start=2026-06-01 end=2026-06-30 samples=1 stock=20 approval=none min-followers=1000`,
-			commands.Command{Name: "plan", Plan: &commands.PlanRequest{
+			grammar.Command{Name: "plan", Plan: &commands.PlanRequest{
 				Name: "Summer Glow", Rules: []domain.CommissionRule{{Scope: domain.ScopeAll, Rate: 500}},
 				Sample: &domain.SampleOffer{PerCreator: 1, Stock: 20, ApprovalExempt: true, Requirements: domain.Requirements{MinFollowers: 1000}},
 				Start:  localDay(2026, 6, 1), End: localDay(2026, 7, 1)}}},
-		{`plan Spring all=5% end=30d`, commands.Command{Name: "plan", Plan: &commands.PlanRequest{
+		{`plan Spring all=5% end=30d`, grammar.Command{Name: "plan", Plan: &commands.PlanRequest{
 			Name: "Spring", Rules: []domain.CommissionRule{{Scope: domain.ScopeAll, Rate: 500}}, End: grammarNow.AddDate(0, 0, 30)}}},
-		{`plan "Spring" all=5% start=2026-06-01 end=14d`, commands.Command{Name: "plan", Plan: &commands.PlanRequest{
+		{`plan "Spring" all=5% start=2026-06-01 end=14d`, grammar.Command{Name: "plan", Plan: &commands.PlanRequest{
 			Name: "Spring", Rules: []domain.CommissionRule{{Scope: domain.ScopeAll, Rate: 500}}, Start: localDay(2026, 6, 1), End: localDay(2026, 6, 15)}}},
-		{"plan pause PL3", commands.Command{Name: "plan pause", ID: 3}},
-		{"plan Resume pl7", commands.Command{Name: "plan resume", ID: 7}},
-		{"plan end 12", commands.Command{Name: "plan end", ID: 12}},
-		{`plan pause "Spring Sale"`, commands.Command{Name: "plan pause", Text: "Spring Sale"}},
-		{"plan end \u201cSpring\u201d", commands.Command{Name: "plan end", Text: "Spring"}},
-		{"plan end Spring", commands.Command{Name: "plan end", Text: "Spring"}},
+		{"plan pause PL3", grammar.Command{Name: "plan pause", ID: 3}},
+		{"plan Resume pl7", grammar.Command{Name: "plan resume", ID: 7}},
+		{"plan end 12", grammar.Command{Name: "plan end", ID: 12}},
+		{`plan pause "Spring Sale"`, grammar.Command{Name: "plan pause", Text: "Spring Sale"}},
+		{"plan end \u201cSpring\u201d", grammar.Command{Name: "plan end", Text: "Spring"}},
+		{"plan end Spring", grammar.Command{Name: "plan end", Text: "Spring"}},
 
-		{"plans", commands.Command{Name: "plans"}},
-		{"/plans", commands.Command{Name: "plans"}},
-		{"products", commands.Command{Name: "products"}},
-		{"report", commands.Command{Name: "report"}},
-		{"invitations", commands.Command{Name: "invitations"}},
-		{"invitations @Maya declined", commands.Command{Name: "invitations", Handle: "maya", InvitationState: domain.InvitationDeclined}},
-		{"invitations PENDING @maya", commands.Command{Name: "invitations", Handle: "maya", InvitationState: domain.InvitationPending}},
-		{"samples", commands.Command{Name: "samples"}},
-		{"samples overdue @leo", commands.Command{Name: "samples", Handle: "leo", SampleState: domain.SampleOverdue}},
-		{"creators", commands.Command{Name: "creators"}},
-		{"creators Beauty", commands.Command{Name: "creators", Niche: "beauty"}},
+		{"plans", grammar.Command{Name: "plans"}},
+		{"/plans", grammar.Command{Name: "plans"}},
+		{"products", grammar.Command{Name: "products"}},
+		{"report", grammar.Command{Name: "report"}},
+		{"invitations", grammar.Command{Name: "invitations"}},
+		{"invitations @Maya declined", grammar.Command{Name: "invitations", Handle: "maya", InvitationState: domain.InvitationDeclined}},
+		{"invitations PENDING @maya", grammar.Command{Name: "invitations", Handle: "maya", InvitationState: domain.InvitationPending}},
+		{"samples", grammar.Command{Name: "samples"}},
+		{"samples overdue @leo", grammar.Command{Name: "samples", Handle: "leo", SampleState: domain.SampleOverdue}},
+		{"creators", grammar.Command{Name: "creators"}},
+		{"creators Beauty", grammar.Command{Name: "creators", Niche: "beauty"}},
 
 		{"creator add @Maya discord=123456789012345678 followers=52k views=1.2m gmv=1,200.50 niche=Beauty categories=beauty,skincare tz=Europe/Paris",
-			commands.Command{Name: "creator add", Creator: &domain.Creator{Handle: "maya", DiscordID: "123456789012345678", Followers: 52000,
+			grammar.Command{Name: "creator add", Creator: &domain.Creator{Handle: "maya", DiscordID: "123456789012345678", Followers: 52000,
 				AvgViews: 1200000, GMV30d: 120050, Niche: "beauty", Categories: []string{"beauty", "skincare"}, TimeZone: "Europe/Paris", Reachable: true}}},
 		{"Creator ADD maya followers=52000 discord_id=<@123456789012345678>",
-			commands.Command{Name: "creator add", Creator: &domain.Creator{Handle: "maya", DiscordID: "123456789012345678", Followers: 52000, Reachable: true}}},
+			grammar.Command{Name: "creator add", Creator: &domain.Creator{Handle: "maya", DiscordID: "123456789012345678", Followers: 52000, Reachable: true}}},
 		{`product add P100 "Glow Serum" price=24.90 group=Skincare stock=50`,
-			commands.Command{Name: "product add", Product: &domain.Product{ID: "P100", Title: "Glow Serum", Price: 2490, Group: "skincare", SampleStock: 50}}},
-		{`product add P-7 Night Cream`, commands.Command{Name: "product add", Product: &domain.Product{ID: "P-7", Title: "Night Cream"}}},
+			grammar.Command{Name: "product add", Product: &domain.Product{ID: "P100", Title: "Glow Serum", Price: 2490, Group: "skincare", SampleStock: 50}}},
+		{`product add P-7 Night Cream`, grammar.Command{Name: "product add", Product: &domain.Product{ID: "P-7", Title: "Night Cream"}}},
 
-		{"role U123 manager", commands.Command{Name: "role", Member: "U123", Role: domain.RoleManager}},
-		{"role <@U123> seller", commands.Command{Name: "role", Member: "U123", Role: domain.RoleSeller}},
-		{"role <@U123|maya> Manager", commands.Command{Name: "role", Member: "U123", Role: domain.RoleManager}},
-		{"role @U123 manager", commands.Command{Name: "role", Member: "U123", Role: domain.RoleManager}},
+		{"role U123 manager", grammar.Command{Name: "role", Member: "U123", Role: domain.RoleManager}},
+		{"role <@U123> seller", grammar.Command{Name: "role", Member: "U123", Role: domain.RoleSeller}},
+		{"role <@U123|maya> Manager", grammar.Command{Name: "role", Member: "U123", Role: domain.RoleManager}},
+		{"role @U123 manager", grammar.Command{Name: "role", Member: "U123", Role: domain.RoleManager}},
 
-		{"withdraw I3", commands.Command{Name: "withdraw", ID: 3}},
-		{"withdraw i3", commands.Command{Name: "withdraw", ID: 3}},
-		{"withdraw 3", commands.Command{Name: "withdraw", ID: 3}},
-		{"withdraw #3", commands.Command{Name: "withdraw", ID: 3}},
-		{"withdraw I9223372036854775807", commands.Command{Name: "withdraw", ID: 9223372036854775807}},
-		{"rate I3 10%", commands.Command{Name: "rate", ID: 3, Rate: 1000}},
-		{"rate I3 12.5", commands.Command{Name: "rate", ID: 3, Rate: 1250}},
-		{"approve S3", commands.Command{Name: "approve", ID: 3}},
-		{"approve s3", commands.Command{Name: "approve", ID: 3}},
-		{`reject S3 not_match "Too small an audience"`, commands.Command{Name: "reject", ID: 3, Reason: domain.RejectNotMatch, Text: "Too small an audience"}},
-		{"reject S3 Out-Of-Stock", commands.Command{Name: "reject", ID: 3, Reason: domain.RejectOutOfStock}},
-		{"reject S3 other out of season", commands.Command{Name: "reject", ID: 3, Reason: domain.RejectOther, Text: "out of season"}},
-		{"cancel S3", commands.Command{Name: "cancel", ID: 3}},
-		{`cancel S3 "Creator moved"`, commands.Command{Name: "cancel", ID: 3, Text: "Creator moved"}},
-		{"ship S3 1Z999AA10123456784", commands.Command{Name: "ship", ID: 3, Text: "1Z999AA10123456784"}},
-		{"ship S3", commands.Command{Name: "ship", ID: 3}},
-		{"extend S3", commands.Command{Name: "extend", ID: 3}},
+		{"withdraw I3", grammar.Command{Name: "withdraw", ID: 3}},
+		{"withdraw i3", grammar.Command{Name: "withdraw", ID: 3}},
+		{"withdraw 3", grammar.Command{Name: "withdraw", ID: 3}},
+		{"withdraw #3", grammar.Command{Name: "withdraw", ID: 3}},
+		{"withdraw I9223372036854775807", grammar.Command{Name: "withdraw", ID: 9223372036854775807}},
+		{"rate I3 10%", grammar.Command{Name: "rate", ID: 3, Rate: 1000}},
+		{"rate I3 12.5", grammar.Command{Name: "rate", ID: 3, Rate: 1250}},
+		{"approve S3", grammar.Command{Name: "approve", ID: 3}},
+		{"approve s3", grammar.Command{Name: "approve", ID: 3}},
+		{`reject S3 not_match "Too small an audience"`, grammar.Command{Name: "reject", ID: 3, Reason: domain.RejectNotMatch, Text: "Too small an audience"}},
+		{"reject S3 Out-Of-Stock", grammar.Command{Name: "reject", ID: 3, Reason: domain.RejectOutOfStock}},
+		{"reject S3 other out of season", grammar.Command{Name: "reject", ID: 3, Reason: domain.RejectOther, Text: "out of season"}},
+		{"cancel S3", grammar.Command{Name: "cancel", ID: 3}},
+		{`cancel S3 "Creator moved"`, grammar.Command{Name: "cancel", ID: 3, Text: "Creator moved"}},
+		{"ship S3 1Z999AA10123456784", grammar.Command{Name: "ship", ID: 3, Text: "1Z999AA10123456784"}},
+		{"ship S3", grammar.Command{Name: "ship", ID: 3}},
+		{"extend S3", grammar.Command{Name: "extend", ID: 3}},
 
-		{"accept I3", commands.Command{Name: "accept", ID: 3}},
-		{"decline I3", commands.Command{Name: "decline", ID: 3}},
-		{`decline I3 "Not my niche"`, commands.Command{Name: "decline", ID: 3, Text: "Not my niche"}},
-		{"request P100", commands.Command{Name: "request", Sample: &commands.SampleInput{ProductID: "P100"}}},
-		{`request P100 PL2 qty=2 "I film on Sundays"`, commands.Command{Name: "request", Sample: &commands.SampleInput{ProductID: "P100", PlanID: 2, Quantity: 2, Note: "I film on Sundays"}}},
-		{"request P100 i3", commands.Command{Name: "request", Sample: &commands.SampleInput{ProductID: "P100", InvitationID: 3}}},
+		{"accept I3", grammar.Command{Name: "accept", ID: 3}},
+		{"decline I3", grammar.Command{Name: "decline", ID: 3}},
+		{`decline I3 "Not my niche"`, grammar.Command{Name: "decline", ID: 3, Text: "Not my niche"}},
+		{"request P100", grammar.Command{Name: "request", Sample: &commands.SampleInput{ProductID: "P100"}}},
+		{`request P100 PL2 qty=2 "I film on Sundays"`, grammar.Command{Name: "request", Sample: &commands.SampleInput{ProductID: "P100", PlanID: 2, Quantity: 2, Note: "I film on Sundays"}}},
+		{"request P100 i3", grammar.Command{Name: "request", Sample: &commands.SampleInput{ProductID: "P100", InvitationID: 3}}},
 		{"content S3 https://www.tiktok.com/@maya_glow/video/7301234567890123456?is_from_webapp=1",
-			commands.Command{Name: "content", ID: 3, Text: "https://www.tiktok.com/@maya_glow/video/7301234567890123456"}},
-		{"content S3 <https://tiktok.com/@maya_glow/live>", commands.Command{Name: "content", ID: 3, Text: "https://www.tiktok.com/@maya_glow/live"}},
-		{"link @Maya_Glow", commands.Command{Name: "link", Handle: "maya_glow"}},
-		{"link maya", commands.Command{Name: "link", Handle: "maya"}},
+			grammar.Command{Name: "content", ID: 3, Text: "https://www.tiktok.com/@maya_glow/video/7301234567890123456"}},
+		{"content S3 <https://tiktok.com/@maya_glow/live>", grammar.Command{Name: "content", ID: 3, Text: "https://www.tiktok.com/@maya_glow/live"}},
+		{"link @Maya_Glow", grammar.Command{Name: "link", Handle: "maya_glow"}},
+		{"link maya", grammar.Command{Name: "link", Handle: "maya"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -160,7 +161,7 @@ func TestParseGrammarAccepts(t *testing.T) {
 }
 
 // dump shows a command with its pointers followed, for failure messages.
-func dumpCommand(c commands.Command) string {
+func dumpCommand(c grammar.Command) string {
 	s := fmt.Sprintf("%+v", c)
 	if c.Invite != nil {
 		s += fmt.Sprintf(" invite=%+v", *c.Invite)
@@ -422,7 +423,7 @@ func TestParseErrorKeepsVerbName(t *testing.T) {
 }
 
 func TestParseNilLocationIsUTC(t *testing.T) {
-	cmd, err := commands.Parse("invite @maya P100 15% expires=2026-12-31", grammarNow, nil)
+	cmd, err := grammar.Parse("invite @maya P100 15% expires=2026-12-31", grammarNow, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -434,7 +435,7 @@ func TestParseNilLocationIsUTC(t *testing.T) {
 // Every example the help shows must itself parse to its own verb.
 func TestParseHelpExamples(t *testing.T) {
 	for _, name := range grammarVerbs[1:] {
-		h := commands.Help(name, domain.RoleManager)
+		h := grammar.Help(name, domain.RoleManager)
 		i := strings.LastIndex(h, "Example: ")
 		if i < 0 {
 			t.Errorf("help %s has no example", name)
@@ -456,15 +457,15 @@ var grammarVerbs = []string{"help", "invite", "plan", "plan pause", "plan resume
 
 func TestParseUsage(t *testing.T) {
 	for _, name := range grammarVerbs {
-		u := commands.Usage(name)
+		u := grammar.Usage(name)
 		if !strings.HasPrefix(u, name) || strings.Contains(u, "\n") {
 			t.Errorf("Usage(%q) = %q", name, u)
 		}
 	}
-	if u := commands.Usage("Plan Pause"); u != `plan pause PL3|"NAME"` {
+	if u := grammar.Usage("Plan Pause"); u != `plan pause PL3|"NAME"` {
 		t.Errorf("Usage is not case-insensitive: %q", u)
 	}
-	if u := commands.Usage("nope"); u != "" {
+	if u := grammar.Usage("nope"); u != "" {
 		t.Errorf("Usage(nope) = %q, want empty", u)
 	}
 }
@@ -492,7 +493,7 @@ func TestParseErrorsDoNotEchoLongInput(t *testing.T) {
 
 func TestParseUnknownPlanAction(t *testing.T) {
 	for _, line := range []string{"plan stop PL2", "plan start PL2", "plan delete \"Spring\""} {
-		_, err := commands.Parse(line, time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC), time.UTC)
+		_, err := grammar.Parse(line, time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC), time.UTC)
 		if err == nil || !strings.Contains(domain.ErrorMessage(err), "use plan pause, plan resume or plan end") {
 			t.Errorf("Parse(%q) = %v", line, err)
 		}
@@ -502,15 +503,15 @@ func TestParseUnknownPlanAction(t *testing.T) {
 func TestParseHistory(t *testing.T) {
 	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
 	for line, want := range map[string]string{"history S12": "sample:12", "history i3": "invitation:3", "history PL2": "plan:2", "history P100": "product:P100"} {
-		c, err := commands.Parse(line, now, time.UTC)
+		c, err := grammar.Parse(line, now, time.UTC)
 		if err != nil || c.Name != "history" || c.Text != want {
 			t.Errorf("Parse(%q) = %+v, %v; want subject %s", line, c, err, want)
 		}
 	}
-	if c, err := commands.Parse("history @Maya_Glow", now, time.UTC); err != nil || c.Handle != "maya_glow" {
+	if c, err := grammar.Parse("history @Maya_Glow", now, time.UTC); err != nil || c.Handle != "maya_glow" {
 		t.Errorf("history @Maya_Glow = %+v, %v", c, err)
 	}
-	if _, err := commands.Parse("history", now, time.UTC); domain.ErrorField(err) != "id" {
+	if _, err := grammar.Parse("history", now, time.UTC); domain.ErrorField(err) != "id" {
 		t.Errorf("bare history: %v", err)
 	}
 }
@@ -519,11 +520,11 @@ func TestParseHistory(t *testing.T) {
 // Seller Center; a key with no digit is still taken for a mistyped option.
 func TestParsePlanBareRates(t *testing.T) {
 	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
-	c, err := commands.Parse(`plan "Spring" P100=12 group:snacks=8 all=5`, now, time.UTC)
+	c, err := grammar.Parse(`plan "Spring" P100=12 group:snacks=8 all=5`, now, time.UTC)
 	if err != nil || len(c.Plan.Rules) != 3 || c.Plan.Rules[0].Rate != 1200 || c.Plan.Rules[2].Rate != 500 {
 		t.Fatalf("bare rates: %+v, %v", c.Plan, err)
 	}
-	if _, err := commands.Parse(`plan "Spring" all=5% post_day=14`, now, time.UTC); domain.ErrorField(err) != "options" {
+	if _, err := grammar.Parse(`plan "Spring" all=5% post_day=14`, now, time.UTC); domain.ErrorField(err) != "options" {
 		t.Errorf("post_day=14: %v, want an unknown option", err)
 	}
 }

@@ -1,15 +1,15 @@
-package commands_test
+package grammar_test
 
 import (
 	"strings"
 	"testing"
 
-	"github.com/collabbot/collabbot/commands"
 	"github.com/collabbot/collabbot/domain"
+	"github.com/collabbot/collabbot/grammar"
 )
 
 func TestHelpListsVerbsByRole(t *testing.T) {
-	team := commands.Help("", domain.RoleSeller)
+	team := grammar.Help("", domain.RoleSeller)
 	for _, want := range []string{"invite @creator", "plan \"NAME\"", "plan pause", "creator add", "product add", "approve S12  (managers)", "role @member", "Example: invite @maya_glow", "help invite"} {
 		if !strings.Contains(team, want) {
 			t.Errorf("seller help lacks %q:\n%s", want, team)
@@ -20,7 +20,7 @@ func TestHelpListsVerbsByRole(t *testing.T) {
 			t.Errorf("seller help shows the creator verb %q", unwanted)
 		}
 	}
-	creator := commands.Help("", domain.RoleCreator)
+	creator := grammar.Help("", domain.RoleCreator)
 	for _, want := range []string{"accept I12", "decline I12", "request PRODUCT", "content S12", "link @handle", "plans", "samples"} {
 		if !strings.Contains(creator, want) {
 			t.Errorf("creator help lacks %q:\n%s", want, creator)
@@ -31,7 +31,7 @@ func TestHelpListsVerbsByRole(t *testing.T) {
 			t.Errorf("creator help shows the team verb %q", unwanted)
 		}
 	}
-	if manager := commands.Help("", domain.RoleManager); !strings.Contains(manager, "approve S12") {
+	if manager := grammar.Help("", domain.RoleManager); !strings.Contains(manager, "approve S12") {
 		t.Errorf("manager help lacks approve:\n%s", manager)
 	}
 }
@@ -50,14 +50,14 @@ func TestHelpTopic(t *testing.T) {
 		{"request", []string{"For creators", "qty=N"}},
 	}
 	for _, tt := range tests {
-		got := commands.Help(tt.topic, domain.RoleSeller)
+		got := grammar.Help(tt.topic, domain.RoleSeller)
 		for _, s := range tt.says {
 			if !strings.Contains(got, s) {
 				t.Errorf("Help(%q) lacks %q:\n%s", tt.topic, s, got)
 			}
 		}
 	}
-	got := commands.Help("frobnicate", domain.RoleCreator)
+	got := grammar.Help("frobnicate", domain.RoleCreator)
 	if !strings.Contains(got, `no help for "frobnicate"`) || !strings.Contains(got, "accept I12") {
 		t.Errorf("unknown topic: %s", got)
 	}
@@ -65,10 +65,10 @@ func TestHelpTopic(t *testing.T) {
 
 // Every verb of the grammar is documented for somebody.
 func TestHelpCoversEveryVerb(t *testing.T) {
-	all := commands.Help("", domain.RoleManager) + commands.Help("", domain.RoleCreator)
+	all := grammar.Help("", domain.RoleManager) + grammar.Help("", domain.RoleCreator)
 	for _, name := range grammarVerbs {
-		if !strings.Contains(all, "\n"+commands.Usage(name)) {
-			t.Errorf("no role's help lists %q", commands.Usage(name))
+		if !strings.Contains(all, "\n"+grammar.Usage(name)) {
+			t.Errorf("no role's help lists %q", grammar.Usage(name))
 		}
 	}
 }

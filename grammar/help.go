@@ -1,4 +1,4 @@
-package commands
+package grammar
 
 import (
 	"strings"
@@ -18,7 +18,7 @@ func Help(topic string, role domain.Role) string {
 	if s, ok := helpTopic(topic); ok {
 		return helpDetail(s)
 	}
-	return "There is no help for " + quoteInput(topic) + ".\n\n" + helpList(role)
+	return "There is no help for " + domain.QuoteInput(topic) + ".\n\n" + helpList(role)
 }
 
 // helpTopic finds a verb by its name, or by its first word so "help plan"

@@ -1,7 +1,8 @@
-package commands
+package grammar
 
 import (
 	"fmt"
+	"github.com/collabbot/collabbot/commands"
 	"strconv"
 	"strings"
 	"time"
@@ -244,70 +245,6 @@ func tokenize(text string) ([]cmdToken, error) {
 	return toks, nil
 }
 
-// clipped runs a domain check on s, shortening first a value far longer than
-// any valid one: the domain's messages echo the value, and a pasted page
-// should not come back as the reply.
-func clipped(field string, max int, s string, check func(string) error) error {
-	if len(s) <= max {
-		return check(s)
-	}
-	short := string([]rune(s)[:min(utf8.RuneCountInString(s), 40)]) + "…"
-	if err := check(short); err != nil {
-		return err
-	}
-	return domain.Invalidf(field, "%s is too long (got %s)", fieldLabel(field), quoteInput(s))
-}
-
-func checkArg(field string, max int, s string, check func(field, s string) error) error {
-	return clipped(field, max, s, func(v string) error { return check(field, v) })
-}
-
-func handleArg(field, s string) (string, error) {
-	var h string
-	err := clipped(field, 64, s, func(v string) (err error) {
-		h, err = domain.NormalizeHandle(field, v)
-		return err
-	})
-	return h, err
-}
-
-func rateArg(field, s string) (domain.Rate, error) {
-	var r domain.Rate
-	err := clipped(field, 16, s, func(v string) (err error) {
-		r, err = domain.ParseRate(field, v)
-		return err
-	})
-	return r, err
-}
-
-func moneyArg(field, s string) (domain.Money, error) {
-	var m domain.Money
-	err := clipped(field, 32, s, func(v string) (err error) {
-		m, err = domain.ParseMoney(field, v)
-		return err
-	})
-	return m, err
-}
-
-// groupArg checks a product group before Product.Validate, whose message
-// would echo a group of any length.
-func groupArg(g string) error {
-	if utf8.RuneCountInString(g) > maxWordLength || strings.ContainsAny(g, " =:") {
-		return domain.Invalidf("group", "Group must be one word of at most %d characters, like snacks (got %s)", maxWordLength, quoteInput(g))
-	}
-	return nil
-}
-
-// quoteInput quotes user input for an error message, shortened so a long paste
-// does not flood the reply.
-func quoteInput(s string) string {
-	const max = 60
-	if utf8.RuneCountInString(s) > max {
-		s = string([]rune(s)[:max]) + "…"
-	}
-	return strconv.Quote(s)
-}
-
 // Parse reads one command line as typed after /collab in Slack, in the
 // console, or by a creator. now and loc resolve relative and calendar dates.
 // A recognised verb always sets Name, even with an error; invite and plan
@@ -359,13 +296,13 @@ func verbOf(toks []cmdToken) (string, []cmdToken, error) {
 		if second == "add" {
 			return head + " add", toks[2:], nil
 		}
-		return "", nil, domain.Invalidf("command", "Unknown command %s. Did you mean: %s?", quoteInput(strings.TrimSpace(first.text+" "+second)), Usage(head+" add"))
+		return "", nil, domain.Invalidf("command", "Unknown command %s. Did you mean: %s?", domain.QuoteInput(strings.TrimSpace(first.text+" "+second)), Usage(head+" add"))
 	case "plan":
 		switch second {
 		case "pause", "resume", "end":
 			return "plan " + second, toks[2:], nil
 		case "stop", "close", "finish", "delete", "remove", "cancel", "start", "open", "unpause", "activate", "restart":
-			return "", nil, domain.Invalidf("command", "Unknown plan action %s: use plan pause, plan resume or plan end, like plan pause PL3", quoteInput(second))
+			return "", nil, domain.Invalidf("command", "Unknown plan action %s: use plan pause, plan resume or plan end, like plan pause PL3", domain.QuoteInput(second))
 		}
 	}
 	if _, ok := verbSpecFor(head); !ok || strings.Contains(head, " ") {
@@ -390,7 +327,7 @@ func unknownCommand(word string) error {
 	if m := closestVerb(strings.ToLower(word)); m != "" {
 		hint = " Did you mean " + strconv.Quote(m) + "?"
 	}
-	return domain.Invalidf("command", "Unknown command %s.%s Try: %s", quoteInput(word), hint, verbList())
+	return domain.Invalidf("command", "Unknown command %s.%s Try: %s", domain.QuoteInput(word), hint, verbList())
 }
 
 // closestVerb suggests the verb a typo most likely meant.
@@ -521,12 +458,12 @@ func (p *lineParser) history(cmd *Command, args []cmdToken) {
 		}
 	}
 	if strings.HasPrefix(t, "@") {
-		h, err := handleArg("creator", t)
+		h, err := domain.HandleInput("creator", t)
 		p.fail(err)
 		cmd.Handle = h
 		return
 	}
-	p.fail(checkArg("id", 100, t, domain.ValidateProductID))
+	p.fail(domain.CheckInput("id", 100, t, domain.ValidateProductID))
 	cmd.Text = "product:" + t
 }
 
@@ -542,14 +479,14 @@ func usageHint(name string) string { return " Usage: " + Usage(name) }
 
 func (p *lineParser) noArgs(name string, args []cmdToken) {
 	if len(args) > 0 {
-		p.fail(domain.Invalidf("command", "%s takes no arguments (got %s).%s", strconv.Quote(name), quoteInput(tokenTexts(args)), usageHint(name)))
+		p.fail(domain.Invalidf("command", "%s takes no arguments (got %s).%s", strconv.Quote(name), domain.QuoteInput(tokenTexts(args)), usageHint(name)))
 	}
 }
 
 func (p *lineParser) noOptions(name string, args []cmdToken) {
 	for _, t := range args {
 		if t.kv {
-			p.fail(domain.Invalidf("options", "%s takes no options (got %s).%s", strconv.Quote(name), quoteInput(t.text), usageHint(name)))
+			p.fail(domain.Invalidf("options", "%s takes no options (got %s).%s", strconv.Quote(name), domain.QuoteInput(t.text), usageHint(name)))
 			return
 		}
 	}
@@ -620,12 +557,12 @@ func (p *lineParser) known(verb, key string, raw cmdToken, seen map[string]bool)
 	if verb == "plan" {
 		hint = "; rates look like P100=12%, group:snacks=8% or all=5%"
 	}
-	p.fail(domain.Invalidf("options", "Unknown option %s for %s. Allowed: %s%s", quoteInput(raw.key), verb, strings.Join(verbKeys[verb], ", "), hint))
+	p.fail(domain.Invalidf("options", "Unknown option %s for %s. Allowed: %s%s", domain.QuoteInput(raw.key), verb, strings.Join(verbKeys[verb], ", "), hint))
 	return false
 }
 
-func (p *lineParser) invite(args []cmdToken) *InviteRequest {
-	req := &InviteRequest{}
+func (p *lineParser) invite(args []cmdToken) *commands.InviteRequest {
+	req := &commands.InviteRequest{}
 	seen := map[string]bool{}
 	handles := map[string]bool{}
 	prods := map[string]bool{}
@@ -633,16 +570,16 @@ func (p *lineParser) invite(args []cmdToken) *InviteRequest {
 	hasMessage := false
 	setDefault := func(s string) {
 		if defaultRate != "" {
-			p.fail(domain.Invalidf("commission_rate", "Give one default commission rate (got %s and %s); set other creators' rates like @leo=12%%", quoteInput(defaultRate), quoteInput(s)))
+			p.fail(domain.Invalidf("commission_rate", "Give one default commission rate (got %s and %s); set other creators' rates like @leo=12%%", domain.QuoteInput(defaultRate), domain.QuoteInput(s)))
 			return
 		}
 		defaultRate = s
-		r, err := rateArg("commission_rate", s)
+		r, err := domain.RateInput("commission_rate", s)
 		p.fail(err)
 		req.Rate = r
 	}
 	addCreator := func(raw, rate string, hasRate bool) {
-		h, err := handleArg("creators", raw)
+		h, err := domain.HandleInput("creators", raw)
 		if err != nil {
 			p.fail(err)
 			return
@@ -652,9 +589,9 @@ func (p *lineParser) invite(args []cmdToken) *InviteRequest {
 			return
 		}
 		handles[h] = true
-		target := InviteTarget{Handle: h}
+		target := commands.InviteTarget{Handle: h}
 		if hasRate {
-			r, err := rateArg("commission_rate", rate)
+			r, err := domain.RateInput("commission_rate", rate)
 			if err != nil {
 				p.fail(domain.Invalidf("commission_rate", "@%s: %s", h, domain.ErrorMessage(err)))
 			}
@@ -700,7 +637,7 @@ func (p *lineParser) invite(args []cmdToken) *InviteRequest {
 				req.Expires = p.expires(t.value)
 			case "email":
 				req.ContactEmail = unSlack(t.value)
-				p.fail(checkArg("contact_email", 254, req.ContactEmail, domain.ValidateEmail))
+				p.fail(domain.CheckInput("contact_email", 254, req.ContactEmail, domain.ValidateEmail))
 			case "name":
 				req.Name = p.name(t.value)
 			case "rate":
@@ -723,7 +660,7 @@ func (p *lineParser) invite(args []cmdToken) *InviteRequest {
 			prods[strings.ToLower(t.text)] = true
 			req.Products = append(req.Products, t.text)
 		default:
-			p.fail(domain.Invalidf("products", "%s is not a creator (@maya_glow), product ID (P100), rate (15%%), option (expires=14d) or quoted message.%s", quoteInput(t.text), usageHint("invite")))
+			p.fail(domain.Invalidf("products", "%s is not a creator (@maya_glow), product ID (P100), rate (15%%), option (expires=14d) or quoted message.%s", domain.QuoteInput(t.text), usageHint("invite")))
 		}
 	}
 	p.checkSample(req.Sample)
@@ -771,7 +708,7 @@ func (p *lineParser) expires(s string) time.Time {
 	var t time.Time
 	if n, ok := parseDays(s); ok {
 		if n < 1 || n > domain.MaxInviteDays {
-			p.fail(domain.Invalidf("expires", "Expires must be 1 to %d days (got %s)", domain.MaxInviteDays, quoteInput(s)))
+			p.fail(domain.Invalidf("expires", "Expires must be 1 to %d days (got %s)", domain.MaxInviteDays, domain.QuoteInput(s)))
 			return time.Time{}
 		}
 		t = p.now.In(p.loc).AddDate(0, 0, n)
@@ -784,9 +721,9 @@ func (p *lineParser) expires(s string) time.Time {
 		t = time.Date(d.Year(), d.Month(), d.Day(), 23, 59, 59, 0, p.loc)
 	}
 	if !t.After(p.now) {
-		p.fail(domain.Invalidf("expires", "Expiry date must be in the future (got %s)", quoteInput(s)))
+		p.fail(domain.Invalidf("expires", "Expiry date must be in the future (got %s)", domain.QuoteInput(s)))
 	} else if t.After(p.now.AddDate(0, 0, domain.MaxInviteDays)) {
-		p.fail(domain.Invalidf("expires", "Expiry date must be within %d days (got %s)", domain.MaxInviteDays, quoteInput(s)))
+		p.fail(domain.Invalidf("expires", "Expiry date must be within %d days (got %s)", domain.MaxInviteDays, domain.QuoteInput(s)))
 	}
 	return t
 }
@@ -810,7 +747,7 @@ func parseDays(s string) (int, bool) {
 func (p *lineParser) date(field, s, alt string) (time.Time, error) {
 	d, err := time.ParseInLocation("2006-01-02", s, p.loc)
 	if err != nil {
-		return time.Time{}, domain.Invalidf(field, "%s must be a date like 2026-12-31 %s(got %s)", fieldLabel(field), alt, quoteInput(s))
+		return time.Time{}, domain.Invalidf(field, "%s must be a date like 2026-12-31 %s(got %s)", fieldLabel(field), alt, domain.QuoteInput(s))
 	}
 	return d, nil
 }
@@ -842,14 +779,14 @@ func (p *lineParser) sampleOption(o **domain.SampleOffer, key, val string) {
 		case "manager", "managers", "yes", "on", "required":
 			offer.ApprovalExempt = false
 		default:
-			p.fail(domain.Invalidf("approval", "Approval must be none or manager (got %s)", quoteInput(val)))
+			p.fail(domain.Invalidf("approval", "Approval must be none or manager (got %s)", domain.QuoteInput(val)))
 		}
 	case "min-followers":
 		req.MinFollowers = p.count("min_followers", "Minimum followers", val)
 	case "min-views":
 		req.MinAvgViews = p.count("min_views", "Minimum average views", val)
 	case "min-gmv":
-		m, err := moneyArg("min_gmv", val)
+		m, err := domain.MoneyInput("min_gmv", val)
 		p.fail(err)
 		req.MinGMV30d = m
 	case "categories":
@@ -887,85 +824,32 @@ func (p *lineParser) checkSample(o *domain.SampleOffer) {
 
 // integer reads a whole number in [lo, hi]; the message names the range.
 func (p *lineParser) integer(field, what, s string, lo, hi int64) int64 {
-	n, err := strconv.ParseInt(strings.ReplaceAll(s, ",", ""), 10, 64)
-	if err != nil || n < lo || n > hi || strings.HasPrefix(s, "+") {
-		p.fail(domain.Invalidf(field, "%s must be a whole number from %d to %d (got %s)", what, lo, hi, quoteInput(s)))
-		return 0
-	}
+	n, err := domain.IntInput(field, what, s, lo, hi)
+	p.fail(err)
 	return n
 }
 
-// count reads audience sizes as people write them: 52000, 52,000, 52k, 1.2m.
 func (p *lineParser) count(field, what, s string) int64 {
-	n, ok := parseCount(s)
-	if !ok || n > maxAudience {
-		p.fail(domain.Invalidf(field, "%s must be a whole number from 0 to %d, like 52000, 52k or 1.2m (got %s)", what, int64(maxAudience), quoteInput(s)))
-		return 0
-	}
+	n, err := domain.CountInput(field, what, s)
+	p.fail(err)
 	return n
-}
-
-func parseCount(s string) (int64, bool) {
-	t := strings.ToLower(strings.ReplaceAll(strings.TrimSpace(s), ",", ""))
-	scale, digits := int64(1), 0
-	switch {
-	case strings.HasSuffix(t, "k"):
-		scale, digits, t = 1_000, 3, t[:len(t)-1]
-	case strings.HasSuffix(t, "m"):
-		scale, digits, t = 1_000_000, 6, t[:len(t)-1]
-	case strings.HasSuffix(t, "b"):
-		scale, digits, t = 1_000_000_000, 9, t[:len(t)-1]
-	}
-	whole, frac, hasDot := strings.Cut(t, ".")
-	if whole == "" || len(whole) > 10 || (hasDot && (frac == "" || len(frac) > digits)) {
-		return 0, false
-	}
-	for _, r := range whole + frac {
-		if r < '0' || r > '9' {
-			return 0, false
-		}
-	}
-	w, _ := strconv.ParseInt(whole, 10, 64)
-	f := int64(0)
-	if frac != "" {
-		f, _ = strconv.ParseInt(frac+strings.Repeat("0", digits-len(frac)), 10, 64)
-	}
-	return w*scale + f, true
 }
 
 func (p *lineParser) categories(s string) []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, c := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == '|' }) {
-		c = strings.ToLower(strings.TrimSpace(c))
-		if c == "" || seen[c] {
-			continue
-		}
-		if utf8.RuneCountInString(c) > maxWordLength {
-			p.fail(domain.Invalidf("categories", "Each category must be at most %d characters (got %s)", maxWordLength, quoteInput(c)))
-			return out
-		}
-		seen[c] = true
-		out = append(out, c)
-	}
-	if len(out) == 0 {
-		p.fail(domain.Invalidf("categories", "Categories must be a list like beauty,skincare (got %s)", quoteInput(s)))
-	}
-	if len(out) > maxCategories {
-		p.fail(domain.Invalidf("categories", "Categories: at most %d (got %d)", maxCategories, len(out)))
-	}
+	out, err := domain.CategoriesInput(s, maxCategories)
+	p.fail(err)
 	return out
 }
 
-func (p *lineParser) plan(args []cmdToken) *PlanRequest {
-	req := &PlanRequest{}
+func (p *lineParser) plan(args []cmdToken) *commands.PlanRequest {
+	req := &commands.PlanRequest{}
 	seen := map[string]bool{}
 	rules := map[string]bool{}
 	var endDays int
 	hasName := false
 	setName := func(s string) {
 		if hasName {
-			p.fail(domain.Invalidf("name", "Give the plan one name, in quotes like \"Spring Sale\" (got %s too)", quoteInput(s)))
+			p.fail(domain.Invalidf("name", "Give the plan one name, in quotes like \"Spring Sale\" (got %s too)", domain.QuoteInput(s)))
 			return
 		}
 		hasName = true
@@ -980,13 +864,13 @@ func (p *lineParser) plan(args []cmdToken) *PlanRequest {
 		case strings.HasPrefix(key, "group:"):
 			r.Scope, r.Target = domain.ScopeGroup, strings.TrimPrefix(key, "group:")
 			if r.Target == "" || len(r.Target) > maxWordLength || strings.ContainsAny(r.Target, " =:") {
-				p.fail(domain.Invalidf("rates", "Commission rates: group needs a one-word name, like group:snacks=8%% (got %s)", quoteInput(t.text)))
+				p.fail(domain.Invalidf("rates", "Commission rates: group needs a one-word name, like group:snacks=8%% (got %s)", domain.QuoteInput(t.text)))
 				return
 			}
 		default:
 			r.Scope, r.Target = domain.ScopeProduct, t.key
 		}
-		rate, err := rateArg("commission_rate", t.value)
+		rate, err := domain.RateInput("commission_rate", t.value)
 		if err != nil {
 			p.fail(domain.Invalidf("commission_rate", "%s: %s", t.key, domain.ErrorMessage(err)))
 		}
@@ -1002,7 +886,7 @@ func (p *lineParser) plan(args []cmdToken) *PlanRequest {
 	for _, t := range args {
 		switch {
 		case !t.kv && hasName && !t.quoted:
-			p.fail(domain.Invalidf("rates", "Unexpected %s: put the plan name in quotes, like \"Spring Sale\", and give rates like P100=12%%, group:snacks=8%% or all=5%%", quoteInput(t.text)))
+			p.fail(domain.Invalidf("rates", "Unexpected %s: put the plan name in quotes, like \"Spring Sale\", and give rates like P100=12%%, group:snacks=8%% or all=5%%", domain.QuoteInput(t.text)))
 		case !t.kv:
 			setName(t.text)
 		case isRuleKey(t):
@@ -1022,7 +906,7 @@ func (p *lineParser) plan(args []cmdToken) *PlanRequest {
 			case "end":
 				if n, ok := parseDays(t.value); ok {
 					if n < 1 || n > maxPlanDays {
-						p.fail(domain.Invalidf("end", "End must be 1 to %d days (got %s)", maxPlanDays, quoteInput(t.value)))
+						p.fail(domain.Invalidf("end", "End must be 1 to %d days (got %s)", maxPlanDays, domain.QuoteInput(t.value)))
 					}
 					endDays = n
 					continue
@@ -1116,7 +1000,7 @@ func parseRef(k refKind, s string) (int64, error) {
 			return n, nil
 		}
 	}
-	return 0, domain.Invalidf("id", "%s must be like %s12 (got %s)", k.what, k.prefix, quoteInput(s))
+	return 0, domain.Invalidf("id", "%s must be like %s12 (got %s)", k.what, k.prefix, domain.QuoteInput(s))
 }
 
 // looksLikeRef tells a mistyped number such as PL0 from a plan name.
@@ -1136,7 +1020,7 @@ func (p *lineParser) onlyRef(name string, args []cmdToken, k refKind) int64 {
 	id, err := parseRef(k, args[0].text)
 	p.fail(err)
 	if len(args) > 1 {
-		p.fail(domain.Invalidf("command", "Too many words after %s %s (got %s).%s", name, args[0].text, quoteInput(tokenTexts(args[1:])), usageHint(name)))
+		p.fail(domain.Invalidf("command", "Too many words after %s %s (got %s).%s", name, args[0].text, domain.QuoteInput(tokenTexts(args[1:])), usageHint(name)))
 	}
 	return id
 }
@@ -1190,10 +1074,10 @@ func (p *lineParser) filters(name string, args []cmdToken, states []string) (han
 	for _, t := range args {
 		if strings.HasPrefix(t.text, "@") && !t.kv {
 			if handle != "" {
-				p.fail(domain.Invalidf("handle", "List one creator at a time (got @%s and %s)", handle, quoteInput(t.text)))
+				p.fail(domain.Invalidf("handle", "List one creator at a time (got @%s and %s)", handle, domain.QuoteInput(t.text)))
 				continue
 			}
-			h, err := handleArg("handle", t.text)
+			h, err := domain.HandleInput("handle", t.text)
 			p.fail(err)
 			handle = h
 			continue
@@ -1204,7 +1088,7 @@ func (p *lineParser) filters(name string, args []cmdToken, states []string) (han
 			known = known || st == s
 		}
 		if !known || t.kv {
-			p.fail(domain.Invalidf("state", "Filter %s by @creator or by one of %s (got %s)", name, strings.Join(states, ", "), quoteInput(t.text)))
+			p.fail(domain.Invalidf("state", "Filter %s by @creator or by one of %s (got %s)", name, strings.Join(states, ", "), domain.QuoteInput(t.text)))
 			continue
 		}
 		if state != "" {
@@ -1241,11 +1125,11 @@ func (p *lineParser) creatorAdd(args []cmdToken) *domain.Creator {
 	for _, t := range args {
 		if !t.kv {
 			if hasHandle {
-				p.fail(domain.Invalidf("handle", "Add one creator at a time (got @%s and %s).%s", c.Handle, quoteInput(t.text), usageHint("creator add")))
+				p.fail(domain.Invalidf("handle", "Add one creator at a time (got @%s and %s).%s", c.Handle, domain.QuoteInput(t.text), usageHint("creator add")))
 				continue
 			}
 			hasHandle = true
-			h, err := handleArg("handle", t.text)
+			h, err := domain.HandleInput("handle", t.text)
 			p.fail(err)
 			c.Handle = h
 			continue
@@ -1257,13 +1141,13 @@ func (p *lineParser) creatorAdd(args []cmdToken) *domain.Creator {
 		switch key {
 		case "discord":
 			c.DiscordID = strings.TrimPrefix(strings.TrimPrefix(unSlack(t.value), "@"), "!")
-			p.fail(checkArg("discord_id", 32, c.DiscordID, domain.ValidateDiscordID))
+			p.fail(domain.CheckInput("discord_id", 32, c.DiscordID, domain.ValidateDiscordID))
 		case "followers":
 			c.Followers = p.count("followers", "Followers", t.value)
 		case "views":
 			c.AvgViews = p.count("avg_views", "Average views", t.value)
 		case "gmv":
-			m, err := moneyArg("gmv_30d", t.value)
+			m, err := domain.MoneyInput("gmv_30d", t.value)
 			p.fail(err)
 			c.GMV30d = m
 		case "niche":
@@ -1272,7 +1156,7 @@ func (p *lineParser) creatorAdd(args []cmdToken) *domain.Creator {
 			c.Categories = p.categories(t.value)
 		case "tz":
 			c.TimeZone = t.value
-			p.fail(checkArg("timezone", 64, c.TimeZone, domain.ValidateTimeZone))
+			p.fail(domain.CheckInput("timezone", 64, c.TimeZone, domain.ValidateTimeZone))
 		}
 	}
 	if !hasHandle {
@@ -1295,7 +1179,7 @@ func (p *lineParser) productAdd(args []cmdToken) *domain.Product {
 			if !hasID {
 				hasID = true
 				pr.ID = t.text
-				p.fail(checkArg("id", 100, t.text, domain.ValidateProductID))
+				p.fail(domain.CheckInput("id", 100, t.text, domain.ValidateProductID))
 				continue
 			}
 			words = append(words, t.text)
@@ -1307,12 +1191,12 @@ func (p *lineParser) productAdd(args []cmdToken) *domain.Product {
 		}
 		switch key {
 		case "price":
-			m, err := moneyArg("price", t.value)
+			m, err := domain.MoneyInput("price", t.value)
 			p.fail(err)
 			pr.Price = m
 		case "group":
 			pr.Group = strings.ToLower(strings.TrimSpace(t.value))
-			p.fail(groupArg(pr.Group))
+			p.fail(domain.GroupInput(pr.Group))
 		case "stock":
 			pr.SampleStock = int(p.integer("stock", "Stock", t.value, 0, maxSampleStock))
 		}
@@ -1350,11 +1234,11 @@ func (p *lineParser) role(cmd *Command, args []cmdToken) {
 	}
 	who := strings.TrimPrefix(unSlack(args[0].text), "@")
 	cmd.Member = who
-	p.fail(checkArg("member", 100, who, domain.ValidateMemberID))
+	p.fail(domain.CheckInput("member", 100, who, domain.ValidateMemberID))
 	if len(args) < 2 {
 		return
 	}
-	p.fail(clipped("role", 32, strings.ToLower(args[1].text), func(v string) (err error) {
+	p.fail(domain.Clipped("role", 32, strings.ToLower(args[1].text), func(v string) (err error) {
 		cmd.Role, err = domain.ParseMemberRole(v)
 		return err
 	}))
@@ -1368,9 +1252,9 @@ func (p *lineParser) rate(cmd *Command, args []cmdToken) {
 			p.fail(domain.Invalidf("commission_rate", "Give the new commission rate, 1%% to 80%%.%s", usageHint("rate")))
 		}
 	case len(args) > 2:
-		p.fail(domain.Invalidf("command", "Too many words after rate (got %s).%s", quoteInput(tokenTexts(args[2:])), usageHint("rate")))
+		p.fail(domain.Invalidf("command", "Too many words after rate (got %s).%s", domain.QuoteInput(tokenTexts(args[2:])), usageHint("rate")))
 	default:
-		r, err := rateArg("commission_rate", args[1].text)
+		r, err := domain.RateInput("commission_rate", args[1].text)
 		p.fail(err)
 		cmd.Rate = r
 	}
@@ -1385,7 +1269,7 @@ func (p *lineParser) reject(cmd *Command, args []cmdToken) {
 		return
 	}
 	reason := strings.ReplaceAll(strings.ToLower(args[1].text), "-", "_")
-	p.fail(clipped("reason", 32, reason, func(v string) (err error) {
+	p.fail(domain.Clipped("reason", 32, reason, func(v string) (err error) {
 		cmd.Reason, err = domain.ParseRejectReason(v)
 		return err
 	}))
@@ -1399,8 +1283,8 @@ func (p *lineParser) reject(cmd *Command, args []cmdToken) {
 	}
 }
 
-func (p *lineParser) request(args []cmdToken) *SampleInput {
-	in := &SampleInput{}
+func (p *lineParser) request(args []cmdToken) *commands.SampleInput {
+	in := &commands.SampleInput{}
 	seen := map[string]bool{}
 	hasProduct, hasRef, hasNote := false, false, false
 	for _, t := range args {
@@ -1422,7 +1306,7 @@ func (p *lineParser) request(args []cmdToken) *SampleInput {
 		case !hasProduct:
 			hasProduct = true
 			in.ProductID = t.text
-			p.fail(checkArg("product", 100, t.text, domain.ValidateProductID))
+			p.fail(domain.CheckInput("product", 100, t.text, domain.ValidateProductID))
 		case !hasRef:
 			hasRef = true
 			up := strings.ToUpper(t.text)
@@ -1433,11 +1317,11 @@ func (p *lineParser) request(args []cmdToken) *SampleInput {
 			case strings.HasPrefix(up, "I"):
 				in.InvitationID, err = parseRef(refInvitation, t.text)
 			default:
-				err = domain.Invalidf("id", "Request through a plan like PL3 or an invitation like I12 (got %s)", quoteInput(t.text))
+				err = domain.Invalidf("id", "Request through a plan like PL3 or an invitation like I12 (got %s)", domain.QuoteInput(t.text))
 			}
 			p.fail(err)
 		default:
-			p.fail(domain.Invalidf("note", "Put your note in quotes, like \"I film on Sundays\" (got %s).%s", quoteInput(t.text), usageHint("request")))
+			p.fail(domain.Invalidf("note", "Put your note in quotes, like \"I film on Sundays\" (got %s).%s", domain.QuoteInput(t.text), usageHint("request")))
 		}
 	}
 	if !hasProduct {
@@ -1454,7 +1338,7 @@ func (p *lineParser) content(cmd *Command, args []cmdToken) {
 	case len(args) > 2:
 		p.fail(domain.Invalidf("content_link", "Give one link.%s", usageHint("content")))
 	case len(args) == 2:
-		p.fail(clipped("content_link", 600, unSlack(args[1].text), func(v string) (err error) {
+		p.fail(domain.Clipped("content_link", 600, unSlack(args[1].text), func(v string) (err error) {
 			cmd.Text, _, err = domain.ParseContentURL("content_link", v)
 			return err
 		}))
@@ -1468,7 +1352,7 @@ func (p *lineParser) link(cmd *Command, args []cmdToken) {
 			return
 		}
 	}
-	h, err := handleArg("handle", args[0].text)
+	h, err := domain.HandleInput("handle", args[0].text)
 	p.fail(err)
 	cmd.Handle = h
 }

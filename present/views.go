@@ -1,0 +1,293 @@
+package present
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/collabbot/collabbot/commands"
+	"github.com/collabbot/collabbot/domain"
+)
+
+// Text is a card that is only a sentence.
+func Text(s string) Card { return Card{Text: s} }
+
+// Invited answers the seller who sent a targeted collaboration.
+func Invited(res commands.InviteResult, r Reader) Card {
+	c := Card{Title: fmt.Sprintf("Invited %s to %s", plural(len(res.Invitations), "creator", "creators"), strings.Join(res.Collaboration.ProductIDs, ", "))}
+	for _, v := range res.Invitations {
+		c.Sections = append(c.Sections, Section{Text: fmt.Sprintf("%s  %s at %s, answer by %s", v.Ref(), v.Creator.At(), v.Rate, r.Date(v.ExpiresAt))})
+	}
+	for _, s := range res.Skipped {
+		c.Sections = append(c.Sections, Section{Text: fmt.Sprintf("Not sent to %s: %s", s.Handle, s.Reason)})
+	}
+	for _, n := range res.Notes {
+		c.Sections = append(c.Sections, Section{Text: "Note: " + n})
+	}
+	return c.Fit()
+}
+
+// Answered confirms a creator's answer to an invitation.
+func Answered(v commands.InvitationView) Card {
+	switch v.State {
+	case domain.InvitationAccepted:
+		return Text(fmt.Sprintf("You accepted invitation %s at %s commission. Welcome aboard!", v.Ref(), v.Rate))
+	case domain.InvitationDeclined:
+		return Text(fmt.Sprintf("You declined invitation %s. Thanks for letting us know.", v.Ref()))
+	}
+	return Text(fmt.Sprintf("Invitation %s is %s.", v.Ref(), v.State))
+}
+
+// InvitationState confirms a change the team made to an invitation.
+func InvitationState(v commands.InvitationView) Card {
+	return Text(fmt.Sprintf("Invitation %s to %s is %s.", v.Ref(), v.Creator.At(), v.State))
+}
+
+// RateChanged confirms a commission change to the seller.
+func RateChanged(v commands.InvitationView, immediate bool, r Reader) Card {
+	if immediate {
+		return Text(fmt.Sprintf("%s's commission on %s is now %s; they have been told.", v.Creator.At(), v.Ref(), v.Rate))
+	}
+	return Text(fmt.Sprintf("%s's commission on %s drops to %s from %s (a lowered rate applies from the next day); they have been told.", v.Creator.At(), v.Ref(), v.PendingRate, r.Time(v.PendingFrom)))
+}
+
+// Requested confirms a creator's sample request.
+func Requested(v commands.SampleView, r Reader) Card {
+	return Text(fmt.Sprintf("Sample request %s for %s %s: %s.", v.Ref(), v.Product.ID, v.Product.Title, SampleStatus(v.SampleRequest, r)))
+}
+
+// Sample confirms a step on a sample request.
+func Sample(v commands.SampleView, r Reader) Card {
+	return Text(fmt.Sprintf("Sample %s (%s, %s): %s.", v.Ref(), v.Creator.At(), v.ProductID, SampleStatus(v.SampleRequest, r)))
+}
+
+// Plan shows one plan after it was created.
+func Plan(v commands.PlanView, r Reader) Card {
+	text := planText(v, r)
+	for _, n := range v.Notes {
+		text += "\nNote: " + n
+	}
+	return Card{Title: planHeadline(v.Plan, r), Text: text}.Fit()
+}
+
+// PlanState confirms a plan paused, resumed or ended.
+func PlanState(p domain.Plan) Card {
+	return Text(fmt.Sprintf("Plan %s %q is %s.", p.Ref(), p.Name, p.State))
+}
+
+func planText(v commands.PlanView, r Reader) string {
+	var b strings.Builder
+	state := string(v.State)
+	if v.State == domain.PlanActive && r.Now.Before(v.StartsAt) {
+		state = "scheduled"
+	}
+	fmt.Fprintf(&b, "State: %s, from %s", state, r.Date(v.StartsAt))
+	if !v.EndsAt.IsZero() {
+		// EndsAt is the first instant after the plan: show its last day.
+		fmt.Fprintf(&b, " until %s", r.Date(v.EndsAt.Add(-1)))
+	}
+	b.WriteString("\n")
+	for _, pp := range v.Products {
+		fmt.Fprintf(&b, "  %s %s (%s): %s\n", pp.Product.ID, pp.Product.Title, pp.Product.Price, pp.Rule.Rate)
+	}
+	if len(v.Products) == 0 {
+		b.WriteString("  No catalog product matches its rates yet.\n")
+	}
+	fmt.Fprintf(&b, "Free samples: %s", SampleSummary(v.Sample, r))
+	return b.String()
+}
+
+// Plans lists open plans; a creator gets a Request sample button on each
+// plan that offers samples.
+func Plans(vs []commands.PlanView, forCreator bool, r Reader) Card {
+	c := Card{Title: "Open plans"}
+	if len(vs) == 0 {
+		c.Text = "No open plans right now."
+		return c
+	}
+	for _, v := range vs {
+		s := Section{Text: fmt.Sprintf("%s %q\n%s", v.Ref(), v.Name, planText(v, r))}
+		if forCreator && v.Sample != nil {
+			s.Buttons = []Button{form("Request sample from "+v.Ref(), ActionJoinPlan, v.ID, "")}
+		}
+		c.Sections = append(c.Sections, s)
+	}
+	return c.Fit()
+}
+
+// Invitations lists invitations.
+func Invitations(vs []commands.InvitationView, r Reader) Card {
+	c := Card{Title: "Invitations"}
+	if len(vs) == 0 {
+		c.Text = "No invitations."
+		return c
+	}
+	for _, v := range vs {
+		v.SettleRate(r.Now) // show the rate in force, even before the sweep stores it
+		line := fmt.Sprintf("%s  %s  %s  %s  %s", v.Ref(), v.Creator.At(), strings.Join(v.Collaboration.ProductIDs, ", "), v.Rate, v.State)
+		if v.State == domain.InvitationPending {
+			line += "  answer by " + r.Date(v.ExpiresAt)
+		}
+		if v.PendingRate != 0 {
+			line += fmt.Sprintf("  (%s from %s)", v.PendingRate, r.Time(v.PendingFrom))
+		}
+		c.Sections = append(c.Sections, Section{Text: line})
+	}
+	return c.Fit()
+}
+
+// Samples lists sample requests; a creator gets a Submit content button on
+// each shipped or overdue sample.
+func Samples(vs []commands.SampleView, forCreator bool, r Reader) Card {
+	c := Card{Title: "Sample requests"}
+	if len(vs) == 0 {
+		c.Text = "No sample requests."
+		return c
+	}
+	for _, v := range vs {
+		s := Section{Text: fmt.Sprintf("%s  %s  %s x%d  %s", v.Ref(), v.Creator.At(), v.ProductID, v.Quantity, SampleStatus(v.SampleRequest, r))}
+		if forCreator && (v.State == domain.SampleShipped || v.State == domain.SampleOverdue) {
+			s.Buttons = []Button{form("Submit content for "+v.Ref(), ActionSubmitContent, v.ID, "primary")}
+		}
+		c.Sections = append(c.Sections, s)
+	}
+	return c.Fit()
+}
+
+// Creators lists the roster with each creator's sample record.
+func Creators(cards []commands.CreatorCard, niche string) Card {
+	if len(cards) == 0 && niche != "" {
+		return Card{Title: "Creators", Text: fmt.Sprintf("No creators with niche %q. Type creators to see the whole roster.", niche)}
+	}
+	if len(cards) == 0 {
+		return Card{Title: "Creators", Text: "The roster is empty. Add creators with creator add, or import a CSV."}
+	}
+	c := Card{Title: fmt.Sprintf("Creators (%d)", len(cards))}
+	for _, cc := range cards {
+		fulfil := "-"
+		if f := cc.FulfilmentRate(); f >= 0 {
+			fulfil = fmt.Sprintf("%d%%", f)
+		}
+		status := "reachable"
+		switch {
+		case cc.Creator.DiscordID == "":
+			status = "no Discord linked"
+		case !cc.Creator.Reachable:
+			status = "blocks DMs"
+		}
+		c.Sections = append(c.Sections, Section{Text: fmt.Sprintf("%s  %d followers  %d avg views  %s  samples %d, posted %d (%s)  %s",
+			cc.Creator.At(), cc.Creator.Followers, cc.Creator.AvgViews, orDash(cc.Creator.Niche), cc.Received, cc.Posted, fulfil, status)})
+	}
+	return c.Fit()
+}
+
+// CreatorAdded confirms a new roster entry.
+func CreatorAdded(cr domain.Creator) Card {
+	return Text(fmt.Sprintf("Added %s to the roster (%s, niche %s).", cr.At(), plural(int(cr.Followers), "follower", "followers"), orDash(cr.Niche)))
+}
+
+// Products lists the catalog.
+func Products(ps []domain.Product) Card {
+	if len(ps) == 0 {
+		return Card{Title: "Products", Text: "The catalog is empty. Add products with product add, or import a CSV."}
+	}
+	c := Card{Title: fmt.Sprintf("Products (%d)", len(ps))}
+	for _, p := range ps {
+		c.Sections = append(c.Sections, Section{Text: fmt.Sprintf("%s  %s  %s  group %s  %s in stock", p.ID, p.Title, p.Price, orDash(p.Group), plural(p.SampleStock, "sample", "samples"))})
+	}
+	return c.Fit()
+}
+
+// ProductAdded confirms a new catalog entry.
+func ProductAdded(p commands.ProductView) Card {
+	text := fmt.Sprintf("Added %s %q to the catalog: price %s, group %s, %s in stock.", p.ID, p.Title, p.Price, orDash(p.Group), plural(p.SampleStock, "sample", "samples"))
+	for _, n := range p.Notes {
+		text += "\nNote: " + n
+	}
+	return Text(text)
+}
+
+// RoleSet confirms a role change.
+func RoleSet(m domain.Member) Card {
+	return Text(fmt.Sprintf("%s is now a %s.", m.ID, m.Role))
+}
+
+// Report is the collaboration report: the funnel in fields, and what each
+// shipped sample returned.
+func Report(rep commands.Report, r Reader) Card {
+	pct := func(n int) string {
+		if n < 0 {
+			return "-"
+		}
+		return fmt.Sprintf("%d%%", n)
+	}
+	countsOf := func(m map[string]int) string {
+		keys := make([]string, 0, len(m))
+		for k := range m {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		parts := make([]string, 0, len(keys))
+		for _, k := range keys {
+			parts = append(parts, fmt.Sprintf("%s %d", k, m[k]))
+		}
+		return joinOr(parts, "none")
+	}
+	inv, pl, sm := map[string]int{}, map[string]int{}, map[string]int{}
+	for k, v := range rep.Invitations {
+		inv[string(k)] = v
+	}
+	for k, v := range rep.Plans {
+		pl[string(k)] = v
+	}
+	for k, v := range rep.Samples {
+		sm[string(k)] = v
+	}
+	var b strings.Builder
+	const shown = 20 // a chat message, not a spreadsheet: the export has them all
+	for i, v := range rep.Returns {
+		if i == shown {
+			fmt.Fprintf(&b, "... and %d more: collabbot export samples has them all\n", len(rep.Returns)-shown)
+			break
+		}
+		content := "no content yet"
+		if v.ContentURL != "" {
+			content = v.ContentURL
+		}
+		fmt.Fprintf(&b, "%s  %s  %s  %s  %s\n", v.Ref(), v.Creator.At(), v.ProductID, v.State, content)
+	}
+	text := "What each shipped sample returned:\n" + strings.TrimSpace(b.String())
+	if len(rep.Returns) == 0 {
+		text = "No samples shipped yet."
+	}
+	text += "\nOrders, GMV and commission per sample appear once a TikTok Shop is connected."
+	return Card{
+		Title: "Collaboration report, " + r.Date(rep.GeneratedAt),
+		Text:  text,
+		Fields: []Field{
+			{Label: "Invitations", Value: countsOf(inv)},
+			{Label: "Acceptance rate", Value: pct(rep.AcceptanceRate())},
+			{Label: "Open plans", Value: countsOf(pl)},
+			{Label: "Sample requests", Value: countsOf(sm)},
+			{Label: "Samples shipped", Value: fmt.Sprint(rep.Shipped)},
+			{Label: "Content posted", Value: fmt.Sprint(rep.Posted)},
+			{Label: "Fulfilment rate", Value: pct(rep.FulfilmentRate())},
+		},
+	}.Fit()
+}
+
+// History is an audit trail, newest first.
+func History(hs []commands.HistoryEntry, r Reader) Card {
+	c := Card{Title: "History"}
+	if len(hs) == 0 {
+		c.Text = "Nothing recorded yet."
+		return c
+	}
+	for _, h := range hs {
+		c.Sections = append(c.Sections, Section{Text: fmt.Sprintf("%s  %s  %s: %s", h.At.In(r.zone()).Format("2 Jan 15:04"), h.Who, h.Kind, h.Detail)})
+	}
+	return c.Fit()
+}
+
+// Help wraps the help text.
+func Help(text string) Card { return Card{Title: "collabbot help", Text: text} }
