@@ -272,7 +272,6 @@ func send(ctx context.Context, tx Tx, now time.Time, o out, n domain.Notice) err
 	return tx.UpdateCreator(ctx, c)
 }
 
-
 // answered resets a creator's unanswered count: they replied.
 func answered(ctx context.Context, tx Tx, creatorID int64) error {
 	c, err := tx.Creator(ctx, creatorID)
