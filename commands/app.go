@@ -347,11 +347,13 @@ func (a *App) RecipientZone(ctx context.Context, to domain.Recipient) *time.Loca
 
 // dateIn formats a time as a date in the team's zone, for error messages
 // and the audit trail.
-func (a *App) dateIn(t time.Time) string {
+func (a *App) dateIn(t time.Time) string { return dateIn(t, a.loc) }
+
+func dateIn(t time.Time, loc *time.Location) string {
 	if t.IsZero() {
 		return "none"
 	}
-	return t.In(a.loc).Format("Mon 2 Jan 2006")
+	return t.In(loc).Format("Mon 2 Jan 2006")
 }
 
 func (a *App) timeIn(t time.Time) string {

@@ -52,41 +52,23 @@ func (a *App) InviteCreators(ctx context.Context, actor domain.Actor, req Invite
 		return res, err
 	}
 	now := a.now()
-	targets, err := normalizeTargets(req)
-	if err != nil {
-		return res, err
-	}
-	collab := domain.Collaboration{
-		Name: req.Name, Message: strings.TrimSpace(req.Message), ContactEmail: req.ContactEmail,
-		ProductIDs: req.Products, Sample: req.Sample, ExpiresAt: req.Expires,
-		CreatedBy: actor.MemberID, CreatedAt: now,
-	}
-	if collab.ExpiresAt.IsZero() {
-		collab.ExpiresAt = endOfDay(now.AddDate(0, 0, domain.DefaultInviteDays), a.loc)
-	}
-	if collab.Sample != nil {
-		s := *collab.Sample
-		collab.Sample = &s
-		if s.WindowStart.IsZero() {
-			collab.Sample.WindowStart = now
-		}
-	}
-	if err := collab.Validate(now); err != nil {
-		return res, err
-	}
-	if o := collab.Sample; o != nil && !o.WindowStart.Before(collab.ExpiresAt) {
-		return res, domain.Invalidf("sample_window", "Samples must open before the invitation's answer date %s (sample-from is %s)", a.dateIn(collab.ExpiresAt), a.dateIn(o.WindowStart))
-	}
+	// Every problem of the request is reported in one answer, so a form
+	// shows each on its field.
+	var problems domain.Problems
+	targets, collab := prepareInvite(req, now, a.loc, &problems)
+	collab.CreatedBy = actor.MemberID
 
 	// Load what a draft needs before the write transaction: an LLM call
 	// must never hold the database's write lock.
 	var creators []domain.Creator
 	var products []domain.Product
-	err = a.store.View(ctx, func(tx Tx) error {
+	err := a.store.View(ctx, func(tx Tx) error {
+		creators, products = nil, nil
 		for _, t := range targets {
 			c, err := tx.CreatorByHandle(ctx, t.Handle)
 			if domain.ErrorKind(err) == domain.KindNotFound {
-				return domain.Invalidf("creators", "@%s is not on the roster; add them with `creator add @%s ...` first", t.Handle, t.Handle)
+				problems.Add(domain.Invalidf("creators", "@%s is not on the roster; add them with `creator add @%s ...` first", t.Handle, t.Handle))
+				continue
 			}
 			if err != nil {
 				return err
@@ -94,9 +76,13 @@ func (a *App) InviteCreators(ctx context.Context, actor domain.Actor, req Invite
 			creators = append(creators, c)
 		}
 		for _, id := range collab.ProductIDs {
+			if domain.ValidateProductID("products", id) != nil {
+				continue // already reported
+			}
 			p, err := tx.Product(ctx, id)
 			if domain.ErrorKind(err) == domain.KindNotFound {
-				return domain.Invalidf("products", "Product %s is not in the catalog; add it with `product add %s ...` first", id, id)
+				problems.Add(domain.Invalidf("products", "Product %s is not in the catalog; add it with `product add %s ...` first", id, id))
+				continue
 			}
 			if err != nil {
 				return err
@@ -105,11 +91,14 @@ func (a *App) InviteCreators(ctx context.Context, actor domain.Actor, req Invite
 		}
 		return nil
 	})
-	for i, p := range products {
-		collab.ProductIDs[i] = p.ID // as the catalog spells it
-	}
 	if err != nil {
 		return res, err
+	}
+	if err := problems.Err(); err != nil {
+		return res, err
+	}
+	for i, p := range products {
+		collab.ProductIDs[i] = p.ID // as the catalog spells it
 	}
 	messages := a.invitationTexts(ctx, req, collab, creators, products, targets)
 
@@ -200,19 +189,59 @@ func offerNotes(o *domain.SampleOffer, products []domain.Product, invs []Invitat
 	return notes
 }
 
-func normalizeTargets(req InviteRequest) ([]InviteTarget, error) {
+// CheckInvite reports every problem of a targeted collaboration that can be
+// seen without the roster and catalog, worded as InviteCreators words them,
+// so a parser or a form can show them before anything is sent.
+func CheckInvite(req InviteRequest, now time.Time, loc *time.Location) error {
+	var p domain.Problems
+	prepareInvite(req, now.UTC().Truncate(time.Millisecond), loc, &p)
+	return p.Err()
+}
+
+// prepareInvite normalizes a request into its targets and collaboration and
+// records what is wrong with it.
+func prepareInvite(req InviteRequest, now time.Time, loc *time.Location, problems *domain.Problems) ([]InviteTarget, domain.Collaboration) {
+	if loc == nil {
+		loc = time.UTC
+	}
+	targets := normalizeTargets(req, problems)
+	collab := domain.Collaboration{
+		Name: req.Name, Message: strings.TrimSpace(req.Message), ContactEmail: req.ContactEmail,
+		ProductIDs: append([]string(nil), req.Products...), Sample: req.Sample, ExpiresAt: req.Expires,
+		CreatedAt: now,
+	}
+	if collab.ExpiresAt.IsZero() {
+		collab.ExpiresAt = endOfDay(now.AddDate(0, 0, domain.DefaultInviteDays), loc)
+	}
+	if collab.Sample != nil {
+		s := *collab.Sample
+		collab.Sample = &s
+		if s.WindowStart.IsZero() {
+			collab.Sample.WindowStart = now
+		}
+	}
+	problems.Add(collab.Validate(now))
+	if o := collab.Sample; o != nil && !o.WindowStart.Before(collab.ExpiresAt) && !problems.Has("expires") {
+		problems.Add(domain.Invalidf("sample_window", "Samples must open before the invitation's answer date %s (sample-from is %s)", dateIn(collab.ExpiresAt, loc), dateIn(o.WindowStart, loc)))
+	}
+	return targets, collab
+}
+
+func normalizeTargets(req InviteRequest, p *domain.Problems) []InviteTarget {
 	if n := len(req.Creators); n < 1 || n > domain.MaxInviteCreators {
-		return nil, domain.Invalidf("creators", "Creators: pick 1 to %d creators (got %d)", domain.MaxInviteCreators, n)
+		p.Add(domain.Invalidf("creators", "Creators: pick 1 to %d creators (got %d)", domain.MaxInviteCreators, n))
 	}
 	seen := map[string]bool{}
 	out := make([]InviteTarget, 0, len(req.Creators))
 	for _, t := range req.Creators {
 		h, err := domain.NormalizeHandle("creators", t.Handle)
 		if err != nil {
-			return nil, err
+			p.Add(err)
+			continue
 		}
 		if seen[h] {
-			return nil, domain.Invalidf("creators", "Creators: @%s is listed twice", h)
+			p.Add(domain.Invalidf("creators", "Creators: @%s is listed twice", h))
+			continue
 		}
 		seen[h] = true
 		r := t.Rate
@@ -220,14 +249,19 @@ func normalizeTargets(req InviteRequest) ([]InviteTarget, error) {
 			r = req.Rate
 		}
 		if r == 0 {
-			return nil, domain.Invalidf("commission_rate", "Commission rate is missing for @%s: give a rate between 1%% and 80%%, like 15%%", h)
+			p.Add(domain.Invalidf("commission_rate", "Commission rate is missing for @%s: give a rate between 1%% and 80%%, like 15%%", h))
+			continue
 		}
 		if err := r.Validate("commission_rate"); err != nil {
-			return nil, err
+			if t.Rate != 0 { // the creator's own rate: say whose
+				err = domain.Invalidf("commission_rate", "@%s: %s", h, domain.ErrorMessage(err))
+			}
+			p.Add(err)
+			continue
 		}
 		out = append(out, InviteTarget{Handle: h, Rate: r})
 	}
-	return out, nil
+	return out
 }
 
 // alreadyInvited reports a pending invitation of the creator that covers

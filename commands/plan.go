@@ -18,15 +18,19 @@ type PlanView struct {
 	Notes []string
 }
 
-// CreatePlan opens an open collaboration with commission rules at product,
-// group or all-products scope.
-func (a *App) CreatePlan(ctx context.Context, actor domain.Actor, req PlanRequest) (PlanView, error) {
-	var v PlanView
-	if err := actor.RequireTeam("create plans"); err != nil {
-		return v, err
+// CheckPlan reports every problem of an open plan that can be seen without
+// the catalog, worded as CreatePlan words them.
+func CheckPlan(req PlanRequest, now time.Time, loc *time.Location) error {
+	var p domain.Problems
+	preparePlan(req, now.UTC().Truncate(time.Millisecond), loc, &p)
+	return p.Err()
+}
+
+func preparePlan(req PlanRequest, now time.Time, loc *time.Location, problems *domain.Problems) domain.Plan {
+	if loc == nil {
+		loc = time.UTC
 	}
-	now := a.now()
-	p := domain.Plan{Name: req.Name, Rules: req.Rules, StartsAt: req.Start, EndsAt: req.End, State: domain.PlanActive, CreatedBy: actor.MemberID, CreatedAt: now}
+	p := domain.Plan{Name: req.Name, Rules: append([]domain.CommissionRule(nil), req.Rules...), StartsAt: req.Start, EndsAt: req.End, State: domain.PlanActive, CreatedAt: now}
 	if p.StartsAt.IsZero() {
 		p.StartsAt = now
 	}
@@ -41,13 +45,28 @@ func (a *App) CreatePlan(ctx context.Context, actor domain.Actor, req PlanReques
 		}
 	}
 	if o := p.Sample; o != nil && !p.EndsAt.IsZero() && !o.WindowStart.Before(p.EndsAt) {
-		return v, domain.Invalidf("sample_window", "Samples must open before the plan ends on %s (sample-from is %s)", a.dateIn(p.EndsAt.Add(-time.Millisecond)), a.dateIn(o.WindowStart))
+		problems.Add(domain.Invalidf("sample_window", "Samples must open before the plan ends on %s (sample-from is %s)", dateIn(p.EndsAt.Add(-time.Millisecond), loc), dateIn(o.WindowStart, loc)))
 	}
-	if err := p.Validate(); err != nil {
+	problems.Add(p.Validate())
+	if !p.EndsAt.IsZero() && !p.EndsAt.After(now) && !problems.Has("end") {
+		problems.Add(domain.Invalidf("end", "End date must be in the future"))
+	}
+	return p
+}
+
+// CreatePlan opens an open collaboration with commission rules at product,
+// group or all-products scope.
+func (a *App) CreatePlan(ctx context.Context, actor domain.Actor, req PlanRequest) (PlanView, error) {
+	var v PlanView
+	if err := actor.RequireTeam("create plans"); err != nil {
 		return v, err
 	}
-	if !p.EndsAt.IsZero() && !p.EndsAt.After(now) {
-		return v, domain.Invalidf("end", "End date must be in the future")
+	now := a.now()
+	var problems domain.Problems
+	p := preparePlan(req, now, a.loc, &problems)
+	p.CreatedBy = actor.MemberID
+	if err := problems.Err(); err != nil {
+		return v, err
 	}
 	err := a.store.Update(ctx, func(tx Tx) error {
 		if old, err := tx.PlanByName(ctx, p.Name); err == nil && old.State != domain.PlanEnded {

@@ -3,6 +3,7 @@ package domain
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Kind classifies an error so adapters can render it (an ephemeral hint, a
@@ -23,6 +24,9 @@ type Error struct {
 	Kind    Kind
 	Field   string // the input field at fault, when there is one (for modals)
 	Message string
+	// Fields lists every field error when an input had more than one
+	// (Message then has one line each); see ErrorFields.
+	Fields []FieldError
 	Err     error // the cause, for logs; never shown to users
 }
 
@@ -79,4 +83,99 @@ func ErrorField(err error) string {
 		return e.Field
 	}
 	return ""
+}
+
+// FieldError is one problem with one input field. A form (a Slack modal, a
+// Discord modal) shows it on the block its Field names.
+type FieldError struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// Problems collects every field error of one input, so a person fixes them
+// all in one round. The zero value is ready to use.
+type Problems struct {
+	list []FieldError
+}
+
+// Add records err: a KindInvalid error adds its field errors; nil is
+// ignored. Any other kind is kept as its message with no field.
+func (p *Problems) Add(err error) {
+	if err == nil {
+		return
+	}
+	var e *Error
+	if !errors.As(err, &e) {
+		p.list = append(p.list, FieldError{Message: ErrorMessage(err)})
+		return
+	}
+	if len(e.Fields) > 0 {
+		for _, f := range e.Fields {
+			p.add(f)
+		}
+		return
+	}
+	p.add(FieldError{Field: e.Field, Message: e.Message})
+}
+
+func (p *Problems) add(f FieldError) {
+	for _, have := range p.list {
+		if have == f {
+			return
+		}
+	}
+	p.list = append(p.list, f)
+}
+
+// AddNew records the field errors of err whose fields have none yet: a
+// later, more general check does not repeat what an earlier one said.
+func (p *Problems) AddNew(err error) {
+	for _, f := range ErrorFields(err) {
+		if !p.Has(f.Field) {
+			p.add(f)
+		}
+	}
+}
+
+// Has reports whether field already has a problem.
+func (p *Problems) Has(field string) bool {
+	for _, f := range p.list {
+		if f.Field == field {
+			return true
+		}
+	}
+	return false
+}
+
+// Empty reports whether nothing was recorded.
+func (p *Problems) Empty() bool { return len(p.list) == 0 }
+
+// Err is nil when nothing was recorded, else one KindInvalid error whose
+// Fields list every problem in the order found; its Message has one line
+// each and its Field is the first problem's.
+func (p *Problems) Err() error {
+	if len(p.list) == 0 {
+		return nil
+	}
+	if len(p.list) == 1 {
+		return &Error{Kind: KindInvalid, Field: p.list[0].Field, Message: p.list[0].Message}
+	}
+	msgs := make([]string, len(p.list))
+	for i, f := range p.list {
+		msgs[i] = f.Message
+	}
+	return &Error{Kind: KindInvalid, Field: p.list[0].Field, Message: strings.Join(msgs, "\n"), Fields: append([]FieldError(nil), p.list...)}
+}
+
+// ErrorFields lists the field errors of err: every one of a multi-field
+// error, the single one of a field error, none otherwise.
+func ErrorFields(err error) []FieldError {
+	var e *Error
+	if !errors.As(err, &e) || e.Kind != KindInvalid {
+		return nil
+	}
+	if len(e.Fields) > 0 {
+		return append([]FieldError(nil), e.Fields...)
+	}
+	return []FieldError{{Field: e.Field, Message: e.Message}}
 }

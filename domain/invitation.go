@@ -45,45 +45,44 @@ type Collaboration struct {
 	CreatedAt    time.Time
 }
 
-// Validate checks a collaboration before invitations are created.
+// Validate checks a collaboration before invitations are created and
+// reports every problem at once.
 func (c *Collaboration) Validate(now time.Time) error {
+	var p Problems
 	c.Name = strings.TrimSpace(c.Name)
 	if TooLong(c.Name, MaxNameLength) {
-		return Invalidf("name", "Name must be at most 100 characters")
+		p.Add(Invalidf("name", "Name must be at most 100 characters"))
 	}
 	if n := len(c.ProductIDs); n < 1 || n > MaxInviteProducts {
-		return Invalidf("products", "Products: pick 1 to %d products (got %d)", MaxInviteProducts, n)
+		p.Add(Invalidf("products", "Products: pick 1 to %d products (got %d)", MaxInviteProducts, n))
 	}
 	seen := map[string]bool{}
-	for _, p := range c.ProductIDs {
-		if err := ValidateProductID("products", p); err != nil {
-			return err
+	for _, id := range c.ProductIDs {
+		if err := ValidateProductID("products", id); err != nil {
+			p.Add(err)
+			continue
 		}
-		if seen[strings.ToLower(p)] {
-			return Invalidf("products", "Products: %s is listed twice", p)
+		if seen[strings.ToLower(id)] {
+			p.Add(Invalidf("products", "Products: %s is listed twice", id))
 		}
-		seen[strings.ToLower(p)] = true
+		seen[strings.ToLower(id)] = true
 	}
 	if TooLong(c.Message, MaxMessageLength) {
-		return Invalidf("message", "Message must be at most %d characters (got %d)", MaxMessageLength, len(c.Message))
+		p.Add(Invalidf("message", "Message must be at most %d characters (got %d)", MaxMessageLength, len(c.Message)))
 	}
 	if c.ContactEmail != "" {
-		if err := ValidateEmail("contact_email", c.ContactEmail); err != nil {
-			return err
-		}
+		p.Add(ValidateEmail("contact_email", c.ContactEmail))
 	}
-	if !c.ExpiresAt.After(now) {
-		return Invalidf("expires", "Expiry date must be in the future")
-	}
-	if c.ExpiresAt.After(now.AddDate(0, 0, MaxInviteDays)) {
-		return Invalidf("expires", "Expiry date must be within %d days", MaxInviteDays)
+	switch {
+	case !c.ExpiresAt.After(now):
+		p.Add(Invalidf("expires", "Expiry date must be in the future"))
+	case c.ExpiresAt.After(now.AddDate(0, 0, MaxInviteDays)):
+		p.Add(Invalidf("expires", "Expiry date must be within %d days", MaxInviteDays))
 	}
 	if c.Sample != nil {
-		if err := c.Sample.Validate(); err != nil {
-			return err
-		}
+		p.Add(c.Sample.Validate())
 	}
-	return nil
+	return p.Err()
 }
 
 // Invitation is one creator's invitation to a collaboration.

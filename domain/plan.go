@@ -80,16 +80,29 @@ func (p Plan) Ref() string { return fmt.Sprintf("PL%d", p.ID) }
 
 // Validate checks a plan before it is stored.
 func (p *Plan) Validate() error {
+	var problems Problems
 	p.Name = strings.TrimSpace(p.Name)
 	if p.Name == "" || TooLong(p.Name, MaxNameLength) {
-		return Invalidf("name", "Plan name is required and must be at most 100 characters")
+		problems.Add(Invalidf("name", "Plan name is required and must be at most 100 characters"))
 	}
 	if len(p.Rules) == 0 {
-		return Invalidf("rates", "Commission rates: set at least one, per product (P100=12%%), per group (group:snacks=8%%) or for all products (all=5%%)")
+		problems.Add(Invalidf("rates", "Commission rates: set at least one, per product (P100=12%%), per group (group:snacks=8%%) or for all products (all=5%%)"))
 	}
 	if len(p.Rules) > MaxInviteProducts+20 {
-		return Invalidf("rates", "Commission rates: at most %d rules", MaxInviteProducts+20)
+		problems.Add(Invalidf("rates", "Commission rates: at most %d rules", MaxInviteProducts+20))
 	}
+	problems.Add(p.validateRules())
+	if !p.EndsAt.IsZero() && !p.EndsAt.After(p.StartsAt) {
+		problems.Add(Invalidf("end", "End date must be after the start date"))
+	}
+	if p.Sample != nil {
+		problems.Add(p.Sample.Validate())
+	}
+	return problems.Err()
+}
+
+// validateRules checks the commission rules; the first bad rule is reported.
+func (p *Plan) validateRules() error {
 	seen := map[string]bool{}
 	for i := range p.Rules {
 		r := &p.Rules[i]
@@ -118,14 +131,6 @@ func (p *Plan) Validate() error {
 			return Invalidf("rates", "Commission rates: %s is set twice", strings.TrimSuffix(r.String(), "="+r.Rate.String()))
 		}
 		seen[key] = true
-	}
-	if !p.EndsAt.IsZero() && !p.EndsAt.After(p.StartsAt) {
-		return Invalidf("end", "End date must be after the start date")
-	}
-	if p.Sample != nil {
-		if err := p.Sample.Validate(); err != nil {
-			return err
-		}
 	}
 	return nil
 }

@@ -38,43 +38,45 @@ type SampleOffer struct {
 	Requirements   Requirements
 }
 
-// Validate checks the offer and fills defaults.
+// Validate checks the offer, fills defaults and reports every problem at
+// once.
 func (o *SampleOffer) Validate() error {
+	var p Problems
 	if o.PerCreator == 0 {
 		o.PerCreator = 1
 	}
 	if o.PerCreator < 1 || o.PerCreator > 10 {
-		return Invalidf("samples", "Samples per creator must be from 1 to 10 (got %d)", o.PerCreator)
+		p.Add(Invalidf("samples", "Samples per creator must be from 1 to 10 (got %d)", o.PerCreator))
 	}
 	if o.Stock < 0 || o.Stock > 1_000_000 {
-		return Invalidf("stock", "Sample stock must be from 0 to 1000000 (got %d)", o.Stock)
+		p.Add(Invalidf("stock", "Sample stock must be from 0 to 1000000 (got %d)", o.Stock))
 	}
 	if !o.WindowEnd.IsZero() && !o.WindowEnd.After(o.WindowStart) {
-		return Invalidf("sample_window", "Sample window must end after it starts")
+		p.Add(Invalidf("sample_window", "Sample window must end after it starts"))
 	}
 	r := &o.Requirements
 	if r.MinFollowers < 0 {
-		return Invalidf("min_followers", "Minimum followers cannot be negative (got %d)", r.MinFollowers)
+		p.Add(Invalidf("min_followers", "Minimum followers cannot be negative (got %d)", r.MinFollowers))
 	}
 	if r.MinAvgViews < 0 {
-		return Invalidf("min_views", "Minimum average views cannot be negative (got %d)", r.MinAvgViews)
+		p.Add(Invalidf("min_views", "Minimum average views cannot be negative (got %d)", r.MinAvgViews))
 	}
 	if r.MinGMV30d < 0 {
-		return Invalidf("min_gmv", "Minimum 30-day GMV cannot be negative (got %s)", r.MinGMV30d)
+		p.Add(Invalidf("min_gmv", "Minimum 30-day GMV cannot be negative (got %s)", r.MinGMV30d))
 	}
 	if r.PostWithinDays == 0 {
 		r.PostWithinDays = DefaultPostWithinDays
 	}
 	if r.PostWithinDays < 1 || r.PostWithinDays > 90 {
-		return Invalidf("post_within_days", "Days to post must be from 1 to 90 (got %d)", r.PostWithinDays)
+		p.Add(Invalidf("post_within_days", "Days to post must be from 1 to 90 (got %d)", r.PostWithinDays))
 	}
 	for i, c := range r.Categories {
 		r.Categories[i] = strings.ToLower(strings.TrimSpace(c))
 	}
 	if TooLong(r.Terms, MaxTermsLength) {
-		return Invalidf("terms", "Terms must be at most 1000 characters")
+		p.Add(Invalidf("terms", "Terms must be at most 1000 characters"))
 	}
-	return nil
+	return p.Err()
 }
 
 // Check says why a creator does not meet the offer at now, or nil.

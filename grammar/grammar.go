@@ -277,7 +277,7 @@ func Parse(text string, now time.Time, loc *time.Location) (Command, error) {
 	if err != nil {
 		return cmd, err
 	}
-	return cmd, p.err
+	return cmd, p.problems.Err()
 }
 
 // verbOf finds the verb, which may be two words ("creator add", "plan pause").
@@ -373,13 +373,12 @@ func editDistance(a, b string) int {
 type lineParser struct {
 	now time.Time
 	loc *time.Location
-	err error
+	// problems gathers every error of the line, so one answer names them all.
+	problems domain.Problems
 }
 
 func (p *lineParser) fail(err error) {
-	if p.err == nil && err != nil {
-		p.err = err
-	}
+	p.problems.Add(err)
 }
 
 func (p *lineParser) parse(name string, args []cmdToken) Command {
@@ -568,6 +567,7 @@ func (p *lineParser) invite(args []cmdToken) *commands.InviteRequest {
 	prods := map[string]bool{}
 	defaultRate := ""
 	hasMessage := false
+	badRate := map[string]bool{} // creators whose own rate was unreadable: not "missing" too
 	setDefault := func(s string) {
 		if defaultRate != "" {
 			p.fail(domain.Invalidf("commission_rate", "Give one default commission rate (got %s and %s); set other creators' rates like @leo=12%%", domain.QuoteInput(defaultRate), domain.QuoteInput(s)))
@@ -594,6 +594,7 @@ func (p *lineParser) invite(args []cmdToken) *commands.InviteRequest {
 			r, err := domain.RateInput("commission_rate", rate)
 			if err != nil {
 				p.fail(domain.Invalidf("commission_rate", "@%s: %s", h, domain.ErrorMessage(err)))
+				badRate[h] = true
 			}
 			target.Rate = r
 		}
@@ -679,7 +680,7 @@ func (p *lineParser) invite(args []cmdToken) *commands.InviteRequest {
 	if defaultRate == "" {
 		var missing []string
 		for _, c := range req.Creators {
-			if c.Rate == 0 {
+			if c.Rate == 0 && !badRate[c.Handle] {
 				missing = append(missing, "@"+c.Handle)
 			}
 		}
@@ -691,6 +692,9 @@ func (p *lineParser) invite(args []cmdToken) *commands.InviteRequest {
 			p.fail(domain.Invalidf("commission_rate", "Commission rate is missing for %s: add one rate for all, like 15%%, or one each, like %s=15%%", strings.Join(missing, ", "), missing[0]))
 		}
 	}
+	// The use case's own checks, for fields the line itself did not get
+	// wrong: one answer lists every problem, worded as a form shows them.
+	p.problems.AddNew(commands.CheckInvite(*req, p.now, p.loc))
 	return req
 }
 
@@ -720,11 +724,8 @@ func (p *lineParser) expires(s string) time.Time {
 		}
 		t = time.Date(d.Year(), d.Month(), d.Day(), 23, 59, 59, 0, p.loc)
 	}
-	if !t.After(p.now) {
-		p.fail(domain.Invalidf("expires", "Expiry date must be in the future (got %s)", domain.QuoteInput(s)))
-	} else if t.After(p.now.AddDate(0, 0, domain.MaxInviteDays)) {
-		p.fail(domain.Invalidf("expires", "Expiry date must be within %d days (got %s)", domain.MaxInviteDays, domain.QuoteInput(s)))
-	}
+	// Whether the date is in range is the use case's call, worded once
+	// for every surface.
 	return t
 }
 
@@ -769,7 +770,9 @@ func (p *lineParser) sampleOption(o **domain.SampleOffer, key, val string) {
 	req := &offer.Requirements
 	switch key {
 	case "samples":
-		offer.PerCreator = int(p.integer("samples", "Samples per creator", val, 1, maxSampleUnits))
+		// The range (1 to 10) is the offer's rule, checked with the rest of
+		// the request; here only the number is read.
+		offer.PerCreator = int(p.integer("samples", "Samples per creator", val, 1, 1_000_000))
 	case "stock":
 		offer.Stock = int(p.integer("stock", "Sample stock", val, 0, maxSampleStock))
 	case "approval":
@@ -949,6 +952,7 @@ func (p *lineParser) plan(args []cmdToken) *commands.PlanRequest {
 			p.fail(domain.Invalidf("end", "End date must be in the future"))
 		}
 	}
+	p.problems.AddNew(commands.CheckPlan(*req, p.now, p.loc))
 	return req
 }
 
@@ -1163,7 +1167,7 @@ func (p *lineParser) creatorAdd(args []cmdToken) *domain.Creator {
 		p.fail(domain.Invalidf("handle", "Say which creator, like @maya_glow.%s", usageHint("creator add")))
 		return c
 	}
-	if p.err == nil {
+	if p.problems.Empty() {
 		p.fail(c.Validate())
 	}
 	return c
@@ -1208,7 +1212,7 @@ func (p *lineParser) productAdd(args []cmdToken) *domain.Product {
 	case pr.Title == "":
 		p.fail(domain.Invalidf("title", "Give the product a title, like \"Glow Serum\".%s", usageHint("product add")))
 	}
-	if p.err == nil {
+	if p.problems.Empty() {
 		p.fail(pr.Validate())
 	}
 	return pr

@@ -366,7 +366,9 @@ func (c *Console) printErr(err error) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	fmt.Fprintf(c.out, "! %s\n", domain.ErrorMessage(err))
+	for _, line := range strings.Split(domain.ErrorMessage(err), "\n") {
+		fmt.Fprintf(c.out, "! %s\n", line)
+	}
 }
 
 // audience groups the people who can click a message's buttons: a creator
