@@ -27,7 +27,7 @@ type Error struct {
 	// Fields lists every field error when an input had more than one
 	// (Message then has one line each); see ErrorFields.
 	Fields []FieldError
-	Err     error // the cause, for logs; never shown to users
+	Err    error // the cause, for logs; never shown to users
 }
 
 func (e *Error) Error() string {
