@@ -369,41 +369,6 @@ func templateText(cr domain.Creator, products []domain.Product, rate domain.Rate
 	return s
 }
 
-func (a *App) sampleSummary(o *domain.SampleOffer) string {
-	if o == nil {
-		return "Not offered"
-	}
-	s := plural(o.PerCreator, "unit", "units") + " per product"
-	if !o.WindowEnd.IsZero() {
-		s += ", requests from " + a.dateIn(o.WindowStart) + " to " + a.dateIn(o.WindowEnd.Add(-time.Millisecond))
-	} else if o.WindowStart.After(a.now()) {
-		s += ", requests from " + a.dateIn(o.WindowStart)
-	}
-	if o.ApprovalExempt {
-		s += ", no approval needed"
-	} else {
-		s += ", approved by the seller team"
-	}
-	var req []string
-	r := o.Requirements
-	if r.MinFollowers > 0 {
-		req = append(req, fmt.Sprintf("%d+ followers", r.MinFollowers))
-	}
-	if r.MinAvgViews > 0 {
-		req = append(req, fmt.Sprintf("%d+ average views", r.MinAvgViews))
-	}
-	if r.MinGMV30d > 0 {
-		req = append(req, fmt.Sprintf("%s+ 30-day GMV", r.MinGMV30d))
-	}
-	if len(r.Categories) > 0 {
-		req = append(req, "niche: "+strings.Join(r.Categories, "/"))
-	}
-	req = append(req, fmt.Sprintf("post within %s of shipping", plural(r.PostWithinDays, "day", "days")))
-	if r.Terms != "" {
-		req = append(req, r.Terms)
-	}
-	return s + "; " + strings.Join(req, "; ")
-}
 
 // loadInvitation reads an invitation with its creator and collaboration.
 func loadInvitation(ctx context.Context, tx Tx, id int64) (InvitationView, error) {

@@ -141,7 +141,7 @@ func (a *App) ExportSamples(ctx context.Context, actor domain.Actor, w io.Writer
 			if err != nil {
 				return err
 			}
-			if err := cw.Write([]string{v.Ref(), v.Creator.Handle, v.ProductID, fmt.Sprint(v.Quantity), safeCell(v.Source), string(v.State), stamp(v.RequestedAt), safeCell(v.DecidedBy), stamp(v.DecidedAt), string(v.RejectReason), safeCell(v.RejectNote), stamp(v.ShippedAt), safeCell(v.Tracking), stamp(v.DueAt), v.ContentURL, stamp(v.CompletedAt)}); err != nil {
+			if err := cw.Write([]string{v.Ref(), v.Creator.Handle, v.ProductID, fmt.Sprint(v.Quantity), safeCell(v.Source), string(v.State), stamp(v.RequestedAt), safeCell(v.Decider()), stamp(v.DecidedAt), string(v.RejectReason), safeCell(v.RejectNote), stamp(v.ShippedAt), safeCell(v.Tracking), stamp(v.DueAt), v.ContentURL, stamp(v.CompletedAt)}); err != nil {
 				return err
 			}
 			n++

@@ -280,31 +280,6 @@ func orDash(s string) string {
 	return s
 }
 
-// sampleStatus is the state as a sentence for cards.
-func (a *App) sampleStatus(s domain.SampleRequest) string {
-	switch s.State {
-	case domain.SampleRequested:
-		return "Waiting for a manager (expires " + a.dateIn(s.ExpiresAt()) + ")"
-	case domain.SampleApproved:
-		if s.DecidedBy == domain.AutoApprover {
-			return "Approved automatically (no approval needed), not shipped yet"
-		}
-		return "Approved by " + s.DecidedBy + ", not shipped yet"
-	case domain.SampleRejected:
-		r := "Rejected by " + s.DecidedBy + ": " + s.RejectReason.Label()
-		if s.RejectNote != "" {
-			r += " (" + s.RejectNote + ")"
-		}
-		return r
-	case domain.SampleShipped:
-		return "Shipped, content due " + a.dateIn(s.DueAt)
-	case domain.SampleOverdue:
-		return "Overdue since " + a.dateIn(s.DueAt)
-	case domain.SampleCompleted:
-		return "Content posted: " + s.ContentURL
-	}
-	return strings.ToUpper(string(s.State[:1])) + string(s.State[1:])
-}
 
 func loadSample(ctx context.Context, tx Tx, id int64) (SampleView, error) {
 	s, err := tx.Sample(ctx, id)
@@ -320,6 +295,15 @@ func loadSample(ctx context.Context, tx Tx, id int64) (SampleView, error) {
 		return SampleView{}, err
 	}
 	v := SampleView{SampleRequest: s, Creator: cr, Product: p}
+	if s.DecidedBy != "" && s.DecidedBy != domain.AutoApprover {
+		// Decisions store the member ID; people read the member's name.
+		switch m, err := tx.Member(ctx, s.DecidedBy); {
+		case err == nil:
+			v.DeciderName = m.Name
+		case domain.ErrorKind(err) != domain.KindNotFound:
+			return v, err
+		}
+	}
 	switch {
 	case s.PlanID != 0:
 		pl, err := tx.Plan(ctx, s.PlanID)
@@ -356,15 +340,16 @@ func (a *App) ApproveSample(ctx context.Context, actor domain.Actor, id int64) (
 		return SampleView{}, err
 	}
 	return a.changeSample(ctx, id, func(tx Tx, v *SampleView, now time.Time) error {
-		if v.State == domain.SampleApproved && v.DecidedBy == actor.Display() {
+		if v.State == domain.SampleApproved && v.DecidedBy == actor.MemberID {
 			return nil // the same manager clicked twice: nothing more to do
 		}
 		if err := a.stillDecidable(*v, now); err != nil {
 			return err
 		}
-		if err := v.Approve(actor.Display(), now); err != nil {
+		if err := v.Approve(actor.MemberID, now); err != nil {
 			return err
 		}
+		v.DeciderName = actor.Display()
 		if err := tx.ReserveStock(ctx, v.ProductID, v.OfferID, v.Quantity); err != nil {
 			return err
 		}
@@ -399,15 +384,16 @@ func (a *App) RejectSample(ctx context.Context, actor domain.Actor, id int64, re
 		return SampleView{}, err
 	}
 	return a.changeSample(ctx, id, func(tx Tx, v *SampleView, now time.Time) error {
-		if v.State == domain.SampleRejected && v.DecidedBy == actor.Display() && v.RejectReason == reason {
+		if v.State == domain.SampleRejected && v.DecidedBy == actor.MemberID && v.RejectReason == reason {
 			return nil // the same manager sent the same decision twice
 		}
 		if err := a.stillDecidable(*v, now); err != nil {
 			return err
 		}
-		if err := v.Reject(actor.Display(), reason, note, now); err != nil {
+		if err := v.Reject(actor.MemberID, reason, note, now); err != nil {
 			return err
 		}
+		v.DeciderName = actor.Display()
 		if err := tx.UpdateSample(ctx, v.SampleRequest); err != nil {
 			return err
 		}
@@ -683,11 +669,11 @@ func (a *App) ListSamples(ctx context.Context, actor domain.Actor, handle string
 // before anyone is asked for a reason.
 func (a *App) CheckDecidable(ctx context.Context, id int64) error {
 	return a.store.View(ctx, func(tx Tx) error {
-		s, err := tx.Sample(ctx, id)
+		v, err := loadSample(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		return s.CanDecide()
+		return v.CanDecide()
 	})
 }
 

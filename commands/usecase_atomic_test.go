@@ -118,7 +118,7 @@ func TestOutboxFailureRollsBackTheChange(t *testing.T) {
 	v, err := bapp.ApproveSample(ctxb, erin, requested)
 	mustNil(t, err, "ApproveSample")
 	s := sampleOf(t, db, requested)
-	if s.State != domain.SampleApproved || s.DecidedBy != "erin" || !s.DecidedAt.Equal(v.DecidedAt) {
+	if s.State != domain.SampleApproved || s.DecidedBy != erin.MemberID || !s.DecidedAt.Equal(v.DecidedAt) {
 		t.Fatalf("stored %+v, want approved by erin", s)
 	}
 	if got := productOf(t, db, "P100").SampleStock; got != 4 {

@@ -180,19 +180,22 @@ func TestConcurrentDecisionsOneWinner(t *testing.T) {
 		if (errErin == nil) == (errFrank == nil) {
 			t.Fatalf("round %d: erin %v, frank %v; want exactly one decision", i, errErin, errFrank)
 		}
-		winner, loserErr := "erin", errFrank
+		winner, winnerID, loserErr := "erin", erin.MemberID, errFrank
 		if errFrank == nil {
-			winner, loserErr = "frank", errErin
+			winner, winnerID, loserErr = "frank", frank.MemberID, errErin
 		}
 		s := sampleOf(t, db, id)
 		wantState, word := domain.SampleApproved, "approved"
 		if winner == "frank" && frankRejects {
 			wantState, word = domain.SampleRejected, "rejected"
 		}
-		if s.State != wantState || s.DecidedBy != winner {
-			t.Errorf("round %d: stored %s by %q, want %s by %s", i, s.State, s.DecidedBy, wantState, winner)
+		if s.State != wantState || s.DecidedBy != winnerID {
+			t.Errorf("round %d: stored %s by %q, want %s by %s", i, s.State, s.DecidedBy, wantState, winnerID)
 		}
 		wantErr(t, loserErr, domain.KindConflict, "", "already "+word+" by "+winner)
+		if d := domain.ErrorDecision(loserErr); d == nil || d.By != winnerID || d.Name != winner || d.Outcome != word {
+			t.Errorf("round %d: loser's conflict carries decision %+v, want %s by %s", i, d, word, winnerID)
+		}
 		if n := countEvents(t, db, fmt.Sprintf("sample:%d", id), "sample."+word); n != 1 {
 			t.Errorf("round %d: %d %s events, want 1", i, n, word)
 		}

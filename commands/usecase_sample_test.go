@@ -245,7 +245,7 @@ func TestRejectSampleReasons(t *testing.T) {
 	_, err := app.RejectSample(ctxb, erin, v.ID, domain.RejectOther, "we only ship to the EU")
 	mustNil(t, err, "RejectSample")
 	s := sampleOf(t, db, v.ID)
-	if s.State != domain.SampleRejected || s.RejectReason != domain.RejectOther || s.RejectNote != "we only ship to the EU" || s.DecidedBy != "erin" {
+	if s.State != domain.SampleRejected || s.RejectReason != domain.RejectOther || s.RejectNote != "we only ship to the EU" || s.DecidedBy != erin.MemberID {
 		t.Errorf("stored %+v", s)
 	}
 	row := mustOutboxKey(t, db, sampleKey(v.ID, "card~rejected"))
@@ -578,4 +578,26 @@ func contains(xs []string, x string) bool {
 		}
 	}
 	return false
+}
+
+// Two managers who share a display name are still two people: the second
+// is told the first decided, and the conflict says who by member ID.
+func TestSameNameManagersAreTwoDeciders(t *testing.T) {
+	t.Parallel()
+	app, _, _ := newApp(t)
+	mustAddProduct(t, app, "P100", 5, "")
+	plan := mustSamplePlan(t, app, "Spring", false)
+	_, mayaA := mustAddCreator(t, app, "maya")
+	s := mustRequest(t, app, mayaA, commands.SampleInput{ProductID: "P100", PlanID: plan.ID})
+	erin2 := domain.Actor{Role: domain.RoleManager, MemberID: "U_OTHER_ERIN", Name: "erin"}
+	mustApprove(t, app, s.ID) // by erin (U_MGR)
+	_, err := app.ApproveSample(ctxb, erin2, s.ID)
+	wantErr(t, err, domain.KindConflict, "", "already approved by erin")
+	if d := domain.ErrorDecision(err); d == nil || d.By != erin.MemberID {
+		t.Errorf("decision %+v, want by %s", d, erin.MemberID)
+	}
+	// The same manager clicking again gets the decision, not an error.
+	if _, err := app.ApproveSample(ctxb, erin, s.ID); err != nil {
+		t.Errorf("repeat click by the decider: %v", err)
+	}
 }

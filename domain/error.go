@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Kind classifies an error so adapters can render it (an ephemeral hint, a
@@ -27,7 +28,10 @@ type Error struct {
 	// Fields lists every field error when an input had more than one
 	// (Message then has one line each); see ErrorFields.
 	Fields []FieldError
-	Err    error // the cause, for logs; never shown to users
+	// Decision is set on a conflict with a decision already taken, so an
+	// adapter can show who decided and when without reading Message.
+	Decision *Decision
+	Err      error // the cause, for logs; never shown to users
 }
 
 func (e *Error) Error() string {
@@ -178,4 +182,21 @@ func ErrorFields(err error) []FieldError {
 		return append([]FieldError(nil), e.Fields...)
 	}
 	return []FieldError{{Field: e.Field, Message: e.Message}}
+}
+
+// Decision is who decided something and when.
+type Decision struct {
+	By      string // member ID, or AutoApprover
+	Name    string // as shown to people
+	At      time.Time
+	Outcome string // "approved", "rejected"
+}
+
+// ErrorDecision reports the decision a conflict is about, or nil.
+func ErrorDecision(err error) *Decision {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Decision
+	}
+	return nil
 }

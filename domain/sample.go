@@ -186,17 +186,20 @@ func (r RejectReason) Label() string {
 
 // SampleRequest is a creator's request for a free sample of one product.
 type SampleRequest struct {
-	ID             int64
-	CreatorID      int64
-	ProductID      string
-	OfferID        int64
-	PlanID         int64 // set when requested through an open plan
-	InvitationID   int64 // set when requested through a targeted invitation
-	Quantity       int
-	State          SampleState
-	Note           string // the creator's note to the managers
-	RequestedAt    time.Time
-	DecidedBy      string // actor display name of the deciding manager
+	ID           int64
+	CreatorID    int64
+	ProductID    string
+	OfferID      int64
+	PlanID       int64 // set when requested through an open plan
+	InvitationID int64 // set when requested through a targeted invitation
+	Quantity     int
+	State        SampleState
+	Note         string // the creator's note to the managers
+	RequestedAt  time.Time
+	DecidedBy    string // member ID of the deciding manager, or AutoApprover
+	// DeciderName is how the decider is shown to people; filled when the
+	// request is read, not stored (a member may rename).
+	DeciderName    string
 	DecidedAt      time.Time
 	RejectReason   RejectReason
 	RejectNote     string
@@ -266,6 +269,14 @@ func (s *SampleRequest) Reject(by string, reason RejectReason, note string, now 
 	return nil
 }
 
+// Decider is who decided, as shown to people.
+func (s SampleRequest) Decider() string {
+	if s.DeciderName != "" {
+		return s.DeciderName
+	}
+	return s.DecidedBy
+}
+
 // CanDecide says why a manager can no longer approve or reject the
 // request, or nil while it waits for a decision.
 func (s SampleRequest) CanDecide() error {
@@ -282,13 +293,17 @@ func (s SampleRequest) CanDecide() error {
 const AutoApprover = "automatic approval"
 
 func (s SampleRequest) decidable() error {
-	if s.State != SampleRequested && s.Decided() && s.DecidedBy == AutoApprover {
-		return Errorf(KindConflict, "Sample request %s was approved automatically at %s: its offer needs no approval.", s.Ref(), s.DecidedAt.UTC().Format("2006-01-02 15:04 UTC"))
+	if s.State == SampleRequested || !s.Decided() {
+		return nil
 	}
-	if s.State != SampleRequested && s.Decided() {
-		return Errorf(KindConflict, "Sample request %s was already %s by %s at %s.", s.Ref(), s.decisionWord(), s.DecidedBy, s.DecidedAt.UTC().Format("2006-01-02 15:04 UTC"))
+	var e *Error
+	if s.DecidedBy == AutoApprover {
+		e = Errorf(KindConflict, "Sample request %s was approved automatically at %s: its offer needs no approval.", s.Ref(), s.DecidedAt.UTC().Format("2006-01-02 15:04 UTC"))
+	} else {
+		e = Errorf(KindConflict, "Sample request %s was already %s by %s at %s.", s.Ref(), s.decisionWord(), s.Decider(), s.DecidedAt.UTC().Format("2006-01-02 15:04 UTC"))
 	}
-	return nil
+	e.Decision = &Decision{By: s.DecidedBy, Name: s.Decider(), At: s.DecidedAt, Outcome: s.decisionWord()}
+	return e
 }
 
 func (s SampleRequest) decisionWord() string {

@@ -231,9 +231,9 @@ func SampleStatus(s domain.SampleRequest, r Reader) string {
 		if s.DecidedBy == domain.AutoApprover {
 			return "Approved automatically (no approval needed), not shipped yet"
 		}
-		return "Approved by " + s.DecidedBy + ", not shipped yet"
+		return "Approved by " + s.Decider() + ", not shipped yet"
 	case domain.SampleRejected:
-		out := "Rejected by " + s.DecidedBy + ": " + s.RejectReason.Label()
+		out := "Rejected by " + s.Decider() + ": " + s.RejectReason.Label()
 		if s.RejectNote != "" {
 			out += " (" + s.RejectNote + ")"
 		}
