@@ -369,7 +369,6 @@ func templateText(cr domain.Creator, products []domain.Product, rate domain.Rate
 	return s
 }
 
-
 // loadInvitation reads an invitation with its creator and collaboration.
 func loadInvitation(ctx context.Context, tx Tx, id int64) (InvitationView, error) {
 	inv, err := tx.Invitation(ctx, id)

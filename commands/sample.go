@@ -280,7 +280,6 @@ func orDash(s string) string {
 	return s
 }
 
-
 func loadSample(ctx context.Context, tx Tx, id int64) (SampleView, error) {
 	s, err := tx.Sample(ctx, id)
 	if err != nil {
