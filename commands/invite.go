@@ -633,6 +633,7 @@ func (a *App) ChangeInvitationRate(ctx context.Context, actor domain.Actor, id i
 	}
 	now := a.now()
 	err := a.store.Update(ctx, func(tx Tx) error {
+		immediate = false // fn may run again
 		var err error
 		if v, err = loadInvitation(ctx, tx, id); err != nil {
 			return err

@@ -10,14 +10,32 @@ import (
 // Store runs units of work. Update runs fn in one write transaction that
 // commits only when fn returns nil, so a state change, its audit event and
 // its outbox rows are stored together or not at all. View runs fn on a
-// read-only snapshot.
+// read-only snapshot; any write inside it fails.
 //
-// Use cases read a row, check a transition in Go, and write it back inside
-// one Update, so an implementation must serialize conflicting writers:
-// SQLite takes its single write lock at BEGIN (IMMEDIATE); a PostgreSQL
-// implementation must lock what it reads inside Update (single-row lookups
-// as SELECT ... FOR UPDATE) or run at SERIALIZABLE and retry. Update must
-// not be called from inside fn.
+// Isolation. Update behaves as if serializable: fn sees one consistent
+// snapshot that includes every commit before it, and two Updates whose
+// reads and writes conflict are serialized, one seeing the other's effects
+// or failing. Use cases rely on this when they read a row, check a
+// transition in Go and write it back. SQLite gives it by taking its single
+// write lock at BEGIN IMMEDIATE; another engine may run at SERIALIZABLE, or
+// lock what fn reads (SELECT ... FOR UPDATE). The rules that matter most are
+// also kept by the store itself, so they hold even where the isolation is
+// weaker: conditional updates (UpdateSample, UpdateInvitation, UpdatePlan
+// check the row's version), conditional counters (ReserveStock,
+// TakeInviteQuota) and uniqueness (one open sample request per creator and
+// product).
+//
+// Re-runs. Update may run fn more than once: an engine that detects a
+// serialization failure rolls back and calls fn again on a fresh snapshot.
+// So fn must be safe to re-run: no side effects outside the transaction (no
+// network calls, no sends other than Enqueue), and any variable outside fn
+// that fn sets or accumulates into (results, counters, appended slices) is
+// reset at the start of fn. Only the last run's values count, and only when
+// Update returns nil.
+//
+// Update must not be called from inside fn (the SQLite store holds its one
+// writer connection for the whole of fn); a View inside would not see fn's
+// uncommitted writes.
 type Store interface {
 	Update(ctx context.Context, fn func(Tx) error) error
 	View(ctx context.Context, fn func(Tx) error) error
