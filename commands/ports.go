@@ -43,7 +43,9 @@ type Store interface {
 
 // Tx is the persistence a use case sees inside a unit of work. Lookups of a
 // missing row return a domain.Error of KindNotFound; inserts that break a
-// uniqueness rule return KindConflict.
+// uniqueness rule return KindConflict (a second open sample request for one
+// creator and product among them). Lookups and inserts set the Version of
+// samples, invitations and plans; their updates are conditional on it.
 type Tx interface {
 	MemberStore
 	CreatorStore
@@ -111,10 +113,19 @@ type CollaborationStore interface {
 	Collaboration(ctx context.Context, id int64) (domain.Collaboration, error)
 	InsertInvitation(ctx context.Context, i *domain.Invitation) error // sets i.ID
 	Invitation(ctx context.Context, id int64) (domain.Invitation, error)
+	// UpdateInvitation stores i if the row is still at i.Version (the one
+	// read); a row changed since is a KindConflict. Every update raises
+	// the version.
 	UpdateInvitation(ctx context.Context, i domain.Invitation) error
 	ListInvitations(ctx context.Context, f InvitationFilter) ([]domain.Invitation, error) // newest first
-	// CountInvitationsSince counts invitations created at or after t, for the weekly cap.
+	// CountInvitationsSince counts invitations created at or after t.
 	CountInvitationsSince(ctx context.Context, t time.Time) (int, error)
+	// TakeInviteQuota takes n invitations from the weekly cap of the
+	// outreach week starting at week, in one conditional step so that
+	// concurrent inviters never pass limit together. It returns how many
+	// were used before; when n more would pass limit it takes nothing and
+	// returns a KindConflict.
+	TakeInviteQuota(ctx context.Context, week time.Time, n, limit int) (int, error)
 }
 
 // PlanStore keeps open plans.
@@ -122,7 +133,7 @@ type PlanStore interface {
 	InsertPlan(ctx context.Context, p *domain.Plan) error // sets p.ID; inserts an unsaved Sample first
 	Plan(ctx context.Context, id int64) (domain.Plan, error)
 	PlanByName(ctx context.Context, name string) (domain.Plan, error)                 // case-insensitive
-	UpdatePlan(ctx context.Context, p domain.Plan) error                              // state and end date
+	UpdatePlan(ctx context.Context, p domain.Plan) error                              // state and end date, if still at p.Version (else KindConflict)
 	ListPlans(ctx context.Context, states ...domain.PlanState) ([]domain.Plan, error) // newest first; no states: all
 }
 
@@ -140,6 +151,9 @@ type SampleFilter struct {
 type SampleStore interface {
 	InsertSample(ctx context.Context, s *domain.SampleRequest) error // sets s.ID
 	Sample(ctx context.Context, id int64) (domain.SampleRequest, error)
+	// UpdateSample stores s if the row is still at s.Version (the one read);
+	// a row changed since is a KindConflict. Every update raises the
+	// version.
 	UpdateSample(ctx context.Context, s domain.SampleRequest) error
 	ListSamples(ctx context.Context, f SampleFilter) ([]domain.SampleRequest, error) // newest first
 	InsertContent(ctx context.Context, c *domain.Content) error                      // sets c.ID
