@@ -11,7 +11,7 @@ import (
 
 	"github.com/collabbot/collabbot/commands"
 	"github.com/collabbot/collabbot/domain"
-	"github.com/collabbot/collabbot/store/sqlite"
+	"github.com/collabbot/collabbot/store/storetest"
 )
 
 // reportFixture has invitations and samples in most states:
@@ -20,7 +20,7 @@ import (
 // requested; plans active, paused, ended.
 type reportFixture struct {
 	app       *commands.App
-	db        *sqlite.DB
+	db        storetest.Engine
 	invs      map[string]commands.InvitationView
 	completed int64
 	shipped   int64
