@@ -3,23 +3,17 @@ package commands_test
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/collabbot/collabbot/commands"
 	"github.com/collabbot/collabbot/domain"
-	"github.com/collabbot/collabbot/store/sqlite"
 )
 
 // benchApp is newApp for benchmarks: a real SQLite file, a fixed clock.
 func benchApp(b *testing.B) *commands.App {
 	b.Helper()
-	db, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "bench.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { db.Close() })
+	db := engine(b)
 	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
 	return commands.New(db, commands.Options{Clock: commands.ClockFunc(func() time.Time { return now })})
 }

@@ -136,12 +136,12 @@ func (a *App) InviteCreators(ctx context.Context, actor domain.Actor, req Invite
 			eligible = append(eligible, i)
 		}
 		if a.weeklyCap > 0 && len(eligible) > 0 {
-			used, err := tx.CountInvitationsSince(ctx, domain.WeekStart(now, a.loc))
+			used, err := tx.TakeInviteQuota(ctx, domain.WeekStart(now, a.loc), len(eligible), a.weeklyCap)
+			if domain.ErrorKind(err) == domain.KindConflict {
+				return domain.Errorf(domain.KindConflict, "This week's invitation cap is %d and %d are used; %d more would go over. Invite fewer creators or wait until Sunday.", a.weeklyCap, used, len(eligible))
+			}
 			if err != nil {
 				return err
-			}
-			if used+len(eligible) > a.weeklyCap {
-				return domain.Errorf(domain.KindConflict, "This week's invitation cap is %d and %d are used; %d more would go over. Invite fewer creators or wait until Sunday.", a.weeklyCap, used, len(eligible))
 			}
 		}
 		for _, i := range eligible {
@@ -551,6 +551,7 @@ func (a *App) ChangeInvitationRate(ctx context.Context, actor domain.Actor, id i
 	}
 	now := a.now()
 	err := a.store.Update(ctx, func(tx Tx) error {
+		immediate = false // fn may run again
 		var err error
 		if v, err = loadInvitation(ctx, tx, id); err != nil {
 			return err

@@ -10,14 +10,32 @@ import (
 // Store runs units of work. Update runs fn in one write transaction that
 // commits only when fn returns nil, so a state change, its audit event and
 // its outbox rows are stored together or not at all. View runs fn on a
-// read-only snapshot.
+// read-only snapshot; any write inside it fails.
 //
-// Use cases read a row, check a transition in Go, and write it back inside
-// one Update, so an implementation must serialize conflicting writers:
-// SQLite takes its single write lock at BEGIN (IMMEDIATE); a PostgreSQL
-// implementation must lock what it reads inside Update (single-row lookups
-// as SELECT ... FOR UPDATE) or run at SERIALIZABLE and retry. Update must
-// not be called from inside fn.
+// Isolation. Update behaves as if serializable: fn sees one consistent
+// snapshot that includes every commit before it, and two Updates whose
+// reads and writes conflict are serialized, one seeing the other's effects
+// or failing. Use cases rely on this when they read a row, check a
+// transition in Go and write it back. SQLite gives it by taking its single
+// write lock at BEGIN IMMEDIATE; another engine may run at SERIALIZABLE, or
+// lock what fn reads (SELECT ... FOR UPDATE). The rules that matter most are
+// also kept by the store itself, so they hold even where the isolation is
+// weaker: conditional updates (UpdateSample, UpdateInvitation, UpdatePlan
+// check the row's version), conditional counters (ReserveStock,
+// TakeInviteQuota) and uniqueness (one open sample request per creator and
+// product).
+//
+// Re-runs. Update may run fn more than once: an engine that detects a
+// serialization failure rolls back and calls fn again on a fresh snapshot.
+// So fn must be safe to re-run: no side effects outside the transaction (no
+// network calls, no sends other than Enqueue), and any variable outside fn
+// that fn sets or accumulates into (results, counters, appended slices) is
+// reset at the start of fn. Only the last run's values count, and only when
+// Update returns nil.
+//
+// Update must not be called from inside fn (the SQLite store holds its one
+// writer connection for the whole of fn); a View inside would not see fn's
+// uncommitted writes.
 type Store interface {
 	Update(ctx context.Context, fn func(Tx) error) error
 	View(ctx context.Context, fn func(Tx) error) error
@@ -25,7 +43,9 @@ type Store interface {
 
 // Tx is the persistence a use case sees inside a unit of work. Lookups of a
 // missing row return a domain.Error of KindNotFound; inserts that break a
-// uniqueness rule return KindConflict.
+// uniqueness rule return KindConflict (a second open sample request for one
+// creator and product among them). Lookups and inserts set the Version of
+// samples, invitations and plans; their updates are conditional on it.
 type Tx interface {
 	MemberStore
 	CreatorStore
@@ -93,10 +113,19 @@ type CollaborationStore interface {
 	Collaboration(ctx context.Context, id int64) (domain.Collaboration, error)
 	InsertInvitation(ctx context.Context, i *domain.Invitation) error // sets i.ID
 	Invitation(ctx context.Context, id int64) (domain.Invitation, error)
+	// UpdateInvitation stores i if the row is still at i.Version (the one
+	// read); a row changed since is a KindConflict. Every update raises
+	// the version.
 	UpdateInvitation(ctx context.Context, i domain.Invitation) error
 	ListInvitations(ctx context.Context, f InvitationFilter) ([]domain.Invitation, error) // newest first
-	// CountInvitationsSince counts invitations created at or after t, for the weekly cap.
+	// CountInvitationsSince counts invitations created at or after t.
 	CountInvitationsSince(ctx context.Context, t time.Time) (int, error)
+	// TakeInviteQuota takes n invitations from the weekly cap of the
+	// outreach week starting at week, in one conditional step so that
+	// concurrent inviters never pass limit together. It returns how many
+	// were used before; when n more would pass limit it takes nothing and
+	// returns a KindConflict.
+	TakeInviteQuota(ctx context.Context, week time.Time, n, limit int) (int, error)
 }
 
 // PlanStore keeps open plans.
@@ -104,7 +133,7 @@ type PlanStore interface {
 	InsertPlan(ctx context.Context, p *domain.Plan) error // sets p.ID; inserts an unsaved Sample first
 	Plan(ctx context.Context, id int64) (domain.Plan, error)
 	PlanByName(ctx context.Context, name string) (domain.Plan, error)                 // case-insensitive
-	UpdatePlan(ctx context.Context, p domain.Plan) error                              // state and end date
+	UpdatePlan(ctx context.Context, p domain.Plan) error                              // state and end date, if still at p.Version (else KindConflict)
 	ListPlans(ctx context.Context, states ...domain.PlanState) ([]domain.Plan, error) // newest first; no states: all
 }
 
@@ -122,6 +151,9 @@ type SampleFilter struct {
 type SampleStore interface {
 	InsertSample(ctx context.Context, s *domain.SampleRequest) error // sets s.ID
 	Sample(ctx context.Context, id int64) (domain.SampleRequest, error)
+	// UpdateSample stores s if the row is still at s.Version (the one read);
+	// a row changed since is a KindConflict. Every update raises the
+	// version.
 	UpdateSample(ctx context.Context, s domain.SampleRequest) error
 	ListSamples(ctx context.Context, f SampleFilter) ([]domain.SampleRequest, error) // newest first
 	InsertContent(ctx context.Context, c *domain.Content) error                      // sets c.ID

@@ -233,13 +233,15 @@ func (a *App) ExpireDue(ctx context.Context) (SweepResult, error) {
 		return res, err
 	}
 	for _, id := range rateIDs {
+		settled := false // set by the run of fn that commits
 		err := a.store.Update(ctx, func(tx Tx) error {
+			settled = false
 			inv, err := tx.Invitation(ctx, id)
 			if err != nil || inv.PendingRate == 0 || now.Before(inv.PendingFrom) {
 				return err
 			}
 			inv.SettleRate(now)
-			res.RatesSettled++
+			settled = true
 			if err := tx.UpdateInvitation(ctx, inv); err != nil {
 				return err
 			}
@@ -247,6 +249,9 @@ func (a *App) ExpireDue(ctx context.Context) (SweepResult, error) {
 		})
 		if err != nil {
 			return res, err
+		}
+		if settled {
+			res.RatesSettled++
 		}
 	}
 	for _, id := range invIDs {
@@ -277,7 +282,9 @@ func (a *App) ExpireDue(ctx context.Context) (SweepResult, error) {
 		}
 	}
 	for _, id := range planIDs {
+		ended := false // set by the run of fn that commits
 		err := a.store.Update(ctx, func(tx Tx) error {
+			ended = false
 			p, err := tx.Plan(ctx, id)
 			if err != nil || p.State == domain.PlanEnded {
 				return err
@@ -288,7 +295,7 @@ func (a *App) ExpireDue(ctx context.Context) (SweepResult, error) {
 			if err := tx.UpdatePlan(ctx, p); err != nil {
 				return err
 			}
-			res.PlansEnded++
+			ended = true
 			if err := record(ctx, tx, now, domain.System, "plan.ended", subject("plan", p.ID), "plan %q reached its end date", p.Name); err != nil {
 				return err
 			}
@@ -300,6 +307,9 @@ func (a *App) ExpireDue(ctx context.Context) (SweepResult, error) {
 		if err != nil {
 			return res, err
 		}
+		if ended {
+			res.PlansEnded++
+		}
 	}
 	return res, nil
 }
@@ -307,6 +317,7 @@ func (a *App) ExpireDue(ctx context.Context) (SweepResult, error) {
 func (a *App) expireInvitation(ctx context.Context, id int64, now time.Time) (bool, error) {
 	changed := false
 	err := a.store.Update(ctx, func(tx Tx) error {
+		changed = false // fn may run again
 		v, err := loadInvitation(ctx, tx, id)
 		if err != nil {
 			return err
@@ -339,6 +350,7 @@ func (a *App) expireInvitation(ctx context.Context, id int64, now time.Time) (bo
 func (a *App) moveSample(ctx context.Context, id int64, now time.Time, from, to domain.SampleState) (bool, error) {
 	changed := false
 	err := a.store.Update(ctx, func(tx Tx) error {
+		changed = false // fn may run again
 		v, err := loadSample(ctx, tx, id)
 		if err != nil {
 			return err

@@ -9,7 +9,7 @@ import (
 
 	"github.com/collabbot/collabbot/commands"
 	"github.com/collabbot/collabbot/domain"
-	"github.com/collabbot/collabbot/store/sqlite"
+	"github.com/collabbot/collabbot/store/storetest"
 )
 
 // importCreators puts n creators c000..c(n-1) on the roster in one import
@@ -205,7 +205,7 @@ func TestConcurrentDecisionsOneWinner(t *testing.T) {
 	}
 }
 
-func countState(t *testing.T, db *sqlite.DB, st domain.SampleState) int {
+func countState(t *testing.T, db storetest.Engine, st domain.SampleState) int {
 	t.Helper()
 	n := 0
 	for _, s := range stateOf(t, db).Samples {

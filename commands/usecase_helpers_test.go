@@ -7,7 +7,6 @@ package commands_test
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"sync"
@@ -19,7 +18,8 @@ import (
 	"github.com/collabbot/collabbot/commands"
 	"github.com/collabbot/collabbot/domain"
 	"github.com/collabbot/collabbot/present"
-	"github.com/collabbot/collabbot/store/sqlite"
+	"github.com/collabbot/collabbot/store/sqlite/sqlitetest"
+	"github.com/collabbot/collabbot/store/storetest"
 )
 
 // ucStart is a Wednesday morning: the outreach week (from Sunday) has begun
@@ -59,21 +59,26 @@ func (c *fakeClock) Advance(d time.Duration) {
 
 const day24 = 24 * time.Hour
 
-// newApp opens a fresh SQLite file in t.TempDir(), in UTC with no weekly cap.
-func newApp(t *testing.T) (*commands.App, *sqlite.DB, *fakeClock) {
+// engine opens a fresh store for a test, and cloneEngine copies one; the
+// use-case tests reach the store only through these, so another engine
+// plugs in by swapping them.
+var (
+	engine      storetest.Factory                                   = sqlitetest.Factory
+	cloneEngine func(testing.TB, storetest.Engine) storetest.Engine = sqlitetest.Clone
+)
+
+// newApp opens a fresh store (a SQLite file in t.TempDir()), in UTC with no
+// weekly cap.
+func newApp(t *testing.T) (*commands.App, storetest.Engine, *fakeClock) {
 	t.Helper()
 	return newAppWith(t, commands.Options{})
 }
 
 // newAppWith is newApp with options; a nil Clock becomes a fake clock at
 // ucStart (the returned one).
-func newAppWith(t *testing.T, o commands.Options) (*commands.App, *sqlite.DB, *fakeClock) {
+func newAppWith(t *testing.T, o commands.Options) (*commands.App, storetest.Engine, *fakeClock) {
 	t.Helper()
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "collabbot.db"))
-	if err != nil {
-		t.Fatalf("sqlite.Open: %v", err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := engine(t)
 	clk, _ := o.Clock.(*fakeClock)
 	if clk == nil {
 		clk = &fakeClock{t: ucStart}
@@ -89,14 +94,9 @@ var ctxb = context.Background()
 
 // cloneDB copies a database with Backup (VACUUM INTO) into a new file in
 // t.TempDir() and opens it: a fixture built once serves many tests.
-func cloneDB(t *testing.T, db *sqlite.DB) *sqlite.DB {
+func cloneDB(t *testing.T, db storetest.Engine) storetest.Engine {
 	t.Helper()
-	dest := filepath.Join(t.TempDir(), "clone.db")
-	mustNil(t, db.Backup(ctxb, dest), "Backup")
-	c, err := sqlite.Open(ctxb, dest)
-	mustNil(t, err, "open clone")
-	t.Cleanup(func() { c.Close() })
-	return c
+	return cloneEngine(t, db)
 }
 
 // discordSeq hands out distinct Discord snowflakes across all tests.
@@ -277,7 +277,7 @@ type storeState struct {
 	Outbox      []domain.Outgoing
 }
 
-func stateOf(t *testing.T, db *sqlite.DB) storeState {
+func stateOf(t *testing.T, db storetest.Engine) storeState {
 	t.Helper()
 	var s storeState
 	err := db.View(ctxb, func(tx commands.Tx) error {
@@ -309,7 +309,7 @@ func stateOf(t *testing.T, db *sqlite.DB) storeState {
 }
 
 // wantUnchanged fails when anything stored differs from before.
-func wantUnchanged(t *testing.T, db *sqlite.DB, before storeState) {
+func wantUnchanged(t *testing.T, db storetest.Engine, before storeState) {
 	t.Helper()
 	after := stateOf(t, db)
 	v1, v2 := reflect.ValueOf(before), reflect.ValueOf(after)
@@ -320,7 +320,7 @@ func wantUnchanged(t *testing.T, db *sqlite.DB, before storeState) {
 	}
 }
 
-func outbox(t *testing.T, db *sqlite.DB) []domain.Outgoing {
+func outbox(t *testing.T, db storetest.Engine) []domain.Outgoing {
 	t.Helper()
 	out, err := db.ListOutgoing(ctxb, "", 0)
 	mustNil(t, err, "ListOutgoing")
@@ -328,7 +328,7 @@ func outbox(t *testing.T, db *sqlite.DB) []domain.Outgoing {
 }
 
 // outboxTo lists the rows for one recipient ("creator:3", "channel:sellers").
-func outboxTo(t *testing.T, db *sqlite.DB, to string) []domain.Outgoing {
+func outboxTo(t *testing.T, db storetest.Engine, to string) []domain.Outgoing {
 	t.Helper()
 	var out []domain.Outgoing
 	for _, o := range outbox(t, db) {
@@ -339,10 +339,9 @@ func outboxTo(t *testing.T, db *sqlite.DB, to string) []domain.Outgoing {
 	return out
 }
 
-// outboxKey returns the row queued under key; ok is false when none is.
 // outboxKey finds the row keyed key or, for a key said once per change
 // ("sample:4:tracking", stored as "sample:4:tracking@81"), the newest such.
-func outboxKey(t *testing.T, db *sqlite.DB, key string) (domain.Outgoing, bool) {
+func outboxKey(t *testing.T, db storetest.Engine, key string) (domain.Outgoing, bool) {
 	t.Helper()
 	var found domain.Outgoing
 	ok := false
@@ -357,7 +356,7 @@ func outboxKey(t *testing.T, db *sqlite.DB, key string) (domain.Outgoing, bool) 
 	return found, ok
 }
 
-func mustOutboxKey(t *testing.T, db *sqlite.DB, key string) domain.Outgoing {
+func mustOutboxKey(t *testing.T, db storetest.Engine, key string) domain.Outgoing {
 	t.Helper()
 	o, ok := outboxKey(t, db, key)
 	if !ok {
@@ -371,13 +370,13 @@ func mustOutboxKey(t *testing.T, db *sqlite.DB, key string) domain.Outgoing {
 }
 
 // events lists the audit trail of subject ("" for all), newest first.
-func events(t *testing.T, db *sqlite.DB, subject string) []domain.Event {
+func events(t *testing.T, db storetest.Engine, subject string) []domain.Event {
 	t.Helper()
 	return readOne(t, db, "Events", func(tx commands.Tx) ([]domain.Event, error) { return tx.Events(ctxb, subject, 0) })
 }
 
 // countEvents counts events of kind about subject ("" for any subject).
-func countEvents(t *testing.T, db *sqlite.DB, subject, kind string) int {
+func countEvents(t *testing.T, db storetest.Engine, subject, kind string) int {
 	t.Helper()
 	n := 0
 	for _, e := range events(t, db, subject) {
@@ -390,7 +389,7 @@ func countEvents(t *testing.T, db *sqlite.DB, subject, kind string) int {
 
 // readOne reads one row in a read-only transaction, failing the test if it
 // cannot.
-func readOne[T any](t *testing.T, db *sqlite.DB, what string, get func(commands.Tx) (T, error)) T {
+func readOne[T any](t *testing.T, db storetest.Engine, what string, get func(commands.Tx) (T, error)) T {
 	t.Helper()
 	var v T
 	err := db.View(ctxb, func(tx commands.Tx) error {
@@ -402,27 +401,27 @@ func readOne[T any](t *testing.T, db *sqlite.DB, what string, get func(commands.
 	return v
 }
 
-func productOf(t *testing.T, db *sqlite.DB, id string) domain.Product {
+func productOf(t *testing.T, db storetest.Engine, id string) domain.Product {
 	t.Helper()
 	return readOne(t, db, "Product "+id, func(tx commands.Tx) (domain.Product, error) { return tx.Product(ctxb, id) })
 }
 
-func sampleOf(t *testing.T, db *sqlite.DB, id int64) domain.SampleRequest {
+func sampleOf(t *testing.T, db storetest.Engine, id int64) domain.SampleRequest {
 	t.Helper()
 	return readOne(t, db, fmt.Sprintf("Sample S%d", id), func(tx commands.Tx) (domain.SampleRequest, error) { return tx.Sample(ctxb, id) })
 }
 
-func invitationOf(t *testing.T, db *sqlite.DB, id int64) domain.Invitation {
+func invitationOf(t *testing.T, db storetest.Engine, id int64) domain.Invitation {
 	t.Helper()
 	return readOne(t, db, fmt.Sprintf("Invitation I%d", id), func(tx commands.Tx) (domain.Invitation, error) { return tx.Invitation(ctxb, id) })
 }
 
-func creatorOf(t *testing.T, db *sqlite.DB, id int64) domain.Creator {
+func creatorOf(t *testing.T, db storetest.Engine, id int64) domain.Creator {
 	t.Helper()
 	return readOne(t, db, fmt.Sprintf("Creator %d", id), func(tx commands.Tx) (domain.Creator, error) { return tx.Creator(ctxb, id) })
 }
 
-func planOf(t *testing.T, db *sqlite.DB, id int64) domain.Plan {
+func planOf(t *testing.T, db storetest.Engine, id int64) domain.Plan {
 	t.Helper()
 	return readOne(t, db, fmt.Sprintf("Plan PL%d", id), func(tx commands.Tx) (domain.Plan, error) { return tx.Plan(ctxb, id) })
 }

@@ -12,7 +12,7 @@ import (
 	"github.com/collabbot/collabbot/commands"
 	"github.com/collabbot/collabbot/domain"
 	"github.com/collabbot/collabbot/grammar"
-	"github.com/collabbot/collabbot/store/sqlite"
+	"github.com/collabbot/collabbot/store/storetest"
 )
 
 // reportFixture has invitations and samples in most states:
@@ -21,7 +21,7 @@ import (
 // requested; plans active, paused, ended.
 type reportFixture struct {
 	app       *commands.App
-	db        *sqlite.DB
+	db        storetest.Engine
 	invs      map[string]commands.InvitationView
 	completed int64
 	shipped   int64

@@ -10,14 +10,14 @@ import (
 	"github.com/collabbot/collabbot/domain"
 	"github.com/collabbot/collabbot/grammar"
 	"github.com/collabbot/collabbot/present"
-	"github.com/collabbot/collabbot/store/sqlite"
+	"github.com/collabbot/collabbot/store/storetest"
 )
 
 // roleFixture is a small live team: two creators with invitations, a plan
 // with samples, and samples in every state a role check needs.
 type roleFixture struct {
 	app *commands.App
-	db  *sqlite.DB
+	db  storetest.Engine
 	clk *fakeClock
 
 	maya, leo domain.Actor

@@ -9,7 +9,7 @@ import (
 
 	"github.com/collabbot/collabbot/commands"
 	"github.com/collabbot/collabbot/domain"
-	"github.com/collabbot/collabbot/store/sqlite"
+	"github.com/collabbot/collabbot/store/storetest"
 )
 
 func sampleKey(id int64, suffix string) string { return fmt.Sprintf("sample:%d:%s", id, suffix) }
@@ -530,7 +530,7 @@ func TestOverdueAgainAfterExtensionIsFlagged(t *testing.T) {
 }
 
 // overdueFlags lists the sellers' messages flagging sample id overdue.
-func overdueFlags(t *testing.T, db *sqlite.DB, id int64) []domain.Outgoing {
+func overdueFlags(t *testing.T, db storetest.Engine, id int64) []domain.Outgoing {
 	t.Helper()
 	var out []domain.Outgoing
 	for _, o := range outboxTo(t, db, "channel:sellers") {

@@ -99,6 +99,10 @@ type Invitation struct {
 	CreatedAt       time.Time
 	RespondedAt     time.Time
 	ExpiresAt       time.Time
+	// Version is the stored row's version, set by the store when it reads
+	// or inserts the row; an update succeeds only if the row is still at
+	// it (0: never stored).
+	Version int64
 }
 
 // Ref names the invitation for people and commands: "I12".

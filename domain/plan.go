@@ -73,6 +73,10 @@ type Plan struct {
 	State     PlanState
 	CreatedBy string
 	CreatedAt time.Time
+	// Version is the stored row's version, set by the store when it reads
+	// or inserts the row; an update succeeds only if the row is still at
+	// it (0: never stored).
+	Version int64
 }
 
 // Ref names the plan for people and commands: "PL3".

@@ -210,6 +210,10 @@ type SampleRequest struct {
 	ContentURL     string
 	CompletedAt    time.Time
 	PostWithinDays int
+	// Version is the stored row's version, set by the store when it reads
+	// or inserts the row; an update succeeds only if the row is still at
+	// it (0: never stored).
+	Version int64
 }
 
 // Ref names the request for people and commands: "S12".

@@ -5,6 +5,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -51,7 +52,8 @@ var ErrPostgres = errors.New("PostgreSQL is not supported by this build yet; use
 
 // Open picks the engine from the DSN: a SQLite path or file: DSN opens
 // store/sqlite and applies migrations; a postgres:// or postgresql:// URL is
-// refused with ErrPostgres for now.
+// refused with ErrPostgres for now. A SQLite location that cannot be used is
+// a KindInvalid domain.Error naming COLLABBOT_DB, the path and what to do.
 func Open(ctx context.Context, dsn string) (DB, error) {
 	lower := strings.ToLower(strings.TrimSpace(dsn))
 	if strings.HasPrefix(lower, "postgres://") || strings.HasPrefix(lower, "postgresql://") {
@@ -60,6 +62,11 @@ func Open(ctx context.Context, dsn string) (DB, error) {
 	db, err := sqlite.Open(ctx, dsn)
 	if err != nil {
 		// A nil *sqlite.DB in a DB interface would not compare equal to nil.
+		var pe *sqlite.PathError
+		if errors.As(err, &pe) {
+			return nil, &domain.Error{Kind: domain.KindInvalid, Field: "COLLABBOT_DB",
+				Message: fmt.Sprintf("COLLABBOT_DB %q: %s", pe.Path, pe.Problem)}
+		}
 		return nil, err
 	}
 	return db, nil

@@ -3,9 +3,11 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"testing"
 
+	"github.com/collabbot/collabbot/domain"
 	"github.com/collabbot/collabbot/store"
 )
 
@@ -32,5 +34,12 @@ func TestOpenPicksEngine(t *testing.T) {
 
 	if db, err := store.Open(ctx, ":memory:"); err == nil || db != nil {
 		t.Fatalf("Open(:memory:) = %v, %v; want nil and an error", db, err)
+	}
+
+	missing := filepath.Join(t.TempDir(), "nope", "collabbot.db")
+	_, err = store.Open(ctx, missing)
+	want := fmt.Sprintf("COLLABBOT_DB %q: the folder %s does not exist; create it or choose another path", missing, filepath.Dir(missing))
+	if err == nil || err.Error() != want || domain.ErrorKind(err) != domain.KindInvalid {
+		t.Fatalf("Open(missing folder) = %v;\nwant %s", err, want)
 	}
 }

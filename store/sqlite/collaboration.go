@@ -2,6 +2,8 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -118,12 +120,12 @@ func (t *tx) Collaboration(ctx context.Context, id int64) (domain.Collaboration,
 	return c, nil
 }
 
-const invitationCols = `id, collaboration_id, creator_id, rate, pending_rate, pending_from, state, decline_reason, nudges, created_at, responded_at, expires_at`
+const invitationCols = `id, collaboration_id, creator_id, rate, pending_rate, pending_from, state, decline_reason, nudges, created_at, responded_at, expires_at, version`
 
 func scanInvitation(r rowScanner) (domain.Invitation, error) {
 	var i domain.Invitation
 	err := r.Scan(&i.ID, &i.CollaborationID, &i.CreatorID, &i.Rate, &i.PendingRate, timeCol{&i.PendingFrom}, &i.State,
-		&i.DeclineReason, &i.Nudges, timeCol{&i.CreatedAt}, timeCol{&i.RespondedAt}, timeCol{&i.ExpiresAt})
+		&i.DeclineReason, &i.Nudges, timeCol{&i.CreatedAt}, timeCol{&i.RespondedAt}, timeCol{&i.ExpiresAt}, &i.Version)
 	return i, err
 }
 
@@ -140,7 +142,7 @@ func (t *tx) InsertInvitation(ctx context.Context, i *domain.Invitation) error {
 			"invitations.collaboration_id, invitations.creator_id": fmt.Sprintf("%s is already invited to this collaboration.", t.creatorName(ctx, i.CreatorID)),
 		}, collaborationRef(i.CollaborationID), creatorRef(i.CreatorID))
 	}
-	i.ID = id
+	i.ID, i.Version = id, 1
 	return nil
 }
 
@@ -160,16 +162,24 @@ func (t *tx) Invitation(ctx context.Context, id int64) (domain.Invitation, error
 }
 
 // UpdateInvitation stores what changes over an invitation's life: rates,
-// state, answer, nudges and expiry.
+// state, answer, nudges and expiry, if the row is still at i.Version; a row
+// changed since is a KindConflict.
 func (t *tx) UpdateInvitation(ctx context.Context, i domain.Invitation) error {
+	key := fmt.Sprintf("invitation:%d", i.ID)
+	want := t.expect(key, i.Version)
 	res, err := t.tx.ExecContext(ctx, `UPDATE invitations SET rate = ?, pending_rate = ?, pending_from = ?, state = ?,
-		decline_reason = ?, nudges = ?, responded_at = ?, expires_at = ? WHERE id = ?`,
+		decline_reason = ?, nudges = ?, responded_at = ?, expires_at = ?, version = version + 1 WHERE id = ? AND version = ?`,
 		int(i.Rate), int(i.PendingRate), ms(i.PendingFrom), string(i.State),
-		i.DeclineReason, i.Nudges, ms(i.RespondedAt), ms(i.ExpiresAt), i.ID)
+		i.DeclineReason, i.Nudges, ms(i.RespondedAt), ms(i.ExpiresAt), i.ID, want)
 	if err != nil {
 		return formatError(err, "store: update invitation", nil)
 	}
-	return affected(res, nil, "store: update invitation", fmt.Sprintf("No invitation I%d.", i.ID))
+	if err := t.versioned(ctx, res, "store: update invitation", "invitations", i.ID, fmt.Sprintf("No invitation I%d.", i.ID),
+		fmt.Sprintf("Invitation I%d changed in the meantime; reload it and try again.", i.ID)); err != nil {
+		return err
+	}
+	t.wrote(key, i.Version, want)
+	return nil
 }
 
 // ListInvitations lists invitations newest first.
@@ -187,6 +197,36 @@ func (t *tx) ListInvitations(ctx context.Context, f commands.InvitationFilter) (
 	}
 	stmt := `SELECT ` + invitationCols + ` FROM invitations` + q.sql("id DESC", f.Limit)
 	return list(ctx, t, "store: list invitations", stmt, q.args, scanInvitation)
+}
+
+// TakeInviteQuota takes n invitations from the outreach week starting at
+// week, in one conditional increment: the week's count never passes limit.
+// A week's row starts from the invitations already created in it. It
+// returns the count before taking; over the limit nothing is taken and the
+// error is a KindConflict.
+func (t *tx) TakeInviteQuota(ctx context.Context, week time.Time, n, limit int) (int, error) {
+	const op = "store: take invitation quota"
+	if n < 1 {
+		return 0, domain.Invalidf("creators", "Invite at least one creator (got %d)", n)
+	}
+	if _, err := t.tx.ExecContext(ctx, `INSERT INTO invite_quota (week_start, used)
+		SELECT ?, count(*) FROM invitations WHERE created_at >= ? ON CONFLICT (week_start) DO NOTHING`,
+		week.UnixMilli(), week.UnixMilli()); err != nil {
+		return 0, formatError(err, op, nil)
+	}
+	var used int
+	err := t.tx.QueryRowContext(ctx, `UPDATE invite_quota SET used = used + ? WHERE week_start = ? AND used + ? <= ?
+		RETURNING used - ?`, n, week.UnixMilli(), n, limit, n).Scan(&used)
+	if err == nil {
+		return used, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return 0, formatError(err, op, nil)
+	}
+	if err := t.tx.QueryRowContext(ctx, `SELECT used FROM invite_quota WHERE week_start = ?`, week.UnixMilli()).Scan(&used); err != nil {
+		return 0, formatError(err, op, nil)
+	}
+	return used, domain.Errorf(domain.KindConflict, "The weekly invitation cap of %d would be passed: %d used, %d more asked.", limit, used, n)
 }
 
 // CountInvitationsSince counts invitations created at or after since.

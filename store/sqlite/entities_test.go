@@ -155,6 +155,7 @@ func TestInvitationRoundTrip(t *testing.T) {
 	}
 	i.SettleRate(t0.Add(16 * time.Hour))
 	mustUpdate(t, db, func(tx commands.Tx) error { return tx.UpdateInvitation(ctx, i) })
+	i.Version++ // every update raises it
 	got := get(t, db, func(ctx context.Context, tx commands.Tx) (domain.Invitation, error) { return tx.Invitation(ctx, i.ID) })
 	wantEqual(t, "declined", got, i)
 	if got.PendingRate != 0 || !got.PendingFrom.IsZero() {
@@ -196,6 +197,7 @@ func TestPlanRoundTrip(t *testing.T) {
 	}
 	p.EndsAt = t0.Add(time.Hour)
 	mustUpdate(t, db, func(tx commands.Tx) error { return tx.UpdatePlan(ctx, p) })
+	p.Version++ // every update raises it
 	wantEqual(t, "ended", get(t, db, func(ctx context.Context, tx commands.Tx) (domain.Plan, error) { return tx.Plan(ctx, p.ID) }), p)
 }
 
@@ -243,6 +245,7 @@ func TestSampleAndContentRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustUpdate(t, db, func(tx commands.Tx) error { return tx.UpdateSample(ctx, open) })
+	open.Version++ // every update raises it
 	wantEqual(t, "shipped", get(t, db, func(ctx context.Context, tx commands.Tx) (domain.SampleRequest, error) {
 		return tx.Sample(ctx, open.ID)
 	}), open)

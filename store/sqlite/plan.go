@@ -8,12 +8,12 @@ import (
 	"github.com/collabbot/collabbot/domain"
 )
 
-const planCols = `id, name, sample_offer_id, starts_at, ends_at, state, created_by, created_at`
+const planCols = `id, name, sample_offer_id, starts_at, ends_at, state, created_by, created_at, version`
 
 // scanPlan reads a plan row; its rules and offer are loaded by loadPlan.
 func scanPlan(r rowScanner) (planRow, error) {
 	var p planRow
-	err := r.Scan(&p.ID, &p.Name, idCol{&p.offerID}, timeCol{&p.StartsAt}, timeCol{&p.EndsAt}, &p.State, &p.CreatedBy, timeCol{&p.CreatedAt})
+	err := r.Scan(&p.ID, &p.Name, idCol{&p.offerID}, timeCol{&p.StartsAt}, timeCol{&p.EndsAt}, &p.State, &p.CreatedBy, timeCol{&p.CreatedAt}, &p.Version)
 	return p, err
 }
 
@@ -71,7 +71,7 @@ func (t *tx) InsertPlan(ctx context.Context, p *domain.Plan) error {
 			})
 		}
 	}
-	p.ID = id
+	p.ID, p.Version = id, 1
 	return nil
 }
 
@@ -97,15 +97,24 @@ func (t *tx) PlanByName(ctx context.Context, name string) (domain.Plan, error) {
 }
 
 // UpdatePlan stores a plan's state and end date; rules and offer are fixed
-// once the plan exists.
+// once the plan exists. It succeeds only if the row is still at p.Version;
+// a plan changed since is a KindConflict.
 func (t *tx) UpdatePlan(ctx context.Context, p domain.Plan) error {
-	res, err := t.tx.ExecContext(ctx, `UPDATE plans SET state = ?, ends_at = ? WHERE id = ?`, string(p.State), ms(p.EndsAt), p.ID)
+	key := fmt.Sprintf("plan:%d", p.ID)
+	want := t.expect(key, p.Version)
+	res, err := t.tx.ExecContext(ctx, `UPDATE plans SET state = ?, ends_at = ?, version = version + 1 WHERE id = ? AND version = ?`,
+		string(p.State), ms(p.EndsAt), p.ID, want)
 	if err != nil {
 		return formatError(err, "store: update plan", map[string]string{
 			"plans.name": fmt.Sprintf("Another plan named %q is already active or paused.", p.Name),
 		})
 	}
-	return affected(res, nil, "store: update plan", fmt.Sprintf("No plan PL%d.", p.ID))
+	if err := t.versioned(ctx, res, "store: update plan", "plans", p.ID, fmt.Sprintf("No plan PL%d.", p.ID),
+		fmt.Sprintf("Plan PL%d changed in the meantime; reload it and try again.", p.ID)); err != nil {
+		return err
+	}
+	t.wrote(key, p.Version, want)
+	return nil
 }
 
 // ListPlans lists plans in the given states, all plans when none, newest

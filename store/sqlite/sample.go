@@ -9,13 +9,13 @@ import (
 )
 
 const sampleCols = `id, creator_id, product_id, offer_id, plan_id, invitation_id, quantity, state, note, requested_at,
-	decided_by, decided_at, reject_reason, reject_note, shipped_at, tracking, due_at, extended, content_url, completed_at, post_within_days`
+	decided_by, decided_at, reject_reason, reject_note, shipped_at, tracking, due_at, extended, content_url, completed_at, post_within_days, version`
 
 func scanSample(r rowScanner) (domain.SampleRequest, error) {
 	var s domain.SampleRequest
 	err := r.Scan(&s.ID, &s.CreatorID, &s.ProductID, idCol{&s.OfferID}, idCol{&s.PlanID}, idCol{&s.InvitationID}, &s.Quantity,
 		&s.State, &s.Note, timeCol{&s.RequestedAt}, &s.DecidedBy, timeCol{&s.DecidedAt}, &s.RejectReason, &s.RejectNote,
-		timeCol{&s.ShippedAt}, &s.Tracking, timeCol{&s.DueAt}, &s.Extended, &s.ContentURL, timeCol{&s.CompletedAt}, &s.PostWithinDays)
+		timeCol{&s.ShippedAt}, &s.Tracking, timeCol{&s.DueAt}, &s.Extended, &s.ContentURL, timeCol{&s.CompletedAt}, &s.PostWithinDays, &s.Version)
 	return s, err
 }
 
@@ -38,7 +38,7 @@ func (t *tx) InsertSample(ctx context.Context, s *domain.SampleRequest) error {
 		return t.failed(ctx, err, "store: insert sample request", t.sampleConflicts(ctx, *s, err),
 			creatorRef(s.CreatorID), productRef(s.ProductID), offerRef(s.OfferID), planRef(s.PlanID), invitationRef(s.InvitationID))
 	}
-	s.ID = id
+	s.ID, s.Version = id, 1
 	return nil
 }
 
@@ -67,18 +67,26 @@ func (t *tx) Sample(ctx context.Context, id int64) (domain.SampleRequest, error)
 	return s, notFound(err, "store: sample request", fmt.Sprintf("No sample request S%d.", id))
 }
 
-// UpdateSample stores every field of an existing sample request but its ID.
+// UpdateSample stores every field of an existing sample request but its ID,
+// if the row is still at s.Version; a row changed since is a KindConflict.
 func (t *tx) UpdateSample(ctx context.Context, s domain.SampleRequest) error {
-	args := append(sampleArgs(s), s.ID)
+	key := fmt.Sprintf("sample:%d", s.ID)
+	want := t.expect(key, s.Version)
+	args := append(sampleArgs(s), s.ID, want)
 	res, err := t.tx.ExecContext(ctx, `UPDATE sample_requests SET creator_id = ?, product_id = ?, offer_id = ?, plan_id = ?,
 		invitation_id = ?, quantity = ?, state = ?, note = ?, requested_at = ?, decided_by = ?, decided_at = ?, reject_reason = ?,
 		reject_note = ?, shipped_at = ?, tracking = ?, due_at = ?, extended = ?, content_url = ?, completed_at = ?,
-		post_within_days = ? WHERE id = ?`, args...)
+		post_within_days = ?, version = version + 1 WHERE id = ? AND version = ?`, args...)
 	if err != nil {
 		return t.failed(ctx, err, "store: update sample request", t.sampleConflicts(ctx, s, err),
 			creatorRef(s.CreatorID), productRef(s.ProductID), offerRef(s.OfferID), planRef(s.PlanID), invitationRef(s.InvitationID))
 	}
-	return affected(res, nil, "store: update sample request", fmt.Sprintf("No sample request S%d.", s.ID))
+	if err := t.versioned(ctx, res, "store: update sample request", "sample_requests", s.ID, fmt.Sprintf("No sample request S%d.", s.ID),
+		fmt.Sprintf("Sample request S%d changed while this was being decided; reload it and try again.", s.ID)); err != nil {
+		return err
+	}
+	t.wrote(key, s.Version, want)
+	return nil
 }
 
 // ListSamples lists sample requests newest first.

@@ -23,7 +23,8 @@ import (
 	"github.com/collabbot/collabbot/commands"
 	"github.com/collabbot/collabbot/domain"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	"modernc.org/sqlite" // registers the "sqlite" driver
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 //go:embed migrations/*.sql
@@ -39,17 +40,26 @@ const readers = 4
 // connection whose transactions BEGIN IMMEDIATE, so a writer takes the lock
 // before it reads and a transition checked inside Update cannot race; other
 // processes on the same file wait up to the busy timeout. Reads go through a
-// separate pool that cannot write.
+// separate pool that cannot write. The invariants the use cases rely on are
+// also kept by the schema and conditional statements (see
+// migrations/0002_invariants.sql), so they do not rest on the single writer.
+//
+// A database whose file or folder is not writable opens read-only: reads,
+// exports and backups work, and every write fails with ErrReadOnly.
 type DB struct {
 	// Now stamps rows a caller left undated (an outbox row or event without a
 	// time, a migration's applied_at). Tests may replace it before use.
 	Now func() time.Time
 
-	writer *sql.DB
+	writer *sql.DB // nil when read-only
 	reader *sql.DB
 	// backupDSN opens a connection that may write a file (VACUUM INTO counts
 	// as a write, which query_only refuses) yet takes no write lock.
 	backupDSN string
+	// path is the file system path, for messages; roReason says why the
+	// database is read-only, "" when it is writable.
+	path     string
+	roReason string
 }
 
 // Connection settings every pooled connection needs; a PRAGMA run with Exec
@@ -67,35 +77,39 @@ var (
 // "collabbot.db" or a "file:" URI whose query parameters are kept, and applies
 // pending migrations. ":memory:" is refused: every pooled connection would
 // get its own empty database.
+//
+// Open reads which migrations are applied first and takes the write lock
+// only when one must be applied, so it does not wait for another process's
+// write. When the file or its folder is not writable (or the URI says
+// mode=ro) and nothing needs migrating, the database opens read-only. A
+// location that cannot be used is a *PathError saying what to do.
 func Open(ctx context.Context, path string) (*DB, error) {
 	name, query, err := parseLocation(path)
 	if err != nil {
 		return nil, err
 	}
-	d := &DB{Now: time.Now}
-
-	d.writer, err = sql.Open("sqlite", dsn(name, query, "immediate", false))
+	d := &DB{Now: time.Now, path: filePath(name)}
+	d.roReason, err = checkPath(d.path, query.Get("mode") == "ro")
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+		return nil, err
 	}
-	d.writer.SetMaxOpenConns(1)
-	d.writer.SetMaxIdleConns(1)
-	d.writer.SetConnMaxIdleTime(0)
-	d.writer.SetConnMaxLifetime(0)
-
-	d.reader, err = sql.Open("sqlite", dsn(name, query, "deferred", true))
+	if d.roReason == "" {
+		err := d.openWriter(ctx, name, query)
+		if err != nil && !canFallBack(err) {
+			return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+		}
+		if err != nil {
+			d.roReason = "it could not be opened for writing"
+		}
+	}
+	err = d.openReader(ctx, name, query, false)
+	if err != nil && d.roReason != "" && canFallBack(err) && !hasWAL(d.path) {
+		// A read-only connection needs a -shm file it can write; in a
+		// folder it cannot write, with no -wal to replay, the file is all
+		// there is, and immutable=1 reads it without one.
+		err = d.openReader(ctx, name, query, true)
+	}
 	if err != nil {
-		d.writer.Close()
-		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
-	}
-	d.reader.SetMaxOpenConns(readers)
-	d.reader.SetMaxIdleConns(readers)
-
-	d.backupDSN = dsn(name, query, "deferred", false)
-
-	// The writer connects first: it switches the file to WAL before any
-	// reader, which could not (query_only), opens it.
-	if err := d.writer.PingContext(ctx); err != nil {
 		d.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
@@ -104,6 +118,77 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, err
 	}
 	return d, nil
+}
+
+// openWriter opens the single-connection write pool. It connects first: it
+// switches the file to WAL before any reader, which could not (query_only),
+// opens it.
+func (d *DB) openWriter(ctx context.Context, name string, query url.Values) error {
+	w, err := sql.Open("sqlite", dsn(name, query, "immediate", false, false))
+	if err != nil {
+		return err
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxIdleTime(0)
+	w.SetConnMaxLifetime(0)
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		return err
+	}
+	d.writer = w
+	return nil
+}
+
+// openReader opens the read pool, and sets the DSN Backup uses. A
+// read-only database gets mode=ro (and immutable=1 when asked).
+func (d *DB) openReader(ctx context.Context, name string, query url.Values, immutable bool) error {
+	if d.reader != nil {
+		d.reader.Close()
+		d.reader = nil
+	}
+	ro := d.roReason != ""
+	if ro {
+		q := url.Values{}
+		for k, v := range query {
+			q[k] = v
+		}
+		q.Set("mode", "ro")
+		if immutable {
+			q.Set("immutable", "1")
+		}
+		query = q
+	}
+	d.backupDSN = dsn(name, query, "deferred", false, ro)
+	r, err := sql.Open("sqlite", dsn(name, query, "deferred", true, ro))
+	if err != nil {
+		return err
+	}
+	r.SetMaxOpenConns(readers)
+	r.SetMaxIdleConns(readers)
+	d.reader = r
+	return r.PingContext(ctx)
+}
+
+// hasWAL reports whether the database has a -wal file with content, which
+// an immutable reader would not see.
+func hasWAL(path string) bool {
+	st, err := os.Stat(path + "-wal")
+	return err == nil && st.Size() > 0
+}
+
+// canFallBack reports whether a writer's failure to connect means the file
+// is there but cannot be written, so reading it may still work.
+func canFallBack(err error) bool {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	switch se.Code() & 0xff {
+	case sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM:
+		return true
+	}
+	return false
 }
 
 var errMemory = errors.New("sqlite: an in-memory database (:memory:) cannot be used: each pooled connection would see its own empty database; give a file path such as collabbot.db")
@@ -137,7 +222,10 @@ func parseLocation(path string) (string, url.Values, error) {
 }
 
 // dsn builds a pool's DSN from the caller's parameters and ours.
-func dsn(name string, user url.Values, txlock string, readOnly bool) string {
+//
+// A read-only pool (mode=ro in user) leaves journal_mode alone: it cannot
+// change the file, and a WAL file stays WAL.
+func dsn(name string, user url.Values, txlock string, queryOnly, ro bool) string {
 	q := url.Values{}
 	set := map[string]bool{}
 	for k, vs := range user {
@@ -161,9 +249,12 @@ func dsn(name string, user url.Values, txlock string, readOnly bool) string {
 		}
 	}
 	for _, p := range correctnessPragmas {
+		if ro && pragmaName(p) == "journal_mode" {
+			continue
+		}
 		q.Add("_pragma", p)
 	}
-	if readOnly {
+	if queryOnly {
 		q.Add("_pragma", "query_only(1)")
 	}
 	q.Set("_txlock", txlock)
@@ -195,25 +286,73 @@ func isCorrectness(name string) bool {
 }
 
 // Migrate applies the embedded migrations not yet recorded, in lexical order,
-// each in its own transaction. Running it again changes nothing.
+// each in its own transaction. It reads which are applied first and takes
+// the write lock only when one is missing, so an up-to-date database never
+// waits for another writer. Running it again changes nothing.
 func (d *DB) Migrate(ctx context.Context) error {
+	pending, err := d.pending(ctx)
+	if err != nil {
+		return err
+	}
+	if len(pending) == 0 {
+		return nil
+	}
+	if d.writer == nil {
+		return fmt.Errorf("database %q needs migration %s but is open read-only (%s); make it writable and run collabbot migrate",
+			d.path, strings.TrimSuffix(path.Base(pending[0]), ".sql"), d.roReason)
+	}
 	if _, err := d.writer.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version    TEXT PRIMARY KEY,
 		applied_at INTEGER NOT NULL
 	)`); err != nil {
 		return fmt.Errorf("sqlite: create schema_migrations: %w", err)
 	}
-	names, err := fs.Glob(migrations, "migrations/*.sql")
-	if err != nil {
-		return fmt.Errorf("sqlite: list migrations: %w", err)
-	}
-	sort.Strings(names)
-	for _, name := range names {
+	for _, name := range pending {
 		if err := d.migrate(ctx, name); err != nil {
 			return fmt.Errorf("sqlite: migration %s: %w", path.Base(name), err)
 		}
 	}
 	return nil
+}
+
+// pending lists the embedded migrations the database has not recorded, in
+// order, with one read on the reader pool.
+func (d *DB) pending(ctx context.Context) ([]string, error) {
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: list migrations: %w", err)
+	}
+	sort.Strings(names)
+	applied := map[string]bool{}
+	err = d.run(ctx, d.reader, readOnly, func(t *tx) error {
+		var n int
+		if err := t.tx.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`).Scan(&n); err != nil || n == 0 {
+			return err
+		}
+		rows, err := t.tx.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var v string
+			if err := rows.Scan(&v); err != nil {
+				return err
+			}
+			applied[v] = true
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: read applied migrations: %w", err)
+	}
+	var out []string
+	for _, name := range names {
+		if !applied[strings.TrimSuffix(path.Base(name), ".sql")] {
+			out = append(out, name)
+		}
+	}
+	return out, nil
 }
 
 // migrate checks and applies one migration under the write lock, so two
@@ -262,6 +401,10 @@ func (d *DB) View(ctx context.Context, fn func(commands.Tx) error) error {
 var readOnly = &sql.TxOptions{ReadOnly: true}
 
 func (d *DB) run(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn func(*tx) error) error {
+	if pool == nil {
+		return &domain.Error{Kind: domain.KindInternal, Err: ErrReadOnly,
+			Message: fmt.Sprintf("Nothing can be changed: database %q is open read-only because %s. Make it writable and restart", d.path, d.roReason)}
+	}
 	sqlTx, err := pool.BeginTx(ctx, opts)
 	if err != nil {
 		return domain.Internal(err, "store: begin transaction")

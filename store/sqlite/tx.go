@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -16,6 +17,58 @@ import (
 type tx struct {
 	tx *sql.Tx
 	db *DB
+	// versions are the rows this transaction updated, so a second update of
+	// one row in the same transaction, from a copy read before the first,
+	// is not mistaken for someone else's change.
+	versions map[string]versionSpan
+}
+
+// versionSpan is the version a row was read at (first) and the one this
+// transaction last gave it (now).
+type versionSpan struct{ first, now int64 }
+
+// expect is the version an update of row key must find: the caller's, or
+// the one this transaction wrote when the caller's copy is from before it.
+func (t *tx) expect(key string, v int64) int64 {
+	if s, ok := t.versions[key]; ok && v >= s.first && v <= s.now {
+		return s.now
+	}
+	return v
+}
+
+// wrote records that row key, read at version read, went from want to
+// want+1 in this transaction.
+func (t *tx) wrote(key string, read, want int64) {
+	if t.versions == nil {
+		t.versions = map[string]versionSpan{}
+	}
+	s, ok := t.versions[key]
+	if !ok {
+		s.first = read
+	}
+	s.now = want + 1
+	t.versions[key] = s
+}
+
+// versioned finishes a conditional UPDATE ... WHERE id = ? AND version = ?:
+// no row matched is notFound when the row is gone and a KindConflict when
+// it changed since it was read.
+func (t *tx) versioned(ctx context.Context, res sql.Result, op, table string, id int64, notFound, changed string) error {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return domain.Internal(err, op)
+	}
+	if n > 0 {
+		return nil
+	}
+	var one int
+	switch err := t.tx.QueryRowContext(ctx, `SELECT 1 FROM `+table+` WHERE id = ?`, id).Scan(&one); {
+	case errors.Is(err, sql.ErrNoRows):
+		return domain.Errorf(domain.KindNotFound, "%s", notFound)
+	case err != nil:
+		return formatError(err, op, nil)
+	}
+	return domain.Errorf(domain.KindConflict, "%s", changed)
 }
 
 var _ commands.Tx = (*tx)(nil)
