@@ -58,49 +58,14 @@ func (a *App) InviteCreators(ctx context.Context, actor domain.Actor, req Invite
 	targets, collab := prepareInvite(req, now, a.loc, &problems)
 	collab.CreatedBy = actor.MemberID
 
-	// Load what a draft needs before the write transaction: an LLM call
-	// must never hold the database's write lock.
-	var creators []domain.Creator
-	var products []domain.Product
-	err := a.store.View(ctx, func(tx Tx) error {
-		creators, products = nil, nil
-		for _, t := range targets {
-			c, err := tx.CreatorByHandle(ctx, t.Handle)
-			if domain.ErrorKind(err) == domain.KindNotFound {
-				problems.Add(domain.Invalidf("creators", "@%s is not on the roster; add them with `creator add @%s ...` first", t.Handle, t.Handle))
-				continue
-			}
-			if err != nil {
-				return err
-			}
-			creators = append(creators, c)
-		}
-		for _, id := range collab.ProductIDs {
-			if domain.ValidateProductID("products", id) != nil {
-				continue // already reported
-			}
-			p, err := tx.Product(ctx, id)
-			if domain.ErrorKind(err) == domain.KindNotFound {
-				problems.Add(domain.Invalidf("products", "Product %s is not in the catalog; add it with `product add %s ...` first", id, id))
-				continue
-			}
-			if err != nil {
-				return err
-			}
-			products = append(products, p)
-		}
-		return nil
-	})
+	creators, products, err := a.inviteFacts(ctx, targets, &collab, &problems)
 	if err != nil {
 		return res, err
 	}
-	if err := problems.Err(); err != nil {
-		return res, err
+	messages := make([]string, len(targets))
+	for i, t := range targets {
+		messages[i] = inviteMessage(req, collab, creators[i], products, t)
 	}
-	for i, p := range products {
-		collab.ProductIDs[i] = p.ID // as the catalog spells it
-	}
-	messages := a.invitationTexts(ctx, req, collab, creators, products, targets)
 
 	err = a.store.Update(ctx, func(tx Tx) error {
 		res = InviteResult{}
@@ -159,9 +124,6 @@ func (a *App) InviteCreators(ctx context.Context, actor domain.Actor, req Invite
 			res.Invitations = append(res.Invitations, InvitationView{Invitation: inv, Creator: cr, Collaboration: c})
 		}
 		res.Notes = offerNotes(c.Sample, products, res.Invitations)
-		if req.Draft && a.drafter == nil {
-			res.Notes = append(res.Notes, "LLM drafts are off (no OPENAI_* settings), so each creator got the template message.")
-		}
 		if len(res.Invitations) == 0 {
 			return domain.Errorf(domain.KindConflict, "No invitation was sent: %s", skipsText(res.Skipped))
 		}
@@ -187,6 +149,52 @@ func offerNotes(o *domain.SampleOffer, products []domain.Product, invs []Invitat
 		}
 	}
 	return notes
+}
+
+// inviteFacts reads the creators and products a request names, recording
+// those the roster or catalog lacks; any problem so far is the error.
+func (a *App) inviteFacts(ctx context.Context, targets []InviteTarget, collab *domain.Collaboration, problems *domain.Problems) ([]domain.Creator, []domain.Product, error) {
+	var creators []domain.Creator
+	var products []domain.Product
+	err := a.store.View(ctx, func(tx Tx) error {
+		creators, products = nil, nil
+		for _, t := range targets {
+			c, err := tx.CreatorByHandle(ctx, t.Handle)
+			if domain.ErrorKind(err) == domain.KindNotFound {
+				problems.Add(domain.Invalidf("creators", "@%s is not on the roster; add them with `creator add @%s ...` first", t.Handle, t.Handle))
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			creators = append(creators, c)
+		}
+		for _, id := range collab.ProductIDs {
+			if domain.ValidateProductID("products", id) != nil {
+				continue // already reported
+			}
+			p, err := tx.Product(ctx, id)
+			if domain.ErrorKind(err) == domain.KindNotFound {
+				problems.Add(domain.Invalidf("products", "Product %s is not in the catalog; add it with `product add %s ...` first", id, id))
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			products = append(products, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := problems.Err(); err != nil {
+		return nil, nil, err
+	}
+	for i, p := range products {
+		collab.ProductIDs[i] = p.ID // as the catalog spells it
+	}
+	return creators, products, nil
 }
 
 // CheckInvite reports every problem of a targeted collaboration that can be
@@ -221,6 +229,11 @@ func prepareInvite(req InviteRequest, now time.Time, loc *time.Location, problem
 		}
 	}
 	problems.Add(collab.Validate(now))
+	for h, m := range req.Messages {
+		if domain.TooLong(strings.TrimSpace(m), domain.MaxMessageLength) {
+			problems.Add(domain.Invalidf("message", "Message for @%s must be at most %d characters (got %d)", h, domain.MaxMessageLength, len([]rune(m))))
+		}
+	}
 	if o := collab.Sample; o != nil && !o.WindowStart.Before(collab.ExpiresAt) && !problems.Has("expires") {
 		problems.Add(domain.Invalidf("sample_window", "Samples must open before the invitation's answer date %s (sample-from is %s)", dateIn(collab.ExpiresAt, loc), dateIn(o.WindowStart, loc)))
 	}
@@ -308,49 +321,85 @@ func endOfDay(t time.Time, loc *time.Location) time.Time {
 }
 
 // invitationTexts writes each creator's message, drafting in parallel.
-func (a *App) invitationTexts(ctx context.Context, req InviteRequest, c domain.Collaboration, creators []domain.Creator, products []domain.Product, targets []InviteTarget) []string {
-	out := make([]string, len(targets))
-	if !req.Draft || a.drafter == nil {
-		for i, t := range targets {
-			out[i] = a.invitationText(ctx, req, c, creators[i], products, t.Rate)
+// InvitationDraft is the message one creator would get, for the seller to
+// read and edit before anything is sent.
+type InvitationDraft struct {
+	Creator domain.Creator
+	Rate    domain.Rate
+	Text    string
+	// Drafted is true when the LLM wrote Text; otherwise it is the seller's
+	// message or the template, and Why says why no draft was used.
+	Drafted bool
+	Why     string
+}
+
+// DraftInvitations writes one personalised message per creator of a
+// request and sends nothing: the seller reads and edits them, then sends
+// with InviteCreators and InviteRequest.Messages. Drafts are written a few
+// at a time within one deadline, outside any transaction; a creator whose
+// draft fails or is late gets the seller's message or the template.
+func (a *App) DraftInvitations(ctx context.Context, actor domain.Actor, req InviteRequest) ([]InvitationDraft, error) {
+	if err := actor.RequireTeam("draft invitations"); err != nil {
+		return nil, err
+	}
+	var problems domain.Problems
+	targets, collab := prepareInvite(req, a.now(), a.loc, &problems)
+	creators, products, err := a.inviteFacts(ctx, targets, &collab, &problems)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]InvitationDraft, len(targets))
+	for i, t := range targets {
+		out[i] = InvitationDraft{Creator: creators[i], Rate: t.Rate, Text: inviteMessage(req, collab, creators[i], products, t)}
+		if a.drafter == nil {
+			out[i].Why = "LLM drafts are off (no OPENAI_* settings)"
 		}
-		return out
+	}
+	if a.drafter == nil {
+		return out, nil
 	}
 	dctx, cancel := context.WithTimeout(ctx, draftTimeout)
 	defer cancel()
 	sem := make(chan struct{}, draftConcurrency)
 	var wg sync.WaitGroup
-	for i, t := range targets {
+	for i := range out {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			out[i] = a.invitationText(dctx, req, c, creators[i], products, t.Rate)
+			d := &out[i]
+			if dctx.Err() != nil {
+				d.Why = "the LLM took too long"
+				return
+			}
+			text, err := a.drafter.DraftInvitation(dctx, DraftInput{Creator: d.Creator, Products: products, Rate: d.Rate, Sample: collab.Sample != nil, Contact: collab.ContactEmail})
+			text = strings.TrimSpace(text)
+			switch {
+			case err != nil:
+				a.log.Warn("invitation draft failed; using the template", "creator", d.Creator.At(), "err", err)
+				d.Why = "the LLM could not write one"
+			case text == "" || domain.TooLong(text, domain.MaxMessageLength):
+				d.Why = "the LLM's draft was empty or too long"
+			default:
+				d.Text, d.Drafted = text, true
+			}
 		}()
 	}
 	wg.Wait()
-	return out
+	return out, nil
 }
 
-// invitationText is the personal message: the seller's own words, an LLM
-// draft when asked for (checked to be non-empty and bounded), or the template.
-func (a *App) invitationText(ctx context.Context, req InviteRequest, c domain.Collaboration, cr domain.Creator, products []domain.Product, rate domain.Rate) string {
-	if c.Message != "" && !req.Draft {
-		return c.Message
-	}
-	if req.Draft && a.drafter != nil && ctx.Err() == nil {
-		text, err := a.drafter.DraftInvitation(ctx, DraftInput{Creator: cr, Products: products, Rate: rate, Sample: c.Sample != nil, Contact: c.ContactEmail})
-		text = strings.TrimSpace(text)
-		if err == nil && text != "" && !domain.TooLong(text, domain.MaxMessageLength) {
-			return text
-		}
-		a.log.Warn("invitation draft failed; using the template", "creator", cr.At(), "err", err)
+// inviteMessage is what a creator is sent: the seller's words for them, the
+// seller's message for all, or the template.
+func inviteMessage(req InviteRequest, c domain.Collaboration, cr domain.Creator, products []domain.Product, t InviteTarget) string {
+	if m := strings.TrimSpace(req.Messages[cr.Handle]); m != "" {
+		return m
 	}
 	if c.Message != "" {
 		return c.Message
 	}
-	return templateText(cr, products, rate, c.Sample != nil)
+	return templateText(cr, products, t.Rate, c.Sample != nil)
 }
 
 func templateText(cr domain.Creator, products []domain.Product, rate domain.Rate, sample bool) string {

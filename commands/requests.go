@@ -22,7 +22,9 @@ type InviteRequest struct {
 	Expires      time.Time // zero: DefaultInviteDays from now
 	ContactEmail string
 	Message      string
-	Draft        bool // ask the drafter for a personalised message per creator
+	// Messages are per-creator messages by handle (without "@"), such as
+	// drafts the seller read and edited; they win over Message.
+	Messages map[string]string
 }
 
 // PlanRequest is an open plan as a seller asks for it.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/collabbot/collabbot/commands"
 	"github.com/collabbot/collabbot/domain"
+	"github.com/collabbot/collabbot/grammar"
 )
 
 // drafterFunc is a Drafter made of a function.
@@ -48,27 +49,89 @@ func TestInviteWithDrafts(t *testing.T) {
 	for _, h := range handles {
 		mustAddCreator(t, app, h, withStats(1000, 10, 0, "beauty"))
 	}
-	res := mustInvite(t, app, commands.InviteRequest{Creators: targets(t, handles...), Products: []string{"P100"}, Rate: 1500, Draft: true})
+	req := commands.InviteRequest{Creators: targets(t, handles...), Products: []string{"P100"}, Rate: 1500}
+	drafts, err := app.DraftInvitations(ctxb, dana, req)
+	mustNil(t, err, "DraftInvitations")
+	if n := len(outbox(t, db)); n != 0 {
+		t.Fatalf("drafting queued %d messages; a draft is a preview", n)
+	}
+	if len(drafts) != len(handles) {
+		t.Fatalf("%d drafts, want %d", len(drafts), len(handles))
+	}
+	// The seller reads the drafts, edits one, and sends them all.
+	req.Messages = map[string]string{}
+	for _, d := range drafts {
+		switch d.Creator.Handle {
+		case "broken", "blank":
+			if d.Drafted || d.Why == "" || !strings.HasPrefix(d.Text, "Hi "+d.Creator.At()+"! We love your content") {
+				t.Errorf("%s draft %+v, want the template and why", d.Creator.At(), d)
+			}
+		default:
+			if want := fmt.Sprintf("Hey %s, 1000 followers love Product P100 at 15%%!", d.Creator.At()); d.Text != want || !d.Drafted {
+				t.Errorf("%s draft %q, want %q", d.Creator.At(), d.Text, want)
+			}
+		}
+		req.Messages[d.Creator.Handle] = d.Text
+	}
+	req.Messages["maya"] = "Maya, edited by hand."
+	calls := running.Load()
+	res := mustInvite(t, app, req)
 	if len(res.Invitations) != len(handles) {
 		t.Fatalf("%d invitations, want %d", len(res.Invitations), len(handles))
 	}
 	for _, v := range res.Invitations {
 		dm := rendered(mustOutboxKey(t, db, fmt.Sprintf("invitation:%d:dm", v.ID))).Text
-		switch v.Creator.Handle {
-		case "broken", "blank":
-			if !strings.HasPrefix(dm, "Hi "+v.Creator.At()+"! We love your content") {
-				t.Errorf("%s got %q, want the template", v.Creator.At(), dm)
-			}
-		default:
-			if want := fmt.Sprintf("Hey %s, 1000 followers love Product P100 at 15%%!", v.Creator.At()); dm != want {
-				t.Errorf("%s got %q, want %q", v.Creator.At(), dm, want)
-			}
+		if dm != req.Messages[v.Creator.Handle] {
+			t.Errorf("%s was sent %q, want the edited draft %q", v.Creator.At(), dm, req.Messages[v.Creator.Handle])
 		}
+	}
+	if running.Load() != calls {
+		t.Errorf("InviteCreators called the drafter; it sends what it is given")
 	}
 	if m := most.Load(); m > 4 {
 		t.Errorf("%d drafts at once, want at most 4", m)
 	}
-	if _, err := app.InviteCreators(ctxb, dana, commands.InviteRequest{Creators: targets(t, "maya"), Products: []string{"P404"}, Rate: 1500, Draft: true}); domain.ErrorKind(err) != domain.KindInvalid {
+	if _, err := app.DraftInvitations(ctxb, dana, commands.InviteRequest{Creators: targets(t, "maya"), Products: []string{"P404"}, Rate: 1500}); domain.ErrorKind(err) != domain.KindInvalid {
 		t.Errorf("bad input with draft: %v", err)
+	}
+}
+
+// Without an LLM a draft is the template, and says why.
+func TestDraftWithoutLLMSaysTemplate(t *testing.T) {
+	t.Parallel()
+	app, _, _ := newApp(t)
+	mustAddProduct(t, app, "P100", 0, "")
+	mustAddCreator(t, app, "maya")
+	ds, err := app.DraftInvitations(ctxb, dana, commands.InviteRequest{Creators: targets(t, "maya"), Products: []string{"P100"}, Rate: 1500})
+	mustNil(t, err, "DraftInvitations")
+	if len(ds) != 1 || ds[0].Drafted || !strings.Contains(ds[0].Why, "LLM drafts are off") {
+		t.Errorf("drafts %+v", ds)
+	}
+	if _, err := app.DraftInvitations(ctxb, mayaActor(t, app), commands.InviteRequest{Creators: targets(t, "maya"), Products: []string{"P100"}, Rate: 1500}); domain.ErrorKind(err) != domain.KindForbidden {
+		t.Errorf("a creator drafting: %v", err)
+	}
+}
+
+func mayaActor(t *testing.T, app *commands.App) domain.Actor {
+	t.Helper()
+	a, err := app.CreatorActorByHandle(ctxb, "maya")
+	mustNil(t, err, "CreatorActorByHandle")
+	return a
+}
+
+// "invite ... draft" typed in the console previews the drafts and sends
+// nothing.
+func TestDraftLinePreviews(t *testing.T) {
+	t.Parallel()
+	app, db, _ := newApp(t)
+	mustAddProduct(t, app, "P100", 0, "")
+	mustAddCreator(t, app, "maya")
+	m, _, err := grammar.New(app).Run(ctxb, dana, "invite @maya P100 15% draft")
+	mustNil(t, err, "Run")
+	if !strings.HasPrefix(m.Title, "Drafts for 1 creator") || len(m.Sections) != 1 || !strings.Contains(m.Sections[0].Text, "Hi @maya!") {
+		t.Errorf("draft preview %+v", m)
+	}
+	if n := len(outbox(t, db)); n != 0 {
+		t.Errorf("a draft preview queued %d messages", n)
 	}
 }

@@ -12,6 +12,7 @@ type Command struct {
 	Name string
 
 	Invite  *commands.InviteRequest
+	Draft   bool // "invite ... draft": show each creator's drafted message; nothing is sent
 	Plan    *commands.PlanRequest
 	Creator *domain.Creator
 	Product *domain.Product

@@ -76,7 +76,7 @@ Options:
   expires=2026-12-31 or expires=14d  when the offer lapses (default 30 days, at most 365)
   email=partners@shop.com            contact e-mail shown to creators
   name="Spring Sale"                 a name for the collaboration
-  draft                              draft a personal message for each creator
+  draft                              preview a personal message for each creator; nothing is sent
   "message"                          your message to the creators (up to 2000 characters)
 ` + sampleOptionsHelp, who: forTeam},
 	{name: "plan", args: `"NAME" RULE... [start=YYYY-MM-DD] [end=YYYY-MM-DD|Nd] [sample options]`,
@@ -375,6 +375,7 @@ type lineParser struct {
 	loc *time.Location
 	// problems gathers every error of the line, so one answer names them all.
 	problems domain.Problems
+	draft    bool // invite ... draft: preview the drafts, send nothing
 }
 
 func (p *lineParser) fail(err error) {
@@ -388,6 +389,7 @@ func (p *lineParser) parse(name string, args []cmdToken) Command {
 		cmd.Text = strings.ToLower(strings.TrimSpace(tokenTexts(args)))
 	case "invite":
 		cmd.Invite = p.invite(args)
+		cmd.Draft = p.draft
 	case "plan":
 		cmd.Plan = p.plan(args)
 	case "plan pause", "plan resume", "plan end":
@@ -652,7 +654,7 @@ func (p *lineParser) invite(args []cmdToken) *commands.InviteRequest {
 		case strings.HasSuffix(t.text, "%"):
 			setDefault(t.text)
 		case strings.EqualFold(t.text, "draft"):
-			req.Draft = true
+			p.draft = true
 		case domain.ValidateProductID("products", t.text) == nil:
 			if prods[strings.ToLower(t.text)] { // product IDs match without case
 				p.fail(domain.Invalidf("products", "Products: %s is listed twice", t.text))

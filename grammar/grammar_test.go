@@ -53,7 +53,7 @@ func TestParseGrammarAccepts(t *testing.T) {
 			grammar.Command{Name: "invite", Invite: &commands.InviteRequest{
 				Name: "Spring Sale", Creators: []commands.InviteTarget{{Handle: "maya"}}, Products: []string{"P100"}, Rate: 1500,
 				Expires: time.Date(2026, 12, 31, 23, 59, 59, 0, grammarLoc), ContactEmail: "partners@shop.com",
-				Message: `Hi "Maya" \o/`, Draft: true}}},
+				Message: `Hi "Maya" \o/`}, Draft: true}},
 		{"invite @maya P100 15% expires=14d", grammar.Command{Name: "invite", Invite: &commands.InviteRequest{
 			Creators: []commands.InviteTarget{{Handle: "maya"}}, Products: []string{"P100"}, Rate: 1500, Expires: grammarNow.AddDate(0, 0, 14)}}},
 		{"invite @maya P100 15% email=<mailto:partners@shop.com|partners@shop.com>", grammar.Command{Name: "invite", Invite: &commands.InviteRequest{

@@ -43,6 +43,10 @@ func (in *Interpreter) Execute(ctx context.Context, actor domain.Actor, c Comman
 	case "help":
 		return present.Help(Help(c.Text, actor.Role)), nil
 	case "invite":
+		if c.Draft {
+			ds, err := a.DraftInvitations(ctx, actor, *c.Invite)
+			return reply(ds, err, present.Drafts)
+		}
 		res, err := a.InviteCreators(ctx, actor, *c.Invite)
 		return reply(res, err, func(res commands.InviteResult) present.Card { return present.Invited(res, r) })
 	case "plan":

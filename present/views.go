@@ -291,3 +291,17 @@ func History(hs []commands.HistoryEntry, r Reader) Card {
 
 // Help wraps the help text.
 func Help(text string) Card { return Card{Title: "collabbot help", Text: text} }
+
+// Drafts shows each creator's drafted invitation; nothing was sent.
+func Drafts(ds []commands.InvitationDraft) Card {
+	c := Card{Title: fmt.Sprintf("Drafts for %s (not sent)", plural(len(ds), "creator", "creators"))}
+	for _, d := range ds {
+		s := Section{Title: fmt.Sprintf("%s at %s", d.Creator.At(), d.Rate), Text: d.Text}
+		if !d.Drafted && d.Why != "" {
+			s.Title += " (template: " + d.Why + ")"
+		}
+		c.Sections = append(c.Sections, s)
+	}
+	c.Context = "Nothing was sent. Edit what you like and send it: in Slack the invite form shows each draft to edit; here, type the invite again with your message in quotes."
+	return c.Fit()
+}
