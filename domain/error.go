@@ -31,6 +31,11 @@ type Error struct {
 	// Decision is set on a conflict with a decision already taken, so an
 	// adapter can show who decided and when without reading Message.
 	Decision *Decision
+	// Missing, Stale and Shortage say what a not-found or conflict is
+	// about, for callers that word it their own way.
+	Missing  *Missing
+	Stale    *Missing
+	Shortage *Shortage
 	Err      error // the cause, for logs; never shown to users
 }
 
@@ -197,6 +202,14 @@ func ErrorDecision(err error) *Decision {
 	var e *Error
 	if errors.As(err, &e) {
 		return e.Decision
+	}
+	return nil
+}
+
+func asError(err error) *Error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e
 	}
 	return nil
 }

@@ -41,7 +41,7 @@ func (t *tx) InsertOffer(ctx context.Context, o *domain.SampleOffer) error {
 // Offer returns a sample offer by ID.
 func (t *tx) Offer(ctx context.Context, id int64) (domain.SampleOffer, error) {
 	o, err := scanOffer(t.tx.QueryRowContext(ctx, `SELECT `+offerCols+` FROM sample_offers WHERE id = ?`, id))
-	return o, notFound(err, "store: sample offer", fmt.Sprintf("No sample offer %d.", id))
+	return o, notFound(err, "store: sample offer", domain.Missing{Thing: "offer", Ref: fmt.Sprint(id)})
 }
 
 // offerFor loads the offer a collaboration or plan points to; none is nil.
@@ -101,7 +101,7 @@ func (t *tx) Collaboration(ctx context.Context, id int64) (domain.Collaboration,
 	err := t.tx.QueryRowContext(ctx, `SELECT id, name, message, contact_email, sample_offer_id, expires_at, created_by, created_at
 		FROM collaborations WHERE id = ?`, id).Scan(&c.ID, &c.Name, &c.Message, &c.ContactEmail, idCol{&offerID},
 		timeCol{&c.ExpiresAt}, &c.CreatedBy, timeCol{&c.CreatedAt})
-	if err := notFound(err, "store: collaboration", fmt.Sprintf("No collaboration %d.", id)); err != nil {
+	if err := notFound(err, "store: collaboration", domain.Missing{Thing: "collaboration", Ref: fmt.Sprint(id)}); err != nil {
 		return domain.Collaboration{}, err
 	}
 	c.ProductIDs, err = list(ctx, t, "store: collaboration products",
@@ -158,7 +158,7 @@ func (t *tx) creatorName(ctx context.Context, id int64) string {
 // Invitation returns an invitation by ID.
 func (t *tx) Invitation(ctx context.Context, id int64) (domain.Invitation, error) {
 	i, err := scanInvitation(t.tx.QueryRowContext(ctx, `SELECT `+invitationCols+` FROM invitations WHERE id = ?`, id))
-	return i, notFound(err, "store: invitation", fmt.Sprintf("No invitation I%d.", id))
+	return i, notFound(err, "store: invitation", domain.Missing{Thing: "invitation", Ref: fmt.Sprintf("I%d", id)})
 }
 
 // UpdateInvitation stores what changes over an invitation's life: rates,
@@ -174,8 +174,8 @@ func (t *tx) UpdateInvitation(ctx context.Context, i domain.Invitation) error {
 	if err != nil {
 		return formatError(err, "store: update invitation", nil)
 	}
-	if err := t.versioned(ctx, res, "store: update invitation", "invitations", i.ID, fmt.Sprintf("No invitation I%d.", i.ID),
-		fmt.Sprintf("Invitation I%d changed in the meantime; reload it and try again.", i.ID)); err != nil {
+	if err := t.versioned(ctx, res, "store: update invitation", "invitations", i.ID, domain.Missing{Thing: "invitation", Ref: fmt.Sprintf("I%d", i.ID)},
+		domain.Changed("invitation", fmt.Sprintf("Invitation I%d", i.ID))); err != nil {
 		return err
 	}
 	t.wrote(key, i.Version, want)

@@ -21,7 +21,7 @@ func scanCreator(r rowScanner) (domain.Creator, error) {
 // Creator returns a roster creator by ID.
 func (t *tx) Creator(ctx context.Context, id int64) (domain.Creator, error) {
 	c, err := scanCreator(t.tx.QueryRowContext(ctx, `SELECT `+creatorCols+` FROM creators WHERE id = ?`, id))
-	return c, notFound(err, "store: creator", fmt.Sprintf("No creator with ID %d on the roster.", id))
+	return c, notFound(err, "store: creator", domain.Missing{Thing: "creator", Ref: fmt.Sprint(id)})
 }
 
 // CreatorByHandle returns a roster creator by TikTok handle, with or
@@ -29,16 +29,16 @@ func (t *tx) Creator(ctx context.Context, id int64) (domain.Creator, error) {
 func (t *tx) CreatorByHandle(ctx context.Context, handle string) (domain.Creator, error) {
 	h := strings.ToLower(strings.TrimPrefix(strings.TrimSpace(handle), "@"))
 	c, err := scanCreator(t.tx.QueryRowContext(ctx, `SELECT `+creatorCols+` FROM creators WHERE handle = ?`, h))
-	return c, notFound(err, "store: creator by handle", fmt.Sprintf("No creator @%s on the roster.", h))
+	return c, notFound(err, "store: creator by handle", domain.Missing{Thing: "creator", Ref: "@" + h})
 }
 
 // CreatorByDiscordID returns the creator linked to a Discord user.
 func (t *tx) CreatorByDiscordID(ctx context.Context, discordID string) (domain.Creator, error) {
 	if discordID == "" {
-		return domain.Creator{}, domain.Errorf(domain.KindNotFound, "No creator on the roster is linked to that Discord account.")
+		return domain.Creator{}, domain.Missing{Thing: "discord_user"}.Err()
 	}
 	c, err := scanCreator(t.tx.QueryRowContext(ctx, `SELECT `+creatorCols+` FROM creators WHERE discord_id = ?`, discordID))
-	return c, notFound(err, "store: creator by discord id", fmt.Sprintf("No creator on the roster is linked to Discord user %s.", discordID))
+	return c, notFound(err, "store: creator by discord id", domain.Missing{Thing: "discord_user", Ref: discordID})
 }
 
 // InsertCreator adds a creator to the roster and sets c.ID.
@@ -65,7 +65,7 @@ func (t *tx) UpdateCreator(ctx context.Context, c domain.Creator) error {
 	if err != nil {
 		return formatError(err, "store: update creator", t.creatorConflicts(ctx, c, err))
 	}
-	return affected(res, nil, "store: update creator", fmt.Sprintf("No creator with ID %d on the roster.", c.ID))
+	return affected(res, nil, "store: update creator", domain.Missing{Thing: "creator", Ref: fmt.Sprint(c.ID)})
 }
 
 // creatorConflicts words the uniqueness failures of a creator write; the

@@ -89,9 +89,9 @@ func formatError(err error, op string, conflicts map[string]string) error {
 // ref is a row a statement refers to, checked when a foreign key fails so
 // the error can say which one is missing.
 type ref struct {
-	query string // selects 1 when the row exists
-	arg   any    // nil or zero: the reference is unset and cannot fail
-	msg   string // the NotFound message
+	query   string         // selects 1 when the row exists
+	arg     any            // nil or zero: the reference is unset and cannot fail
+	missing domain.Missing // what the NotFound names
 }
 
 // failed formats err like formatError, except that a foreign key failure is
@@ -104,7 +104,9 @@ func (t *tx) failed(ctx context.Context, err error, op string, conflicts map[str
 			}
 			var one int
 			if e := t.tx.QueryRowContext(ctx, r.query, r.arg).Scan(&one); errors.Is(e, sql.ErrNoRows) {
-				return &domain.Error{Kind: domain.KindNotFound, Message: r.msg, Err: err}
+				e := r.missing.Err()
+				e.Err = err
+				return e
 			}
 		}
 	}
@@ -113,12 +115,12 @@ func (t *tx) failed(ctx context.Context, err error, op string, conflicts map[str
 
 // notFound maps a single-row lookup's error: no row is the NotFound msg,
 // anything else internal.
-func notFound(err error, op, msg string) error {
+func notFound(err error, op string, m domain.Missing) error {
 	switch {
 	case err == nil:
 		return nil
 	case errors.Is(err, sql.ErrNoRows):
-		return domain.Errorf(domain.KindNotFound, "%s", msg)
+		return m.Err()
 	}
 	return formatError(err, op, nil)
 }

@@ -123,7 +123,7 @@ func (d *DB) mark(ctx context.Context, o domain.Outgoing, op, set string, args .
 		var one int
 		switch err := tx.QueryRowContext(ctx, `SELECT 1 FROM outbox WHERE id = ?`, o.ID).Scan(&one); {
 		case errors.Is(err, sql.ErrNoRows):
-			return domain.Errorf(domain.KindNotFound, "No outgoing message %d.", o.ID)
+			return domain.Missing{Thing: "outgoing", Ref: fmt.Sprint(o.ID)}.Err()
 		case err != nil:
 			return formatError(err, op, nil)
 		}

@@ -78,7 +78,7 @@ func (t *tx) InsertPlan(ctx context.Context, p *domain.Plan) error {
 // Plan returns an open plan with its rules and sample offer.
 func (t *tx) Plan(ctx context.Context, id int64) (domain.Plan, error) {
 	row, err := scanPlan(t.tx.QueryRowContext(ctx, `SELECT `+planCols+` FROM plans WHERE id = ?`, id))
-	if err := notFound(err, "store: plan", fmt.Sprintf("No plan PL%d.", id)); err != nil {
+	if err := notFound(err, "store: plan", domain.Missing{Thing: "plan", Ref: fmt.Sprintf("PL%d", id)}); err != nil {
 		return domain.Plan{}, err
 	}
 	return t.loadPlan(ctx, row)
@@ -90,7 +90,7 @@ func (t *tx) PlanByName(ctx context.Context, name string) (domain.Plan, error) {
 	name = strings.TrimSpace(name)
 	row, err := scanPlan(t.tx.QueryRowContext(ctx, `SELECT `+planCols+` FROM plans WHERE name = ? COLLATE NOCASE
 		ORDER BY state = 'ended', id DESC LIMIT 1`, name))
-	if err := notFound(err, "store: plan by name", fmt.Sprintf("No plan named %q.", name)); err != nil {
+	if err := notFound(err, "store: plan by name", domain.Missing{Thing: "plan_name", Ref: name}); err != nil {
 		return domain.Plan{}, err
 	}
 	return t.loadPlan(ctx, row)
@@ -109,8 +109,8 @@ func (t *tx) UpdatePlan(ctx context.Context, p domain.Plan) error {
 			"plans.name": fmt.Sprintf("Another plan named %q is already active or paused.", p.Name),
 		})
 	}
-	if err := t.versioned(ctx, res, "store: update plan", "plans", p.ID, fmt.Sprintf("No plan PL%d.", p.ID),
-		fmt.Sprintf("Plan PL%d changed in the meantime; reload it and try again.", p.ID)); err != nil {
+	if err := t.versioned(ctx, res, "store: update plan", "plans", p.ID, domain.Missing{Thing: "plan", Ref: fmt.Sprintf("PL%d", p.ID)},
+		domain.Changed("plan", fmt.Sprintf("Plan PL%d", p.ID))); err != nil {
 		return err
 	}
 	t.wrote(key, p.Version, want)

@@ -19,7 +19,7 @@ func scanProduct(r rowScanner) (domain.Product, error) {
 // Product returns a catalog product by ID.
 func (t *tx) Product(ctx context.Context, id string) (domain.Product, error) {
 	p, err := scanProduct(t.tx.QueryRowContext(ctx, `SELECT `+productCols+` FROM products WHERE id = ?`, id))
-	return p, notFound(err, "store: product", fmt.Sprintf("No product %s in the catalog.", id))
+	return p, notFound(err, "store: product", domain.Missing{Thing: "product", Ref: id})
 }
 
 // InsertProduct adds a product to the catalog.
@@ -38,7 +38,7 @@ func (t *tx) UpdateProduct(ctx context.Context, p domain.Product) error {
 	if err != nil {
 		return formatError(err, "store: update product", nil)
 	}
-	return affected(res, nil, "store: update product", fmt.Sprintf("No product %s in the catalog.", p.ID))
+	return affected(res, nil, "store: update product", domain.Missing{Thing: "product", Ref: p.ID})
 }
 
 // ListProducts lists the catalog by product ID.
@@ -62,13 +62,10 @@ func (t *tx) ReserveStock(ctx context.Context, productID string, offerID int64, 
 		}
 		var left int
 		err = t.tx.QueryRowContext(ctx, `SELECT sample_stock FROM products WHERE id = ?`, productID).Scan(&left)
-		if err := notFound(err, "store: reserve product stock", fmt.Sprintf("No product %s in the catalog.", productID)); err != nil {
+		if err := notFound(err, "store: reserve product stock", domain.Missing{Thing: "product", Ref: productID}); err != nil {
 			return err
 		}
-		if left == 0 {
-			return domain.Errorf(domain.KindConflict, "Product %s has no sample stock left.", productID)
-		}
-		return domain.Errorf(domain.KindConflict, "Only %d left of product %s's sample stock.", left, productID)
+		return domain.Shortage{ProductID: productID, Left: left}.Err()
 	}, func() error {
 		if offerID == 0 {
 			return nil
@@ -79,13 +76,10 @@ func (t *tx) ReserveStock(ctx context.Context, productID string, offerID int64, 
 		}
 		var stock, reserved int
 		err = t.tx.QueryRowContext(ctx, `SELECT stock, reserved FROM sample_offers WHERE id = ?`, offerID).Scan(&stock, &reserved)
-		if err := notFound(err, "store: reserve offer stock", fmt.Sprintf("No sample offer %d.", offerID)); err != nil {
+		if err := notFound(err, "store: reserve offer stock", domain.Missing{Thing: "offer", Ref: fmt.Sprint(offerID)}); err != nil {
 			return err
 		}
-		if left := stock - reserved; left > 0 {
-			return domain.Errorf(domain.KindConflict, "Only %d of this offer's %d sample units are left.", left, stock)
-		}
-		return domain.Errorf(domain.KindConflict, "This offer's sample units (%d in all) are all reserved.", stock)
+		return domain.Shortage{ProductID: productID, OfferID: offerID, Left: max(stock-reserved, 0), Total: stock}.Err()
 	})
 }
 
@@ -100,7 +94,7 @@ func (t *tx) ReleaseStock(ctx context.Context, productID string, offerID int64, 
 		if err != nil {
 			return formatError(err, "store: release product stock", nil)
 		}
-		return affected(res, nil, "store: release product stock", fmt.Sprintf("No product %s in the catalog.", productID))
+		return affected(res, nil, "store: release product stock", domain.Missing{Thing: "product", Ref: productID})
 	}, func() error {
 		if offerID == 0 {
 			return nil
@@ -109,7 +103,7 @@ func (t *tx) ReleaseStock(ctx context.Context, productID string, offerID int64, 
 		if err != nil {
 			return formatError(err, "store: release offer stock", nil)
 		}
-		return affected(res, nil, "store: release offer stock", fmt.Sprintf("No sample offer %d.", offerID))
+		return affected(res, nil, "store: release offer stock", domain.Missing{Thing: "offer", Ref: fmt.Sprint(offerID)})
 	})
 }
 

@@ -64,7 +64,7 @@ func (t *tx) sampleConflicts(ctx context.Context, s domain.SampleRequest, err er
 // Sample returns a sample request by ID.
 func (t *tx) Sample(ctx context.Context, id int64) (domain.SampleRequest, error) {
 	s, err := scanSample(t.tx.QueryRowContext(ctx, `SELECT `+sampleCols+` FROM sample_requests WHERE id = ?`, id))
-	return s, notFound(err, "store: sample request", fmt.Sprintf("No sample request S%d.", id))
+	return s, notFound(err, "store: sample request", domain.Missing{Thing: "sample", Ref: fmt.Sprintf("S%d", id)})
 }
 
 // UpdateSample stores every field of an existing sample request but its ID,
@@ -81,8 +81,8 @@ func (t *tx) UpdateSample(ctx context.Context, s domain.SampleRequest) error {
 		return t.failed(ctx, err, "store: update sample request", t.sampleConflicts(ctx, s, err),
 			creatorRef(s.CreatorID), productRef(s.ProductID), offerRef(s.OfferID), planRef(s.PlanID), invitationRef(s.InvitationID))
 	}
-	if err := t.versioned(ctx, res, "store: update sample request", "sample_requests", s.ID, fmt.Sprintf("No sample request S%d.", s.ID),
-		fmt.Sprintf("Sample request S%d changed while this was being decided; reload it and try again.", s.ID)); err != nil {
+	if err := t.versioned(ctx, res, "store: update sample request", "sample_requests", s.ID, domain.Missing{Thing: "sample", Ref: fmt.Sprintf("S%d", s.ID)},
+		domain.Changed("sample", fmt.Sprintf("Sample request S%d", s.ID))); err != nil {
 		return err
 	}
 	t.wrote(key, s.Version, want)

@@ -53,7 +53,7 @@ func (t *tx) wrote(key string, read, want int64) {
 // versioned finishes a conditional UPDATE ... WHERE id = ? AND version = ?:
 // no row matched is notFound when the row is gone and a KindConflict when
 // it changed since it was read.
-func (t *tx) versioned(ctx context.Context, res sql.Result, op, table string, id int64, notFound, changed string) error {
+func (t *tx) versioned(ctx context.Context, res sql.Result, op, table string, id int64, missing domain.Missing, changed *domain.Error) error {
 	n, err := res.RowsAffected()
 	if err != nil {
 		return domain.Internal(err, op)
@@ -64,11 +64,11 @@ func (t *tx) versioned(ctx context.Context, res sql.Result, op, table string, id
 	var one int
 	switch err := t.tx.QueryRowContext(ctx, `SELECT 1 FROM `+table+` WHERE id = ?`, id).Scan(&one); {
 	case errors.Is(err, sql.ErrNoRows):
-		return domain.Errorf(domain.KindNotFound, "%s", notFound)
+		return missing.Err()
 	case err != nil:
 		return formatError(err, op, nil)
 	}
-	return domain.Errorf(domain.KindConflict, "%s", changed)
+	return changed
 }
 
 var _ commands.Tx = (*tx)(nil)
@@ -247,7 +247,7 @@ func list[T any](ctx context.Context, t *tx, op, stmt string, args []any, scan f
 }
 
 // affected turns "no row matched" of an UPDATE by key into msg's NotFound.
-func affected(res sql.Result, err error, op, msg string) error {
+func affected(res sql.Result, err error, op string, m domain.Missing) error {
 	if err != nil {
 		return err
 	}
@@ -256,45 +256,45 @@ func affected(res sql.Result, err error, op, msg string) error {
 		return domain.Internal(err, op)
 	}
 	if n == 0 {
-		return domain.Errorf(domain.KindNotFound, "%s", msg)
+		return m.Err()
 	}
 	return nil
 }
 
 // Existence checks for failed: each selects 1 when the row exists.
 func creatorRef(id int64) ref {
-	return ref{`SELECT 1 FROM creators WHERE id = ?`, id, fmt.Sprintf("No creator with ID %d on the roster.", id)}
+	return ref{`SELECT 1 FROM creators WHERE id = ?`, id, domain.Missing{Thing: "creator", Ref: fmt.Sprint(id)}}
 }
 
 func productRef(id string) ref {
-	return ref{`SELECT 1 FROM products WHERE id = ?`, id, fmt.Sprintf("No product %s in the catalog.", id)}
+	return ref{`SELECT 1 FROM products WHERE id = ?`, id, domain.Missing{Thing: "product", Ref: id}}
 }
 
 func offerRef(id int64) ref {
-	return ref{`SELECT 1 FROM sample_offers WHERE id = ?`, id, fmt.Sprintf("No sample offer %d.", id)}
+	return ref{`SELECT 1 FROM sample_offers WHERE id = ?`, id, domain.Missing{Thing: "offer", Ref: fmt.Sprint(id)}}
 }
 
 func collaborationRef(id int64) ref {
-	return ref{`SELECT 1 FROM collaborations WHERE id = ?`, id, fmt.Sprintf("No collaboration %d.", id)}
+	return ref{`SELECT 1 FROM collaborations WHERE id = ?`, id, domain.Missing{Thing: "collaboration", Ref: fmt.Sprint(id)}}
 }
 
 func invitationRef(id int64) ref {
-	return ref{`SELECT 1 FROM invitations WHERE id = ?`, id, fmt.Sprintf("No invitation I%d.", id)}
+	return ref{`SELECT 1 FROM invitations WHERE id = ?`, id, domain.Missing{Thing: "invitation", Ref: fmt.Sprintf("I%d", id)}}
 }
 
 func planRef(id int64) ref {
-	return ref{`SELECT 1 FROM plans WHERE id = ?`, id, fmt.Sprintf("No plan PL%d.", id)}
+	return ref{`SELECT 1 FROM plans WHERE id = ?`, id, domain.Missing{Thing: "plan", Ref: fmt.Sprintf("PL%d", id)}}
 }
 
 func sampleRef(id int64) ref {
-	return ref{`SELECT 1 FROM sample_requests WHERE id = ?`, id, fmt.Sprintf("No sample request S%d.", id)}
+	return ref{`SELECT 1 FROM sample_requests WHERE id = ?`, id, domain.Missing{Thing: "sample", Ref: fmt.Sprintf("S%d", id)}}
 }
 
 // Member returns a team member by chat user ID.
 func (t *tx) Member(ctx context.Context, id string) (domain.Member, error) {
 	var m domain.Member
 	err := t.tx.QueryRowContext(ctx, `SELECT id, name, role FROM members WHERE id = ?`, id).Scan(&m.ID, &m.Name, &m.Role)
-	return m, notFound(err, "store: member", fmt.Sprintf("No team member %s.", id))
+	return m, notFound(err, "store: member", domain.Missing{Thing: "team member", Ref: id})
 }
 
 // PutMember inserts the member or updates their name and role.

@@ -119,7 +119,12 @@ func testNotFound(t *testing.T, e Engine) {
 	}
 	for name, op := range ops {
 		t.Run(name, func(t *testing.T) {
-			wantKind(t, name, e.Update(ctxb, op), domain.KindNotFound)
+			err := e.Update(ctxb, op)
+			wantKind(t, name, err, domain.KindNotFound)
+			// The engine says what is missing; the use cases word it.
+			if m := domain.ErrorMissing(err); m == nil || m.Thing == "" {
+				t.Errorf("%s: not-found error carries no Missing (%v)", name, err)
+			}
 		})
 	}
 }
@@ -374,8 +379,8 @@ func testReserveStock(t *testing.T, e Engine) {
 	}
 	err := reserve(0, 4)
 	wantKind(t, "reserve 4 of 3", err, domain.KindConflict)
-	if msg := domain.ErrorMessage(err); !strings.Contains(msg, "3") {
-		t.Fatalf("refusal %q should name the 3 left", msg)
+	if sh := domain.ErrorShortage(err); sh == nil || sh.ProductID != "P100" || sh.Left != 3 || sh.OfferID != 0 {
+		t.Fatalf("refusal carries shortage %+v, want 3 left of P100", sh)
 	}
 	if got := stock(); got != 3 {
 		t.Fatalf("stock = %d after a refused reservation, want 3", got)
@@ -387,7 +392,11 @@ func testReserveStock(t *testing.T, e Engine) {
 			t.Fatalf("reserve from the offer (%d): %v", i, err)
 		}
 	}
-	wantKind(t, "reserve past the offer's cap", reserve(offer.ID, 1), domain.KindConflict)
+	err = reserve(offer.ID, 1)
+	wantKind(t, "reserve past the offer's cap", err, domain.KindConflict)
+	if sh := domain.ErrorShortage(err); sh == nil || sh.OfferID != offer.ID || sh.Left != 0 || sh.Total != 2 {
+		t.Fatalf("offer refusal carries shortage %+v, want 0 of the offer's 2 left", sh)
+	}
 	if got := stock(); got != 1 {
 		t.Fatalf("stock = %d, want 1 (the offer's refusal must not take product stock)", got)
 	}
