@@ -502,7 +502,7 @@ func (a *App) answer(ctx context.Context, actor domain.Actor, id int64, to domai
 		}
 		var note []string
 		if to == domain.InvitationDeclined {
-			if note, err = a.closeInvitationSamples(ctx, tx, now, actor, v, "you declined invitation "+v.Ref()); err != nil {
+			if note, err = a.closeInvitationSamples(ctx, tx, now, actor, v, domain.Closure{Event: "invitation.declined", Ref: v.Ref()}); err != nil {
 				return err
 			}
 		}
@@ -514,7 +514,7 @@ func (a *App) answer(ctx context.Context, actor domain.Actor, id int64, to domai
 // closeInvitationSamples cancels the requests still waiting for a decision
 // through an invitation that closed, and lists the approved samples not
 // shipped yet for the sellers: those are the team's call.
-func (a *App) closeInvitationSamples(ctx context.Context, tx Tx, now time.Time, actor domain.Actor, v InvitationView, why string) ([]string, error) {
+func (a *App) closeInvitationSamples(ctx context.Context, tx Tx, now time.Time, actor domain.Actor, v InvitationView, why domain.Closure) ([]string, error) {
 	if err := a.cancelUndecided(ctx, tx, now, actor, SampleFilter{InvitationID: v.ID}, why); err != nil {
 		return nil, err
 	}
@@ -567,7 +567,7 @@ func (a *App) WithdrawInvitation(ctx context.Context, actor domain.Actor, id int
 		if err := record(ctx, tx, now, actor, "invitation.withdrawn", subject("invitation", v.ID), "withdrew %s's invitation", v.Creator.At()); err != nil {
 			return err
 		}
-		if err := a.cancelUndecided(ctx, tx, now, actor, SampleFilter{InvitationID: v.ID}, "invitation "+v.Ref()+" was withdrawn"); err != nil {
+		if err := a.cancelUndecided(ctx, tx, now, actor, SampleFilter{InvitationID: v.ID}, domain.Closure{Event: "invitation.withdrawn", Ref: v.Ref()}); err != nil {
 			return err
 		}
 		// A withdrawn invitation no longer waits for an answer: it must not

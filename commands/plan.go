@@ -205,7 +205,7 @@ func (a *App) movePlan(ctx context.Context, actor domain.Actor, id int64, name s
 			return err
 		}
 		if to == domain.PlanEnded {
-			if err := a.cancelUndecided(ctx, tx, now, actor, SampleFilter{PlanID: p.ID}, fmt.Sprintf("plan %s %q ended", p.Ref(), p.Name)); err != nil {
+			if err := a.cancelUndecided(ctx, tx, now, actor, SampleFilter{PlanID: p.ID}, domain.Closure{Event: "plan.ended", Ref: p.Ref(), Name: p.Name}); err != nil {
 				return err
 			}
 		}

@@ -299,7 +299,7 @@ func (a *App) ExpireDue(ctx context.Context) (SweepResult, error) {
 			if err := record(ctx, tx, now, domain.System, "plan.ended", subject("plan", p.ID), "plan %q reached its end date", p.Name); err != nil {
 				return err
 			}
-			if err := a.cancelUndecided(ctx, tx, now, domain.System, SampleFilter{PlanID: p.ID}, fmt.Sprintf("plan %s %q ended", p.Ref(), p.Name)); err != nil {
+			if err := a.cancelUndecided(ctx, tx, now, domain.System, SampleFilter{PlanID: p.ID}, domain.Closure{Event: "plan.ended", Ref: p.Ref(), Name: p.Name}); err != nil {
 				return err
 			}
 			return send(ctx, tx, now, out{to: toChannel(domain.ChannelSellers), key: domain.Once(subject("plan", p.ID), "ended"), thread: subject("plan", p.ID)}, domain.Notice{Kind: domain.NoticePlanEnded, Plan: &p})
@@ -338,7 +338,7 @@ func (a *App) expireInvitation(ctx context.Context, id int64, now time.Time) (bo
 		if err := a.updateInvitationDM(ctx, tx, now, v); err != nil {
 			return err
 		}
-		note, err := a.closeInvitationSamples(ctx, tx, now, domain.System, v, "invitation "+v.Ref()+" expired")
+		note, err := a.closeInvitationSamples(ctx, tx, now, domain.System, v, domain.Closure{Event: "invitation.expired", Ref: v.Ref()})
 		if err != nil {
 			return err
 		}

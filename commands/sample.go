@@ -260,8 +260,8 @@ func withText(n domain.Notice, text string) domain.Notice {
 	return n
 }
 
-func withWhy(n domain.Notice, why string) domain.Notice {
-	n.Why = why
+func withClosure(n domain.Notice, why domain.Closure) domain.Notice {
+	n.Closed = &why
 	return n
 }
 
@@ -469,7 +469,7 @@ func (a *App) CancelSample(ctx context.Context, actor domain.Actor, id int64, re
 // cancelUndecided cancels the requests still waiting for a decision that
 // came through a withdrawn invitation or an ended plan: nobody should approve
 // a sample for an offer that is gone. Approved ones stay: the team committed.
-func (a *App) cancelUndecided(ctx context.Context, tx Tx, now time.Time, actor domain.Actor, through SampleFilter, why string) error {
+func (a *App) cancelUndecided(ctx context.Context, tx Tx, now time.Time, actor domain.Actor, through SampleFilter, why domain.Closure) error {
 	through.States = []domain.SampleState{domain.SampleRequested}
 	open, err := tx.ListSamples(ctx, through)
 	if err != nil {
@@ -486,13 +486,13 @@ func (a *App) cancelUndecided(ctx context.Context, tx Tx, now time.Time, actor d
 		if err := tx.UpdateSample(ctx, v.SampleRequest); err != nil {
 			return err
 		}
-		if err := record(ctx, tx, now, actor, "sample.cancelled", subject("sample", v.ID), "cancelled: %s", why); err != nil {
+		if err := record(ctx, tx, now, actor, "sample.cancelled", subject("sample", v.ID), "cancelled: %s", why.String()); err != nil {
 			return err
 		}
 		if err := a.postSampleCard(ctx, tx, now, v, "cancelled"); err != nil {
 			return err
 		}
-		if err := send(ctx, tx, now, out{to: toCreator(v.CreatorID), key: domain.Once(subject("sample", v.ID), "cancelled"), thread: subject("sample", v.ID)}, withWhy(sampleNotice(domain.NoticeSampleCancelled, v), why)); err != nil {
+		if err := send(ctx, tx, now, out{to: toCreator(v.CreatorID), key: domain.Once(subject("sample", v.ID), "cancelled"), thread: subject("sample", v.ID)}, withClosure(sampleNotice(domain.NoticeSampleCancelled, v), why)); err != nil {
 			return err
 		}
 	}

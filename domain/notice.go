@@ -1,6 +1,9 @@
 package domain
 
-import "time"
+import (
+	"strconv"
+	"time"
+)
 
 // NoticeKind names what happened, so a renderer knows which card to draw.
 type NoticeKind string
@@ -50,9 +53,9 @@ type Notice struct {
 	// Text is free text a person wrote: the invitation's message, a decline
 	// reason, a why.
 	Text string `json:"text,omitempty"`
-	// Why says what closed a thing along with its offer ("invitation I3
-	// was withdrawn").
-	Why string `json:"why,omitempty"`
+	// Closed says what closed a thing along with its offer: a withdrawn,
+	// declined or expired invitation, an ended plan.
+	Closed *Closure `json:"closed,omitempty"`
 	// Refs lists related things ("S4", "S9"): approved samples left to ship.
 	Refs []string `json:"refs,omitempty"`
 	// OldRate is the rate before a change; the invitation carries the new.
@@ -101,4 +104,26 @@ type Button struct {
 	Label  string `json:"label"`
 	Action string `json:"action"`
 	Style  string `json:"style,omitempty"`
+}
+
+// Closure is an offer that closed, taking the requests made through it.
+type Closure struct {
+	Event string `json:"event"` // "invitation.withdrawn", "invitation.declined", "invitation.expired", "plan.ended"
+	Ref   string `json:"ref"`   // "I3", "PL1"
+	Name  string `json:"name,omitempty"`
+}
+
+// String is the closure for the audit trail.
+func (c Closure) String() string {
+	switch c.Event {
+	case "invitation.withdrawn":
+		return "invitation " + c.Ref + " was withdrawn"
+	case "invitation.declined":
+		return "invitation " + c.Ref + " was declined"
+	case "invitation.expired":
+		return "invitation " + c.Ref + " expired"
+	case "plan.ended":
+		return "plan " + c.Ref + " " + strconv.Quote(c.Name) + " ended"
+	}
+	return c.Event + " " + c.Ref
 }

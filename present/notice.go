@@ -112,9 +112,9 @@ func notice(n domain.Notice, r Reader) Card {
 	case domain.NoticeSampleCancelled:
 		text := fmt.Sprintf("The seller team cancelled your request for %s.", what)
 		switch {
-		case n.Why != "":
-			// Closed with its offer: why is what happened to the offer.
-			text = fmt.Sprintf("Your request for %s was cancelled: %s.", what, n.Why)
+		case n.Closed != nil:
+			// Closed with its offer: say what happened to the offer.
+			text = fmt.Sprintf("Your request for %s was cancelled: %s.", what, closure(*n.Closed))
 		case n.Text != "":
 			text = fmt.Sprintf("The seller team cancelled your request for %s: %s.", what, strings.TrimRight(n.Text, "."))
 		}
@@ -329,4 +329,19 @@ func planHeadline(p domain.Plan, r Reader) string {
 		return fmt.Sprintf("Open plan %s %q is scheduled: it opens on %s", p.Ref(), p.Name, r.Date(p.StartsAt))
 	}
 	return fmt.Sprintf("Open plan %s %q is live", p.Ref(), p.Name)
+}
+
+// closure tells a creator what closed the offer their request came through.
+func closure(c domain.Closure) string {
+	switch c.Event {
+	case "invitation.withdrawn":
+		return "invitation " + c.Ref + " was withdrawn"
+	case "invitation.declined":
+		return "you declined invitation " + c.Ref
+	case "invitation.expired":
+		return "invitation " + c.Ref + " expired"
+	case "plan.ended":
+		return fmt.Sprintf("plan %s %q ended", c.Ref, c.Name)
+	}
+	return c.Ref + " closed"
 }
