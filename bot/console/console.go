@@ -48,6 +48,9 @@ type Options struct {
 	// platform configured, collabbot serve delivers its messages and the
 	// console must leave them alone.
 	Surfaces []domain.Surface
+	// RetryFor is how long delivery retries through temporary errors
+	// (default delivery.DefaultRetryFor).
+	RetryFor time.Duration
 }
 
 // New builds a console over the use cases and the outbox. Messages queued
@@ -71,6 +74,7 @@ func New(app *commands.App, queue delivery.Queue, out io.Writer, o Options) *Con
 		Now:           o.Now,
 		Log:           o.Log,
 		OnUnreachable: app.MarkUnreachable,
+		RetryFor:      o.RetryFor,
 	}
 	return c
 }
