@@ -3,10 +3,12 @@
 // defaults, validates them all at once, and renders them for logs with every
 // secret reduced to "set" or "unset".
 //
-// Beyond the contract's table it reads three operational settings:
+// Beyond the contract's table it reads four operational settings:
 // COLLABBOT_WEEKLY_INVITE_CAP (new invitations a week, 0 = no cap, default
-// 500), COLLABBOT_LOG_LEVEL (debug, info, warn or error; default info) and
-// COLLABBOT_LOG_FORMAT (text or json; default text).
+// 500), COLLABBOT_LOG_LEVEL (debug, info, warn or error; default info),
+// COLLABBOT_LOG_FORMAT (text or json; default text) and COLLABBOT_RETRY_FOR
+// (how long delivery retries a message through temporary errors, 1m to
+// 720h; default 24h).
 package config
 
 import (
@@ -40,6 +42,14 @@ const (
 	DefaultTikTokSyncEvery = 5 * time.Minute
 	DefaultWeeklyInviteCap = 500
 	DefaultLogFormat       = "text"
+	DefaultRetryFor        = 24 * time.Hour
+)
+
+// COLLABBOT_RETRY_FOR's range: under a minute a blip loses messages; past
+// 30 days nobody is waiting for them any more.
+const (
+	MinRetryFor = time.Minute
+	MaxRetryFor = 30 * 24 * time.Hour
 )
 
 // MinTikTokSyncEvery keeps the pull loop well inside TikTok's per-app quotas.
@@ -56,6 +66,9 @@ type Config struct {
 	WeeklyInviteCap int        // COLLABBOT_WEEKLY_INVITE_CAP; 0 means no cap
 	LogLevel        slog.Level // COLLABBOT_LOG_LEVEL
 	LogFormat       string     // COLLABBOT_LOG_FORMAT: "text" or "json"
+	// RetryFor is COLLABBOT_RETRY_FOR: how long a message is retried through
+	// temporary errors, from its first attempt, before it fails for good.
+	RetryFor time.Duration
 
 	Slack   Slack
 	Discord Discord
@@ -125,6 +138,7 @@ func (c Config) LogValue() slog.Value {
 		slog.Int("weekly_invite_cap", c.WeeklyInviteCap),
 		slog.String("log_level", c.LogLevel.String()),
 		slog.String("log_format", c.LogFormat),
+		slog.Duration("retry_for", c.RetryFor),
 		slog.Group("slack",
 			slog.Bool("enabled", c.SlackEnabled()),
 			slog.String("signing_secret", setOrUnset(c.Slack.SigningSecret)),
@@ -266,6 +280,15 @@ func Load(getenv func(string) string) (Config, error) {
 		c.LogLevel = slog.LevelError
 	default:
 		p.addf("COLLABBOT_LOG_LEVEL must be debug, info, warn or error, got %q", v)
+	}
+	c.RetryFor = DefaultRetryFor
+	if v := get("COLLABBOT_RETRY_FOR"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < MinRetryFor || d > MaxRetryFor {
+			p.addf("COLLABBOT_RETRY_FOR must be a duration like 24h or 90m, from 1m to 720h (30 days), got %q", v)
+		} else {
+			c.RetryFor = d
+		}
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		p.addf("COLLABBOT_LOG_FORMAT must be text or json, got %q", c.LogFormat)

@@ -62,6 +62,7 @@ func TestLoadDefaults(t *testing.T) {
 		{"WeeklyInviteCap", c.WeeklyInviteCap, 500},
 		{"LogLevel", c.LogLevel, slog.LevelInfo},
 		{"LogFormat", c.LogFormat, "text"},
+		{"RetryFor", c.RetryFor, 24 * time.Hour},
 		{"Slack.APIURL", c.Slack.APIURL, "https://slack.com/api/"},
 		{"Discord.APIURL", c.Discord.APIURL, "https://discord.com/api/v10/"},
 		{"Discord.Gateway", c.Discord.Gateway, false},
@@ -97,6 +98,7 @@ func TestLoadValid(t *testing.T) {
 		"OPENAI_BASE_URL":             "http://localhost:11434/v1/",
 		"OPENAI_MODEL":                "llama3.2",
 		"TIKTOK_SYNC_EVERY":           "90s",
+		"COLLABBOT_RETRY_FOR":         "36h",
 	})
 	c, err := config.Load(env(all))
 	if err != nil {
@@ -119,6 +121,9 @@ func TestLoadValid(t *testing.T) {
 	}
 	if c.TikTok.SyncEvery != 90*time.Second {
 		t.Errorf("TikTok.SyncEvery = %v", c.TikTok.SyncEvery)
+	}
+	if c.RetryFor != 36*time.Hour {
+		t.Errorf("RetryFor = %v, want 36h", c.RetryFor)
 	}
 	if !c.SlackEnabled() || !c.DiscordEnabled() || !c.DraftsEnabled() || !c.TikTokEnabled() {
 		t.Errorf("enabled = %v %v %v %v, want all true", c.SlackEnabled(), c.DiscordEnabled(), c.DraftsEnabled(), c.TikTokEnabled())
@@ -225,6 +230,10 @@ func TestLoadErrors(t *testing.T) {
 			"OPENAI_MODEL is required when OPENAI_BASE_URL is set"},
 		{"openai model alone", map[string]string{"OPENAI_MODEL": "gpt-x"}, "OPENAI_MODEL is set but drafts are off"},
 		{"openai base url", map[string]string{"OPENAI_BASE_URL": "localhost:11434", "OPENAI_MODEL": "m"}, "OPENAI_BASE_URL must be an absolute http(s) URL"},
+
+		{"retry for short", map[string]string{"COLLABBOT_RETRY_FOR": "30s"}, "COLLABBOT_RETRY_FOR must be a duration like 24h or 90m, from 1m to 720h (30 days)"},
+		{"retry for long", map[string]string{"COLLABBOT_RETRY_FOR": "721h"}, "COLLABBOT_RETRY_FOR must be a duration like 24h or 90m, from 1m to 720h (30 days)"},
+		{"retry for unitless", map[string]string{"COLLABBOT_RETRY_FOR": "24"}, `COLLABBOT_RETRY_FOR must be a duration like 24h or 90m, from 1m to 720h (30 days), got "24"`},
 
 		{"tiktok sync short", map[string]string{"TIKTOK_SYNC_EVERY": "30s"}, "TIKTOK_SYNC_EVERY must be a duration like 5m, at least 1m"},
 		{"tiktok sync unitless", map[string]string{"TIKTOK_SYNC_EVERY": "5"}, "TIKTOK_SYNC_EVERY must be a duration like 5m, at least 1m"},

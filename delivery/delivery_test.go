@@ -1,10 +1,12 @@
 package delivery_test
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -46,28 +48,39 @@ func (c *clock) Advance(d time.Duration) {
 	c.now = c.now.Add(d)
 }
 
-// recorder is a sender that counts sends per row ID and answers with what
-// reply says (nil: delivered).
+// recorder is a sender that counts sends per row ID, keeps what it was
+// handed, and answers with what reply says (nil: delivered, with the
+// reference "ref/<id>").
 type recorder struct {
-	mu    sync.Mutex
-	sent  map[int64]int
-	order []int64
-	reply func(o domain.Outgoing) error
+	mu     sync.Mutex
+	sent   map[int64]int
+	order  []int64
+	handed []domain.Outgoing
+	reply  func(o domain.Outgoing) error
 }
 
 func newRecorder(reply func(o domain.Outgoing) error) *recorder {
 	return &recorder{sent: map[int64]int{}, reply: reply}
 }
 
-func (r *recorder) Send(ctx context.Context, o domain.Outgoing) error {
+func (r *recorder) Send(ctx context.Context, o domain.Outgoing) (string, error) {
 	r.mu.Lock()
 	r.sent[o.ID]++
 	r.order = append(r.order, o.ID)
+	r.handed = append(r.handed, o)
 	r.mu.Unlock()
-	if r.reply == nil {
-		return nil
+	if r.reply != nil {
+		if err := r.reply(o); err != nil {
+			return "", err
+		}
 	}
-	return r.reply(o)
+	return fmt.Sprintf("ref/%d", o.ID), nil
+}
+
+func (r *recorder) sends() []domain.Outgoing {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.handed)
 }
 
 func (r *recorder) count(id int64) int {
@@ -120,7 +133,7 @@ func enqueue(tb testing.TB, db *sqlite.DB, at time.Time, tos ...domain.Recipient
 			ok, err := tx.Enqueue(ctx, domain.Outgoing{
 				Surface:     to.Surface(),
 				To:          to,
-				Notice:      domain.Notice{Kind: "card", Card: &domain.Card{Text: fmt.Sprintf("message %d to %s", len(before)+i+1, to)}},
+				Notice:      domain.Notice{Kind: domain.NoticeUnreachable, Text: fmt.Sprintf("message %d to %s", len(before)+i+1, to)},
 				Key:         fmt.Sprintf("test:%d", len(before)+i+1),
 				NextAttempt: at,
 				CreatedAt:   t0,
@@ -175,6 +188,9 @@ func drain(tb testing.TB, d *delivery.Dispatcher) int {
 	}
 	return n
 }
+
+// surfaces is every surface, as a dispatcher with every sender claims.
+var surfaces = []domain.Surface{domain.SurfaceDiscord, domain.SurfaceSlack}
 
 func both(s delivery.Sender) map[domain.Surface]delivery.Sender {
 	return map[domain.Surface]delivery.Sender{domain.SurfaceSlack: s, domain.SurfaceDiscord: s}
@@ -238,31 +254,23 @@ func TestDrainKeepsRowsForSurfaceWithoutSenderPending(t *testing.T) {
 	ids := enqueue(t, db, t0, toCreator(3), toChannel(domain.ChannelSellers))
 	d := &delivery.Dispatcher{Queue: db, Now: clk.Now, Senders: map[domain.Surface]delivery.Sender{domain.SurfaceSlack: slack}}
 
-	if n := drain(t, d); n != 2 {
-		t.Fatalf("Drain handled %d rows, want 2", n)
+	if n := drain(t, d); n != 1 {
+		t.Fatalf("Drain handled %d rows, want 1 (the Slack row)", n)
 	}
-	if o := row(t, db, ids[1]); o.State != domain.OutboxSent {
-		t.Fatalf("slack row is %s, want sent", o.State)
+	if o := row(t, db, ids[1]); o.State != domain.OutboxSent || o.Ref != fmt.Sprintf("ref/%d", ids[1]) {
+		t.Fatalf("slack row is %s with ref %q, want sent with the sender's reference", o.State, o.Ref)
 	}
+	// The Discord row is not claimed at all: no churn, nothing recorded,
+	// due as it was, for a dispatcher with a Discord sender.
 	o := row(t, db, ids[0])
-	if o.State != domain.OutboxPending {
-		t.Fatalf("discord row without a sender is %s, want pending (kept for when Discord is configured)", o.State)
+	if o.State != domain.OutboxPending || o.Attempts != 0 || o.LastError != "" || !o.NextAttempt.Equal(t0) {
+		t.Fatalf("discord row without a sender is %s, attempts %d, error %q, next %v; want pending and untouched",
+			o.State, o.Attempts, o.LastError, o.NextAttempt)
 	}
-	if !o.NextAttempt.After(t0) {
-		t.Fatalf("discord row next attempt %v, want later than now %v", o.NextAttempt, t0)
-	}
-	if !strings.Contains(o.LastError, "discord") {
-		t.Fatalf("last error %q, want it to name the surface without a sender", o.LastError)
-	}
-	// Not retried in a tight loop: nothing is due until its next attempt.
-	if n := drain(t, d); n != 0 {
-		t.Fatalf("Drain right after handled %d rows, want 0", n)
-	}
-	// Once Discord is configured, the kept row goes out.
+	// Once a dispatcher with a Discord sender runs, the kept row goes out.
 	discord := newRecorder(nil)
-	d.Senders[domain.SurfaceDiscord] = discord
-	clk.Set(o.NextAttempt)
-	if n := drain(t, d); n != 1 || discord.count(ids[0]) != 1 {
+	other := &delivery.Dispatcher{Queue: db, Now: clk.Now, Senders: map[domain.Surface]delivery.Sender{domain.SurfaceDiscord: discord}}
+	if n := drain(t, other); n != 1 || discord.count(ids[0]) != 1 {
 		t.Fatalf("Drain with a Discord sender handled %d rows, sent the kept row %d times; want 1 and 1", n, discord.count(ids[0]))
 	}
 	if o := row(t, db, ids[0]); o.State != domain.OutboxSent {
@@ -275,84 +283,110 @@ func TestDrainWithoutSenderDoesNotBurnAttempts(t *testing.T) {
 	clk := newClock()
 	id := enqueue(t, db, t0, toCreator(3))[0]
 	d := &delivery.Dispatcher{Queue: db, Now: clk.Now, Senders: map[domain.Surface]delivery.Sender{}}
-	for range 10 { // ten hours without a Discord sender
+	for range 10 { // ten days without a Discord sender
 		drain(t, d)
-		clk.Set(row(t, db, id).NextAttempt)
+		clk.Advance(24 * time.Hour)
 	}
 	if o := row(t, db, id); o.Attempts != 0 || o.State != domain.OutboxPending {
 		t.Fatalf("after 10 drains without a sender the row is %s with %d attempts, want pending with 0", o.State, o.Attempts)
 	}
-	// Discord comes back but is briefly slow: the row must be retried, not given up.
-	d.Senders[domain.SurfaceDiscord] = newRecorder(func(domain.Outgoing) error { return errors.New("503 service unavailable") })
+	// Discord comes back but is briefly slow: the row must be retried, not
+	// given up, though it was queued days ago (the retry period counts from
+	// the first attempt).
+	d = &delivery.Dispatcher{Queue: db, Now: clk.Now, Senders: both(newRecorder(func(domain.Outgoing) error { return errors.New("503 service unavailable") }))}
 	drain(t, d)
-	if o := row(t, db, id); o.State != domain.OutboxPending {
+	if o := row(t, db, id); o.State != domain.OutboxPending || o.Attempts != 1 {
 		t.Fatalf("first temporary error after the sender appeared left the row %s (attempts %d), want pending", o.State, o.Attempts)
 	}
 }
 
+// Transient errors back off and are retried for RetryFor from the first
+// attempt, then the row fails with the last error.
 func TestTemporaryErrorBacksOffThenFails(t *testing.T) {
-	db := openDB(t)
-	clk := newClock()
-	s := newRecorder(func(domain.Outgoing) error { return errors.New("503 service unavailable") })
-	id := enqueue(t, db, t0, toChannel(domain.ChannelSellers))[0]
-	const maxAttempts = 5
-	d := &delivery.Dispatcher{Queue: db, Now: clk.Now, Senders: both(s), MaxAttempts: maxAttempts}
+	for _, tc := range []struct {
+		name     string
+		retryFor time.Duration
+	}{
+		{"ten minutes", 10 * time.Minute},
+		{"default 24h", 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			db := openDB(t)
+			clk := newClock()
+			s := newRecorder(func(domain.Outgoing) error { return errors.New("503 service unavailable") })
+			id := enqueue(t, db, t0, toChannel(domain.ChannelSellers))[0]
+			d := &delivery.Dispatcher{Queue: db, Now: clk.Now, Senders: both(s), RetryFor: tc.retryFor}
+			retryFor := cmp.Or(tc.retryFor, delivery.DefaultRetryFor)
 
-	for attempt := 0; attempt < maxAttempts-1; attempt++ {
-		now := clk.Now()
-		if n := drain(t, d); n != 1 {
-			t.Fatalf("attempt %d: Drain handled %d rows, want 1", attempt+1, n)
-		}
-		o := row(t, db, id)
-		want := now.Add(delivery.Backoff(attempt))
-		if o.State != domain.OutboxPending || o.Attempts != attempt+1 || !o.NextAttempt.Equal(want) {
-			t.Fatalf("after failed attempt %d the row is %s, attempts %d, next %v; want pending, %d, %v (now + Backoff(%d))",
-				attempt+1, o.State, o.Attempts, o.NextAttempt, attempt+1, want, attempt)
-		}
-		if !strings.Contains(o.LastError, "503 service unavailable") {
-			t.Fatalf("last error %q, want the sender's error", o.LastError)
-		}
-		// Not re-sent before its time...
-		clk.Set(o.NextAttempt.Add(-time.Millisecond))
-		if n := drain(t, d); n != 0 || s.count(id) != attempt+1 {
-			t.Fatalf("a millisecond before the next attempt Drain handled %d rows (sent %d times), want 0 (%d)", n, s.count(id), attempt+1)
-		}
-		// ...and re-sent once it has come.
-		clk.Set(o.NextAttempt)
-	}
-	if n := drain(t, d); n != 1 || s.count(id) != maxAttempts {
-		t.Fatalf("last attempt: Drain handled %d rows, sent %d times; want 1 and %d", n, s.count(id), maxAttempts)
-	}
-	o := row(t, db, id)
-	if o.State != domain.OutboxFailed || o.Attempts != maxAttempts || !strings.Contains(o.LastError, "503") {
-		t.Fatalf("after %d attempts the row is %s with %d attempts, error %q; want failed, %d, the sender's error",
-			maxAttempts, o.State, o.Attempts, o.LastError, maxAttempts)
-	}
-	clk.Advance(24 * time.Hour)
-	if n := drain(t, d); n != 0 || s.count(id) != maxAttempts {
-		t.Fatalf("a failed row was tried again: Drain handled %d, sent %d times", n, s.count(id))
+			for attempt := 0; ; attempt++ {
+				now := clk.Now()
+				if n := drain(t, d); n != 1 {
+					t.Fatalf("attempt %d: Drain handled %d rows, want 1", attempt+1, n)
+				}
+				o := row(t, db, id)
+				if o.State == domain.OutboxFailed {
+					if now.Sub(t0) < retryFor {
+						t.Fatalf("given up after %v, want retries for %v", now.Sub(t0), retryFor)
+					}
+					if !strings.Contains(o.LastError, "503 service unavailable") || !strings.Contains(o.LastError, "gave up") || o.Attempts != attempt+1 {
+						t.Fatalf("failed row: %d attempts, error %q", o.Attempts, o.LastError)
+					}
+					break
+				}
+				want := now.Add(delivery.Backoff(attempt))
+				if o.State != domain.OutboxPending || o.Attempts != attempt+1 || !o.NextAttempt.Equal(want) {
+					t.Fatalf("after failed attempt %d the row is %s, attempts %d, next %v; want pending, %d, %v (now + Backoff(%d))",
+						attempt+1, o.State, o.Attempts, o.NextAttempt, attempt+1, want, attempt)
+				}
+				if !strings.Contains(o.LastError, "503 service unavailable") {
+					t.Fatalf("last error %q, want the sender's error", o.LastError)
+				}
+				// Not re-sent before its time...
+				clk.Set(o.NextAttempt.Add(-time.Millisecond))
+				if n := drain(t, d); n != 0 || s.count(id) != attempt+1 {
+					t.Fatalf("a millisecond before the next attempt Drain handled %d rows (sent %d times), want 0 (%d)", n, s.count(id), attempt+1)
+				}
+				// ...and re-sent once it has come.
+				clk.Set(o.NextAttempt)
+			}
+			if gaveUp := clk.Now().Sub(t0); gaveUp > retryFor+delivery.Backoff(100) {
+				t.Fatalf("given up after %v, want soon after %v", gaveUp, retryFor)
+			}
+			sends := s.total()
+			clk.Advance(48 * time.Hour)
+			if n := drain(t, d); n != 0 || s.total() != sends {
+				t.Fatalf("a failed row was tried again: Drain handled %d, sent %d times", n, s.total())
+			}
+		})
 	}
 }
 
-func TestDefaultMaxAttemptsRetriesForAboutAnHour(t *testing.T) {
+// Two hours of 429s (a long rate limit) lose no row: rate limits count
+// neither as attempts nor toward giving up, even with a short RetryFor.
+func TestTwoHoursOfRateLimitsLoseNoRow(t *testing.T) {
 	db := openDB(t)
 	clk := newClock()
-	s := newRecorder(func(domain.Outgoing) error { return errors.New("502 bad gateway") })
-	id := enqueue(t, db, t0, toChannel(domain.ChannelSellers))[0]
-	d := &delivery.Dispatcher{Queue: db, Now: clk.Now, Senders: both(s)}
-	for i := 0; i < 100; i++ {
-		drain(t, d)
-		o := row(t, db, id)
-		if o.State == domain.OutboxFailed {
-			break
+	end := t0.Add(2 * time.Hour)
+	s := newRecorder(func(domain.Outgoing) error {
+		if clk.Now().Before(end) {
+			return &delivery.RetryAfterError{After: 5 * time.Minute, Err: errors.New("429 too many requests")}
 		}
-		clk.Set(o.NextAttempt)
+		return nil
+	})
+	ids := enqueue(t, db, t0, toChannel(domain.ChannelSellers), toCreator(1), toChannel(domain.ChannelApprovals))
+	d := &delivery.Dispatcher{Queue: db, Now: clk.Now, Senders: both(s), RetryFor: time.Hour}
+	for clk.Now().Before(end.Add(time.Minute)) {
+		drain(t, d)
+		clk.Advance(time.Minute)
 	}
-	if o := row(t, db, id); o.State != domain.OutboxFailed {
-		t.Fatalf("row is %s after 100 attempts, want failed", o.State)
+	for _, id := range ids {
+		o := row(t, db, id)
+		if o.State != domain.OutboxSent || o.Attempts != 0 {
+			t.Fatalf("row %d after two hours of 429s is %s with %d attempts (%q), want sent with 0", id, o.State, o.Attempts, o.LastError)
+		}
 	}
-	if gaveUp := clk.Now().Sub(t0); gaveUp < 50*time.Minute {
-		t.Fatalf("an always-failing platform is given up on after %v of retries, want about an hour", gaveUp)
+	if s.total() < 3*24 {
+		t.Fatalf("%d sends in two hours of 5-minute rate limits, want about 24 per row", s.total())
 	}
 }
 
@@ -497,7 +531,7 @@ func TestCrashedSendIsRetriedAfterLease(t *testing.T) {
 	const lease = 2 * time.Minute
 
 	// A worker claims the rows and dies before marking them.
-	claimed, err := db.ClaimOutgoing(ctx, t0, 10, lease)
+	claimed, err := db.ClaimOutgoing(ctx, t0, surfaces, 10, lease)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -539,12 +573,12 @@ func TestRowWhoseSenderAlwaysDiesIsGivenUp(t *testing.T) {
 	db := openDB(t)
 	clk := newClock()
 	id := enqueue(t, db, t0, toChannel(domain.ChannelSellers))[0]
-	const lease, maxAttempts = time.Minute, 3
+	const lease = time.Minute
 
 	// Each worker claims the row and dies mid-send; a reclaimed lease
 	// counts as an attempt.
-	for i := range maxAttempts {
-		got, err := db.ClaimOutgoing(ctx, clk.Now(), 10, lease)
+	for i := range sqlite.MaxLost {
+		got, err := db.ClaimOutgoing(ctx, clk.Now(), surfaces, 10, lease)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -554,12 +588,12 @@ func TestRowWhoseSenderAlwaysDiesIsGivenUp(t *testing.T) {
 		clk.Advance(lease)
 	}
 	s := newRecorder(nil)
-	d := &delivery.Dispatcher{Queue: db, Now: clk.Now, Senders: both(s), Lease: lease, MaxAttempts: maxAttempts}
-	if n := drain(t, d); n != 1 {
-		t.Fatalf("Drain handled %d rows, want 1", n)
+	d := &delivery.Dispatcher{Queue: db, Now: clk.Now, Senders: both(s), Lease: lease}
+	if n := drain(t, d); n != 0 {
+		t.Fatalf("Drain handled %d rows, want 0", n)
 	}
 	if s.total() != 0 {
-		t.Fatalf("a row that killed its sender %d times was sent again", maxAttempts)
+		t.Fatalf("a row that killed its sender %d times was sent again", sqlite.MaxLost)
 	}
 	if o := row(t, db, id); o.State != domain.OutboxFailed || o.LastError == "" {
 		t.Fatalf("row is %s (error %q), want failed with a reason", o.State, o.LastError)
@@ -600,7 +634,7 @@ func TestConcurrentDispatchersSendEachRowOnce(t *testing.T) {
 			start := make(chan struct{})
 			var wg sync.WaitGroup
 			for i, q := range queues {
-				d := &delivery.Dispatcher{Queue: q, Now: clk.Now, Senders: both(s), Batch: 7}
+				d := &delivery.Dispatcher{Queue: q, Now: clk.Now, Senders: both(s)}
 				wg.Go(func() {
 					<-start
 					totals[i], errs[i] = d.Drain(context.Background())
@@ -715,12 +749,12 @@ func TestRunReturnsWhenCancelledMidSend(t *testing.T) {
 	db := openDB(t)
 	enqueue(t, db, t0, toChannel(domain.ChannelSellers))
 	started := make(chan struct{})
-	s := delivery.SenderFunc(func(ctx context.Context, o domain.Outgoing) error {
+	s := delivery.SenderFunc(func(ctx context.Context, o domain.Outgoing) (string, error) {
 		close(started)
 		<-ctx.Done()
-		return ctx.Err()
+		return "", ctx.Err()
 	})
-	d := &delivery.Dispatcher{Queue: db, Now: newClock().Now, Senders: both(s)}
+	d := &delivery.Dispatcher{Queue: db, Now: newClock().Now, Senders: both(s), ShutdownGrace: 10 * time.Millisecond}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {

@@ -34,6 +34,11 @@ const (
 	NoticeUnreachable        NoticeKind = "creator.unreachable" // sellers: a creator's DMs are closed
 )
 
+// NoticeKinds lists every kind, for renderers to prove they cover all.
+var NoticeKinds = []NoticeKind{
+	NoticeInvitation, NoticeInvitationStatus, NoticeInvitationAnswered, NoticeInvitationExpired, NoticeRateChanged, NoticePlanCreated, NoticePlanState, NoticePlanEnded, NoticeSampleCard, NoticeSampleReceived, NoticeSampleApproved, NoticeSampleRejected, NoticeSampleCancelled, NoticeSampleExpired, NoticeSampleShipped, NoticeSampleTracking, NoticeSampleExtended, NoticeSampleOverdue, NoticeContentPosted, NoticeContentThanks, NoticeUnreachable,
+}
+
 // Notice is what a message says, as facts as of the change; which facts are
 // set depends on Kind. It is stored with the outbox row and rendered when
 // the row is delivered.
@@ -64,8 +69,6 @@ type Notice struct {
 	Track *Track `json:"track,omitempty"`
 	// At is when it happened.
 	At time.Time `json:"at"`
-	// Card is a worded message, for notices not yet given a renderer.
-	Card *Card `json:"card,omitempty"`
 }
 
 // Track is a creator's record with free samples: what they received and
@@ -82,28 +85,6 @@ func (t Track) FulfilmentRate() int {
 		return -1
 	}
 	return t.Posted * 100 / t.Received
-}
-
-// Card is a message already worded. It is how notices travelled before
-// each had its own renderer, and goes away once every use case queues facts.
-type Card struct {
-	Title   string   `json:"title,omitempty"`
-	Text    string   `json:"text"`
-	Fields  []Field  `json:"fields,omitempty"`
-	Buttons []Button `json:"buttons,omitempty"`
-}
-
-// Field is a labelled value on a card.
-type Field struct {
-	Label string `json:"label"`
-	Value string `json:"value"`
-}
-
-// Button is a choice on a card; Action is the custom_id sent back.
-type Button struct {
-	Label  string `json:"label"`
-	Action string `json:"action"`
-	Style  string `json:"style,omitempty"`
 }
 
 // Closure is an offer that closed, taking the requests made through it.

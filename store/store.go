@@ -25,23 +25,31 @@ type DB interface {
 }
 
 // Outbox is the dispatcher's side of the outgoing messages the use cases
-// enqueue inside their transactions.
+// enqueue inside their transactions, and the operator's (collabbot outbox).
 type Outbox interface {
-	// ClaimOutgoing marks up to limit rows due at now (state pending with
-	// next_attempt <= now, or state sending whose lease expired:
-	// sending_deadline <= now) as sending with sending_deadline = now+lease
-	// and returns them, oldest first. Safe against concurrent claimers: a row
-	// is claimed once per lease.
-	ClaimOutgoing(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]domain.Outgoing, error)
-	MarkSent(ctx context.Context, o domain.Outgoing, now time.Time) error
+	// ClaimOutgoing marks up to limit rows of the given surfaces due at now
+	// (state pending with next_attempt <= now, or state sending whose lease
+	// expired: sending_deadline <= now) as sending with sending_deadline =
+	// now+lease and returns them, oldest first. A row waits while an earlier
+	// row of its recipient and thread is pending or sending, and an edit
+	// while the message it replaces is; a claimed edit carries its
+	// original's provider reference in Ref. Rows of other surfaces are left
+	// pending. Safe against concurrent claimers: a row is claimed once per
+	// lease.
+	ClaimOutgoing(ctx context.Context, now time.Time, surfaces []domain.Surface, limit int, lease time.Duration) ([]domain.Outgoing, error)
+	// MarkSent records delivery and the provider's reference (ref).
+	MarkSent(ctx context.Context, o domain.Outgoing, now time.Time, ref string) error
 	// MarkRetry puts the row back to pending with attempts+1,
-	// next_attempt=next and last_error.
-	MarkRetry(ctx context.Context, o domain.Outgoing, next time.Time, errText string) error
+	// next_attempt=next and last_error, or fails it when its first attempt
+	// was retryFor or more before now; it reports whether it failed.
+	MarkRetry(ctx context.Context, o domain.Outgoing, now, next time.Time, errText string, retryFor time.Duration) (bool, error)
 	// Postpone puts the row back to pending at next without counting an
-	// attempt, for rows no sender can take yet.
+	// attempt (rate limits, rows released before their send).
 	Postpone(ctx context.Context, o domain.Outgoing, next time.Time, why string) error
 	// MarkFailed gives up on the row (state failed) with last_error.
 	MarkFailed(ctx context.Context, o domain.Outgoing, errText string) error
+	// RetryOutgoing re-queues a failed row: pending, attempts 0, due now.
+	RetryOutgoing(ctx context.Context, id int64, now time.Time) (domain.Outgoing, error)
 	ListOutgoing(ctx context.Context, state domain.OutboxState, limit int) ([]domain.Outgoing, error)
 }
 

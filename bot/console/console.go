@@ -47,6 +47,13 @@ type Options struct {
 	// Log receives what the user is not shown: the cause behind
 	// "something went wrong". Default: discarded.
 	Log *slog.Logger
+	// Surfaces the console delivers (prints); default both. With a
+	// platform configured, collabbot serve delivers its messages and the
+	// console must leave them alone.
+	Surfaces []domain.Surface
+	// RetryFor is how long delivery retries through temporary errors
+	// (default delivery.DefaultRetryFor).
+	RetryFor time.Duration
 }
 
 // New builds a console over the use cases and the outbox. Messages queued
@@ -57,12 +64,20 @@ func New(app *commands.App, queue delivery.Queue, out io.Writer, o Options) *Con
 	}
 	c := &Console{app: app, grammar: grammar.New(app), out: out, interactive: o.Interactive, log: o.Log, choices: map[string][]string{},
 		actor: domain.Actor{Role: domain.RoleSeller, MemberID: "seller", Name: "seller"}}
+	if o.Surfaces == nil {
+		o.Surfaces = []domain.Surface{domain.SurfaceSlack, domain.SurfaceDiscord}
+	}
+	senders := map[domain.Surface]delivery.Sender{}
+	for _, s := range o.Surfaces {
+		senders[s] = c
+	}
 	c.dispatcher = &delivery.Dispatcher{
 		Queue:         queue,
-		Senders:       map[domain.Surface]delivery.Sender{domain.SurfaceSlack: c, domain.SurfaceDiscord: c},
+		Senders:       senders,
 		Now:           o.Now,
 		Log:           o.Log,
 		OnUnreachable: app.MarkUnreachable,
+		RetryFor:      o.RetryFor,
 	}
 	return c
 }
@@ -276,17 +291,18 @@ func (c *Console) deliver(ctx context.Context) {
 }
 
 // Send prints an outgoing message where its recipient would see it; it is
-// the console's sender for both surfaces.
-func (c *Console) Send(ctx context.Context, o domain.Outgoing) error {
+// the console's sender for the surfaces it delivers. Its reference is the
+// row's, so an edit names the message it updates.
+func (c *Console) Send(ctx context.Context, o domain.Outgoing) (string, error) {
 	where, aud := "", "team"
 	switch o.To.Kind {
 	case domain.ToCreator:
 		cr, err := c.app.Creator(ctx, o.To.CreatorID)
 		if domain.ErrorKind(err) == domain.KindNotFound {
-			return fmt.Errorf("%w: %v", delivery.ErrPermanent, err)
+			return "", fmt.Errorf("%w: %v", delivery.ErrPermanent, err)
 		}
 		if err != nil {
-			return err // the store may be back on the next attempt
+			return "", err // the store may be back on the next attempt
 		}
 		where, aud = "Discord DM to "+cr.At(), o.To.String()
 	case domain.ToChannel:
@@ -304,7 +320,10 @@ func (c *Console) Send(ctx context.Context, o domain.Outgoing) error {
 	defer c.mu.Unlock()
 	fmt.Fprintf(c.out, "  --> %s\n", where)
 	c.printMessage("      ", card, aud)
-	return nil
+	if o.Ref != "" {
+		return o.Ref, nil // an edit updates the message it replaces
+	}
+	return fmt.Sprintf("console/%d", o.ID), nil
 }
 
 func (c *Console) printReply(m present.Card, actor domain.Actor) {

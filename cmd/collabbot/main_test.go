@@ -11,8 +11,13 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/collabbot/collabbot/delivery"
+	"github.com/collabbot/collabbot/domain"
+	"github.com/collabbot/collabbot/store/sqlite"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -321,14 +326,185 @@ func TestExportNeverOverwrites(t *testing.T) {
 	}
 }
 
-func TestConsoleRefusesWhenChatIsConfigured(t *testing.T) {
-	vars := map[string]string{"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "s", "SLACK_APPROVALS_CHANNEL": "C1", "SLACK_SELLERS_CHANNEL": "C2"}
-	code, _, stderr := runMain(t, tempDB(t), "help\n", vars, "console")
-	if code != 2 || !strings.Contains(stderr, "cannot share a database with Slack or Discord") {
-		t.Errorf("console with Slack configured: exit %d, %q", code, stderr)
+// slackVars configure Slack (its adapter is not in this build: a test
+// stands in for its sender).
+var slackVars = map[string]string{"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "s", "SLACK_APPROVALS_CHANNEL": "C1", "SLACK_SELLERS_CHANNEL": "C2"}
+
+// With Slack configured the console shares the database with serve: it
+// says so, prints Discord messages, and leaves Slack's pending for serve.
+func TestConsoleWithSlackConfiguredLeavesSlackToServe(t *testing.T) {
+	db := tempDB(t)
+	script := "/as seller dana\nproduct add P1 \"Chips\" stock=3\nplan \"Spring\" P1=12%\n"
+	code, out, stderr := runMain(t, db, script, slackVars, "console")
+	if code != 0 {
+		t.Fatalf("console with Slack configured: exit %d, %q", code, stderr)
 	}
-	if strings.Contains(stderr, "xoxb-test") {
+	if !strings.Contains(out, "Slack messages are delivered by collabbot serve; this console shows only Discord messages.") {
+		t.Errorf("the console did not say it leaves Slack to serve:\n%s", out)
+	}
+	if strings.Contains(out, "--> Slack") {
+		t.Errorf("the console printed a Slack message serve should deliver:\n%s", out)
+	}
+	if strings.Contains(out+stderr, "xoxb-test") {
 		t.Error("the token reached the output")
+	}
+	code, out, _ = runMain(t, db, "", slackVars, "outbox", "--state", "pending")
+	if code != 0 || !strings.Contains(out, "channel:sellers") || !strings.Contains(out, "plan:1:created") {
+		t.Errorf("the plan's Slack post is not pending for serve: exit %d\n%s", code, out)
+	}
+}
+
+// sink records what a fake platform was handed.
+type sink struct {
+	mu   sync.Mutex
+	sent []domain.Outgoing
+}
+
+func (s *sink) Send(ctx context.Context, o domain.Outgoing) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sent = append(s.sent, o)
+	return fmt.Sprintf("C2/%d.0", len(s.sent)), nil
+}
+
+func (s *sink) got() []domain.Outgoing {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]domain.Outgoing(nil), s.sent...)
+}
+
+// serve and the console on one database file: a message queued from the
+// console for Slack is delivered by serve's dispatcher (a recording fake
+// stands in for the Slack adapter), not by the console; serve then stops
+// cleanly with nothing left claimed.
+func TestServeDeliversWhatTheConsoleQueues(t *testing.T) {
+	db := tempDB(t)
+	if code, _, stderr := runMain(t, db, "", nil, "migrate"); code != 0 {
+		t.Fatal(stderr)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	slack := &sink{}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan int, 1)
+	var stderr bytes.Buffer
+	go func() {
+		vars := map[string]string{"COLLABBOT_DB": db, "COLLABBOT_ADDR": addr}
+		for k, v := range slackVars {
+			vars[k] = v
+		}
+		done <- Main(ctx, Env{
+			Args: []string{"serve"}, Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: &syncWriter{w: &stderr},
+			Getenv:  func(k string) string { return vars[k] },
+			Senders: map[domain.Surface]delivery.Sender{domain.SurfaceSlack: slack}, DeliverEvery: 5 * time.Millisecond,
+		})
+	}()
+
+	code, out, errs := runMain(t, db, "/as seller dana\nproduct add P1 \"Chips\" stock=3\nplan \"Spring\" P1=12%\n", slackVars, "console")
+	if code != 0 || strings.Contains(out, "--> Slack") {
+		t.Fatalf("console: exit %d, %q\n%s", code, errs, out)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for len(slack.got()) == 0 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	got := slack.got()
+	if len(got) != 1 || got[0].Key != "plan:1:created" || got[0].To.String() != "channel:sellers" {
+		t.Fatalf("serve's Slack sender got %+v, want the plan's post to the sellers channel", got)
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Fatalf("serve exited %d: %s", code, stderr.String())
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+	code, out, _ = runMain(t, db, "", nil, "outbox")
+	if code != 0 || !strings.Contains(out, "plan:1:created") || strings.Contains(out, "sending") {
+		t.Fatalf("outbox after serve stopped: exit %d\n%s", code, out)
+	}
+	if !strings.Contains(out, "sent") {
+		t.Fatalf("the plan's post is not recorded as sent:\n%s", out)
+	}
+}
+
+// syncWriter lets serve's logger and the test share a buffer.
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
+}
+
+func TestOutboxCommand(t *testing.T) {
+	db := tempDB(t)
+	code, _, stderr := runMain(t, db, "/as seller dana\nproduct add P1 \"Chips\" stock=3\nplan \"Spring\" P1=12%\n", slackVars, "console")
+	if code != 0 {
+		t.Fatal(stderr)
+	}
+	// The plan's post fails for good, as a platform refusing it would.
+	st, err := sqlite.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := st.ClaimOutgoing(context.Background(), time.Now(), []domain.Surface{domain.SurfaceSlack}, 1, time.Minute)
+	if err != nil || len(rows) != 1 {
+		t.Fatalf("claim: %v %v", rows, err)
+	}
+	if err := st.MarkFailed(context.Background(), rows[0], "slack: channel_not_found"); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	id := fmt.Sprint(rows[0].ID)
+
+	tests := []struct {
+		name  string
+		args  []string
+		code  int
+		wants []string
+		not   []string
+	}{
+		{"all", []string{"outbox"}, 0, []string{"ID", "STATE", "TO", "KEY", "ATTEMPTS", "LAST ERROR", "failed", "channel:sellers", "plan:1:created", "slack: channel_not_found"}, nil},
+		{"failed only", []string{"outbox", "--state", "failed"}, 0, []string{"plan:1:created"}, nil},
+		{"none sent", []string{"outbox", "--state=sent"}, 0, []string{"No sent outgoing messages."}, nil},
+		{"help", []string{"outbox", "--help"}, 0, []string{"collabbot outbox retry ID"}, nil},
+		{"bad state", []string{"outbox", "--state", "lost"}, 2, []string{"--state must be pending, sending, sent, failed or merged"}, nil},
+		{"bad flag", []string{"outbox", "--frob"}, 2, []string{"flag provided but not defined"}, nil},
+		{"retry without id", []string{"outbox", "retry"}, 2, []string{"collabbot outbox retry ID"}, nil},
+		{"retry bad id", []string{"outbox", "retry", "x"}, 2, []string{`got "x"`}, nil},
+		{"retry unknown", []string{"outbox", "retry", "999"}, 1, []string{"No outgoing message 999."}, nil},
+		{"retry", []string{"outbox", "retry", id}, 0, []string{"Outgoing message " + id + " to channel:sellers is queued again"}, nil},
+		{"retry again", []string{"outbox", "retry", id}, 1, []string{"is pending; only a failed message can be retried"}, nil},
+		{"pending after retry", []string{"outbox", "--state", "pending"}, 0, []string{"plan:1:created"}, []string{"channel_not_found"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, stderr := runMain(t, db, "", nil, tc.args...)
+			if code != tc.code {
+				t.Fatalf("%v: exit %d, want %d (%q %q)", tc.args, code, tc.code, out, stderr)
+			}
+			for _, w := range tc.wants {
+				if !strings.Contains(out+stderr, w) {
+					t.Errorf("%v: output lacks %q:\n%s%s", tc.args, w, out, stderr)
+				}
+			}
+			for _, w := range tc.not {
+				if strings.Contains(out+stderr, w) {
+					t.Errorf("%v: output has %q:\n%s%s", tc.args, w, out, stderr)
+				}
+			}
+		})
 	}
 }
 

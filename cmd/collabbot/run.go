@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -16,6 +17,7 @@ import (
 	"github.com/collabbot/collabbot/bot/console"
 	"github.com/collabbot/collabbot/commands"
 	"github.com/collabbot/collabbot/config"
+	"github.com/collabbot/collabbot/delivery"
 	"github.com/collabbot/collabbot/domain"
 	"github.com/collabbot/collabbot/server"
 	"github.com/collabbot/collabbot/store"
@@ -30,6 +32,12 @@ type Env struct {
 	StdinIsTerminal bool
 	// Clock overrides time.Now (tests).
 	Clock func() time.Time
+	// Senders stand in for chat platforms' senders by surface (tests: a
+	// recording fake for Slack or Discord); nil in the binary.
+	Senders map[domain.Surface]delivery.Sender
+	// DeliverEvery is how often serve drains the outbox (default 1s; tests
+	// shorten it).
+	DeliverEvery time.Duration
 }
 
 const usage = `collabbot: run a TikTok Shop seller team's affiliate collaborations from chat.
@@ -42,6 +50,9 @@ Usage:
   collabbot export invitations|samples [FILE]
                                            write a CSV report (to stdout without FILE)
   collabbot backup FILE                    write a consistent copy of the live database
+  collabbot outbox [--state STATE] [--limit N]
+                                           list outgoing messages (id, state, to, key, attempts, last error)
+  collabbot outbox retry ID                queue a failed outgoing message again
 
 Configuration comes from environment variables; see README.md.
 `
@@ -62,7 +73,7 @@ func Main(ctx context.Context, env Env) int {
 	case "help", "-h", "--help":
 		fmt.Fprint(env.Stdout, usage)
 		return 0
-	case "serve", "console", "migrate", "import", "export", "backup":
+	case "serve", "console", "migrate", "import", "export", "backup", "outbox":
 	case "slack-manifest", "discord-register", "tiktok":
 		fmt.Fprintf(env.Stderr, "collabbot %s: not available in this build yet; the Slack, Discord and TikTok Shop adapters come in later releases.\n", cmd)
 		return 1
@@ -116,10 +127,14 @@ func run(ctx context.Context, cmd string, args []string, cfg config.Config, log 
 	if cmd == "backup" && len(args) != 1 {
 		return usageError{"give the file to write, like: collabbot backup backup.db"}
 	}
+	if cmd == "outbox" && len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
+		fmt.Fprint(env.Stdout, outboxUsage)
+		return nil
+	}
 	if cmd == "export" && len(args) == 0 {
 		return usageError{"use: collabbot export invitations|samples [FILE.csv]"}
 	}
-	if cmd == "backup" || cmd == "export" {
+	if cmd == "backup" || cmd == "export" || cmd == "outbox" {
 		// These read what is there: a mistyped path must not quietly
 		// create an empty database and report success.
 		if path, ok := sqlitePath(cfg.DB); ok {
@@ -157,16 +172,19 @@ func run(ctx context.Context, cmd string, args []string, cfg config.Config, log 
 		}
 		fmt.Fprintf(env.Stdout, "Backup written to %s.\n", args[0])
 		return nil
+	case "outbox":
+		return outbox(ctx, db, args, now, env.Stdout)
 	case "console":
-		if cfg.SlackEnabled() || cfg.DiscordEnabled() {
-			// The console prints and marks sent every queued message; with a
-			// chat platform configured those belong to its adapter.
-			return usageError{"the console delivers queued messages itself, so it cannot share a database with Slack or Discord; unset SLACK_BOT_TOKEN and DISCORD_BOT_TOKEN or point COLLABBOT_DB at another file"}
-		}
 		if err := app.SeedManagers(ctx, cfg.Slack.Managers); err != nil {
 			return err
 		}
-		c := console.New(app, db, env.Stdout, console.Options{Interactive: env.StdinIsTerminal, Now: now, Log: log})
+		// A configured platform's messages are serve's to deliver (it may
+		// share this database): the console prints only the others.
+		if msg := consoleNotice(cfg); msg != "" {
+			fmt.Fprintln(env.Stdout, msg)
+		}
+		c := console.New(app, db, env.Stdout, console.Options{Interactive: env.StdinIsTerminal, Now: now, Log: log,
+			Surfaces: consoleSurfaces(cfg), RetryFor: cfg.RetryFor})
 		return c.Run(ctx, env.Stdin)
 	}
 	return serve(ctx, cfg, log, env, db, app, now)
@@ -273,9 +291,6 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env, db
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
-	if cfg.SlackEnabled() || cfg.DiscordEnabled() {
-		log.Warn("Slack and Discord adapters are not part of this build yet; outgoing messages stay queued in the outbox until they are")
-	}
 	if cfg.DraftsEnabled() || cfg.TikTokEnabled() {
 		log.Warn("LLM drafts and TikTok Shop sync are not part of this build yet; invitations use the template")
 	}
@@ -306,10 +321,40 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env, db
 
 	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ctx) }()
+
+	// Delivery: the configured platforms' senders, and with neither platform
+	// configured and a person at the terminal, the console for both.
+	senders := platformSenders(cfg, log, env)
 	consoleOn := !cfg.SlackEnabled() && !cfg.DiscordEnabled() && env.StdinIsTerminal
+	var c *console.Console
+	if consoleOn {
+		c = console.New(app, db, env.Stdout, console.Options{Interactive: true, Now: now, Log: log, RetryFor: cfg.RetryFor})
+		for _, s := range surfaces {
+			if _, ok := senders[s]; !ok {
+				senders[s] = c
+			}
+		}
+	}
+	for _, s := range surfaces {
+		if _, ok := senders[s]; !ok && configured(cfg, s) {
+			log.Warn(platformName(s)+" is configured but its adapter is not part of this build yet; its messages wait in the outbox (collabbot outbox lists them)", "surface", string(s))
+		}
+	}
+	delivered := make(chan struct{})
+	if len(senders) > 0 {
+		d := newDispatcher(cfg, db, app, log, now, senders)
+		log.Info("delivering outgoing messages", "surfaces", fmt.Sprint(d.Surfaces()))
+		go func() {
+			// Run stops claiming when ctx ends, lets the send in flight
+			// finish within its grace, and records its outcome.
+			d.Run(ctx, cmp.Or(env.DeliverEvery, time.Second))
+			close(delivered)
+		}()
+	} else {
+		close(delivered)
+	}
 	if consoleOn {
 		go func() {
-			c := console.New(app, db, env.Stdout, console.Options{Interactive: true, Now: now, Log: log})
 			err := c.Run(ctx, env.Stdin)
 			cancel() // leaving the console stops the service started with it
 			errc <- err
@@ -322,6 +367,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env, db
 			err = err2
 		}
 	}
+	<-delivered // the database closes after the last outcome is recorded
 	if err == nil || errors.Is(err, context.Canceled) {
 		log.Info("collabbot stopped")
 		return nil

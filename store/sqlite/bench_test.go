@@ -57,7 +57,7 @@ func BenchmarkInsertInvitation(b *testing.B) {
 			}
 			_, err := tx.Enqueue(ctx, domain.Outgoing{
 				To:     domain.Recipient{Kind: domain.ToCreator, CreatorID: creators[n]},
-				Notice: domain.Notice{Kind: "card", Card: &domain.Card{Text: "You're invited"}},
+				Notice: domain.Notice{Kind: domain.NoticeUnreachable, Text: "You're invited"},
 				Key:    "invitation:" + strconv.FormatInt(i.ID, 10),
 			})
 			return err

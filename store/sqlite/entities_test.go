@@ -274,15 +274,12 @@ func TestEventsAndOutgoingRoundTrip(t *testing.T) {
 	out := domain.Outgoing{
 		Surface: domain.SurfaceDiscord,
 		To:      domain.Recipient{Kind: domain.ToCreator, CreatorID: 7},
-		Notice: domain.Notice{Kind: "card", Card: &domain.Card{
-			Title: "Sample approved", Text: "Your sample of P100 is on its way.",
-			Fields:  []domain.Field{{Label: "Product", Value: "P100"}},
-			Buttons: []domain.Button{{Label: "Submit content", Action: "submit-content:4", Style: "primary"}},
-		}},
+		Notice: domain.Notice{Kind: domain.NoticeSampleApproved, By: "dana", Text: "Your sample of P100 is on its way.",
+			Product: &domain.Product{ID: "P100", Title: "Glow Serum"}, Sample: &domain.SampleRequest{ID: 4, State: domain.SampleApproved}},
 		Thread: "sample:4", Replaces: "sample:4:dm", Counts: true,
 		Key: "sample:4:approved", CreatedAt: t0,
 	}
-	member := domain.Outgoing{To: domain.Recipient{Kind: domain.ToMember, MemberID: "U1"}, Notice: domain.Notice{Kind: "card", Card: &domain.Card{Text: "hi"}}, Key: "m"}
+	member := domain.Outgoing{To: domain.Recipient{Kind: domain.ToMember, MemberID: "U1"}, Notice: domain.Notice{Kind: domain.NoticeUnreachable, Text: "hi"}, Key: "m"}
 	mustUpdate(t, db, func(tx commands.Tx) error {
 		if err := tx.AddEvent(ctx, e); err != nil {
 			return err

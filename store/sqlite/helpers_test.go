@@ -137,7 +137,7 @@ func mustInvitation(tb testing.TB, db *sqlite.DB, collab, creator int64, state d
 func message(n int) domain.Outgoing {
 	return domain.Outgoing{
 		To:        domain.Recipient{Kind: domain.ToChannel, Channel: domain.ChannelSellers},
-		Notice:    domain.Notice{Kind: "card", Card: &domain.Card{Text: fmt.Sprintf("message %d", n)}},
+		Notice:    domain.Notice{Kind: domain.NoticeUnreachable, Text: fmt.Sprintf("message %d", n)},
 		Key:       fmt.Sprintf("test:%d", n),
 		CreatedAt: t0,
 	}

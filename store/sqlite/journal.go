@@ -36,7 +36,8 @@ func (t *tx) Events(ctx context.Context, subject string, limit int) ([]domain.Ev
 // Enqueue adds an outbox row in the caller's transaction, so the message
 // exists exactly when the change that caused it is committed. A Key already
 // queued is skipped (false): a retried action never sends twice. The row is
-// due at CreatedAt, or now when undated.
+// due at CreatedAt, or now when undated. An edit (Replaces set) of a message
+// still pending is folded into it here (see mergeQueued).
 func (t *tx) Enqueue(ctx context.Context, o domain.Outgoing) (bool, error) {
 	if strings.TrimSpace(o.Key) == "" {
 		return false, domain.Invalidf("key", "Every outgoing message needs an idempotency key (to %s).", o.To)
@@ -71,5 +72,17 @@ func (t *tx) Enqueue(ctx context.Context, o domain.Outgoing) (bool, error) {
 	if err != nil {
 		return false, domain.Internal(err, "store: enqueue")
 	}
-	return n == 1, nil
+	if n != 1 {
+		return false, nil
+	}
+	if o.Replaces != "" {
+		id, err := res.LastInsertId()
+		if err != nil {
+			return false, domain.Internal(err, "store: enqueue")
+		}
+		if err := mergeQueued(ctx, t.tx, id, o.Replaces, string(msg)); err != nil {
+			return false, formatError(err, "store: enqueue edit", nil)
+		}
+	}
+	return true, nil
 }

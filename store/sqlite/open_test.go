@@ -195,7 +195,7 @@ func TestOpenReadOnly(t *testing.T) {
 			if !strings.Contains(err.Error(), "read-only") || !strings.Contains(err.Error(), path) {
 				t.Fatalf("Update error %q should say the database at %s is read-only", err, path)
 			}
-			if _, err := db.ClaimOutgoing(ctx, t0, 10, time.Minute); !errors.Is(err, sqlite.ErrReadOnly) {
+			if _, err := db.ClaimOutgoing(ctx, t0, []domain.Surface{domain.SurfaceSlack}, 10, time.Minute); !errors.Is(err, sqlite.ErrReadOnly) {
 				t.Fatalf("ClaimOutgoing = %v, want ErrReadOnly", err)
 			}
 			db.Close()

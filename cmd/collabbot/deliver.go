@@ -1,0 +1,182 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/collabbot/collabbot/commands"
+	"github.com/collabbot/collabbot/config"
+	"github.com/collabbot/collabbot/delivery"
+	"github.com/collabbot/collabbot/domain"
+	"github.com/collabbot/collabbot/store"
+)
+
+// adapters build the sender of each chat platform. A platform's adapter
+// plugs in here by one line when it lands, e.g.
+//
+//	domain.SurfaceSlack: func(cfg config.Config, log *slog.Logger) delivery.Sender { return slack.NewSender(cfg.Slack, log) },
+//
+// Until then a configured platform has no sender: its messages wait in the
+// outbox, listed by `collabbot outbox`.
+var adapters = map[domain.Surface]func(config.Config, *slog.Logger) delivery.Sender{}
+
+// surfaces is every surface, in a fixed order for logs and messages.
+var surfaces = []domain.Surface{domain.SurfaceSlack, domain.SurfaceDiscord}
+
+// configured reports whether the platform behind surface is configured.
+func configured(cfg config.Config, s domain.Surface) bool {
+	switch s {
+	case domain.SurfaceSlack:
+		return cfg.SlackEnabled()
+	case domain.SurfaceDiscord:
+		return cfg.DiscordEnabled()
+	}
+	return false
+}
+
+// platformName is how a person calls a surface.
+func platformName(s domain.Surface) string {
+	if s == domain.SurfaceDiscord {
+		return "Discord"
+	}
+	return "Slack"
+}
+
+// platformSenders are the senders of the configured platforms that have an
+// adapter, with env.Senders (tests) standing in for or adding to them.
+func platformSenders(cfg config.Config, log *slog.Logger, env Env) map[domain.Surface]delivery.Sender {
+	out := map[domain.Surface]delivery.Sender{}
+	for _, s := range surfaces {
+		if build, ok := adapters[s]; ok && configured(cfg, s) {
+			out[s] = build(cfg, log)
+		}
+	}
+	for s, sender := range env.Senders {
+		out[s] = sender
+	}
+	return out
+}
+
+// consoleSurfaces are those the console delivers: the surfaces whose
+// platform is not configured. A configured platform's messages belong to
+// serve, which may share the database.
+func consoleSurfaces(cfg config.Config) []domain.Surface {
+	out := []domain.Surface{}
+	for _, s := range surfaces {
+		if !configured(cfg, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// consoleNotice says at the console's start which messages it leaves to
+// serve; "" when it delivers them all.
+func consoleNotice(cfg config.Config) string {
+	var left, kept []string
+	for _, s := range surfaces {
+		if configured(cfg, s) {
+			left = append(left, platformName(s))
+		} else {
+			kept = append(kept, platformName(s))
+		}
+	}
+	switch {
+	case len(left) == 0:
+		return ""
+	case len(kept) == 0:
+		return fmt.Sprintf("%s messages are delivered by collabbot serve; this console shows none of them.", strings.Join(left, " and "))
+	}
+	return fmt.Sprintf("%s messages are delivered by collabbot serve; this console shows only %s messages.", strings.Join(left, " and "), strings.Join(kept, " and "))
+}
+
+// newDispatcher is the dispatcher serve runs over the given senders.
+func newDispatcher(cfg config.Config, db store.DB, app *commands.App, log *slog.Logger, now func() time.Time, senders map[domain.Surface]delivery.Sender) *delivery.Dispatcher {
+	return &delivery.Dispatcher{
+		Queue: db, Senders: senders, Now: now, Log: log,
+		OnUnreachable: app.MarkUnreachable, RetryFor: cfg.RetryFor,
+	}
+}
+
+const outboxUsage = `Usage:
+  collabbot outbox [--state pending|sending|sent|failed|merged] [--limit N]
+                          list outgoing messages, oldest first (default: all states, 50 rows)
+  collabbot outbox retry ID
+                          queue a failed message again (pending, no attempts, due now)
+`
+
+// outbox lists the outbox or re-queues a failed row.
+func outbox(ctx context.Context, db store.DB, args []string, now func() time.Time, stdout io.Writer) error {
+	if len(args) > 0 && args[0] == "retry" {
+		if len(args) != 2 {
+			return usageError{"use: collabbot outbox retry ID (the ID that collabbot outbox lists)"}
+		}
+		id, err := strconv.ParseInt(args[1], 10, 64)
+		if err != nil || id < 1 {
+			return usageError{fmt.Sprintf("ID must be a message number that collabbot outbox lists, got %q", args[1])}
+		}
+		o, err := db.RetryOutgoing(ctx, id, now())
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "Outgoing message %d to %s is queued again; collabbot serve sends it on its next pass.\n", o.ID, o.To)
+		return nil
+	}
+	fs := flag.NewFlagSet("outbox", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	state := fs.String("state", "", "")
+	limit := fs.Int("limit", 50, "")
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			fmt.Fprint(stdout, outboxUsage)
+			return nil
+		}
+		return usageError{err.Error() + "\n" + outboxUsage}
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("unexpected %q\n%s", fs.Arg(0), outboxUsage)}
+	}
+	st := domain.OutboxState(*state)
+	switch st {
+	case "", domain.OutboxPending, domain.OutboxSending, domain.OutboxSent, domain.OutboxFailed, domain.OutboxMerged:
+	default:
+		return usageError{fmt.Sprintf("--state must be pending, sending, sent, failed or merged, got %q", *state)}
+	}
+	if *limit < 1 {
+		return usageError{fmt.Sprintf("--limit must be at least 1, got %d", *limit)}
+	}
+	rows, err := db.ListOutgoing(ctx, st, *limit)
+	if err != nil {
+		return err
+	}
+	if len(rows) == 0 {
+		if st == "" {
+			fmt.Fprintln(stdout, "No outgoing messages.")
+		} else {
+			fmt.Fprintf(stdout, "No %s outgoing messages.\n", st)
+		}
+		return nil
+	}
+	w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "ID\tSTATE\tTO\tKEY\tATTEMPTS\tNEXT ATTEMPT\tLAST ERROR")
+	for _, o := range rows {
+		next := "-"
+		if o.State == domain.OutboxPending {
+			next = o.NextAttempt.UTC().Format(time.RFC3339)
+		}
+		// One line a row, whatever the platform wrote.
+		last := strings.Join(strings.Fields(o.LastError), " ")
+		if last == "" {
+			last = "-"
+		}
+		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%d\t%s\t%s\n", o.ID, o.State, o.To, o.Key, o.Attempts, next, last)
+	}
+	return w.Flush()
+}

@@ -1,0 +1,57 @@
+package delivery_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/collabbot/collabbot/commands"
+	"github.com/collabbot/collabbot/delivery"
+	"github.com/collabbot/collabbot/domain"
+)
+
+// BenchmarkDrain measures rows per second through the dispatcher on a real
+// SQLite file with a sender that does nothing: the outbox's own cost (a
+// claim and an outcome, two write transactions, per row). Rows are spread
+// over threads of five, as use cases queue them.
+func BenchmarkDrain(b *testing.B) {
+	ctx := context.Background()
+	db := openDB(b)
+	noop := delivery.SenderFunc(func(context.Context, domain.Outgoing) (string, error) { return "ref", nil })
+	d := &delivery.Dispatcher{Queue: db, Now: func() time.Time { return t0 }, Senders: both(noop)}
+	const rows = 500
+	next := 0
+	b.ResetTimer()
+	var sent int
+	for b.Loop() {
+		b.StopTimer()
+		err := db.Update(ctx, func(tx commands.Tx) error {
+			for range rows {
+				next++
+				to := toChannel(domain.ChannelSellers)
+				if next%2 == 0 {
+					to = toCreator(int64(next%50 + 1))
+				}
+				if _, err := tx.Enqueue(ctx, domain.Outgoing{
+					To: to, Key: fmt.Sprintf("bench:%d", next), Thread: fmt.Sprintf("sample:%d", next/5),
+					Notice:    domain.Notice{Kind: domain.NoticeUnreachable, Text: "hello"},
+					CreatedAt: t0,
+				}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		n, err := d.Drain(ctx)
+		if err != nil || n != rows {
+			b.Fatalf("Drain = %d, %v; want %d", n, err, rows)
+		}
+		sent += n
+	}
+	b.ReportMetric(float64(sent)/b.Elapsed().Seconds(), "rows/s")
+}

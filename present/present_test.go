@@ -1,0 +1,69 @@
+package present_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/collabbot/collabbot/domain"
+	"github.com/collabbot/collabbot/present"
+)
+
+// Every notice the use cases can queue has its own card: none falls back
+// to the catch-all, and none is blank.
+func TestEveryNoticeKindRenders(t *testing.T) {
+	at := time.Date(2026, 5, 6, 9, 0, 0, 0, time.UTC)
+	cr := &domain.Creator{ID: 1, Handle: "maya"}
+	inv := &domain.Invitation{ID: 3, Rate: 1500, State: domain.InvitationAccepted, ExpiresAt: at.AddDate(0, 0, 30)}
+	s := &domain.SampleRequest{ID: 4, Quantity: 1, State: domain.SampleRequested, RequestedAt: at}
+	for _, kind := range domain.NoticeKinds {
+		n := domain.Notice{Kind: kind, At: at, By: "dana", Creator: cr, Invitation: inv, Collaboration: &domain.Collaboration{},
+			Sample: s, Product: &domain.Product{ID: "P100", Title: "Glow Serum"}, Plan: &domain.Plan{ID: 1, Name: "Spring", State: domain.PlanPaused}}
+		c := present.Notice(n, present.Reader{Zone: time.UTC})
+		if c.Title == "Update" || strings.HasPrefix(c.Text, "Something happened") {
+			t.Errorf("%s falls back to the catch-all card", kind)
+		}
+		if c.Title == "" && c.Text == "" {
+			t.Errorf("%s renders blank", kind)
+		}
+	}
+}
+
+// A card too big for a chat platform is cut to fit and says what it left out.
+func TestFitKeepsWithinLimits(t *testing.T) {
+	c := present.Card{Title: "Big", Text: strings.Repeat("x", 5000)}
+	for i := 0; i < 30; i++ {
+		c.Fields = append(c.Fields, present.Field{Label: "f", Value: strings.Repeat("v", 2000)})
+	}
+	for i := 0; i < 60; i++ {
+		c.Sections = append(c.Sections, present.Section{Text: "row", Buttons: []present.Button{{Label: "Go", Kind: present.ButtonAction, Action: "approve:1"}}})
+	}
+	f := c.Fit()
+	if len(f.Fields) > present.MaxFields || len(f.Sections) > present.MaxSections || len(f.AllButtons()) > present.MaxButtons {
+		t.Errorf("fit: %d fields, %d sections, %d buttons", len(f.Fields), len(f.Sections), len(f.AllButtons()))
+	}
+	if n := len([]rune(f.Text)); n > present.MaxTextLength {
+		t.Errorf("text %d characters", n)
+	}
+	for _, fl := range f.Fields {
+		if len([]rune(fl.Value)) > present.MaxFieldLength {
+			t.Errorf("field %d characters", len(fl.Value))
+		}
+	}
+	if !strings.Contains(f.Context, "5 more fields") || !strings.Contains(f.Context, "20 more rows") {
+		t.Errorf("context %q should say what was left out", f.Context)
+	}
+}
+
+// Buttons say what a click does: forms for verbs that need more input.
+func TestButtonKinds(t *testing.T) {
+	n := domain.Notice{Kind: domain.NoticeSampleCard, Sample: &domain.SampleRequest{ID: 4, State: domain.SampleRequested}, Creator: &domain.Creator{Handle: "maya"}, Product: &domain.Product{ID: "P100"}}
+	c := present.Notice(n, present.Reader{})
+	kinds := map[string]present.ButtonKind{}
+	for _, b := range c.AllButtons() {
+		kinds[b.Label] = b.Kind
+	}
+	if kinds["Approve"] != present.ButtonAction || kinds["Reject"] != present.ButtonForm {
+		t.Errorf("approvals card buttons %v", kinds)
+	}
+}
