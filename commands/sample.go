@@ -273,13 +273,6 @@ func prefixed(before, s, after string) string {
 	return before + s + after
 }
 
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
-}
-
 func loadSample(ctx context.Context, tx Tx, id int64) (SampleView, error) {
 	s, err := tx.Sample(ctx, id)
 	if err != nil {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -75,12 +74,6 @@ func (r *recorder) Send(ctx context.Context, o domain.Outgoing) (string, error) 
 		}
 	}
 	return fmt.Sprintf("ref/%d", o.ID), nil
-}
-
-func (r *recorder) sends() []domain.Outgoing {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return slices.Clone(r.handed)
 }
 
 func (r *recorder) count(id int64) int {

@@ -189,13 +189,6 @@ func orDash(s string) string {
 	return s
 }
 
-func prefixed(before, s, after string) string {
-	if s == "" {
-		return ""
-	}
-	return before + s + after
-}
-
 func joinOr(items []string, empty string) string {
 	if len(items) == 0 {
 		return empty
