@@ -2,14 +2,15 @@ package grammar
 
 import (
 	"fmt"
-	"github.com/collabbot/collabbot/commands"
 	"strconv"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/collabbot/collabbot/commands"
 	"github.com/collabbot/collabbot/domain"
+	"github.com/collabbot/collabbot/present"
 )
 
 // MaxCommandLength caps a command line, in characters; Slack and Discord
@@ -32,7 +33,9 @@ const (
 	maxTrackingText = domain.MaxTrackingLength
 )
 
-// verbSpec describes one verb for Usage, Help and error messages.
+// verbSpec is one verb: how Usage, Help and error messages describe it,
+// how its arguments are read, and what it runs. Adding a verb is adding a
+// row to verbSpecs.
 type verbSpec struct {
 	name    string
 	args    string
@@ -40,6 +43,8 @@ type verbSpec struct {
 	example string
 	detail  string
 	who     verbAudience
+	parse   func(p *lineParser, cmd *Command, args []cmdToken)
+	run     func(x call) (present.Card, error)
 }
 
 type verbAudience int
@@ -64,12 +69,16 @@ const sampleOptionsHelp = `Free sample options (any of them adds a sample offer)
   sample-from=2026-05-01 sample-until=2026-05-31  when samples can be requested`
 
 // verbSpecs is the grammar's table of verbs, in the order help lists them.
-var verbSpecs = []verbSpec{
-	{name: "help", args: "[command]", summary: "Show the commands, or the details of one.", example: "help request", who: forEveryone},
-	{name: "invite", args: `@creator[=rate]... PRODUCT... RATE% [expires=YYYY-MM-DD|Nd] [email=ADDRESS] [name="..."] [sample options] [draft] ["message"]`,
-		summary: "Invite creators to a targeted collaboration.",
-		example: `invite @maya_glow @leo=12% P100 P200 15% expires=14d "Loved your serum video!"`,
-		detail: `Creators: 1 to 50 @handles; give one a rate of their own with @leo=12%.
+// It is filled in init: its parsers name usage hints, which read it.
+var verbSpecs []verbSpec
+
+func init() {
+	verbSpecs = []verbSpec{
+		{name: "help", args: "[command]", summary: "Show the commands, or the details of one.", example: "help request", who: forEveryone, parse: parseHelp, run: runHelp},
+		{name: "invite", args: `@creator[=rate]... PRODUCT... RATE% [expires=YYYY-MM-DD|Nd] [email=ADDRESS] [name="..."] [sample options] [draft] ["message"]`,
+			summary: "Invite creators to a targeted collaboration.",
+			example: `invite @maya_glow @leo=12% P100 P200 15% expires=14d "Loved your serum video!"`,
+			detail: `Creators: 1 to 50 @handles; give one a rate of their own with @leo=12%.
 Products: 1 to 100 product IDs.
 RATE%: the commission for creators without their own rate, 1% to 80% (rate=15 works too).
 Options:
@@ -78,11 +87,11 @@ Options:
   name="Spring Sale"                 a name for the collaboration
   draft                              preview a personal message for each creator; nothing is sent
   "message"                          your message to the creators (up to 2000 characters)
-` + sampleOptionsHelp, who: forTeam},
-	{name: "plan", args: `"NAME" RULE... [start=YYYY-MM-DD] [end=YYYY-MM-DD|Nd] [sample options]`,
-		summary: "Create an open plan any creator can join.",
-		example: `plan "Spring" P100=12% group:snacks=8% all=5% end=2026-06-30`,
-		detail: `Rules (the most specific wins, each 1% to 80%):
+` + sampleOptionsHelp, who: forTeam, parse: parseInvite, run: runInvite},
+		{name: "plan", args: `"NAME" RULE... [start=YYYY-MM-DD] [end=YYYY-MM-DD|Nd] [sample options]`,
+			summary: "Create an open plan any creator can join.",
+			example: `plan "Spring" P100=12% group:snacks=8% all=5% end=2026-06-30`,
+			detail: `Rules (the most specific wins, each 1% to 80%):
   P100=12%          one product
   group:snacks=8%   a product group
   all=5%            every product
@@ -90,43 +99,44 @@ Options:
   name="Spring"     instead of the quoted name
   start=2026-05-01  first day (default: now)
   end=2026-06-30    last day, inclusive; end=30d counts from the start
-` + sampleOptionsHelp, who: forTeam},
-	{name: "plan pause", args: `PL3|"NAME"`, summary: "Pause an open plan.", example: "plan pause PL3", who: forTeam},
-	{name: "plan resume", args: `PL3|"NAME"`, summary: "Resume a paused plan.", example: `plan resume "Spring"`, who: forTeam},
-	{name: "plan end", args: `PL3|"NAME"`, summary: "End an open plan for good.", example: "plan end PL3", who: forTeam},
-	{name: "plans", args: "", summary: "List the open plans and the rate each product pays.", example: "plans", who: forEveryone},
-	{name: "invitations", args: "[@creator] [pending|accepted|declined|expired|withdrawn]", summary: "List invitations.", example: "invitations @maya_glow pending", who: forEveryone},
-	{name: "samples", args: "[@creator] [requested|approved|rejected|cancelled|expired|shipped|completed|overdue]", summary: "List sample requests.", example: "samples requested", who: forEveryone},
-	{name: "creators", args: "[niche]", summary: "List the creator roster.", example: "creators beauty", who: forTeam},
-	{name: "creator add", args: "@creator [discord=ID] [followers=N] [views=N] [gmv=AMOUNT] [niche=WORD] [categories=a,b] [tz=ZONE]",
-		summary: "Add a creator to the roster.",
-		example: "creator add @maya_glow discord=123456789012345678 followers=52k views=8000 niche=beauty tz=Europe/Paris",
-		detail: `  discord=123456789012345678  their Discord user ID, so invitations reach them
+` + sampleOptionsHelp, who: forTeam, parse: parsePlan, run: runPlan},
+		{name: "plan pause", args: `PL3|"NAME"`, summary: "Pause an open plan.", example: "plan pause PL3", who: forTeam, parse: parsePlanRef, run: runPlanState},
+		{name: "plan resume", args: `PL3|"NAME"`, summary: "Resume a paused plan.", example: `plan resume "Spring"`, who: forTeam, parse: parsePlanRef, run: runPlanState},
+		{name: "plan end", args: `PL3|"NAME"`, summary: "End an open plan for good.", example: "plan end PL3", who: forTeam, parse: parsePlanRef, run: runPlanState},
+		{name: "plans", args: "", summary: "List the open plans and the rate each product pays.", example: "plans", who: forEveryone, parse: parseNoArgs, run: runPlans},
+		{name: "invitations", args: "[@creator] [pending|accepted|declined|expired|withdrawn]", summary: "List invitations.", example: "invitations @maya_glow pending", who: forEveryone, parse: (*lineParser).invitations, run: runInvitations},
+		{name: "samples", args: "[@creator] [requested|approved|rejected|cancelled|expired|shipped|completed|overdue]", summary: "List sample requests.", example: "samples requested", who: forEveryone, parse: (*lineParser).samples, run: runSamples},
+		{name: "creators", args: "[niche]", summary: "List the creator roster.", example: "creators beauty", who: forTeam, parse: parseCreators, run: runCreators},
+		{name: "creator add", args: "@creator [discord=ID] [followers=N] [views=N] [gmv=AMOUNT] [niche=WORD] [categories=a,b] [tz=ZONE]",
+			summary: "Add a creator to the roster.",
+			example: "creator add @maya_glow discord=123456789012345678 followers=52k views=8000 niche=beauty tz=Europe/Paris",
+			detail: `  discord=123456789012345678  their Discord user ID, so invitations reach them
   followers=52k, views=8000   followers and average video views (52k and 1.2m work)
   gmv=1200.50                 their 30-day GMV
   niche=beauty                main niche; categories=beauty,skincare for more
-  tz=Europe/Paris             their time zone, for reminders`, who: forTeam},
-	{name: "products", args: "", summary: "List the product catalog.", example: "products", who: forTeam},
-	{name: "product add", args: `PRODUCT "TITLE" [price=AMOUNT] [group=WORD] [stock=N]`, summary: "Add a product to the catalog.",
-		example: `product add P100 "Glow Serum" price=24.90 group=skincare stock=50`,
-		detail: `  price=24.90      the product's price
+  tz=Europe/Paris             their time zone, for reminders`, who: forTeam, parse: parseCreatorAdd, run: runCreatorAdd},
+		{name: "products", args: "", summary: "List the product catalog.", example: "products", who: forTeam, parse: parseNoArgs, run: runProducts},
+		{name: "product add", args: `PRODUCT "TITLE" [price=AMOUNT] [group=WORD] [stock=N]`, summary: "Add a product to the catalog.",
+			example: `product add P100 "Glow Serum" price=24.90 group=skincare stock=50`,
+			detail: `  price=24.90      the product's price
   group=skincare   its product group, for group:NAME=rate plan rules
-  stock=50         free-sample units available (0 to 1000000)`, who: forTeam},
-	{name: "report", args: "", summary: "Show the collaboration funnel and each sample's return.", example: "report", who: forTeam},
-	{name: "role", args: "@member seller|manager", summary: "Give a team member the seller or manager role.", example: "role @U024BE7LH manager", who: forManagers},
-	{name: "withdraw", args: "I12", summary: "Withdraw a pending invitation.", example: "withdraw I12", who: forTeam},
-	{name: "rate", args: "I12 RATE%", summary: "Change an invitation's commission (a lower rate applies from tomorrow).", example: "rate I12 10%", who: forTeam},
-	{name: "approve", args: "S12", summary: "Approve a sample request.", example: "approve S12", who: forManagers},
-	{name: "reject", args: `S12 not_match|out_of_stock|offline|other ["note"]`, summary: "Reject a sample request with a reason (other needs a note).", example: `reject S12 other "We are out of this shade"`, who: forManagers},
-	{name: "cancel", args: `S12 ["reason"]`, summary: "Cancel a sample request before it ships (creators: their own).", example: `cancel S12 "Changed my plans"`, who: forEveryone},
-	{name: "ship", args: "S12 [tracking]", summary: "Mark a sample shipped; the posting deadline starts.", example: "ship S12 1Z999AA10123456784", who: forTeam},
-	{name: "extend", args: "S12", summary: "Give one more week to post (once, when due soon or overdue).", example: "extend S12", who: forTeam},
-	{name: "history", args: "I12|S12|PL3|PRODUCT|@creator", summary: "Show who did what to an invitation, sample, plan, product or creator.", example: "history S12", who: forTeam},
-	{name: "accept", args: "I12", summary: "Accept an invitation.", example: "accept I12", who: forCreators},
-	{name: "decline", args: `I12 ["reason"]`, summary: "Decline an invitation.", example: `decline I12 "Not my niche"`, who: forCreators},
-	{name: "request", args: `PRODUCT [PL3|I12] [qty=N] ["note"]`, summary: "Ask for a free sample, through a plan or an invitation.", example: `request P100 PL3 "I film on Sundays"`, who: forCreators},
-	{name: "content", args: "S12 LINK", summary: "Submit the TikTok video or LIVE link for a sample.", example: "content S12 https://www.tiktok.com/@maya_glow/video/7301234567890123456", who: forCreators},
-	{name: "link", args: "@handle", summary: "Ask to link your Discord account to your TikTok handle (the seller team adds it).", example: "link @maya_glow", who: forCreators},
+  stock=50         free-sample units available (0 to 1000000)`, who: forTeam, parse: parseProductAdd, run: runProductAdd},
+		{name: "report", args: "", summary: "Show the collaboration funnel and each sample's return.", example: "report", who: forTeam, parse: parseNoArgs, run: runReport},
+		{name: "role", args: "@member seller|manager", summary: "Give a team member the seller or manager role.", example: "role @U024BE7LH manager", who: forManagers, parse: (*lineParser).role, run: runRole},
+		{name: "withdraw", args: "I12", summary: "Withdraw a pending invitation.", example: "withdraw I12", who: forTeam, parse: parseInvitationRef, run: runWithdraw},
+		{name: "rate", args: "I12 RATE%", summary: "Change an invitation's commission (a lower rate applies from tomorrow).", example: "rate I12 10%", who: forTeam, parse: (*lineParser).rate, run: runRate},
+		{name: "approve", args: "S12", summary: "Approve a sample request.", example: "approve S12", who: forManagers, parse: parseSampleRef, run: runApprove},
+		{name: "reject", args: `S12 not_match|out_of_stock|offline|other ["note"]`, summary: "Reject a sample request with a reason (other needs a note).", example: `reject S12 other "We are out of this shade"`, who: forManagers, parse: (*lineParser).reject, run: runReject},
+		{name: "cancel", args: `S12 ["reason"]`, summary: "Cancel a sample request before it ships (creators: their own).", example: `cancel S12 "Changed my plans"`, who: forEveryone, parse: parseCancel, run: runCancel},
+		{name: "ship", args: "S12 [tracking]", summary: "Mark a sample shipped; the posting deadline starts.", example: "ship S12 1Z999AA10123456784", who: forTeam, parse: parseShip, run: runShip},
+		{name: "extend", args: "S12", summary: "Give one more week to post (once, when due soon or overdue).", example: "extend S12", who: forTeam, parse: parseSampleRef, run: runExtend},
+		{name: "history", args: "I12|S12|PL3|PRODUCT|@creator", summary: "Show who did what to an invitation, sample, plan, product or creator.", example: "history S12", who: forTeam, parse: (*lineParser).history, run: runHistory},
+		{name: "accept", args: "I12", summary: "Accept an invitation.", example: "accept I12", who: forCreators, parse: parseInvitationRef, run: runAccept},
+		{name: "decline", args: `I12 ["reason"]`, summary: "Decline an invitation.", example: `decline I12 "Not my niche"`, who: forCreators, parse: parseDecline, run: runDecline},
+		{name: "request", args: `PRODUCT [PL3|I12] [qty=N] ["note"]`, summary: "Ask for a free sample, through a plan or an invitation.", example: `request P100 PL3 "I film on Sundays"`, who: forCreators, parse: parseRequest, run: runRequest},
+		{name: "content", args: "S12 LINK", summary: "Submit the TikTok video or LIVE link for a sample.", example: "content S12 https://www.tiktok.com/@maya_glow/video/7301234567890123456", who: forCreators, parse: (*lineParser).content, run: runContent},
+		{name: "link", args: "@handle", summary: "Ask to link your Discord account to your TikTok handle (the seller team adds it).", example: "link @maya_glow", who: forCreators, parse: (*lineParser).link, run: runLink},
+	}
 }
 
 func verbSpecFor(name string) (verbSpec, bool) {
@@ -384,59 +394,62 @@ func (p *lineParser) fail(err error) {
 
 func (p *lineParser) parse(name string, args []cmdToken) Command {
 	cmd := Command{Name: name}
-	switch name {
-	case "help":
-		cmd.Text = strings.ToLower(strings.TrimSpace(tokenTexts(args)))
-	case "invite":
-		cmd.Invite = p.invite(args)
-		cmd.Draft = p.draft
-	case "plan":
-		cmd.Plan = p.plan(args)
-	case "plan pause", "plan resume", "plan end":
-		cmd.ID, cmd.Text = p.planRef(name, args)
-	case "plans", "products", "report":
-		p.noArgs(name, args)
-	case "invitations":
-		p.invitations(&cmd, args)
-	case "samples":
-		p.samples(&cmd, args)
-	case "creators":
-		p.noOptions(name, args)
-		cmd.Niche = strings.ToLower(strings.TrimSpace(tokenTexts(args)))
-		if len(cmd.Niche) > maxWordLength {
-			p.fail(domain.Invalidf("niche", "Niche must be at most %d characters", maxWordLength))
-		}
-	case "creator add":
-		cmd.Creator = p.creatorAdd(args)
-	case "product add":
-		cmd.Product = p.productAdd(args)
-	case "role":
-		p.role(&cmd, args)
-	case "withdraw", "accept":
-		cmd.ID = p.onlyRef(name, args, refInvitation)
-	case "approve", "extend":
-		cmd.ID = p.onlyRef(name, args, refSample)
-	case "rate":
-		p.rate(&cmd, args)
-	case "reject":
-		p.reject(&cmd, args)
-	case "cancel":
-		cmd.ID, cmd.Text = p.refAndText(name, args, refSample, "reason", maxNoteLength)
-	case "ship":
-		cmd.ID, cmd.Text = p.refAndText(name, args, refSample, "tracking", maxTrackingText)
-	case "decline":
-		cmd.ID, cmd.Text = p.refAndText(name, args, refInvitation, "reason", maxNoteLength)
-	case "request":
-		cmd.Sample = p.request(args)
-	case "content":
-		p.content(&cmd, args)
-	case "link":
-		p.link(&cmd, args)
-	case "history":
-		p.history(&cmd, args)
+	if spec, ok := verbSpecFor(name); ok {
+		spec.parse(p, &cmd, args)
 	}
 	return cmd
 }
+
+func parseHelp(p *lineParser, cmd *Command, args []cmdToken) {
+	cmd.Text = strings.ToLower(strings.TrimSpace(tokenTexts(args)))
+}
+
+func parseInvite(p *lineParser, cmd *Command, args []cmdToken) {
+	cmd.Invite = p.invite(args)
+	cmd.Draft = p.draft
+}
+
+func parsePlan(p *lineParser, cmd *Command, args []cmdToken) { cmd.Plan = p.plan(args) }
+
+func parsePlanRef(p *lineParser, cmd *Command, args []cmdToken) {
+	cmd.ID, cmd.Text = p.planRef(cmd.Name, args)
+}
+
+func parseNoArgs(p *lineParser, cmd *Command, args []cmdToken) { p.noArgs(cmd.Name, args) }
+
+func parseCreators(p *lineParser, cmd *Command, args []cmdToken) {
+	p.noOptions(cmd.Name, args)
+	cmd.Niche = strings.ToLower(strings.TrimSpace(tokenTexts(args)))
+	if len(cmd.Niche) > maxWordLength {
+		p.fail(domain.Invalidf("niche", "Niche must be at most %d characters", maxWordLength))
+	}
+}
+
+func parseCreatorAdd(p *lineParser, cmd *Command, args []cmdToken) { cmd.Creator = p.creatorAdd(args) }
+
+func parseProductAdd(p *lineParser, cmd *Command, args []cmdToken) { cmd.Product = p.productAdd(args) }
+
+func parseInvitationRef(p *lineParser, cmd *Command, args []cmdToken) {
+	cmd.ID = p.onlyRef(cmd.Name, args, refInvitation)
+}
+
+func parseSampleRef(p *lineParser, cmd *Command, args []cmdToken) {
+	cmd.ID = p.onlyRef(cmd.Name, args, refSample)
+}
+
+func parseCancel(p *lineParser, cmd *Command, args []cmdToken) {
+	cmd.ID, cmd.Text = p.refAndText(cmd.Name, args, refSample, "reason", maxNoteLength)
+}
+
+func parseShip(p *lineParser, cmd *Command, args []cmdToken) {
+	cmd.ID, cmd.Text = p.refAndText(cmd.Name, args, refSample, "tracking", maxTrackingText)
+}
+
+func parseDecline(p *lineParser, cmd *Command, args []cmdToken) {
+	cmd.ID, cmd.Text = p.refAndText(cmd.Name, args, refInvitation, "reason", maxNoteLength)
+}
+
+func parseRequest(p *lineParser, cmd *Command, args []cmdToken) { cmd.Sample = p.request(args) }
 
 // history reads the one thing whose audit trail to show, as an audit
 // subject: "invitation:12", "sample:12", "plan:3", "product:P100", or

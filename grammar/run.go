@@ -37,109 +37,162 @@ func (in *Interpreter) reader(ctx context.Context, actor domain.Actor) present.R
 
 // Execute runs a parsed command for actor.
 func (in *Interpreter) Execute(ctx context.Context, actor domain.Actor, c Command) (present.Card, error) {
-	a := in.app
-	r := in.reader(ctx, actor)
-	switch c.Name {
-	case "help":
-		return present.Help(Help(c.Text, actor.Role)), nil
-	case "invite":
-		if c.Draft {
-			ds, err := a.DraftInvitations(ctx, actor, *c.Invite)
-			return reply(ds, err, present.Drafts)
-		}
-		res, err := a.InviteCreators(ctx, actor, *c.Invite)
-		return reply(res, err, func(res commands.InviteResult) present.Card { return present.Invited(res, r) })
-	case "plan":
-		v, err := a.CreatePlan(ctx, actor, *c.Plan)
-		return reply(v, err, func(v commands.PlanView) present.Card { return present.Plan(v, r) })
-	case "plan pause", "plan resume", "plan end":
-		var p domain.Plan
-		var err error
-		switch c.Name {
-		case "plan pause":
-			p, err = a.PausePlan(ctx, actor, c.ID, c.Text)
-		case "plan resume":
-			p, err = a.ResumePlan(ctx, actor, c.ID, c.Text)
-		default:
-			p, err = a.EndPlan(ctx, actor, c.ID, c.Text)
-		}
-		return reply(p, err, present.PlanState)
-	case "plans":
-		vs, err := a.ListPlans(ctx, actor)
-		return reply(vs, err, func(vs []commands.PlanView) present.Card {
-			return present.Plans(vs, actor.Role == domain.RoleCreator, r)
-		})
-	case "invitations":
-		vs, err := a.ListInvitations(ctx, actor, c.Handle, c.InvitationState)
-		return reply(vs, err, func(vs []commands.InvitationView) present.Card { return present.Invitations(vs, r) })
-	case "samples":
-		vs, err := a.ListSamples(ctx, actor, c.Handle, c.SampleState)
-		return reply(vs, err, func(vs []commands.SampleView) present.Card {
-			return present.Samples(vs, actor.Role == domain.RoleCreator, r)
-		})
-	case "creators":
-		cards, err := a.ListCreators(ctx, actor, c.Niche)
-		return reply(cards, err, func(cards []commands.CreatorCard) present.Card { return present.Creators(cards, c.Niche) })
-	case "creator add":
-		cr, err := a.AddCreator(ctx, actor, *c.Creator)
-		return reply(cr, err, present.CreatorAdded)
-	case "products":
-		ps, err := a.ListProducts(ctx, actor)
-		return reply(ps, err, present.Products)
-	case "product add":
-		p, err := a.AddProduct(ctx, actor, *c.Product)
-		return reply(p, err, present.ProductAdded)
-	case "report":
-		rep, err := a.Report(ctx, actor)
-		return reply(rep, err, func(rep commands.Report) present.Card { return present.Report(rep, r) })
-	case "role":
-		m, err := a.SetRole(ctx, actor, c.Member, c.Role)
-		return reply(m, err, present.RoleSet)
-	case "withdraw":
-		v, err := a.WithdrawInvitation(ctx, actor, c.ID)
-		return reply(v, err, present.InvitationState)
-	case "rate":
-		v, now, err := a.ChangeInvitationRate(ctx, actor, c.ID, c.Rate)
-		if err != nil {
-			return present.Card{}, err
-		}
-		return present.RateChanged(v, now, r), nil
-	case "accept":
-		v, err := a.AcceptInvitation(ctx, actor, c.ID)
-		return reply(v, err, present.Answered)
-	case "decline":
-		v, err := a.DeclineInvitation(ctx, actor, c.ID, c.Text)
-		return reply(v, err, present.Answered)
-	case "request":
-		v, err := a.RequestSample(ctx, actor, *c.Sample)
-		return reply(v, err, func(v commands.SampleView) present.Card { return present.Requested(v, r) })
-	case "approve":
-		v, err := a.ApproveSample(ctx, actor, c.ID)
-		return in.sample(v, err, r)
-	case "reject":
-		v, err := a.RejectSample(ctx, actor, c.ID, c.Reason, c.Text)
-		return in.sample(v, err, r)
-	case "cancel":
-		v, err := a.CancelSample(ctx, actor, c.ID, c.Text)
-		return in.sample(v, err, r)
-	case "ship":
-		v, err := a.ShipSample(ctx, actor, c.ID, c.Text)
-		return in.sample(v, err, r)
-	case "extend":
-		v, err := a.ExtendSample(ctx, actor, c.ID)
-		return in.sample(v, err, r)
-	case "content":
-		v, err := a.SubmitContent(ctx, actor, c.ID, c.Text)
-		return in.sample(v, err, r)
-	case "history":
-		hs, err := a.History(ctx, actor, c.Text, c.Handle)
-		return reply(hs, err, func(hs []commands.HistoryEntry) present.Card { return present.History(hs, r) })
-	case "link":
-		// Anyone could type any handle, so a link needs the team's word:
-		// the roster's discord_id is how an account is tied to a creator.
-		return present.Card{}, domain.Errorf(domain.KindInvalid, "To link your Discord account, ask the seller team to add your Discord user ID to your roster entry (discord_id).")
+	spec, ok := verbSpecFor(c.Name)
+	if !ok {
+		return present.Card{}, domain.Invalidf("command", "Unknown command %q. Type help to see what you can do.", c.Name)
 	}
-	return present.Card{}, domain.Invalidf("command", "Unknown command %q. Type help to see what you can do.", c.Name)
+	return spec.run(call{ctx: ctx, app: in.app, actor: actor, cmd: c, r: in.reader(ctx, actor)})
+}
+
+// call is one command being run: who runs it, with what, read by whom.
+type call struct {
+	ctx   context.Context
+	app   *commands.App
+	actor domain.Actor
+	cmd   Command
+	r     present.Reader
+}
+
+func runHelp(x call) (present.Card, error) {
+	return present.Help(Help(x.cmd.Text, x.actor.Role)), nil
+}
+
+func runInvite(x call) (present.Card, error) {
+	if x.cmd.Draft {
+		ds, err := x.app.DraftInvitations(x.ctx, x.actor, *x.cmd.Invite)
+		return reply(ds, err, present.Drafts)
+	}
+	res, err := x.app.InviteCreators(x.ctx, x.actor, *x.cmd.Invite)
+	return reply(res, err, func(res commands.InviteResult) present.Card { return present.Invited(res, x.r) })
+}
+
+func runPlan(x call) (present.Card, error) {
+	v, err := x.app.CreatePlan(x.ctx, x.actor, *x.cmd.Plan)
+	return reply(v, err, func(v commands.PlanView) present.Card { return present.Plan(v, x.r) })
+}
+
+func runPlanState(x call) (present.Card, error) {
+	change := map[string]func(context.Context, domain.Actor, int64, string) (domain.Plan, error){
+		"plan pause": x.app.PausePlan, "plan resume": x.app.ResumePlan, "plan end": x.app.EndPlan,
+	}[x.cmd.Name]
+	p, err := change(x.ctx, x.actor, x.cmd.ID, x.cmd.Text)
+	return reply(p, err, present.PlanState)
+}
+
+func runPlans(x call) (present.Card, error) {
+	vs, err := x.app.ListPlans(x.ctx, x.actor)
+	return reply(vs, err, func(vs []commands.PlanView) present.Card {
+		return present.Plans(vs, x.actor.Role == domain.RoleCreator, x.r)
+	})
+}
+
+func runInvitations(x call) (present.Card, error) {
+	vs, err := x.app.ListInvitations(x.ctx, x.actor, x.cmd.Handle, x.cmd.InvitationState)
+	return reply(vs, err, func(vs []commands.InvitationView) present.Card { return present.Invitations(vs, x.r) })
+}
+
+func runSamples(x call) (present.Card, error) {
+	vs, err := x.app.ListSamples(x.ctx, x.actor, x.cmd.Handle, x.cmd.SampleState)
+	return reply(vs, err, func(vs []commands.SampleView) present.Card {
+		return present.Samples(vs, x.actor.Role == domain.RoleCreator, x.r)
+	})
+}
+
+func runCreators(x call) (present.Card, error) {
+	cards, err := x.app.ListCreators(x.ctx, x.actor, x.cmd.Niche)
+	return reply(cards, err, func(cards []commands.CreatorCard) present.Card { return present.Creators(cards, x.cmd.Niche) })
+}
+
+func runCreatorAdd(x call) (present.Card, error) {
+	cr, err := x.app.AddCreator(x.ctx, x.actor, *x.cmd.Creator)
+	return reply(cr, err, present.CreatorAdded)
+}
+
+func runProducts(x call) (present.Card, error) {
+	ps, err := x.app.ListProducts(x.ctx, x.actor)
+	return reply(ps, err, present.Products)
+}
+
+func runProductAdd(x call) (present.Card, error) {
+	p, err := x.app.AddProduct(x.ctx, x.actor, *x.cmd.Product)
+	return reply(p, err, present.ProductAdded)
+}
+
+func runReport(x call) (present.Card, error) {
+	rep, err := x.app.Report(x.ctx, x.actor)
+	return reply(rep, err, func(rep commands.Report) present.Card { return present.Report(rep, x.r) })
+}
+
+func runRole(x call) (present.Card, error) {
+	m, err := x.app.SetRole(x.ctx, x.actor, x.cmd.Member, x.cmd.Role)
+	return reply(m, err, present.RoleSet)
+}
+
+func runWithdraw(x call) (present.Card, error) {
+	v, err := x.app.WithdrawInvitation(x.ctx, x.actor, x.cmd.ID)
+	return reply(v, err, present.InvitationState)
+}
+
+func runRate(x call) (present.Card, error) {
+	v, now, err := x.app.ChangeInvitationRate(x.ctx, x.actor, x.cmd.ID, x.cmd.Rate)
+	if err != nil {
+		return present.Card{}, err
+	}
+	return present.RateChanged(v, now, x.r), nil
+}
+
+func runAccept(x call) (present.Card, error) {
+	v, err := x.app.AcceptInvitation(x.ctx, x.actor, x.cmd.ID)
+	return reply(v, err, present.Answered)
+}
+
+func runDecline(x call) (present.Card, error) {
+	v, err := x.app.DeclineInvitation(x.ctx, x.actor, x.cmd.ID, x.cmd.Text)
+	return reply(v, err, present.Answered)
+}
+
+func runRequest(x call) (present.Card, error) {
+	v, err := x.app.RequestSample(x.ctx, x.actor, *x.cmd.Sample)
+	return reply(v, err, func(v commands.SampleView) present.Card { return present.Requested(v, x.r) })
+}
+
+func (x call) sample(v commands.SampleView, err error) (present.Card, error) {
+	return reply(v, err, func(v commands.SampleView) present.Card { return present.Sample(v, x.r) })
+}
+
+func runApprove(x call) (present.Card, error) {
+	return x.sample(x.app.ApproveSample(x.ctx, x.actor, x.cmd.ID))
+}
+
+func runReject(x call) (present.Card, error) {
+	return x.sample(x.app.RejectSample(x.ctx, x.actor, x.cmd.ID, x.cmd.Reason, x.cmd.Text))
+}
+
+func runCancel(x call) (present.Card, error) {
+	return x.sample(x.app.CancelSample(x.ctx, x.actor, x.cmd.ID, x.cmd.Text))
+}
+
+func runShip(x call) (present.Card, error) {
+	return x.sample(x.app.ShipSample(x.ctx, x.actor, x.cmd.ID, x.cmd.Text))
+}
+
+func runExtend(x call) (present.Card, error) {
+	return x.sample(x.app.ExtendSample(x.ctx, x.actor, x.cmd.ID))
+}
+
+func runContent(x call) (present.Card, error) {
+	return x.sample(x.app.SubmitContent(x.ctx, x.actor, x.cmd.ID, x.cmd.Text))
+}
+
+func runHistory(x call) (present.Card, error) {
+	hs, err := x.app.History(x.ctx, x.actor, x.cmd.Text, x.cmd.Handle)
+	return reply(hs, err, func(hs []commands.HistoryEntry) present.Card { return present.History(hs, x.r) })
+}
+
+func runLink(call) (present.Card, error) {
+	// Anyone could type any handle, so a link needs the team's word:
+	// the roster's discord_id is how an account is tied to a creator.
+	return present.Card{}, domain.Errorf(domain.KindInvalid, "To link your Discord account, ask the seller team to add your Discord user ID to your roster entry (discord_id).")
 }
 
 func (in *Interpreter) sample(v commands.SampleView, err error, r present.Reader) (present.Card, error) {
