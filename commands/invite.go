@@ -229,8 +229,18 @@ func prepareInvite(req InviteRequest, now time.Time, loc *time.Location, problem
 		}
 	}
 	problems.Add(collab.Validate(now))
-	for h, m := range req.Messages {
-		if domain.TooLong(strings.TrimSpace(m), domain.MaxMessageLength) {
+	invited := map[string]bool{}
+	for _, t := range targets {
+		invited[t.Handle] = true
+	}
+	for raw, m := range req.Messages {
+		h, err := domain.NormalizeHandle("message", raw)
+		switch {
+		case err != nil:
+			problems.Add(err)
+		case !invited[h]:
+			problems.Add(domain.Invalidf("message", "A message is written for @%s, who is not among the creators invited", h))
+		case domain.TooLong(strings.TrimSpace(m), domain.MaxMessageLength):
 			problems.Add(domain.Invalidf("message", "Message for @%s must be at most %d characters (got %d)", h, domain.MaxMessageLength, len([]rune(m))))
 		}
 	}
@@ -393,8 +403,11 @@ func (a *App) DraftInvitations(ctx context.Context, actor domain.Actor, req Invi
 // inviteMessage is what a creator is sent: the seller's words for them, the
 // seller's message for all, or the template.
 func inviteMessage(req InviteRequest, c domain.Collaboration, cr domain.Creator, products []domain.Product, t InviteTarget) string {
-	if m := strings.TrimSpace(req.Messages[cr.Handle]); m != "" {
-		return m
+	for raw, m := range req.Messages {
+		// Keys are handles as typed ("@Maya_Glow"); prepareInvite checked them.
+		if h, err := domain.NormalizeHandle("message", raw); err == nil && h == cr.Handle && strings.TrimSpace(m) != "" {
+			return strings.TrimSpace(m)
+		}
 	}
 	if c.Message != "" {
 		return c.Message

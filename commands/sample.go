@@ -499,7 +499,7 @@ func (a *App) ShipSample(ctx context.Context, actor domain.Actor, id int64, trac
 		return SampleView{}, err
 	}
 	return a.changeSample(ctx, id, func(tx Tx, v *SampleView, now time.Time) error {
-		if v.State == domain.SampleShipped && v.Tracking == strings.TrimSpace(tracking) {
+		if (v.State == domain.SampleShipped || v.State == domain.SampleOverdue) && v.Tracking == strings.TrimSpace(tracking) {
 			return nil
 		}
 		if (v.State == domain.SampleShipped || v.State == domain.SampleOverdue) && strings.TrimSpace(tracking) != "" {

@@ -73,7 +73,8 @@ func TestInviteWithDrafts(t *testing.T) {
 		}
 		req.Messages[d.Creator.Handle] = d.Text
 	}
-	req.Messages["maya"] = "Maya, edited by hand."
+	delete(req.Messages, "maya")
+	req.Messages["@Maya"] = "Maya, edited by hand." // as a person types the handle
 	calls := running.Load()
 	res := mustInvite(t, app, req)
 	if len(res.Invitations) != len(handles) {
@@ -81,8 +82,12 @@ func TestInviteWithDrafts(t *testing.T) {
 	}
 	for _, v := range res.Invitations {
 		dm := rendered(mustOutboxKey(t, db, fmt.Sprintf("invitation:%d:dm", v.ID))).Text
-		if dm != req.Messages[v.Creator.Handle] {
-			t.Errorf("%s was sent %q, want the edited draft %q", v.Creator.At(), dm, req.Messages[v.Creator.Handle])
+		want := req.Messages[v.Creator.Handle]
+		if v.Creator.Handle == "maya" {
+			want = "Maya, edited by hand."
+		}
+		if dm != want {
+			t.Errorf("%s was sent %q, want the edited draft %q", v.Creator.At(), dm, want)
 		}
 	}
 	if running.Load() != calls {
@@ -90,6 +95,10 @@ func TestInviteWithDrafts(t *testing.T) {
 	}
 	if m := most.Load(); m > 4 {
 		t.Errorf("%d drafts at once, want at most 4", m)
+	}
+	stray := commands.InviteRequest{Creators: targets(t, "leo"), Products: []string{"P100"}, Rate: 1500, Messages: map[string]string{"@zoe": "Hi Zoe"}}
+	if _, err := app.InviteCreators(ctxb, dana, stray); domain.ErrorField(err) != "message" {
+		t.Errorf("a message for a creator not invited: %v", err)
 	}
 	if _, err := app.DraftInvitations(ctxb, dana, commands.InviteRequest{Creators: targets(t, "maya"), Products: []string{"P404"}, Rate: 1500}); domain.ErrorKind(err) != domain.KindInvalid {
 		t.Errorf("bad input with draft: %v", err)

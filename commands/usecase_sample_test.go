@@ -601,3 +601,29 @@ func TestSameNameManagersAreTwoDeciders(t *testing.T) {
 		t.Errorf("repeat click by the decider: %v", err)
 	}
 }
+
+// Marking an overdue sample shipped again with the tracking number it has
+// is a repeat, not a correction: the creator is not told twice.
+func TestReshipOverdueWithSameTrackingIsARepeat(t *testing.T) {
+	t.Parallel()
+	app, db, clk := newApp(t)
+	mustAddProduct(t, app, "P100", 5, "")
+	plan := mustSamplePlan(t, app, "Spring", false)
+	_, mayaA := mustAddCreator(t, app, "maya")
+	s := mustRequest(t, app, mayaA, commands.SampleInput{ProductID: "P100", PlanID: plan.ID})
+	mustApprove(t, app, s.ID)
+	v, err := app.ShipSample(ctxb, dana, s.ID, "T-1")
+	mustNil(t, err, "ShipSample")
+	clk.Set(v.DueAt.Add(time.Hour))
+	_, err = app.ExpireDue(ctxb)
+	mustNil(t, err, "ExpireDue")
+	if got := sampleOf(t, db, s.ID).State; got != domain.SampleOverdue {
+		t.Fatalf("sample is %s, want overdue", got)
+	}
+	before := len(outbox(t, db))
+	_, err = app.ShipSample(ctxb, dana, s.ID, "T-1")
+	mustNil(t, err, "ShipSample again")
+	if after := len(outbox(t, db)); after != before {
+		t.Errorf("a repeated ship queued %d messages", after-before)
+	}
+}

@@ -27,10 +27,11 @@ func TestCreatorReadsDatesInTheirZone(t *testing.T) {
 		Creators: []commands.InviteTarget{{Handle: "kenji"}, {Handle: "maya"}},
 		Products: []string{"P100"}, Rate: 1500, Expires: expires,
 	})
-	want := map[string]string{"@kenji": "Thu 21 May 2026", "@maya": "Wed 20 May 2026"}
+	// The team's deadline falls on its day; kenji is told the hour in Tokyo.
+	want := map[string]string{"@kenji": "Thu 21 May 2026 10:30 JST", "@maya": "Wed 20 May 2026"}
 	for _, v := range res.Invitations {
 		o := mustOutboxKey(t, db, fmt.Sprintf("invitation:%d:dm", v.ID))
-		card := present.Notice(o.Notice, present.Reader{Zone: app.RecipientZone(ctxb, o.To)})
+		card := present.Notice(o.Notice, present.Reader{Zone: app.RecipientZone(ctxb, o.To), Team: app.Location()})
 		if got, _ := fieldValue(card, "Answer by"); got != want[v.Creator.At()] {
 			t.Errorf("%s reads answer by %q, want %q", v.Creator.At(), got, want[v.Creator.At()])
 		}

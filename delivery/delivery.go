@@ -224,14 +224,17 @@ func (d *Dispatcher) sendContext(ctx context.Context, timeout time.Duration) (co
 func (d *Dispatcher) deliver(ctx context.Context, o domain.Outgoing) {
 	// Outcomes are recorded even when ctx has ended: a delivered row left
 	// sending would be sent again once its lease ran out.
-	mctx, mcancel := context.WithTimeout(context.WithoutCancel(ctx), d.MarkTimeout)
-	defer mcancel()
+	markCtx := func() (context.Context, context.CancelFunc) {
+		return context.WithTimeout(context.WithoutCancel(ctx), d.MarkTimeout)
+	}
 	log := d.Log.With("id", o.ID, "surface", string(o.Surface), "to", o.To.String())
 	timeout := min(d.SendTimeout, o.LeaseUntil.Sub(d.Now())-d.MarkTimeout)
 	if timeout <= 0 || ctx.Err() != nil {
 		// The claim came too late to send within its lease (a long wait for
 		// the write lock), or we are stopping: nothing was tried, so it goes
 		// back as it was.
+		mctx, mcancel := markCtx()
+		defer mcancel()
 		d.record(log, o, d.Queue.Postpone(mctx, o, d.Now(), o.LastError))
 		return
 	}
@@ -241,6 +244,8 @@ func (d *Dispatcher) deliver(ctx context.Context, o domain.Outgoing) {
 	timedOut := errors.Is(sctx.Err(), context.DeadlineExceeded)
 	interrupted := !timedOut && sctx.Err() != nil && ctx.Err() != nil
 	cancel()
+	mctx, mcancel := markCtx() // the outcome gets its own budget, after the send
+	defer mcancel()
 	now := d.Now()
 	var ra *RetryAfterError
 	switch {

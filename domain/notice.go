@@ -32,6 +32,9 @@ const (
 	NoticeContentPosted      NoticeKind = "sample.content"      // sellers: content link submitted or corrected
 	NoticeContentThanks      NoticeKind = "sample.thanks"       // creator
 	NoticeUnreachable        NoticeKind = "creator.unreachable" // sellers: a creator's DMs are closed
+	// NoticeWorded is a message queued by a release before notices were
+	// typed: its words were stored, not its facts (see Worded).
+	NoticeWorded NoticeKind = "worded"
 )
 
 // NoticeKinds lists every kind, for renderers to prove they cover all.
@@ -69,6 +72,25 @@ type Notice struct {
 	Track *Track `json:"track,omitempty"`
 	// At is when it happened.
 	At time.Time `json:"at"`
+	// Worded is set on NoticeWorded only.
+	Worded *Worded `json:"worded,omitempty"`
+}
+
+// Worded is a message as an earlier release stored it, already in words.
+// It is kept so a message queued before an upgrade still goes out as it
+// was written.
+type Worded struct {
+	Title  string `json:"title,omitempty"`
+	Text   string `json:"text"`
+	Fields []struct {
+		Label string `json:"label"`
+		Value string `json:"value"`
+	} `json:"fields,omitempty"`
+	Buttons []struct {
+		Label  string `json:"label"`
+		Action string `json:"action"`
+		Style  string `json:"style,omitempty"`
+	} `json:"buttons,omitempty"`
 }
 
 // Track is a creator's record with free samples: what they received and

@@ -32,7 +32,7 @@ func (in *Interpreter) Run(ctx context.Context, actor domain.Actor, line string)
 
 // reader is who reads the reply: a creator in their own zone.
 func (in *Interpreter) reader(ctx context.Context, actor domain.Actor) present.Reader {
-	return present.Reader{Zone: in.app.ZoneOf(ctx, actor), Now: in.app.Now()}
+	return present.Reader{Zone: in.app.ZoneOf(ctx, actor), Team: in.app.Location(), Now: in.app.Now()}
 }
 
 // Execute runs a parsed command for actor.

@@ -149,6 +149,9 @@ func joinAnd(xs []string) string {
 // own when the roster knows it, else the team's), relative to now.
 type Reader struct {
 	Zone *time.Location
+	// Team is the team's zone, where deadlines fall at the end of a day;
+	// a reader elsewhere is shown the hour too.
+	Team *time.Location
 	Now  time.Time
 }
 
@@ -165,6 +168,16 @@ func (r Reader) Date(t time.Time) string {
 		return "none"
 	}
 	return t.In(r.zone()).Format("Mon 2 Jan 2006")
+}
+
+// Deadline formats a deadline for the reader: a day in the team's zone,
+// and for a reader in another zone the day and hour in theirs, since the
+// team's end of day may be the next morning for them.
+func (r Reader) Deadline(t time.Time) string {
+	if t.IsZero() || r.Team == nil || r.Team.String() == r.zone().String() {
+		return r.Date(t)
+	}
+	return t.In(r.zone()).Format("Mon 2 Jan 2006 15:04 MST")
 }
 
 // Time formats t as a moment in the reader's zone.

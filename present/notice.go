@@ -92,7 +92,7 @@ func notice(n domain.Notice, r Reader) Card {
 	case domain.NoticeSampleCard:
 		return sampleCard(n, *s, *cr, *prod, r)
 	case domain.NoticeSampleReceived:
-		return Card{Title: "Sample request " + s.Ref() + " received", Text: fmt.Sprintf("We got your request for %s. The seller team decides by %s; we will tell you here.", what, r.Date(s.ExpiresAt()))}
+		return Card{Title: "Sample request " + s.Ref() + " received", Text: fmt.Sprintf("We got your request for %s. The seller team decides by %s; we will tell you here.", what, r.Deadline(s.ExpiresAt()))}
 	case domain.NoticeSampleApproved:
 		if s.DecidedBy == domain.AutoApprover {
 			return Card{Title: "Sample " + s.Ref() + " approved", Text: fmt.Sprintf("Your free sample of %s is approved. We will ship it soon and tell you when it is on its way.", what)}
@@ -126,12 +126,12 @@ func notice(n domain.Notice, r Reader) Card {
 		if s.Tracking != "" {
 			text += " Tracking: " + s.Tracking + "."
 		}
-		text += fmt.Sprintf(" Please post your video or LIVE by %s and send us the link.", r.Date(s.DueAt))
+		text += fmt.Sprintf(" Please post your video or LIVE by %s and send us the link.", r.Deadline(s.DueAt))
 		return Card{Title: "Sample " + s.Ref() + " shipped", Text: text, Buttons: []Button{form("Submit content link", ActionSubmitContent, s.ID, "primary")}}
 	case domain.NoticeSampleTracking:
 		return Card{Title: "Sample " + s.Ref() + " tracking", Text: fmt.Sprintf("The tracking number of your %s sample is now %s.", what, s.Tracking)}
 	case domain.NoticeSampleExtended:
-		return Card{Title: "More time for sample " + s.Ref(), Text: fmt.Sprintf("You now have until %s to post your content for %s.", r.Date(s.DueAt), what),
+		return Card{Title: "More time for sample " + s.Ref(), Text: fmt.Sprintf("You now have until %s to post your content for %s.", r.Deadline(s.DueAt), what),
 			Buttons: []Button{form("Submit content link", ActionSubmitContent, s.ID, "primary")}}
 	case domain.NoticeSampleOverdue:
 		return Card{Title: fmt.Sprintf("Sample %s is overdue", s.Ref()),
@@ -143,6 +143,8 @@ func notice(n domain.Notice, r Reader) Card {
 		return Card{Title: fmt.Sprintf("%s posted content for %s", cr.At(), s.Ref()), Text: fmt.Sprintf("%s posted a %s for %s: %s", cr.At(), contentKind(s.ContentURL), what, s.ContentURL)}
 	case domain.NoticeContentThanks:
 		return Card{Title: "Thanks for your content", Text: fmt.Sprintf("We received your link for %s. Thank you!", what)}
+	case domain.NoticeWorded:
+		return worded(n.Worded)
 	case domain.NoticeUnreachable:
 		return Card{Title: "Creator cannot be reached", Text: fmt.Sprintf("%s cannot receive Discord DMs from the bot (%s). Reach them another way, then ask them to allow DMs.", cr.At(), n.Text)}
 	}
@@ -226,7 +228,7 @@ func sampleCard(n domain.Notice, s domain.SampleRequest, cr domain.Creator, prod
 func SampleStatus(s domain.SampleRequest, r Reader) string {
 	switch s.State {
 	case domain.SampleRequested:
-		return "Waiting for a manager (expires " + r.Date(s.ExpiresAt()) + ")"
+		return "Waiting for a manager (expires " + r.Deadline(s.ExpiresAt()) + ")"
 	case domain.SampleApproved:
 		if s.DecidedBy == domain.AutoApprover {
 			return "Approved automatically (no approval needed), not shipped yet"
@@ -239,7 +241,7 @@ func SampleStatus(s domain.SampleRequest, r Reader) string {
 		}
 		return out
 	case domain.SampleShipped:
-		return "Shipped, content due " + r.Date(s.DueAt)
+		return "Shipped, content due " + r.Deadline(s.DueAt)
 	case domain.SampleOverdue:
 		return "Overdue since " + r.Date(s.DueAt)
 	case domain.SampleCompleted:
@@ -260,7 +262,7 @@ func invitationFields(inv domain.Invitation, c domain.Collaboration, products []
 		{Label: "Products", Value: productList(products)},
 		{Label: "Commission rate", Value: inv.Rate.String()},
 		{Label: "Free sample", Value: SampleSummary(c.Sample, r)},
-		{Label: "Answer by", Value: r.Date(inv.ExpiresAt)},
+		{Label: "Answer by", Value: r.Deadline(inv.ExpiresAt)},
 	}
 	if c.ContactEmail != "" {
 		f = append(f, Field{Label: "Contact", Value: c.ContactEmail})
@@ -344,4 +346,26 @@ func closure(c domain.Closure) string {
 		return fmt.Sprintf("plan %s %q ended", c.Ref, c.Name)
 	}
 	return c.Ref + " closed"
+}
+
+// worded renders a message an earlier release stored in words.
+func worded(w *domain.Worded) Card {
+	if w == nil {
+		return Card{}
+	}
+	c := Card{Title: w.Title, Text: w.Text}
+	for _, f := range w.Fields {
+		c.Fields = append(c.Fields, Field{Label: f.Label, Value: f.Value})
+	}
+	for _, b := range w.Buttons {
+		kind := ButtonAction
+		if a, err := ParseAction(b.Action); err == nil {
+			switch a.Verb {
+			case ActionDecline, ActionReject, ActionRequestSample, ActionSubmitContent, ActionJoinPlan:
+				kind = ButtonForm
+			}
+		}
+		c.Buttons = append(c.Buttons, Button{Label: b.Label, Kind: kind, Action: b.Action, Style: b.Style})
+	}
+	return c
 }

@@ -1,6 +1,7 @@
 package present_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -65,5 +66,21 @@ func TestButtonKinds(t *testing.T) {
 	}
 	if kinds["Approve"] != present.ButtonAction || kinds["Reject"] != present.ButtonForm {
 		t.Errorf("approvals card buttons %v", kinds)
+	}
+}
+
+// A message an earlier release stored in words goes out as written, its
+// buttons kept and told apart by what they do.
+func TestWordedNoticeRendersAsWritten(t *testing.T) {
+	var w domain.Worded
+	if err := json.Unmarshal([]byte(`{"title":"Invitation I1","text":"Hi!","fields":[{"label":"Commission rate","value":"15%"}],"buttons":[{"label":"Accept","action":"accept:1"},{"label":"Decline","action":"decline:1"}]}`), &w); err != nil {
+		t.Fatal(err)
+	}
+	c := present.Notice(domain.Notice{Kind: domain.NoticeWorded, Worded: &w}, present.Reader{})
+	if c.Title != "Invitation I1" || c.Text != "Hi!" || len(c.Fields) != 1 || len(c.Buttons) != 2 {
+		t.Fatalf("worded card %+v", c)
+	}
+	if c.Buttons[0].Kind != present.ButtonAction || c.Buttons[1].Kind != present.ButtonForm {
+		t.Errorf("button kinds %v, %v", c.Buttons[0].Kind, c.Buttons[1].Kind)
 	}
 }

@@ -126,7 +126,7 @@ func Invitations(vs []commands.InvitationView, r Reader) Card {
 		v.SettleRate(r.Now) // show the rate in force, even before the sweep stores it
 		line := fmt.Sprintf("%s  %s  %s  %s  %s", v.Ref(), v.Creator.At(), strings.Join(v.Collaboration.ProductIDs, ", "), v.Rate, v.State)
 		if v.State == domain.InvitationPending {
-			line += "  answer by " + r.Date(v.ExpiresAt)
+			line += "  answer by " + r.Deadline(v.ExpiresAt)
 		}
 		if v.PendingRate != 0 {
 			line += fmt.Sprintf("  (%s from %s)", v.PendingRate, r.Time(v.PendingFrom))

@@ -315,7 +315,7 @@ func (c *Console) Send(ctx context.Context, o domain.Outgoing) (string, error) {
 	}
 	// Rendered now, not when queued: the reader sees today's wording in
 	// their own time zone.
-	card := present.Notice(o.Notice, present.Reader{Zone: c.app.RecipientZone(ctx, o.To), Now: c.app.Now()})
+	card := present.Notice(o.Notice, present.Reader{Zone: c.app.RecipientZone(ctx, o.To), Team: c.app.Location(), Now: c.app.Now()})
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	fmt.Fprintf(c.out, "  --> %s\n", where)

@@ -38,17 +38,28 @@ func scanOutgoing(r rowScanner) (domain.Outgoing, error) {
 	if err := json.Unmarshal([]byte(msg), &o.Notice); err != nil {
 		return o, fmt.Errorf("outbox row %d: message: %w", o.ID, err)
 	}
+	if o.Notice.Kind == "" {
+		// Queued by a release that stored words, not facts: send it as
+		// it was written.
+		var w domain.Worded
+		if err := json.Unmarshal([]byte(msg), &w); err != nil {
+			return o, fmt.Errorf("outbox row %d: worded message: %w", o.ID, err)
+		}
+		o.Notice = domain.Notice{Kind: domain.NoticeWorded, Worded: &w}
+	}
 	return o, nil
 }
 
 // turnCame says row o's turn has come: no earlier row of its recipient and
 // thread is still pending or sending (a thread is read in the order it was
 // queued), and, for an edit, the message it edits is not pending or sending
-// (an edit never overtakes its post). The unary + keeps the planner on
-// outbox_thread instead of walking every unfinished row by state.
+// (an edit never overtakes its post). An earlier edit of o itself does not
+// hold o back: it waits for o, and would otherwise wait forever. The unary
+// + keeps the planner on outbox_thread instead of walking every unfinished
+// row by state.
 const turnCame = `
 	AND NOT EXISTS (SELECT 1 FROM outbox e WHERE o.thread <> '' AND e.recipient = o.recipient AND e.thread = o.thread
-		AND e.thread <> '' AND e.id < o.id AND +e.state IN ('pending', 'sending'))
+		AND e.thread <> '' AND e.id < o.id AND +e.state IN ('pending', 'sending') AND e.replaces <> o.idem_key)
 	AND NOT EXISTS (SELECT 1 FROM outbox r WHERE o.replaces <> '' AND r.idem_key = o.replaces
 		AND +r.state IN ('pending', 'sending'))`
 
@@ -288,7 +299,7 @@ func mergeQueued(ctx context.Context, tx *sql.Tx, editID int64, replaces, msg st
 	if n, err := res.RowsAffected(); err != nil || n == 0 {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE outbox SET state = 'merged' WHERE id = ?`, editID)
+	_, err = tx.ExecContext(ctx, `UPDATE outbox SET state = 'merged' WHERE replaces = ? AND state = 'pending' AND id <= ?`, replaces, editID)
 	return err
 }
 

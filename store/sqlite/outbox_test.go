@@ -513,3 +513,23 @@ func TestRowWhoseSendsAreLostIsFailed(t *testing.T) {
 		t.Fatalf("row is %s (%q), want failed: its sends never finished", o.State, o.LastError)
 	}
 }
+
+// A row queued by a release that stored words instead of a notice still
+// reads back, as a worded notice with its title, fields and buttons.
+func TestWordedRowFromAnEarlierReleaseReadsBack(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "collabbot.db")
+	db := mustOpenPath(t, path)
+	ctx := context.Background()
+	legacy := `{"title":"Invitation I1","text":"Hi @maya!","fields":[{"label":"Commission rate","value":"15%"}],"buttons":[{"label":"Accept","action":"accept:1","style":"primary"}],"thread":"invitation:1","counts":true}`
+	if _, err := rawDB(t, path).ExecContext(ctx, `INSERT INTO outbox (idem_key, surface, recipient, message, state, attempts, next_attempt, created_at) VALUES ('invitation:1', 'discord', 'creator:1', ?, 'pending', 0, 0, 0)`, legacy); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := db.ListOutgoing(ctx, domain.OutboxPending, 0)
+	if err != nil || len(rows) != 1 {
+		t.Fatalf("ListOutgoing = %v, %v", rows, err)
+	}
+	n := rows[0].Notice
+	if n.Kind != domain.NoticeWorded || n.Worded == nil || n.Worded.Title != "Invitation I1" || len(n.Worded.Fields) != 1 || len(n.Worded.Buttons) != 1 {
+		t.Fatalf("legacy row read as %+v", n)
+	}
+}
