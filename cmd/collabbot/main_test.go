@@ -405,6 +405,23 @@ func TestServeDeliversWhatTheConsoleQueues(t *testing.T) {
 		})
 	}()
 
+	// The console starts once serve answers, as a person would start it
+	// beside a running service.
+	for up := time.Now().Add(20 * time.Second); ; {
+		if resp, err := http.Get("http://" + addr + "/healthz"); err == nil {
+			resp.Body.Close()
+			break
+		}
+		select {
+		case code := <-done:
+			t.Fatalf("serve ended (exit %d) before it answered:\n%s", code, stderr.String())
+		default:
+		}
+		if time.Now().After(up) {
+			t.Fatalf("serve did not answer /healthz:\n%s", stderr.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 	code, out, errs := runMain(t, db, "/as seller dana\nproduct add P1 \"Chips\" stock=3\nplan \"Spring\" P1=12%\n", slackVars, "console")
 	if code != 0 || strings.Contains(out, "--> Slack") {
 		t.Fatalf("console: exit %d, %q\n%s", code, errs, out)
@@ -415,7 +432,7 @@ func TestServeDeliversWhatTheConsoleQueues(t *testing.T) {
 	}
 	got := slack.got()
 	if len(got) != 1 || got[0].Key != "plan:1:created" || got[0].To.String() != "channel:sellers" {
-		t.Fatalf("serve's Slack sender got %+v, want the plan's post to the sellers channel", got)
+		t.Fatalf("serve's Slack sender got %+v, want the plan's post to the sellers channel; serve said:\n%s", got, stderr.String())
 	}
 	cancel()
 	select {
