@@ -306,7 +306,7 @@ func loadSlack(p *problems, get func(string) string) Slack {
 		SigningSecret:    get("SLACK_SIGNING_SECRET"),
 		BotToken:         get("SLACK_BOT_TOKEN"),
 		AppToken:         get("SLACK_APP_TOKEN"),
-		APIURL:           httpURL(p, "SLACK_API_URL", orDefault(get("SLACK_API_URL"), DefaultSlackAPIURL), true),
+		APIURL:           DefaultSlackAPIURL,
 		ApprovalsChannel: get("SLACK_APPROVALS_CHANNEL"),
 		SellersChannel:   get("SLACK_SELLERS_CHANNEL"),
 		Managers:         splitList(get("SLACK_MANAGERS")),
@@ -318,6 +318,7 @@ func loadSlack(p *problems, get func(string) string) Slack {
 			{"SLACK_APPROVALS_CHANNEL", s.ApprovalsChannel},
 			{"SLACK_SELLERS_CHANNEL", s.SellersChannel},
 			{"SLACK_MANAGERS", strings.Join(s.Managers, ",")},
+			{"SLACK_API_URL", get("SLACK_API_URL")},
 		} {
 			if v.value != "" {
 				p.addf("%s is set but Slack is off: set SLACK_BOT_TOKEN too, or unset %s", v.name, v.name)
@@ -325,6 +326,8 @@ func loadSlack(p *problems, get func(string) string) Slack {
 		}
 		return s
 	}
+	// Checked only when Slack is on: off, the one problem is that it is set.
+	s.APIURL = httpURL(p, "SLACK_API_URL", orDefault(get("SLACK_API_URL"), DefaultSlackAPIURL), true)
 	if !strings.HasPrefix(s.BotToken, "xoxb-") {
 		p.addf("SLACK_BOT_TOKEN must start with xoxb- (the Bot User OAuth Token)")
 	}
@@ -358,7 +361,7 @@ func loadDiscord(p *problems, get func(string) string) Discord {
 		PublicKeyHex: get("DISCORD_PUBLIC_KEY"),
 		BotToken:     get("DISCORD_BOT_TOKEN"),
 		AppID:        get("DISCORD_APP_ID"),
-		APIURL:       httpURL(p, "DISCORD_API_URL", orDefault(get("DISCORD_API_URL"), DefaultDiscordAPIURL), true),
+		APIURL:       DefaultDiscordAPIURL,
 	}
 	if v := get("DISCORD_GATEWAY"); v != "" {
 		b, err := strconv.ParseBool(v)
@@ -376,14 +379,23 @@ func loadDiscord(p *problems, get func(string) string) Discord {
 		}
 	}
 	if d.BotToken == "" {
-		if d.PublicKeyHex != "" {
-			p.addf("DISCORD_PUBLIC_KEY is set but Discord is off: set DISCORD_BOT_TOKEN too, or unset DISCORD_PUBLIC_KEY")
+		for _, v := range []struct{ name, value string }{
+			{"DISCORD_PUBLIC_KEY", d.PublicKeyHex},
+			{"DISCORD_APP_ID", d.AppID},
+			{"DISCORD_API_URL", get("DISCORD_API_URL")},
+		} {
+			if v.value != "" {
+				p.addf("%s is set but Discord is off: set DISCORD_BOT_TOKEN too, or unset %s", v.name, v.name)
+			}
 		}
-		if d.AppID != "" {
-			p.addf("DISCORD_APP_ID is set but Discord is off: set DISCORD_BOT_TOKEN too, or unset DISCORD_APP_ID")
+		// DISCORD_GATEWAY=false is what off means anyway; only asking for
+		// the gateway without a bot is a mistake.
+		if d.Gateway {
+			p.addf("DISCORD_GATEWAY=true is set but Discord is off: set DISCORD_BOT_TOKEN too, or unset DISCORD_GATEWAY")
 		}
 		return d
 	}
+	d.APIURL = httpURL(p, "DISCORD_API_URL", orDefault(get("DISCORD_API_URL"), DefaultDiscordAPIURL), true)
 	if strings.HasPrefix(strings.ToLower(d.BotToken), "bot ") {
 		p.addf(`DISCORD_BOT_TOKEN must be the bare token, without the "Bot " prefix`)
 	}
@@ -425,10 +437,26 @@ func loadTikTok(p *problems, get func(string) string) TikTok {
 		AppKey:    get("TIKTOK_APP_KEY"),
 		AppSecret: get("TIKTOK_APP_SECRET"),
 		ServiceID: get("TIKTOK_SERVICE_ID"),
-		APIURL:    strings.TrimRight(httpURL(p, "TIKTOK_API_URL", orDefault(get("TIKTOK_API_URL"), DefaultTikTokAPIURL), false), "/"),
-		AuthURL:   strings.TrimRight(httpURL(p, "TIKTOK_AUTH_URL", orDefault(get("TIKTOK_AUTH_URL"), DefaultTikTokAuthURL), false), "/"),
+		APIURL:    DefaultTikTokAPIURL,
+		AuthURL:   DefaultTikTokAuthURL,
 		SyncEvery: DefaultTikTokSyncEvery,
 	}
+	if t.AppKey == "" {
+		for _, v := range []struct{ name, value string }{
+			{"TIKTOK_APP_SECRET", t.AppSecret},
+			{"TIKTOK_SERVICE_ID", t.ServiceID},
+			{"TIKTOK_API_URL", get("TIKTOK_API_URL")},
+			{"TIKTOK_AUTH_URL", get("TIKTOK_AUTH_URL")},
+			{"TIKTOK_SYNC_EVERY", get("TIKTOK_SYNC_EVERY")},
+		} {
+			if v.value != "" {
+				p.addf("%s is set but TikTok sync is off: set TIKTOK_APP_KEY too, or unset %s", v.name, v.name)
+			}
+		}
+		return t
+	}
+	t.APIURL = strings.TrimRight(httpURL(p, "TIKTOK_API_URL", orDefault(get("TIKTOK_API_URL"), DefaultTikTokAPIURL), false), "/")
+	t.AuthURL = strings.TrimRight(httpURL(p, "TIKTOK_AUTH_URL", orDefault(get("TIKTOK_AUTH_URL"), DefaultTikTokAuthURL), false), "/")
 	if v := get("TIKTOK_SYNC_EVERY"); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil || d < MinTikTokSyncEvery {
@@ -436,15 +464,6 @@ func loadTikTok(p *problems, get func(string) string) TikTok {
 		} else {
 			t.SyncEvery = d
 		}
-	}
-	if t.AppKey == "" {
-		if t.AppSecret != "" {
-			p.addf("TIKTOK_APP_SECRET is set but TikTok sync is off: set TIKTOK_APP_KEY too, or unset TIKTOK_APP_SECRET")
-		}
-		if t.ServiceID != "" {
-			p.addf("TIKTOK_SERVICE_ID is set but TikTok sync is off: set TIKTOK_APP_KEY too, or unset TIKTOK_SERVICE_ID")
-		}
-		return t
 	}
 	if t.AppSecret == "" {
 		p.addf("TIKTOK_APP_SECRET is required when TikTok sync is on (TIKTOK_APP_KEY is set)")

@@ -209,10 +209,15 @@ func TestLoadErrors(t *testing.T) {
 			"SLACK_SIGNING_SECRET is set but Slack is off: set SLACK_BOT_TOKEN too"},
 		{"slack app token alone", map[string]string{"SLACK_APP_TOKEN": "xapp-1"},
 			"SLACK_APP_TOKEN is set but Slack is off"},
+		// A platform's secondary variables alone are a mistake (a token
+		// forgotten, or a leftover), never a silent no-op.
+		{"slack api url alone", map[string]string{"SLACK_API_URL": "http://127.0.0.1:9/api/"},
+			"SLACK_API_URL is set but Slack is off: set SLACK_BOT_TOKEN too, or unset SLACK_API_URL"},
+		{"slack managers alone", map[string]string{"SLACK_MANAGERS": "U1"}, "SLACK_MANAGERS is set but Slack is off"},
 		{"slack managers by name", with(slackOn, map[string]string{"SLACK_MANAGERS": "U1,@maya"}),
 			`SLACK_MANAGERS must be comma-separated Slack user IDs like U0123ABCD, got "@maya"`},
-		{"slack api url relative", map[string]string{"SLACK_API_URL": "/api/"}, "SLACK_API_URL must be an absolute http(s) URL"},
-		{"slack api url scheme", map[string]string{"SLACK_API_URL": "ftp://slack.com/api/"}, "SLACK_API_URL must be an absolute http(s) URL"},
+		{"slack api url relative", with(slackOn, map[string]string{"SLACK_API_URL": "/api/"}), "SLACK_API_URL must be an absolute http(s) URL"},
+		{"slack api url scheme", with(slackOn, map[string]string{"SLACK_API_URL": "ftp://slack.com/api/"}), "SLACK_API_URL must be an absolute http(s) URL"},
 
 		{"discord public key short", with(discordOn, map[string]string{"DISCORD_PUBLIC_KEY": "abcd"}), "DISCORD_PUBLIC_KEY must be 64 hex characters"},
 		{"discord public key not hex", with(discordOn, map[string]string{"DISCORD_PUBLIC_KEY": strings.Repeat("zz", 32)}), "DISCORD_PUBLIC_KEY must be 64 hex characters"},
@@ -221,10 +226,14 @@ func TestLoadErrors(t *testing.T) {
 		{"discord app id required", with(discordOn, map[string]string{"DISCORD_APP_ID": ""}), "DISCORD_APP_ID is required when Discord is on"},
 		{"discord app id numeric", with(discordOn, map[string]string{"DISCORD_APP_ID": "my-app"}), "DISCORD_APP_ID must be the numeric application ID"},
 		{"discord token prefix", with(discordOn, map[string]string{"DISCORD_BOT_TOKEN": "Bot abc"}), "DISCORD_BOT_TOKEN must be the bare token"},
-		{"discord gateway", map[string]string{"DISCORD_GATEWAY": "yes"}, "DISCORD_GATEWAY must be true or false"},
+		{"discord gateway", with(discordOn, map[string]string{"DISCORD_GATEWAY": "yes"}), "DISCORD_GATEWAY must be true or false"},
 		{"discord half pair", map[string]string{"DISCORD_PUBLIC_KEY": strings.Repeat("ab", 32)}, "DISCORD_PUBLIC_KEY is set but Discord is off"},
 		{"discord app id alone", map[string]string{"DISCORD_APP_ID": "1"}, "DISCORD_APP_ID is set but Discord is off"},
-		{"discord api url", map[string]string{"DISCORD_API_URL": "discord.com/api"}, "DISCORD_API_URL must be an absolute http(s) URL"},
+		{"discord gateway alone", map[string]string{"DISCORD_GATEWAY": "true"},
+			"DISCORD_GATEWAY=true is set but Discord is off: set DISCORD_BOT_TOKEN too, or unset DISCORD_GATEWAY"},
+		{"discord api url alone", map[string]string{"DISCORD_API_URL": "http://127.0.0.1:9/api/v10/"},
+			"DISCORD_API_URL is set but Discord is off: set DISCORD_BOT_TOKEN too, or unset DISCORD_API_URL"},
+		{"discord api url", with(discordOn, map[string]string{"DISCORD_API_URL": "discord.com/api"}), "DISCORD_API_URL must be an absolute http(s) URL"},
 
 		{"openai model required with base url", map[string]string{"OPENAI_BASE_URL": "http://localhost:11434/v1"},
 			"OPENAI_MODEL is required when OPENAI_BASE_URL is set"},
@@ -235,13 +244,19 @@ func TestLoadErrors(t *testing.T) {
 		{"retry for long", map[string]string{"COLLABBOT_RETRY_FOR": "721h"}, "COLLABBOT_RETRY_FOR must be a duration like 24h or 90m, from 1m to 720h (30 days)"},
 		{"retry for unitless", map[string]string{"COLLABBOT_RETRY_FOR": "24"}, `COLLABBOT_RETRY_FOR must be a duration like 24h or 90m, from 1m to 720h (30 days), got "24"`},
 
-		{"tiktok sync short", map[string]string{"TIKTOK_SYNC_EVERY": "30s"}, "TIKTOK_SYNC_EVERY must be a duration like 5m, at least 1m"},
-		{"tiktok sync unitless", map[string]string{"TIKTOK_SYNC_EVERY": "5"}, "TIKTOK_SYNC_EVERY must be a duration like 5m, at least 1m"},
+		{"tiktok sync short", with(tiktokOn, map[string]string{"TIKTOK_SYNC_EVERY": "30s"}), "TIKTOK_SYNC_EVERY must be a duration like 5m, at least 1m"},
+		{"tiktok sync unitless", with(tiktokOn, map[string]string{"TIKTOK_SYNC_EVERY": "5"}), "TIKTOK_SYNC_EVERY must be a duration like 5m, at least 1m"},
 		{"tiktok secret required", with(tiktokOn, map[string]string{"TIKTOK_APP_SECRET": ""}), "TIKTOK_APP_SECRET is required when TikTok sync is on"},
 		{"tiktok service id required", with(tiktokOn, map[string]string{"TIKTOK_SERVICE_ID": ""}), "TIKTOK_SERVICE_ID is required when TikTok sync is on"},
 		{"tiktok half pair", map[string]string{"TIKTOK_APP_SECRET": "s"}, "TIKTOK_APP_SECRET is set but TikTok sync is off"},
-		{"tiktok api url", map[string]string{"TIKTOK_API_URL": "open-api"}, "TIKTOK_API_URL must be an absolute http(s) URL"},
-		{"tiktok auth url", map[string]string{"TIKTOK_AUTH_URL": "://"}, "TIKTOK_AUTH_URL must be an absolute http(s) URL"},
+		{"tiktok api url alone", map[string]string{"TIKTOK_API_URL": "http://127.0.0.1:9"},
+			"TIKTOK_API_URL is set but TikTok sync is off: set TIKTOK_APP_KEY too, or unset TIKTOK_API_URL"},
+		{"tiktok auth url alone", map[string]string{"TIKTOK_AUTH_URL": "http://127.0.0.1:9"},
+			"TIKTOK_AUTH_URL is set but TikTok sync is off: set TIKTOK_APP_KEY too, or unset TIKTOK_AUTH_URL"},
+		{"tiktok sync every alone", map[string]string{"TIKTOK_SYNC_EVERY": "10m"},
+			"TIKTOK_SYNC_EVERY is set but TikTok sync is off: set TIKTOK_APP_KEY too, or unset TIKTOK_SYNC_EVERY"},
+		{"tiktok api url", with(tiktokOn, map[string]string{"TIKTOK_API_URL": "open-api"}), "TIKTOK_API_URL must be an absolute http(s) URL"},
+		{"tiktok auth url", with(tiktokOn, map[string]string{"TIKTOK_AUTH_URL": "://"}), "TIKTOK_AUTH_URL must be an absolute http(s) URL"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -266,7 +281,7 @@ func TestLoadReportsEveryProblem(t *testing.T) {
 		"COLLABBOT_TIMEZONE":  "Mars/Base",
 		"SLACK_BOT_TOKEN":     "xoxb-1",
 		"SLACK_API_URL":       "slack",
-		"TIKTOK_SYNC_EVERY":   "1s",
+		"TIKTOK_SYNC_EVERY":   "1s", // with TikTok off, only "is set but TikTok sync is off"
 		"COLLABBOT_LOG_LEVEL": "loud",
 	}))
 	if err == nil {
