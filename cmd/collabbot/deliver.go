@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -105,54 +104,71 @@ func newDispatcher(cfg config.Config, db store.DB, app *commands.App, log *slog.
 	}
 }
 
-const outboxUsage = `Usage:
-  collabbot outbox [--state pending|sending|sent|failed|merged] [--limit N]
-                          list outgoing messages, oldest first (default: all states, 50 rows)
-  collabbot outbox retry ID
-                          queue a failed message again (pending, no attempts, due now)
-`
+// outboxArgs are the outbox command's, checked.
+type outboxArgs struct {
+	retry int64 // the row to queue again; 0 lists
+	state domain.OutboxState
+	limit int
+}
+
+func parseOutbox(l cmdLine) (outboxArgs, error) {
+	a := outboxArgs{limit: 50}
+	if len(l.args) > 0 && l.args[0] == "retry" {
+		if len(l.flags) > 0 {
+			return a, usageError{"collabbot outbox retry takes no flags"}
+		}
+		if len(l.args) != 2 {
+			return a, usageError{"use: collabbot outbox retry ID (the ID that collabbot outbox lists)"}
+		}
+		id, err := strconv.ParseInt(l.args[1], 10, 64)
+		if err != nil || id < 1 {
+			return a, usageError{fmt.Sprintf("ID must be a message number that collabbot outbox lists, got %q", l.args[1])}
+		}
+		a.retry = id
+		return a, nil
+	}
+	if len(l.args) > 0 {
+		return a, usageError{fmt.Sprintf("unexpected argument %q: collabbot outbox lists with flags only, or retry ID", l.args[0])}
+	}
+	if v, ok := l.flags["state"]; ok {
+		a.state = domain.OutboxState(v)
+		switch a.state {
+		case domain.OutboxPending, domain.OutboxSending, domain.OutboxSent, domain.OutboxFailed, domain.OutboxMerged:
+		default:
+			return a, usageError{fmt.Sprintf("--state must be pending, sending, sent, failed or merged, got %q", v)}
+		}
+	}
+	if v, ok := l.flags["limit"]; ok {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return a, usageError{fmt.Sprintf("--limit must be a whole number of at least 1, got %q", v)}
+		}
+		a.limit = n
+	}
+	return a, nil
+}
+
+func checkOutbox(l cmdLine) error {
+	_, err := parseOutbox(l)
+	return err
+}
 
 // outbox lists the outbox or re-queues a failed row.
-func outbox(ctx context.Context, db store.DB, args []string, now func() time.Time, stdout io.Writer) error {
-	if len(args) > 0 && args[0] == "retry" {
-		if len(args) != 2 {
-			return usageError{"use: collabbot outbox retry ID (the ID that collabbot outbox lists)"}
-		}
-		id, err := strconv.ParseInt(args[1], 10, 64)
-		if err != nil || id < 1 {
-			return usageError{fmt.Sprintf("ID must be a message number that collabbot outbox lists, got %q", args[1])}
-		}
-		o, err := db.RetryOutgoing(ctx, id, now())
+func outbox(ctx context.Context, db store.DB, l cmdLine, now func() time.Time, stdout io.Writer) error {
+	a, err := parseOutbox(l)
+	if err != nil {
+		return err
+	}
+	if a.retry > 0 {
+		o, err := db.RetryOutgoing(ctx, a.retry, now())
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "Outgoing message %d to %s is queued again; collabbot serve sends it on its next pass.\n", o.ID, o.To)
 		return nil
 	}
-	fs := flag.NewFlagSet("outbox", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	state := fs.String("state", "", "")
-	limit := fs.Int("limit", 50, "")
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			fmt.Fprint(stdout, outboxUsage)
-			return nil
-		}
-		return usageError{err.Error() + "\n" + outboxUsage}
-	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Sprintf("unexpected %q\n%s", fs.Arg(0), outboxUsage)}
-	}
-	st := domain.OutboxState(*state)
-	switch st {
-	case "", domain.OutboxPending, domain.OutboxSending, domain.OutboxSent, domain.OutboxFailed, domain.OutboxMerged:
-	default:
-		return usageError{fmt.Sprintf("--state must be pending, sending, sent, failed or merged, got %q", *state)}
-	}
-	if *limit < 1 {
-		return usageError{fmt.Sprintf("--limit must be at least 1, got %d", *limit)}
-	}
-	rows, err := db.ListOutgoing(ctx, st, *limit)
+	st := a.state
+	rows, err := db.ListOutgoing(ctx, st, a.limit)
 	if err != nil {
 		return err
 	}

@@ -29,6 +29,12 @@ var fixedNow = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
 // the exit code, stdout and stderr.
 func runMain(t *testing.T, db string, stdin string, vars map[string]string, args ...string) (int, string, string) {
 	t.Helper()
+	return runMainCtx(t, context.Background(), db, stdin, vars, args...)
+}
+
+// runMainCtx is runMain under ctx (a cancelled one stops serve at once).
+func runMainCtx(t *testing.T, ctx context.Context, db string, stdin string, vars map[string]string, args ...string) (int, string, string) {
+	t.Helper()
 	var out, errb bytes.Buffer
 	env := Env{
 		Args: args, Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb,
@@ -40,7 +46,7 @@ func runMain(t *testing.T, db string, stdin string, vars map[string]string, args
 		},
 		Clock: func() time.Time { return fixedNow },
 	}
-	code := Main(context.Background(), env)
+	code := Main(ctx, env)
 	return code, out.String(), errb.String()
 }
 
@@ -206,9 +212,9 @@ func TestUsageAndConfigErrors(t *testing.T) {
 		{"no command", nil, nil, 2, "Usage:"},
 		{"unknown command", []string{"frobnicate"}, nil, 2, `unknown command "frobnicate"`},
 		{"bad zone", []string{"migrate"}, map[string]string{"COLLABBOT_TIMEZONE": "Mars/Base"}, 2, "COLLABBOT_TIMEZONE"},
-		{"import without file", []string{"import", "creators"}, nil, 2, "collabbot import creators FILE.csv"},
+		{"import without file", []string{"import", "creators"}, nil, 2, "missing the CSV file, like: collabbot import creators creators.csv"},
 		{"import of missing file", []string{"import", "products", "/nonexistent.csv"}, nil, 1, "nonexistent.csv"},
-		{"backup without file", []string{"backup"}, nil, 2, "collabbot backup backup.db"},
+		{"backup without file", []string{"backup"}, nil, 2, "missing the file to write, like: collabbot backup backup.db"},
 		{"postgres not yet", []string{"migrate"}, map[string]string{"COLLABBOT_DB": "postgres://localhost/x"}, 1, "PostgreSQL"},
 	}
 	for _, tc := range tests {
@@ -497,7 +503,7 @@ func TestOutboxCommand(t *testing.T) {
 		{"none sent", []string{"outbox", "--state=sent"}, 0, []string{"No sent outgoing messages."}, nil},
 		{"help", []string{"outbox", "--help"}, 0, []string{"collabbot outbox retry ID"}, nil},
 		{"bad state", []string{"outbox", "--state", "lost"}, 2, []string{"--state must be pending, sending, sent, failed or merged"}, nil},
-		{"bad flag", []string{"outbox", "--frob"}, 2, []string{"flag provided but not defined"}, nil},
+		{"bad flag", []string{"outbox", "--frob"}, 2, []string{`unknown flag "--frob": collabbot outbox takes --state, --limit`, "Usage:"}, nil},
 		{"retry without id", []string{"outbox", "retry"}, 2, []string{"collabbot outbox retry ID"}, nil},
 		{"retry bad id", []string{"outbox", "retry", "x"}, 2, []string{`got "x"`}, nil},
 		{"retry unknown", []string{"outbox", "retry", "999"}, 1, []string{"No outgoing message 999."}, nil},
@@ -558,5 +564,117 @@ func TestImportNewProductNeedsATitle(t *testing.T) {
 	code, _, stderr := runMain(t, tempDB(t), "", nil, "import", "products", f)
 	if code != 1 || !strings.Contains(stderr, "line 2: Title is required") {
 		t.Errorf("exit %d, %q", code, stderr)
+	}
+}
+
+// Every command answers -h and --help with its usage on stdout and does
+// nothing else: no database, no file named "--help", no server.
+func TestEveryCommandHasHelp(t *testing.T) {
+	t.Chdir(t.TempDir())
+	// A cancelled context: a serve that ignored --help would start and stop
+	// at once instead of hanging the test.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"serve", "--help"}, "collabbot serve"},
+		{[]string{"serve", "-h"}, "collabbot serve"},
+		{[]string{"console", "--help"}, "collabbot console"},
+		{[]string{"migrate", "-h"}, "collabbot migrate"},
+		{[]string{"import", "--help"}, "collabbot import creators|products FILE.csv"},
+		{[]string{"import", "creators", "--help"}, "collabbot import creators|products FILE.csv"},
+		{[]string{"export", "samples", "--help"}, "collabbot export invitations|samples [FILE.csv]"},
+		{[]string{"export", "-help"}, "collabbot export invitations|samples [FILE.csv]"},
+		{[]string{"backup", "--help"}, "collabbot backup FILE"},
+		{[]string{"backup", "-h"}, "collabbot backup FILE"},
+		{[]string{"outbox", "--help"}, "collabbot outbox retry ID"},
+		{[]string{"outbox", "retry", "-h"}, "collabbot outbox retry ID"},
+		{[]string{"help", "backup"}, "collabbot backup FILE"},
+		{[]string{"help", "tiktok"}, "collabbot tiktok connect|status|sync"},
+		{[]string{"--help"}, "collabbot help [COMMAND]"},
+	}
+	for _, tc := range tests {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			db := filepath.Join(t.TempDir(), "collabbot.db")
+			code, out, stderr := runMainCtx(t, ctx, db, "", nil, tc.args...)
+			if code != 0 || stderr != "" || !strings.HasPrefix(strings.TrimPrefix(out, "collabbot: run a TikTok Shop seller team's affiliate collaborations from chat.\n\n"), "Usage:\n") || !strings.Contains(out, tc.want) {
+				t.Errorf("exit %d, stdout %q, stderr %q; want exit 0 and a usage with %q on stdout only", code, out, stderr, tc.want)
+			}
+			if _, err := os.Stat(db); err == nil {
+				t.Errorf("%v opened the database", tc.args)
+			}
+			for _, f := range []string{"--help", "-h", "-help"} {
+				if _, err := os.Stat(f); err == nil {
+					t.Fatalf("%v wrote a file named %s", tc.args, f)
+				}
+			}
+		})
+	}
+}
+
+// An unknown flag or an extra argument is an error naming it, with the
+// command's usage, exit 2, and nothing is done.
+func TestBadArgumentsAreRefused(t *testing.T) {
+	t.Chdir(t.TempDir())
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	tests := []struct {
+		args  []string
+		wants []string
+	}{
+		{[]string{"serve", "--port", "9"}, []string{`unknown flag "--port": collabbot serve takes no flags`, "collabbot serve"}},
+		{[]string{"serve", "now"}, []string{`unexpected argument "now": collabbot serve takes none`}},
+		{[]string{"console", "script.txt"}, []string{`unexpected argument "script.txt"`, "collabbot console"}},
+		{[]string{"migrate", "--force"}, []string{`unknown flag "--force"`}},
+		{[]string{"migrate", "up"}, []string{`unexpected argument "up"`}},
+		{[]string{"import", "creators", "a.csv", "b.csv"}, []string{`unexpected argument "b.csv": collabbot import takes at most 2`}},
+		{[]string{"import", "orders", "a.csv"}, []string{`what to import must be creators or products (got "orders")`}},
+		{[]string{"import", "--dry-run", "creators", "a.csv"}, []string{`unknown flag "--dry-run"`}},
+		{[]string{"export", "samples", "a.csv", "b.csv"}, []string{`unexpected argument "b.csv"`}},
+		{[]string{"export", "--format=json", "samples"}, []string{`unknown flag "--format=json"`}},
+		{[]string{"export"}, []string{"missing the report (invitations or samples), like: collabbot export samples samples.csv"}},
+		{[]string{"backup", "a.db", "b.db"}, []string{`unexpected argument "b.db": collabbot backup takes at most 1`}},
+		{[]string{"backup", "--out", "a.db"}, []string{`unknown flag "--out"`}},
+		{[]string{"outbox", "--state"}, []string{`flag "--state" needs a value`}},
+		{[]string{"outbox", "--limit", "x"}, []string{`--limit must be a whole number of at least 1, got "x"`}},
+		{[]string{"outbox", "--state", "sent", "--state", "failed"}, []string{"flag --state is given twice"}},
+		{[]string{"outbox", "retry", "1", "2"}, []string{`unexpected argument "2": collabbot outbox takes at most 2`}},
+		{[]string{"outbox", "list"}, []string{`unexpected argument "list"`}},
+		{[]string{"help", "frob"}, []string{`unknown command "frob"`}},
+	}
+	for _, tc := range tests {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			db := filepath.Join(t.TempDir(), "collabbot.db")
+			code, out, stderr := runMainCtx(t, ctx, db, "", nil, tc.args...)
+			if code != 2 || out != "" {
+				t.Errorf("exit %d, stdout %q; want exit 2 and nothing on stdout", code, out)
+			}
+			for _, w := range append(tc.wants, "Usage:") {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, stderr)
+				}
+			}
+			if _, err := os.Stat(db); err == nil {
+				t.Errorf("%v opened the database", tc.args)
+			}
+		})
+	}
+}
+
+// A file may still be named like a flag, after "--".
+func TestDoubleDashEndsFlags(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	db := filepath.Join(dir, "collabbot.db")
+	if code, _, stderr := runMain(t, db, "", nil, "migrate"); code != 0 {
+		t.Fatal(stderr)
+	}
+	if code, out, stderr := runMain(t, db, "", nil, "backup", "--", "-odd.db"); code != 0 || !strings.Contains(out, "Backup written to -odd.db") {
+		t.Fatalf("backup -- -odd.db: exit %d %q %q", code, out, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "-odd.db")); err != nil {
+		t.Fatal(err)
 	}
 }

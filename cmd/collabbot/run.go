@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -40,23 +39,6 @@ type Env struct {
 	DeliverEvery time.Duration
 }
 
-const usage = `collabbot: run a TikTok Shop seller team's affiliate collaborations from chat.
-
-Usage:
-  collabbot serve                          run the service (HTTP, deadlines; the console when no chat is configured and stdin is a terminal)
-  collabbot console                        the commands in a terminal; reads a script when stdin is not a terminal
-  collabbot migrate                        apply database migrations
-  collabbot import creators|products FILE  import a CSV (all rows or none)
-  collabbot export invitations|samples [FILE]
-                                           write a CSV report (to stdout without FILE)
-  collabbot backup FILE                    write a consistent copy of the live database
-  collabbot outbox [--state STATE] [--limit N]
-                                           list outgoing messages (id, state, to, key, attempts, last error)
-  collabbot outbox retry ID                queue a failed outgoing message again
-
-Configuration comes from environment variables; see README.md.
-`
-
 // cliActor is who acts for command-line maintenance: the operator running
 // the binary already holds the database file.
 var cliActor = domain.Actor{Role: domain.RoleManager, MemberID: "cli", Name: "command line"}
@@ -68,18 +50,29 @@ func Main(ctx context.Context, env Env) int {
 		fmt.Fprint(env.Stderr, usage)
 		return 2
 	}
-	cmd, args := env.Args[0], env.Args[1:]
-	switch cmd {
-	case "help", "-h", "--help":
-		fmt.Fprint(env.Stdout, usage)
-		return 0
-	case "serve", "console", "migrate", "import", "export", "backup", "outbox":
-	case "slack-manifest", "discord-register", "tiktok":
-		fmt.Fprintf(env.Stderr, "collabbot %s: not available in this build yet; the Slack, Discord and TikTok Shop adapters come in later releases.\n", cmd)
+	name, raw := env.Args[0], env.Args[1:]
+	switch name {
+	case "help", "-h", "-help", "--help":
+		return help(env, raw)
+	}
+	if synopsis, ok := notInBuild[name]; ok {
+		fmt.Fprintf(env.Stderr, "collabbot %s: not available in this build yet (%s); the Slack, Discord and TikTok Shop adapters come in later releases.\n", name, synopsis)
 		return 1
-	default:
-		fmt.Fprintf(env.Stderr, "collabbot: unknown command %q\n\n%s", cmd, usage)
+	}
+	cmd, ok := lookupCommand(name)
+	if !ok {
+		fmt.Fprintf(env.Stderr, "collabbot: unknown command %q\n\n%s", name, usage)
 		return 2
+	}
+	// The command line is checked before the configuration, so --help
+	// works in any environment and nothing runs on a bad one.
+	line, err := parseCommandLine(cmd, raw)
+	if err == nil && line.help {
+		fmt.Fprint(env.Stdout, usageOf(cmd))
+		return 0
+	}
+	if err != nil {
+		return badUsage(env, cmd, err)
 	}
 	cfg, err := config.Load(env.Getenv)
 	if err != nil {
@@ -87,17 +80,44 @@ func Main(ctx context.Context, env Env) int {
 		return 2
 	}
 	log := newLogger(cfg, env.Stderr)
-	if err := run(ctx, cmd, args, cfg, log, env); err != nil {
+	if err := run(ctx, name, line, cfg, log, env); err != nil {
 		var ue usageError
 		if errors.As(err, &ue) {
-			fmt.Fprintf(env.Stderr, "collabbot %s: %s\n", cmd, ue.msg)
-			return 2
+			return badUsage(env, cmd, err)
 		}
-		fmt.Fprintf(env.Stderr, "collabbot %s: %s\n", cmd, describe(err))
-		log.Debug("command failed", "command", cmd, "err", err)
+		fmt.Fprintf(env.Stderr, "collabbot %s: %s\n", name, describe(err))
+		log.Debug("command failed", "command", name, "err", err)
 		return 1
 	}
 	return 0
+}
+
+// help prints collabbot's usage, or one command's (collabbot help backup).
+func help(env Env, args []string) int {
+	switch {
+	case len(args) == 0:
+		fmt.Fprint(env.Stdout, usage)
+		return 0
+	case len(args) > 1:
+		fmt.Fprintf(env.Stderr, "collabbot help: unexpected argument %q: name one command\n\n%s", args[1], usage)
+		return 2
+	}
+	if cmd, ok := lookupCommand(args[0]); ok {
+		fmt.Fprint(env.Stdout, usageOf(cmd))
+		return 0
+	}
+	if synopsis, ok := notInBuild[args[0]]; ok {
+		fmt.Fprintf(env.Stdout, "Usage:\n  %s\n    not available in this build yet\n", synopsis)
+		return 0
+	}
+	fmt.Fprintf(env.Stderr, "collabbot help: unknown command %q\n\n%s", args[0], usage)
+	return 2
+}
+
+// badUsage reports a usage error with the command's usage, exit 2.
+func badUsage(env Env, cmd command, err error) int {
+	fmt.Fprintf(env.Stderr, "collabbot %s: %s\n\n%s", cmd.name, err.Error(), usageOf(cmd))
+	return 2
 }
 
 type usageError struct{ msg string }
@@ -123,17 +143,8 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
-func run(ctx context.Context, cmd string, args []string, cfg config.Config, log *slog.Logger, env Env) error {
-	if cmd == "backup" && len(args) != 1 {
-		return usageError{"give the file to write, like: collabbot backup backup.db"}
-	}
-	if cmd == "outbox" && len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
-		fmt.Fprint(env.Stdout, outboxUsage)
-		return nil
-	}
-	if cmd == "export" && len(args) == 0 {
-		return usageError{"use: collabbot export invitations|samples [FILE.csv]"}
-	}
+func run(ctx context.Context, cmd string, line cmdLine, cfg config.Config, log *slog.Logger, env Env) error {
+	args := line.args
 	if cmd == "backup" || cmd == "export" || cmd == "outbox" {
 		// These read what is there: a mistyped path must not quietly
 		// create an empty database and report success.
@@ -173,7 +184,7 @@ func run(ctx context.Context, cmd string, args []string, cfg config.Config, log 
 		fmt.Fprintf(env.Stdout, "Backup written to %s.\n", args[0])
 		return nil
 	case "outbox":
-		return outbox(ctx, db, args, now, env.Stdout)
+		return outbox(ctx, db, line, now, env.Stdout)
 	case "console":
 		if err := app.SeedManagers(ctx, cfg.Slack.Managers); err != nil {
 			return err
@@ -201,9 +212,6 @@ func sqlitePath(dsn string) (string, bool) {
 }
 
 func importCSV(ctx context.Context, app *commands.App, args []string, out io.Writer) error {
-	if len(args) != 2 || (args[0] != "creators" && args[0] != "products") {
-		return usageError{"use: collabbot import creators FILE.csv, or collabbot import products FILE.csv"}
-	}
 	f, err := os.Open(args[1])
 	if err != nil {
 		return err
@@ -238,23 +246,15 @@ func importCSV(ctx context.Context, app *commands.App, args []string, out io.Wri
 }
 
 func export(ctx context.Context, app *commands.App, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("export", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	if err := fs.Parse(args); err != nil || fs.NArg() < 1 || fs.NArg() > 2 {
-		return usageError{"use: collabbot export invitations|samples [FILE.csv]"}
-	}
-	kind := fs.Arg(0)
-	if kind != "invitations" && kind != "samples" {
-		return usageError{fmt.Sprintf("report must be invitations or samples (got %q)", kind)}
-	}
+	kind := args[0]
 	w := stdout
 	var f *os.File
-	if fs.NArg() == 2 {
+	if len(args) == 2 {
 		var err error
 		// Never overwrite: a slip of the keyboard could name the database.
-		if f, err = os.OpenFile(fs.Arg(1), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644); err != nil {
+		if f, err = os.OpenFile(args[1], os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644); err != nil {
 			if errors.Is(err, os.ErrExist) {
-				return fmt.Errorf("%s already exists; choose a new file name", fs.Arg(1))
+				return fmt.Errorf("%s already exists; choose a new file name", args[1])
 			}
 			return err
 		}
@@ -276,7 +276,7 @@ func export(ctx context.Context, app *commands.App, args []string, stdout io.Wri
 			if n == 1 {
 				what = strings.TrimSuffix(kind, "s")
 			}
-			fmt.Fprintf(stdout, "Wrote %d %s to %s.\n", n, what, fs.Arg(1))
+			fmt.Fprintf(stdout, "Wrote %d %s to %s.\n", n, what, args[1])
 		}
 	}
 	return err

@@ -1,0 +1,167 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+)
+
+// command is one subcommand's command line: what --help shows, the flags
+// it takes, and how many other arguments. Every subcommand is checked by
+// the same parser before anything runs, so a mistyped flag can never
+// become a file name (a backup named "--help") or be ignored.
+type command struct {
+	name string
+	// usage lines: the synopsis, then what it does, indented.
+	usage string
+	// flags take a value (--state failed, --state=failed); names without dashes.
+	flags    []string
+	min, max int // other arguments
+	// params name the arguments, for "missing FILE"; example is a whole
+	// command line that works.
+	params  []string
+	example string
+	// check validates the arguments' values, before anything is opened.
+	check func(cmdLine) error
+}
+
+var commandList = []command{
+	{name: "serve", usage: `collabbot serve
+    run the service: HTTP (/healthz, /readyz, /metrics), deadlines every minute, outgoing
+    messages; with no chat platform configured and stdin a terminal, the console too
+    (leaving the console stops serve)`},
+	{name: "console", usage: `collabbot console
+    the commands in a terminal; reads a script when stdin is not a terminal`},
+	{name: "migrate", usage: `collabbot migrate
+    apply database migrations (serve and every command also do)`},
+	{name: "import", min: 2, max: 2, check: oneOf("what to import", "creators", "products"),
+		params: []string{"creators or products", "the CSV file"}, example: "collabbot import creators creators.csv", usage: `collabbot import creators|products FILE.csv
+    import a CSV file, all rows or none`},
+	{name: "export", min: 1, max: 2, check: oneOf("report", "invitations", "samples"),
+		params: []string{"the report (invitations or samples)"}, example: "collabbot export samples samples.csv", usage: `collabbot export invitations|samples [FILE.csv]
+    write a CSV report, to stdout without FILE; never overwrites a file`},
+	{name: "backup", min: 1, max: 1, params: []string{"the file to write"}, example: "collabbot backup backup.db", usage: `collabbot backup FILE
+    write a consistent copy of the live database; never overwrites a file`},
+	{name: "outbox", flags: []string{"state", "limit"}, max: 2, check: checkOutbox, usage: `collabbot outbox [--state pending|sending|sent|failed|merged] [--limit N]
+    list outgoing messages, oldest first (default: all states, 50 rows)
+collabbot outbox retry ID
+    queue a failed message again (pending, no attempts, due now)`},
+}
+
+// oneOf checks that the first argument is one of allowed.
+func oneOf(what string, allowed ...string) func(cmdLine) error {
+	return func(l cmdLine) error {
+		for _, a := range allowed {
+			if l.args[0] == a {
+				return nil
+			}
+		}
+		return usageError{fmt.Sprintf("%s must be %s (got %q)", what, strings.Join(allowed, " or "), l.args[0])}
+	}
+}
+
+// notInBuild are the contract's commands whose adapters come later.
+var notInBuild = map[string]string{
+	"slack-manifest":   "collabbot slack-manifest URL",
+	"discord-register": "collabbot discord-register",
+	"tiktok":           "collabbot tiktok connect|status|sync",
+}
+
+func lookupCommand(name string) (command, bool) {
+	for _, c := range commandList {
+		if c.name == name {
+			return c, true
+		}
+	}
+	return command{}, false
+}
+
+// usageOf is a command's usage block as --help prints it.
+func usageOf(c command) string {
+	return "Usage:\n" + indent(c.usage, "  ") + "\n"
+}
+
+func indent(s, by string) string {
+	return by + strings.ReplaceAll(s, "\n", "\n"+by)
+}
+
+// usage is collabbot's own, built from the table so the two never differ.
+var usage = func() string {
+	var b strings.Builder
+	b.WriteString("collabbot: run a TikTok Shop seller team's affiliate collaborations from chat.\n\nUsage:\n")
+	for _, c := range commandList {
+		b.WriteString(indent(c.usage, "  "))
+		b.WriteString("\n")
+	}
+	b.WriteString(`  collabbot help [COMMAND]
+      this text, or one command's
+
+Every command takes -h or --help. Exit codes: 0 ok, 1 failure, 2 bad usage or configuration.
+Configuration comes from environment variables; see README.md.
+`)
+	return b.String()
+}()
+
+// cmdLine is a parsed command line.
+type cmdLine struct {
+	flags map[string]string
+	args  []string
+	help  bool
+}
+
+// parseCommandLine checks raw against c. Flags may come anywhere before
+// "--" (after it everything is an argument, so a file may be named
+// "-x"); -h, -help and --help anywhere before it ask for the usage.
+func parseCommandLine(c command, raw []string) (cmdLine, error) {
+	out := cmdLine{flags: map[string]string{}}
+	for i := 0; i < len(raw); i++ {
+		a := raw[i]
+		if a == "--" {
+			out.args = append(out.args, raw[i+1:]...)
+			break
+		}
+		if len(a) < 2 || a[0] != '-' {
+			out.args = append(out.args, a)
+			continue
+		}
+		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if name == "h" || name == "help" {
+			out.help = true
+			return out, nil
+		}
+		known := false
+		for _, f := range c.flags {
+			known = known || f == name
+		}
+		if !known {
+			if len(c.flags) == 0 {
+				return out, usageError{fmt.Sprintf("unknown flag %q: collabbot %s takes no flags", a, c.name)}
+			}
+			return out, usageError{fmt.Sprintf("unknown flag %q: collabbot %s takes --%s", a, c.name, strings.Join(c.flags, ", --"))}
+		}
+		if !hasValue {
+			if i+1 == len(raw) {
+				return out, usageError{fmt.Sprintf("flag %q needs a value", a)}
+			}
+			i++
+			value = raw[i]
+		}
+		if _, dup := out.flags[name]; dup {
+			return out, usageError{fmt.Sprintf("flag --%s is given twice", name)}
+		}
+		out.flags[name] = value
+	}
+	switch {
+	case len(out.args) > c.max:
+		extra := out.args[c.max]
+		if c.max == 0 {
+			return out, usageError{fmt.Sprintf("unexpected argument %q: collabbot %s takes none", extra, c.name)}
+		}
+		return out, usageError{fmt.Sprintf("unexpected argument %q: collabbot %s takes at most %d", extra, c.name, c.max)}
+	case len(out.args) < c.min:
+		return out, usageError{fmt.Sprintf("missing %s, like: %s", c.params[len(out.args)], c.example)}
+	}
+	if c.check != nil {
+		return out, c.check(out)
+	}
+	return out, nil
+}
