@@ -34,6 +34,7 @@ type Console struct {
 	log         *slog.Logger
 
 	mu      sync.Mutex
+	failed  bool // an error was printed since the current line began
 	actor   domain.Actor
 	choices map[string][]string // audience -> button actions; choice N is index N-1
 }
@@ -98,6 +99,10 @@ func (c *Console) Run(ctx context.Context, in io.Reader) error {
 		errc <- readLines(ctx, in, lines)
 		close(lines)
 	}()
+	// A script's failures are counted so automation can tell from the
+	// exit status; at a terminal the person reads each error as it comes.
+	var sum ScriptFailed
+	n := 0
 	for {
 		if c.interactive {
 			fmt.Fprint(c.out, c.prompt())
@@ -107,17 +112,64 @@ func (c *Console) Run(ctx context.Context, in io.Reader) error {
 			return nil
 		case line, ok := <-lines:
 			if !ok {
-				return <-errc
+				if err := <-errc; err != nil {
+					return err
+				}
+				return c.summary(sum)
 			}
+			n++
+			if t := strings.TrimSpace(line); t != "" && !strings.HasPrefix(t, "#") {
+				sum.Lines++
+			}
+			c.mu.Lock()
+			c.failed = false
+			c.mu.Unlock()
+			goOn := true
 			if line == tooLong {
+				sum.Lines++
 				c.printErr(domain.Invalidf("command", "That line is longer than %d bytes; it was skipped.", maxLine))
-				continue
+			} else {
+				goOn = c.Line(ctx, line)
 			}
-			if !c.Line(ctx, line) {
-				return nil
+			c.mu.Lock()
+			if c.failed {
+				sum.Failed = append(sum.Failed, n)
+			}
+			c.mu.Unlock()
+			if !goOn {
+				return c.summary(sum)
 			}
 		}
 	}
+}
+
+// ScriptFailed is Run's error when lines of a script failed: how many
+// commands ran and the line numbers of those that printed an error.
+type ScriptFailed struct {
+	Lines  int
+	Failed []int
+}
+
+func (e *ScriptFailed) Error() string {
+	nums := make([]string, len(e.Failed))
+	for i, n := range e.Failed {
+		nums[i] = strconv.Itoa(n)
+	}
+	word := "lines"
+	if len(e.Failed) == 1 {
+		word = "line"
+	}
+	return fmt.Sprintf("%d of %d lines failed: %s %s", len(e.Failed), e.Lines, word, strings.Join(nums, ", "))
+}
+
+// summary ends a script: its last line says what failed, and the error
+// makes the exit status say it too.
+func (c *Console) summary(s ScriptFailed) error {
+	if c.interactive || len(s.Failed) == 0 {
+		return nil
+	}
+	fmt.Fprintf(c.out, "%s.\n", s.Error())
+	return &s
 }
 
 // maxLine bounds one console line; a longer one (a pasted file, say) is
@@ -385,6 +437,7 @@ func (c *Console) printErr(err error) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.failed = true
 	for _, line := range strings.Split(domain.ErrorMessage(err), "\n") {
 		fmt.Fprintf(c.out, "! %s\n", line)
 	}

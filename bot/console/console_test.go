@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -104,7 +105,8 @@ func (e *env) lines(ls ...string) string {
 func (e *env) run(script string) string {
 	e.t.Helper()
 	before := len(e.out.String())
-	if err := e.c.Run(context.Background(), strings.NewReader(script)); err != nil {
+	var failed *console.ScriptFailed
+	if err := e.c.Run(context.Background(), strings.NewReader(script)); err != nil && !errors.As(err, &failed) {
 		e.t.Fatalf("Run: %v", err)
 	}
 	return e.out.String()[before:]
@@ -501,5 +503,41 @@ func TestInternalErrorsAreLogged(t *testing.T) {
 	c.Line(context.Background(), "creators")
 	if !strings.Contains(logs.String(), "console command failed") || !strings.Contains(logs.String(), "closed") {
 		t.Errorf("log after an internal error: %q", logs.String())
+	}
+}
+
+// A script's failed lines are counted and named at the end, and Run's error
+// says so (collabbot console exits 1); a clean script and any interactive
+// session end without one.
+func TestScriptReportsFailedLines(t *testing.T) {
+	tests := []struct {
+		name        string
+		interactive bool
+		script      string
+		want        string // "" for no error
+	}{
+		{"clean", false, "# roster\n" + addMaya + "\n\ncreators\n", ""},
+		{"two failures", false, "# roster\n" + addMaya + "\nfrobnicate\n\ncreators\nrate I9 90%\n", "2 of 4 lines failed: lines 3, 6"},
+		{"one failure then quit", false, "frobnicate\n/quit\nfrobnicate\n", "1 of 2 lines failed: line 1"},
+		{"unknown console command", false, "/frob\n", "1 of 1 lines failed: line 1"},
+		{"interactive", true, "frobnicate\n", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, tc.interactive)
+			err := e.c.Run(context.Background(), strings.NewReader(tc.script))
+			if tc.want == "" {
+				if err != nil {
+					t.Fatalf("Run = %v, want nil", err)
+				}
+				mustNotContain(t, e.out.String(), "failed:")
+				return
+			}
+			var failed *console.ScriptFailed
+			if !errors.As(err, &failed) || err.Error() != tc.want {
+				t.Fatalf("Run = %v, want %q", err, tc.want)
+			}
+			mustContain(t, e.out.String(), tc.want+".\n")
+		})
 	}
 }

@@ -30,7 +30,8 @@ var commandList = []command{
     messages; with no chat platform configured and stdin a terminal, the console too
     (leaving the console stops serve)`},
 	{name: "console", usage: `collabbot console
-    the commands in a terminal; reads a script when stdin is not a terminal`},
+    the commands in a terminal; reads a script when stdin is not a terminal, and then
+    ends with "N of M lines failed: lines ..." and exit 1 if any line failed`},
 	{name: "migrate", usage: `collabbot migrate
     apply database migrations (serve and every command also do)`},
 	{name: "import", min: 2, max: 2, check: oneOf("what to import", "creators", "products"),

@@ -74,8 +74,10 @@ func TestCampaignTranscript(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, out, stderr := runMain(t, tempDB(t), string(script), nil, "console")
-	if code != 0 {
-		t.Fatalf("console exited %d: %s", code, stderr)
+	// The story shows three refusals on purpose; a script with failed
+	// lines exits 1 and names them, so automation can tell.
+	if want := "collabbot console: 3 of 34 lines failed: lines 13, 26, 31\n"; code != 1 || stderr != want {
+		t.Fatalf("console exited %d with %q, want 1 with %q", code, stderr, want)
 	}
 	golden := "../../testdata/campaign.golden"
 	if *update {
