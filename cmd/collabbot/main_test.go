@@ -680,3 +680,27 @@ func TestDoubleDashEndsFlags(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A file larger than an import accepts is refused by its size, before it
+// is read or the database opened (a 50 MB one-line file used to be read
+// into memory first).
+func TestImportRefusesAHugeFileBySize(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "huge.csv")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Sparse: 9 MB on paper, nothing on disk.
+	if err := f.Truncate(9 << 20); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	db := tempDB(t)
+	code, _, stderr := runMain(t, db, "", nil, "import", "products", path)
+	if code != 1 || !strings.Contains(stderr, path+" is 9.0 MB; a CSV import is at most 8 MB") {
+		t.Errorf("exit %d, %q", code, stderr)
+	}
+	if _, err := os.Stat(db); err == nil {
+		t.Error("the database was opened for a file refused by its size")
+	}
+}

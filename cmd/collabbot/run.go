@@ -145,6 +145,13 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 
 func run(ctx context.Context, cmd string, line cmdLine, cfg config.Config, log *slog.Logger, env Env) error {
 	args := line.args
+	if cmd == "import" {
+		// Refused by its size before anything is read or opened: parsing
+		// a huge file only to refuse it would hold it in memory first.
+		if err := checkCSVSize(args[1]); err != nil {
+			return err
+		}
+	}
 	if cmd == "backup" || cmd == "export" || cmd == "outbox" {
 		// These read what is there: a mistyped path must not quietly
 		// create an empty database and report success.
@@ -209,6 +216,20 @@ func sqlitePath(dsn string) (string, bool) {
 	path := strings.TrimPrefix(dsn, "file:")
 	path, _, _ = strings.Cut(path, "?")
 	return path, path != "" && path != ":memory:"
+}
+
+// checkCSVSize refuses a regular file larger than an import accepts; a
+// pipe or device is bounded by the parser as it reads.
+func checkCSVSize(path string) error {
+	st, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	if st.Mode().IsRegular() && st.Size() > commands.MaxCSVBytes {
+		return domain.Invalidf("file", "%s is %.1f MB; a CSV import is at most %d MB, so split it into smaller files (nothing was imported)",
+			path, float64(st.Size())/(1<<20), commands.MaxCSVBytes>>20)
+	}
+	return nil
 }
 
 func importCSV(ctx context.Context, app *commands.App, args []string, out io.Writer) error {
