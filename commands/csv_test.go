@@ -78,7 +78,7 @@ func TestParseCSVRejects(t *testing.T) {
 		{"bad discord", creators, "handle,discord_id\nmaya,42\n", "discord_id", []string{"line 2:", "15 to 21"}},
 		{"bad zone", creators, "handle,timezone\nmaya,Mars Base\n", "timezone", []string{"line 2:"}},
 		{"duplicate handle", creators, "handle\nmaya\nleo\n@Maya\n", "handle", []string{"line 4:", "@maya", "line 2"}},
-		{"multi-line cell counts lines", creators, "handle,niche\nmaya,\"a\nb\"\nm,x\n", "handle", []string{"line 4:"}},
+		{"multi-line cell counts lines", creators, "handle,categories\nmaya,\"a\nb\"\nm,x\n", "handle", []string{"line 4:"}},
 		{"too many cells", creators, "handle,niche\nmaya,beauty,extra\n", "file", []string{"line 2:", "3 cells", "2 columns"}},
 		{"malformed", creators, "handle,niche\nmaya,be\"auty\n", "file", []string{"line 2", "not valid CSV"}},
 		{"not utf-8", products, "id,title\nP1,Cr\xe8me\n", "file", []string{"line 2:", "UTF-8"}},

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 	"time"
 
@@ -399,19 +400,24 @@ func (a *App) History(ctx context.Context, actor domain.Actor, about, handle str
 	}
 	var out []HistoryEntry
 	err := a.store.View(ctx, func(tx Tx) error {
+		out = nil
+		var evs []domain.Event
 		if handle != "" {
 			c, err := tx.CreatorByHandle(ctx, handle)
 			if err != nil {
 				return err
 			}
-			about = subject("creator", c.ID)
-		}
-		if err := exists(ctx, tx, about); err != nil {
-			return err
-		}
-		evs, err := tx.Events(ctx, about, 50)
-		if err != nil {
-			return err
+			if evs, err = creatorTrail(ctx, tx, c.ID, historyLimit); err != nil {
+				return err
+			}
+		} else {
+			if err := exists(ctx, tx, about); err != nil {
+				return err
+			}
+			var err error
+			if evs, err = tx.Events(ctx, about, historyLimit); err != nil {
+				return err
+			}
 		}
 		names := map[string]string{}
 		for _, e := range evs {
@@ -425,6 +431,48 @@ func (a *App) History(ctx context.Context, actor domain.Actor, about, handle str
 		return nil
 	})
 	return out, err
+}
+
+// historyLimit caps a history: the latest steps are what people ask about.
+const historyLimit = 50
+
+// creatorTrail is a creator's whole trail: the events on their roster entry
+// and those on each of their invitations and samples (requests, decisions,
+// shipping, content), newest first, at most limit.
+func creatorTrail(ctx context.Context, tx Tx, creatorID int64, limit int) ([]domain.Event, error) {
+	subjects := []string{subject("creator", creatorID)}
+	invs, err := tx.ListInvitations(ctx, InvitationFilter{CreatorID: creatorID})
+	if err != nil {
+		return nil, err
+	}
+	for _, i := range invs {
+		subjects = append(subjects, subject("invitation", i.ID))
+	}
+	ss, err := tx.ListSamples(ctx, SampleFilter{CreatorID: creatorID})
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range ss {
+		subjects = append(subjects, subject("sample", s.ID))
+	}
+	var all []domain.Event
+	for _, sub := range subjects {
+		evs, err := tx.Events(ctx, sub, limit)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, evs...)
+	}
+	sort.SliceStable(all, func(i, j int) bool {
+		if !all[i].At.Equal(all[j].At) {
+			return all[i].At.After(all[j].At)
+		}
+		return all[i].ID > all[j].ID // one transaction's events: the later one first
+	})
+	if len(all) > limit {
+		all = all[:limit]
+	}
+	return all, nil
 }
 
 // exists says "No such thing" for a history of something never stored.

@@ -41,6 +41,6 @@ type SampleInput struct {
 	ProductID    string
 	PlanID       int64 // the open plan to request through, or
 	InvitationID int64 // the targeted invitation to request through; neither: the one live offer for the product
-	Quantity     int   // 0: the offer's per-creator quantity
+	Quantity     int   // 0: one unit
 	Note         string
 }

@@ -49,7 +49,7 @@ func (a *App) RequestSample(ctx context.Context, actor domain.Actor, in SampleIn
 		}
 		qty := in.Quantity
 		if qty == 0 {
-			qty = src.offer.PerCreator
+			qty = 1 // as help says: the offer's maximum is a cap, not a default
 		}
 		if qty < 1 || qty > src.offer.PerCreator {
 			return domain.Invalidf("quantity", "Quantity must be from 1 to %d for this offer (got %d)", src.offer.PerCreator, qty)
@@ -195,6 +195,10 @@ func (a *App) sampleSource(ctx context.Context, tx Tx, cr domain.Creator, prod d
 		}
 		return fromPlan(p)
 	}
+	// Neither named: the first offer the creator qualifies for, their own
+	// invitations before plans. One they do not qualify for is skipped, not
+	// refused, while another would take them.
+	var candidates []sampleSource
 	invs, err := tx.ListInvitations(ctx, InvitationFilter{CreatorID: cr.ID, States: []domain.InvitationState{domain.InvitationAccepted, domain.InvitationPending}})
 	if err != nil {
 		return sampleSource{}, err
@@ -202,9 +206,8 @@ func (a *App) sampleSource(ctx context.Context, tx Tx, cr domain.Creator, prod d
 	for _, inv := range invs {
 		src, err := fromInvitation(inv.ID)
 		if err == nil {
-			return src, nil
-		}
-		if domain.ErrorKind(err) == domain.KindInternal {
+			candidates = append(candidates, src)
+		} else if domain.ErrorKind(err) == domain.KindInternal {
 			return sampleSource{}, err // a failure, not "this one offers nothing"
 		}
 	}
@@ -215,13 +218,26 @@ func (a *App) sampleSource(ctx context.Context, tx Tx, cr domain.Creator, prod d
 	for _, p := range plans {
 		src, err := fromPlan(p)
 		if err == nil {
-			return src, nil
-		}
-		if domain.ErrorKind(err) == domain.KindInternal {
+			candidates = append(candidates, src)
+		} else if domain.ErrorKind(err) == domain.KindInternal {
 			return sampleSource{}, err
 		}
 	}
-	return sampleSource{}, noSample
+	if len(candidates) == 0 {
+		return sampleSource{}, noSample
+	}
+	var needs []string
+	for _, src := range candidates {
+		why := src.offer.Unmet(cr, now)
+		if len(why) == 0 {
+			return src, nil
+		}
+		needs = append(needs, src.label+" needs "+strings.Join(why, " and "))
+	}
+	if len(candidates) == 1 {
+		return candidates[0], nil // its own check refuses it with the reason
+	}
+	return sampleSource{}, domain.Errorf(domain.KindInvalid, "No free sample of %s fits you yet: %s.", prod.ID, strings.Join(needs, "; "))
 }
 
 func contains(xs []string, x string) bool {

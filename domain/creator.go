@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // MaxUnanswered is TikTok's outreach rule: at most 5 messages to a creator
@@ -35,11 +36,17 @@ var (
 )
 
 // NormalizeHandle turns "@Maya_Glow" into "maya_glow" and checks TikTok's
-// handle alphabet (letters, digits, "." and "_", 2 to 24 characters).
+// handle rules (letters, digits, "." and "_", 2 to 24 characters; a dot
+// neither first, last nor doubled), so every surface stores the same handles.
 func NormalizeHandle(field, s string) (string, error) {
 	h := strings.ToLower(strings.TrimPrefix(strings.TrimSpace(s), "@"))
-	if !handleRE.MatchString(h) {
+	switch {
+	case !handleRE.MatchString(h):
 		return "", Invalidf(field, "%s must be a TikTok handle of 2 to 24 letters, digits, \".\" or \"_\", like @maya_glow (got %q)", label(field), s)
+	case strings.HasPrefix(h, ".") || strings.HasSuffix(h, "."):
+		return "", Invalidf(field, "%s must be a TikTok handle that does not start or end with \".\", like @maya_glow (got %q)", label(field), s)
+	case strings.Contains(h, ".."):
+		return "", Invalidf(field, "%s must be a TikTok handle without \"..\" (two dots in a row), like @maya.glow (got %q)", label(field), s)
 	}
 	return h, nil
 }
@@ -75,11 +82,33 @@ func ValidateTimeZone(field, s string) error {
 	if s == "" {
 		return nil
 	}
+	if strings.EqualFold(s, "Local") {
+		// "Local" is the host's zone: reminders would move with the server.
+		return Invalidf(field, "%s must be an IANA zone like Europe/Paris, not Local (the server's own zone)", label(field))
+	}
 	if len(s) > 64 || strings.ContainsAny(s, " \t\n") || strings.Contains(s, "..") {
 		return Invalidf(field, "%s must be an IANA zone like Europe/Paris (got %q)", label(field), s)
 	}
 	return nil
 }
+
+// ValidateNiche checks a niche: one word of letters, digits, "-" or "_",
+// because offers match it against their categories word for word.
+func ValidateNiche(field, s string) error {
+	if TooLong(s, MaxWordLength) {
+		return Invalidf(field, "%s must be one word of at most %d characters", label(field), MaxWordLength)
+	}
+	for _, r := range s {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' && r != '_' {
+			return Invalidf(field, "%s must be one word of letters, digits, \"-\" or \"_\", like beauty or home-decor (got %s)", label(field), QuoteInput(s))
+		}
+	}
+	return nil
+}
+
+// MaxPrice bounds a product's price: a typo of a few digits (2490 for
+// 24.90) should not reach the catalog.
+const MaxPrice Money = 100_000_00
 
 // Validate checks a creator before it is stored.
 func (c *Creator) Validate() error {
@@ -103,8 +132,8 @@ func (c *Creator) Validate() error {
 		return Invalidf("gmv_30d", "30-day GMV cannot be negative (got %s)", c.GMV30d)
 	}
 	c.Niche = strings.ToLower(strings.TrimSpace(c.Niche))
-	if TooLong(c.Niche, MaxWordLength) {
-		return Invalidf("niche", "Niche must be at most 64 characters")
+	if err := ValidateNiche("niche", c.Niche); err != nil {
+		return err
 	}
 	for i, cat := range c.Categories {
 		c.Categories[i] = strings.ToLower(strings.TrimSpace(cat))
@@ -155,8 +184,8 @@ func (p *Product) Validate() error {
 	if p.Title == "" || TooLong(p.Title, MaxTitleLength) {
 		return Invalidf("title", "Title is required and must be at most 255 characters")
 	}
-	if p.Price < 0 {
-		return Invalidf("price", "Price cannot be negative (got %s)", p.Price)
+	if p.Price < 0 || p.Price > MaxPrice {
+		return Invalidf("price", "Price must be from 0.00 to %s (got %s)", MaxPrice, p.Price)
 	}
 	p.Group = strings.ToLower(strings.TrimSpace(p.Group))
 	if TooLong(p.Group, MaxWordLength) || strings.ContainsAny(p.Group, " =:") {

@@ -29,7 +29,7 @@ func TestCreatorValidate(t *testing.T) {
 	})
 	goodHandles := map[string]string{
 		"@Maya_Glow": "maya_glow", "maya.glow": "maya.glow", " @ab ": "ab", "A1_b.2": "a1_b.2",
-		"@" + strings.Repeat("x", 24): strings.Repeat("x", 24),
+		"@" + strings.Repeat("x", 24): strings.Repeat("x", 24), "a.b.c": "a.b.c", "_ab_": "_ab_",
 	}
 	for in, want := range goodHandles {
 		c := ok()
@@ -72,6 +72,14 @@ func TestCreatorValidate(t *testing.T) {
 		{"long niche", func(c *domain.Creator) { c.Niche = strings.Repeat("n", 65) }, "niche", nil},
 		{"bad zone", func(c *domain.Creator) { c.TimeZone = "Europe/ Paris" }, "timezone", []string{"IANA"}},
 		{"zone traversal", func(c *domain.Creator) { c.TimeZone = "../../etc/passwd" }, "timezone", nil},
+		{"host zone", func(c *domain.Creator) { c.TimeZone = "Local" }, "timezone", []string{"Local", "IANA"}},
+		{"host zone lowercase", func(c *domain.Creator) { c.TimeZone = "local" }, "timezone", nil},
+		{"two-word niche", func(c *domain.Creator) { c.Niche = "two words" }, "niche", []string{"one word", "two words"}},
+		{"emoji niche", func(c *domain.Creator) { c.Niche = "💄" }, "niche", []string{"one word"}},
+		{"niche with punctuation", func(c *domain.Creator) { c.Niche = "beauty!" }, "niche", nil},
+		{"handle ends in dot", func(c *domain.Creator) { c.Handle = "@ab." }, "handle", []string{"end"}},
+		{"handle starts with dot", func(c *domain.Creator) { c.Handle = "@.ab" }, "handle", nil},
+		{"handle double dot", func(c *domain.Creator) { c.Handle = "@a..b" }, "handle", []string{".."}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -124,6 +132,10 @@ func TestProductValidate(t *testing.T) {
 	}
 	p = domain.Product{ID: "sku-1_a.b", Title: "x"}
 	noErr(t, p.Validate())
+	p = domain.Product{ID: "P1", Title: "x", Price: domain.MaxPrice}
+	noErr(t, p.Validate())
+	p.Price = domain.MaxPrice + 1
+	checkErr(t, p.Validate(), domain.KindInvalid, "price", "100000.00")
 
 	tests := []struct {
 		name  string
@@ -137,6 +149,7 @@ func TestProductValidate(t *testing.T) {
 		{"empty title", func(p *domain.Product) { p.Title = "   " }, "title"},
 		{"long title", func(p *domain.Product) { p.Title = strings.Repeat("t", 256) }, "title"},
 		{"negative price", func(p *domain.Product) { p.Price = -1 }, "price"},
+		{"price above the maximum", func(p *domain.Product) { p.Price = domain.MaxPrice + 1 }, "price"},
 		{"group with space", func(p *domain.Product) { p.Group = "snack food" }, "group"},
 		{"group with colon", func(p *domain.Product) { p.Group = "group:snacks" }, "group"},
 		{"group with equals", func(p *domain.Product) { p.Group = "snacks=8%" }, "group"},

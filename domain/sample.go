@@ -90,8 +90,29 @@ func (o SampleOffer) Check(c Creator, now time.Time) error {
 	return o.Requirements.Check(c)
 }
 
+// Unmet lists what a creator lacks for the offer at now ("at least 5000
+// followers (you have 1000)"), empty when they qualify: the words a list of
+// several offers shows beside each.
+func (o SampleOffer) Unmet(c Creator, now time.Time) []string {
+	if now.Before(o.WindowStart) {
+		return []string{"samples open on " + o.WindowStart.Format("2006-01-02")}
+	}
+	if !o.WindowEnd.IsZero() && !now.Before(o.WindowEnd) {
+		return []string{"samples closed on " + o.WindowEnd.Format("2006-01-02")}
+	}
+	return o.Requirements.Unmet(c)
+}
+
 // Check says which requirements a creator misses, or nil.
 func (r Requirements) Check(c Creator) error {
+	if why := r.Unmet(c); len(why) > 0 {
+		return Errorf(KindInvalid, "This sample needs %s.", strings.Join(why, "; "))
+	}
+	return nil
+}
+
+// Unmet lists the requirements a creator misses.
+func (r Requirements) Unmet(c Creator) []string {
 	var why []string
 	if c.Followers < r.MinFollowers {
 		why = append(why, fmt.Sprintf("at least %d followers (you have %d)", r.MinFollowers, c.Followers))
@@ -105,10 +126,7 @@ func (r Requirements) Check(c Creator) error {
 	if len(r.Categories) > 0 && !overlaps(r.Categories, append([]string{c.Niche}, c.Categories...)) {
 		why = append(why, "a niche in "+strings.Join(r.Categories, ", "))
 	}
-	if len(why) > 0 {
-		return Errorf(KindInvalid, "This sample needs %s.", strings.Join(why, "; "))
-	}
-	return nil
+	return why
 }
 
 func overlaps(want, have []string) bool {

@@ -24,6 +24,7 @@ var parseSeeds = []string{
 	"approve S3", `reject S3 other "note"`, "cancel S3 moved", "ship S3 1Z", "extend S3", "accept I3", `decline I3 "no"`,
 	`request P100 PL2 qty=2 "note"`, "content S3 https://www.tiktok.com/@maya/video/7301234567890123456", "link @maya",
 	`"unterminated`, "a=b=c", `=""`, `x="a"b"c"`, "\xff\xfe", "invite @=5%", "plan group:=5%", "withdraw I99999999999999999999",
+	"invite @leo P200 15 %", "invite @leo P200 fifteen", "invite @leo P200 15 percent", "creator add @a..b niche=\"two words\" tz=Local", "creators two words",
 }
 
 func FuzzParse(f *testing.F) {

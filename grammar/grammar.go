@@ -420,9 +420,7 @@ func parseNoArgs(p *lineParser, cmd *Command, args []cmdToken) { p.noArgs(cmd.Na
 func parseCreators(p *lineParser, cmd *Command, args []cmdToken) {
 	p.noOptions(cmd.Name, args)
 	cmd.Niche = strings.ToLower(strings.TrimSpace(tokenTexts(args)))
-	if len(cmd.Niche) > maxWordLength {
-		p.fail(domain.Invalidf("niche", "Niche must be at most %d characters", maxWordLength))
-	}
+	p.fail(domain.CheckInput("niche", 100, cmd.Niche, domain.ValidateNiche))
 }
 
 func parseCreatorAdd(p *lineParser, cmd *Command, args []cmdToken) { cmd.Creator = p.creatorAdd(args) }
@@ -583,6 +581,7 @@ func (p *lineParser) invite(args []cmdToken) *commands.InviteRequest {
 	defaultRate := ""
 	hasMessage := false
 	badRate := map[string]bool{} // creators whose own rate was unreadable: not "missing" too
+	var readAsRate []string      // numbers already reported as a rate typo
 	setDefault := func(s string) {
 		if defaultRate != "" {
 			p.fail(domain.Invalidf("commission_rate", "Give one default commission rate (got %s and %s); set other creators' rates like @leo=12%%", domain.QuoteInput(defaultRate), domain.QuoteInput(s)))
@@ -664,6 +663,13 @@ func (p *lineParser) invite(args []cmdToken) *commands.InviteRequest {
 			default:
 				p.sampleOption(&req.Sample, key, t.value)
 			}
+		case isPercentWord(t.text) && len(req.Products) > 0 && isNumber(req.Products[len(req.Products)-1]):
+			// "15 %": the number went to the products before its sign came.
+			n := req.Products[len(req.Products)-1]
+			req.Products = req.Products[:len(req.Products)-1]
+			delete(prods, strings.ToLower(n))
+			readAsRate = append(readAsRate, n)
+			p.fail(domain.Invalidf("commission_rate", "%s was read as a product ID and %s alone is not a rate; write %s%% with no space", n, domain.QuoteInput(t.text), n))
 		case strings.HasSuffix(t.text, "%"):
 			setDefault(t.text)
 		case strings.EqualFold(t.text, "draft"):
@@ -699,18 +705,58 @@ func (p *lineParser) invite(args []cmdToken) *commands.InviteRequest {
 				missing = append(missing, "@"+c.Handle)
 			}
 		}
-		switch len(missing) {
-		case 0:
-		case 1:
-			p.fail(domain.Invalidf("commission_rate", "Commission rate is missing for %s: add 15%% or %s=15%%", missing[0], missing[0]))
+		misread := misreadRates(req.Products)
+		switch {
+		case len(missing) == 0 || len(readAsRate) > 0:
+		case len(missing) == 1:
+			p.fail(domain.Invalidf("commission_rate", "Commission rate is missing for %s: add 15%% or %s=15%%%s", missing[0], missing[0], misread))
 		default:
-			p.fail(domain.Invalidf("commission_rate", "Commission rate is missing for %s: add one rate for all, like 15%%, or one each, like %s=15%%", strings.Join(missing, ", "), missing[0]))
+			p.fail(domain.Invalidf("commission_rate", "Commission rate is missing for %s: add one rate for all, like 15%%, or one each, like %s=15%%%s", strings.Join(missing, ", "), missing[0], misread))
 		}
 	}
 	// The use case's own checks, for fields the line itself did not get
 	// wrong: one answer lists every problem, worded as a form shows them.
 	p.problems.AddNew(commands.CheckInvite(*req, p.now, p.loc))
 	return req
+}
+
+// isPercentWord tells a "%" typed apart from its number.
+func isPercentWord(s string) bool {
+	switch strings.ToLower(s) {
+	case "%", "percent", "pct":
+		return true
+	}
+	return false
+}
+
+func isNumber(s string) bool {
+	return s != "" && strings.Trim(s, "0123456789.") == "" && strings.Count(s, ".") <= 1 && s != "."
+}
+
+// numberWords are the rates people may spell out; a product ID is never one.
+var numberWords = map[string]string{
+	"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
+	"ten": "10", "eleven": "11", "twelve": "12", "thirteen": "13", "fourteen": "14", "fifteen": "15", "sixteen": "16",
+	"seventeen": "17", "eighteen": "18", "nineteen": "19", "twenty": "20", "twenty-five": "25", "thirty": "30",
+	"forty": "40", "fifty": "50", "sixty": "60", "seventy": "70", "eighty": "80",
+}
+
+// misreadRates says which "products" of an invite without a rate were
+// probably the rate: a bare number, or a number spelt out.
+func misreadRates(products []string) string {
+	var out []string
+	for _, id := range products {
+		switch n, word := numberWords[strings.ToLower(id)]; {
+		case isNumber(id):
+			out = append(out, fmt.Sprintf("%s was read as a product ID; write %s%%", id, id))
+		case word:
+			out = append(out, fmt.Sprintf("%s was read as a product ID; write the rate in digits, like %s%%", domain.QuoteInput(id), n))
+		}
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(out, "; ") + ")"
 }
 
 func (p *lineParser) name(s string) string {
@@ -1171,6 +1217,7 @@ func (p *lineParser) creatorAdd(args []cmdToken) *domain.Creator {
 			c.GMV30d = m
 		case "niche":
 			c.Niche = strings.ToLower(strings.TrimSpace(t.value))
+			p.fail(domain.CheckInput("niche", 100, c.Niche, domain.ValidateNiche))
 		case "categories":
 			c.Categories = p.categories(t.value)
 		case "tz":

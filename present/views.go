@@ -283,10 +283,35 @@ func History(hs []commands.HistoryEntry, r Reader) Card {
 		c.Text = "Nothing recorded yet."
 		return c
 	}
+	mixed := false
 	for _, h := range hs {
-		c.Sections = append(c.Sections, Section{Text: fmt.Sprintf("%s  %s  %s: %s", h.At.In(r.zone()).Format("2 Jan 15:04"), h.Who, h.Kind, h.Detail)})
+		mixed = mixed || h.Subject != hs[0].Subject
+	}
+	for _, h := range hs {
+		what := h.Kind
+		if ref := subjectRef(h.Subject); mixed && ref != "" {
+			// A creator's trail spans invitations and samples: say which.
+			what = ref + " " + what
+		}
+		c.Sections = append(c.Sections, Section{Text: fmt.Sprintf("%s  %s  %s: %s", h.At.In(r.zone()).Format("2 Jan 15:04"), h.Who, what, h.Detail)})
 	}
 	return c.Fit()
+}
+
+// subjectRef is how people name an audit subject: invitation:3 is I3.
+func subjectRef(subject string) string {
+	kind, id, _ := strings.Cut(subject, ":")
+	switch kind {
+	case "invitation":
+		return "I" + id
+	case "sample":
+		return "S" + id
+	case "plan":
+		return "PL" + id
+	case "product":
+		return id
+	}
+	return ""
 }
 
 // Help wraps the help text.
