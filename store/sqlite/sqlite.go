@@ -124,7 +124,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 // switches the file to WAL before any reader, which could not (query_only),
 // opens it.
 func (d *DB) openWriter(ctx context.Context, name string, query url.Values) error {
-	w, err := sql.Open("sqlite", dsn(name, query, "immediate", false, false))
+	w, err := openPool(dsn(name, query, "immediate", false, false))
 	if err != nil {
 		return err
 	}
@@ -160,7 +160,7 @@ func (d *DB) openReader(ctx context.Context, name string, query url.Values, immu
 		query = q
 	}
 	d.backupDSN = dsn(name, query, "deferred", false, ro)
-	r, err := sql.Open("sqlite", dsn(name, query, "deferred", true, ro))
+	r, err := openPool(dsn(name, query, "deferred", true, ro))
 	if err != nil {
 		return err
 	}
