@@ -249,7 +249,7 @@ func importCSV(ctx context.Context, app *commands.App, args []string, out io.Wri
 			return fmt.Errorf("%s: %w (nothing was imported)", args[1], err)
 		}
 	} else {
-		rows, cols, err := commands.ParseProductsCSV(f)
+		rows, cols, err := app.ParseProductsCSV(ctx, f)
 		if err != nil {
 			return fmt.Errorf("%s: %w", args[1], err)
 		}
