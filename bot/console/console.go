@@ -125,9 +125,9 @@ func (c *Console) Run(ctx context.Context, in io.Reader) error {
 			c.failed = false
 			c.mu.Unlock()
 			goOn := true
-			if line == tooLong {
+			if size, ok := strings.CutPrefix(line, tooLong); ok {
 				sum.Lines++
-				c.printErr(domain.Invalidf("command", "That line is longer than %d bytes; it was skipped.", maxLine))
+				c.printErr(domain.Invalidf("command", "That line is %s bytes long; a command is at most %d characters, so it was skipped.", size, grammar.MaxCommandLength))
 			} else {
 				goOn = c.Line(ctx, line)
 			}
@@ -176,21 +176,31 @@ func (c *Console) summary(s ScriptFailed) error {
 // skipped with a message instead of ending the session.
 const maxLine = 64 * 1024
 
-// tooLong stands for a skipped line; no real line contains a NUL.
-const tooLong = "\x00too long"
+// tooLong, followed by the line's real length, stands for a skipped line;
+// no real line contains a NUL.
+const tooLong = "\x00too long:"
+
+// bom is what some editors (Windows Notepad) put before a script's first line.
+const bom = "\ufeff"
 
 // readLines sends each line of in until it ends, ctx ends, or reading
 // fails; the error is nil at the end of input.
 func readLines(ctx context.Context, in io.Reader, lines chan<- string) error {
 	br := bufio.NewReaderSize(in, maxLine)
-	for {
+	for first := true; ; first = false {
 		chunk, err := br.ReadSlice('\n')
 		line := strings.TrimRight(string(chunk), "\r\n")
+		if first {
+			line = strings.TrimPrefix(line, bom)
+		}
 		if errors.Is(err, bufio.ErrBufferFull) {
+			// Counted to the end, so the message gives the real length.
+			size := len(chunk)
 			for errors.Is(err, bufio.ErrBufferFull) {
-				_, err = br.ReadSlice('\n')
+				chunk, err = br.ReadSlice('\n')
+				size += len(strings.TrimRight(string(chunk), "\r\n"))
 			}
-			line = tooLong
+			line = tooLong + strconv.Itoa(size)
 		}
 		if err != nil && !errors.Is(err, io.EOF) {
 			return err
@@ -213,6 +223,13 @@ func (c *Console) Line(ctx context.Context, line string) bool {
 	line = strings.TrimSpace(line)
 	if !c.interactive && line != "" {
 		fmt.Fprintf(c.out, "%s%s\n", c.prompt(), line)
+	}
+	// "/collab products" is how the README and Slack write it.
+	if rest, ok := strings.CutPrefix(line, "/collab"); ok && (rest == "" || rest[0] == ' ' || rest[0] == '\t') {
+		line = strings.TrimSpace(rest)
+		if line == "" {
+			line = "help"
+		}
 	}
 	switch {
 	case line == "":
@@ -299,6 +316,12 @@ func (c *Console) switchUser(ctx context.Context, args []string) error {
 	switch args[0] {
 	case "seller", "manager":
 		id := args[0]
+		if len(args) > 2 {
+			// A name is one word (it is the member's ID); quietly keeping
+			// the first word would make "Alice Smith" into "Alice".
+			return domain.Invalidf("as", "/as %s takes one name without spaces, like /as %s %s (got %q)",
+				args[0], args[0], strings.ToLower(args[1]), strings.Join(args[1:], " "))
+		}
 		if len(args) > 1 {
 			id = args[1]
 		}
@@ -312,6 +335,9 @@ func (c *Console) switchUser(ctx context.Context, args []string) error {
 	case "creator":
 		if len(args) < 2 {
 			return usage
+		}
+		if len(args) > 2 {
+			return domain.Invalidf("as", "/as creator takes one handle, like /as creator @maya_glow (got %q)", strings.Join(args[1:], " "))
 		}
 		actor, err = c.app.CreatorActorByHandle(ctx, args[1])
 	default:

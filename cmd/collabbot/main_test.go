@@ -729,3 +729,37 @@ func TestImportReportsNewProductTitlesWithOtherErrors(t *testing.T) {
 		t.Errorf("the stored product's blank title was refused:\n%s", stderr)
 	}
 }
+
+// serve at a terminal with no chat configured starts the console, says that
+// leaving it stops serve, and says so again on /quit.
+func TestServeConsoleSaysLeavingStopsServe(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	var out, stderr bytes.Buffer
+	done := make(chan int, 1)
+	go func() {
+		done <- Main(context.Background(), Env{
+			Args: []string{"serve"}, Stdin: strings.NewReader("/quit\n"), Stdout: &syncWriter{w: &out}, Stderr: &syncWriter{w: &stderr},
+			StdinIsTerminal: true,
+			Getenv:          func(k string) string { return map[string]string{"COLLABBOT_DB": tempDB(t), "COLLABBOT_ADDR": addr}[k] },
+		})
+	}()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Fatalf("serve exited %d: %s", code, stderr.String())
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("serve did not stop after /quit")
+	}
+	got := out.String()
+	first := strings.Index(got, "Leaving the console (/quit or Ctrl-D) stops collabbot serve")
+	last := strings.Index(got, "Leaving the console: collabbot serve stops.")
+	if first < 0 || last < first {
+		t.Errorf("serve's console did not say leaving it stops serve, at start and at the end:\n%s", got)
+	}
+}

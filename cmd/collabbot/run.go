@@ -375,8 +375,14 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env, db
 		close(delivered)
 	}
 	if consoleOn {
+		// Said before and after: whoever types /quit or Ctrl-D must know
+		// the HTTP service goes with it.
+		fmt.Fprintln(env.Stdout, leavingStopsServe)
 		go func() {
 			err := c.Run(ctx, env.Stdin)
+			if ctx.Err() == nil {
+				fmt.Fprintln(env.Stdout, "Leaving the console: collabbot serve stops.")
+			}
 			cancel() // leaving the console stops the service started with it
 			errc <- err
 		}()
@@ -395,6 +401,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env, db
 	}
 	return err
 }
+
+// leavingStopsServe is said when serve starts the console.
+const leavingStopsServe = "Leaving the console (/quit or Ctrl-D) stops collabbot serve; run collabbot serve </dev/null to keep serving without it."
 
 // cronLogger adapts slog to cron's logger.
 type cronLogger struct{ log *slog.Logger }
