@@ -31,6 +31,7 @@ type Console struct {
 	dispatcher  *delivery.Dispatcher
 	out         io.Writer
 	interactive bool
+	editor      LineEditor
 	log         *slog.Logger
 
 	mu      sync.Mutex
@@ -55,6 +56,18 @@ type Options struct {
 	// RetryFor is how long delivery retries through temporary errors
 	// (default delivery.DefaultRetryFor).
 	RetryFor time.Duration
+	// Editor, when set, reads typed lines with editing and history (a
+	// terminal); Run then ignores its reader. Scripts keep the plain reader.
+	Editor LineEditor
+}
+
+// LineEditor reads one typed line at a time after a prompt. Readline
+// returns io.EOF when the person leaves (Ctrl-D, or Ctrl-C at the prompt);
+// Close unblocks a Readline in progress.
+type LineEditor interface {
+	Readline() (string, error)
+	SetPrompt(prompt string)
+	Close() error
 }
 
 // New builds a console over the use cases and the outbox. Messages queued
@@ -63,7 +76,7 @@ func New(app *commands.App, queue delivery.Queue, out io.Writer, o Options) *Con
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
-	c := &Console{app: app, grammar: grammar.New(app), out: out, interactive: o.Interactive, log: o.Log, choices: map[string][]string{},
+	c := &Console{app: app, grammar: grammar.New(app), out: out, interactive: o.Interactive || o.Editor != nil, editor: o.Editor, log: o.Log, choices: map[string][]string{},
 		actor: domain.Actor{Role: domain.RoleSeller, MemberID: "seller", Name: "seller"}}
 	if o.Surfaces == nil {
 		o.Surfaces = []domain.Surface{domain.SurfaceSlack, domain.SurfaceDiscord}
@@ -93,6 +106,9 @@ func (c *Console) Run(ctx context.Context, in io.Reader) error {
 	}
 	// Deliver what was queued before the console started (a restart).
 	c.deliver(ctx)
+	if c.editor != nil {
+		return c.runEditor(ctx)
+	}
 	lines := make(chan string)
 	errc := make(chan error, 1)
 	go func() {
@@ -139,6 +155,27 @@ func (c *Console) Run(ctx context.Context, in io.Reader) error {
 			if !goOn {
 				return c.summary(sum)
 			}
+		}
+	}
+}
+
+// runEditor reads through the line editor: the prompt is set before each
+// line, since a command may change who is acting.
+func (c *Console) runEditor(ctx context.Context) error {
+	stop := context.AfterFunc(ctx, func() { c.editor.Close() })
+	defer stop()
+	defer c.editor.Close()
+	for {
+		c.editor.SetPrompt(c.prompt())
+		line, err := c.editor.Readline()
+		if ctx.Err() != nil || errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if !c.Line(ctx, line) {
+			return nil
 		}
 	}
 }

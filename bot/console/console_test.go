@@ -571,3 +571,41 @@ func TestScriptReportsFailedLines(t *testing.T) {
 		})
 	}
 }
+
+// fakeEditor stands in for a terminal's line editor.
+type fakeEditor struct {
+	lines   []string
+	prompts []string
+	closed  bool
+}
+
+func (f *fakeEditor) Readline() (string, error) {
+	if len(f.lines) == 0 {
+		return "", io.EOF
+	}
+	l := f.lines[0]
+	f.lines = f.lines[1:]
+	return l, nil
+}
+func (f *fakeEditor) SetPrompt(p string) { f.prompts = append(f.prompts, p) }
+func (f *fakeEditor) Close() error       { f.closed = true; return nil }
+
+// At a terminal the editor reads the lines (the reader is not used), each
+// after the prompt of whoever acts now, and Ctrl-D (EOF) leaves cleanly.
+func TestEditorReadsTypedLines(t *testing.T) {
+	e := newEnv(t, true)
+	ed := &fakeEditor{lines: []string{"/as manager erin", addMaya, "frobnicate"}}
+	c := console.New(e.app, e.db, e.out, console.Options{Now: e.clk.Now, Editor: ed})
+	if err := c.Run(context.Background(), strings.NewReader("never read\n")); err != nil {
+		t.Fatalf("Run = %v, want nil for an interactive session", err)
+	}
+	want := []string{"seller (seller)> ", "erin (manager)> ", "erin (manager)> ", "erin (manager)> "}
+	if fmt.Sprint(ed.prompts) != fmt.Sprint(want) {
+		t.Errorf("prompts %q, want %q", ed.prompts, want)
+	}
+	mustContain(t, e.out.String(), "You are now erin (manager).", "Added @maya_glow")
+	mustNotContain(t, e.out.String(), "never read")
+	if !ed.closed {
+		t.Error("the editor was not closed")
+	}
+}

@@ -202,7 +202,7 @@ func run(ctx context.Context, cmd string, line cmdLine, cfg config.Config, log *
 			fmt.Fprintln(env.Stdout, msg)
 		}
 		c := console.New(app, db, env.Stdout, console.Options{Interactive: env.StdinIsTerminal, Now: now, Log: log,
-			Surfaces: consoleSurfaces(cfg), RetryFor: cfg.RetryFor})
+			Surfaces: consoleSurfaces(cfg), RetryFor: cfg.RetryFor, Editor: newEditor(env)})
 		return c.Run(ctx, env.Stdin)
 	}
 	return serve(ctx, cfg, log, env, db, app, now)
@@ -349,7 +349,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env, db
 	consoleOn := !cfg.SlackEnabled() && !cfg.DiscordEnabled() && env.StdinIsTerminal
 	var c *console.Console
 	if consoleOn {
-		c = console.New(app, db, env.Stdout, console.Options{Interactive: true, Now: now, Log: log, RetryFor: cfg.RetryFor})
+		c = console.New(app, db, env.Stdout, console.Options{Interactive: true, Now: now, Log: log, RetryFor: cfg.RetryFor, Editor: newEditor(env)})
 		for _, s := range surfaces {
 			if _, ok := senders[s]; !ok {
 				senders[s] = c
