@@ -16,14 +16,21 @@ all: build
 deps:
 	$(GO) mod download
 
-run:
-	$(GO) run ./cmd/collabbot serve
+# The built binary, not `go run`: go run exits 1 when its child is
+# interrupted, so Ctrl-C ended every session with "make: *** Error 1".
+run: build
+	./$(BIN) serve
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "-s -w" -o $(BIN) ./cmd/collabbot
 
+# One go test per package, JOBS at a time: go test ./... prints a package's
+# line only after every package before it in the list has finished, so the
+# slow ones hid all output for minutes. Each line now shows as its package
+# finishes; xargs fails (123) when any package does.
+JOBS        ?= $(shell nproc 2>/dev/null || echo 2)
 test: deps
-	$(GO) test -race $(PKGS)
+	@$(GO) list $(PKGS) | xargs -P $(JOBS) -n 1 $(GO) test -race
 
 lint: deps
 	$(GO) vet $(PKGS)

@@ -3,6 +3,7 @@ module github.com/collabbot/collabbot
 go 1.26.0
 
 require (
+	github.com/chzyer/readline v1.5.1
 	github.com/mattn/go-isatty v0.0.24
 	github.com/prometheus/client_golang v1.25.0
 	github.com/robfig/cron/v3 v3.0.1

@@ -1,11 +1,13 @@
 package commands
 
 import (
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -193,8 +195,8 @@ func csvError(err error) error {
 // mistakes in one go, short enough to read in chat.
 const maxRowErrors = 10
 
-// rowErrors collects the bad rows of a file, so a seller fixes them all in
-// one round instead of one line per try.
+// rowErrors collects every error of every row of a file, so a seller fixes
+// them all in one round instead of one cell per try.
 type rowErrors struct {
 	first error
 	lines []string
@@ -212,8 +214,8 @@ func (r *rowErrors) add(err error) {
 	r.more++
 }
 
-// err is nil for a clean file; otherwise one error, of the first bad row's
-// field, listing every bad row.
+// err is nil for a clean file; otherwise one error, of the first bad
+// cell's field, listing every error.
 func (r *rowErrors) err() error {
 	if r.first == nil {
 		return nil
@@ -223,15 +225,18 @@ func (r *rowErrors) err() error {
 	}
 	msg := strings.Join(r.lines, "\n")
 	if r.more > 0 {
-		msg += fmt.Sprintf("\n... and %d more bad rows", r.more)
+		msg += fmt.Sprintf("\n... and %d more errors", r.more)
 	}
 	return domain.Invalidf(domain.ErrorField(r.first), "%s", msg)
 }
 
-// atCSVLine prefixes a row's validation error with its line, keeping the
-// field so callers can still tell which column was wrong.
-func atCSVLine(line int, err error) error {
-	return domain.Invalidf(domain.ErrorField(err), "line %d: %s", line, domain.ErrorMessage(err))
+// atCSVCell prefixes a cell's validation error with its line and column,
+// keeping the field so callers can still tell which column was wrong.
+func atCSVCell(line int, err error) error {
+	if f := domain.ErrorField(err); f != "" {
+		return domain.Invalidf(f, "line %d, column %s: %s", line, f, domain.ErrorMessage(err))
+	}
+	return domain.Invalidf("file", "line %d: %s", line, domain.ErrorMessage(err))
 }
 
 // ParseCreatorsCSV reads a roster export: a header with a handle column and
@@ -252,7 +257,7 @@ func ParseCreatorsCSV(r io.Reader) ([]domain.Creator, []Columns, error) {
 	}, func(c domain.Creator) string { return c.At() })
 }
 
-func creatorRow(row func(string) string) (domain.Creator, error) {
+func creatorRow(row func(string) string) (domain.Creator, []error) {
 	p := &cellErrors{}
 	c := domain.Creator{
 		Handle:    row("handle"),
@@ -267,7 +272,14 @@ func creatorRow(row func(string) string) (domain.Creator, error) {
 	if c.DiscordID != "" {
 		p.fail(domain.CheckInput("discord_id", 32, c.DiscordID, domain.ValidateDiscordID))
 	}
-	p.fail(domain.CheckInput("timezone", 64, c.TimeZone, domain.ValidateTimeZone))
+	if err := domain.CheckInput("timezone", 64, c.TimeZone, domain.ValidateTimeZone); err != nil {
+		p.fail(err)
+	} else if c.TimeZone != "" {
+		// Checked here with the file's other errors, not only when stored.
+		if _, err := time.LoadLocation(c.TimeZone); err != nil || c.TimeZone == "Local" {
+			p.fail(domain.Invalidf("timezone", "Time zone must be an IANA zone like Europe/Paris (got %s)", domain.QuoteInput(c.TimeZone)))
+		}
+	}
 	if s := row("followers"); s != "" {
 		c.Followers = p.count("followers", "Followers", s)
 	}
@@ -282,11 +294,12 @@ func creatorRow(row func(string) string) (domain.Creator, error) {
 	if s := row("categories"); s != "" {
 		c.Categories = p.categories(s)
 	}
-	if p.err != nil {
-		return c, p.err
+	if len(p.errs) > 0 {
+		return c, p.errs
 	}
+	// The whole-creator rules, once every cell reads.
 	if err := c.Validate(); err != nil {
-		return c, err
+		return c, []error{err}
 	}
 	return c, nil
 }
@@ -297,18 +310,49 @@ func creatorRow(row func(string) string) (domain.Creator, error) {
 // The Columns of each row say which cells it filled, so a price list
 // without stock leaves stock alone.
 func ParseProductsCSV(r io.Reader) ([]domain.Product, []Columns, error) {
+	return parseProducts(r, nil)
+}
+
+// ParseProductsCSV is the package's ParseProductsCSV that also refuses a
+// blank title on a product the catalog does not have yet, with the file's
+// other errors: otherwise it would show only once they are fixed.
+// ImportProducts still checks it, for a product removed in between.
+func (a *App) ParseProductsCSV(ctx context.Context, r io.Reader) ([]domain.Product, []Columns, error) {
+	return parseProducts(r, func(id string) bool {
+		err := a.store.View(ctx, func(tx Tx) error {
+			_, err := tx.Product(ctx, id)
+			return err
+		})
+		// Unsure (the store failed) counts as stored: the import decides.
+		return domain.ErrorKind(err) != domain.KindNotFound
+	})
+}
+
+// parseProducts reads a catalog; stored, when given, tells whether a row
+// with a blank title updates a product that exists.
+func parseProducts(r io.Reader, stored func(id string) bool) ([]domain.Product, []Columns, error) {
 	t, err := openCSV(r, productColumns, []string{"id", "title"}, "id,title,price,group,stock")
 	if err != nil {
 		return nil, nil, err
 	}
-	return parseRows(t, "products", productRow, func(p domain.Product) (string, string) {
+	parse := productRow
+	if stored != nil {
+		parse = func(row func(string) string) (domain.Product, []error) {
+			p, errs := productRow(row)
+			if strings.TrimSpace(p.Title) == "" && domain.CheckInput("id", 100, p.ID, domain.ValidateProductID) == nil && !stored(p.ID) {
+				errs = append(errs, domain.Invalidf("title", "Title is required for a new product (%s is not in the catalog yet)", p.ID))
+			}
+			return p, errs
+		}
+	}
+	return parseRows(t, "products", parse, func(p domain.Product) (string, string) {
 		return strings.ToLower(p.ID), "id" // product IDs match without case
 	}, func(p domain.Product) string { return "product " + p.ID })
 }
 
 // parseRows reads every row of t with parse, refusing rows whose key
 // repeats an earlier one; all bad rows are reported together.
-func parseRows[T any](t *csvTable, what string, parse func(func(string) string) (T, error), key func(T) (string, string), name func(T) string) ([]T, []Columns, error) {
+func parseRows[T any](t *csvTable, what string, parse func(func(string) string) (T, []error), key func(T) (string, string), name func(T) string) ([]T, []Columns, error) {
 	var out []T
 	var cols []Columns
 	var bad rowErrors
@@ -321,14 +365,16 @@ func parseRows[T any](t *csvTable, what string, parse func(func(string) string) 
 		if !ok {
 			break
 		}
-		v, err := parse(row)
-		if err != nil {
-			bad.add(atCSVLine(line, err))
+		v, errs := parse(row)
+		if len(errs) > 0 {
+			for _, err := range errs {
+				bad.add(atCSVCell(line, err))
+			}
 			continue
 		}
 		k, field := key(v)
 		if first, dup := lines[k]; dup {
-			bad.add(domain.Invalidf(field, "line %d: %s is already on line %d", line, name(v), first))
+			bad.add(domain.Invalidf(field, "line %d, column %s: %s is already on line %d", line, field, name(v), first))
 			continue
 		}
 		lines[k] = line
@@ -344,7 +390,7 @@ func parseRows[T any](t *csvTable, what string, parse func(func(string) string) 
 	return out, cols, nil
 }
 
-func productRow(row func(string) string) (domain.Product, error) {
+func productRow(row func(string) string) (domain.Product, []error) {
 	p := &cellErrors{}
 	pr := domain.Product{ID: row("id"), Title: row("title"), Group: strings.ToLower(row("group"))}
 	p.fail(domain.CheckInput("id", 100, pr.ID, domain.ValidateProductID))
@@ -357,28 +403,28 @@ func productRow(row func(string) string) (domain.Product, error) {
 	if s := row("stock"); s != "" {
 		pr.SampleStock = int(p.integer("stock", "Stock", s, 0, 1_000_000))
 	}
-	if p.err != nil {
-		return pr, p.err
+	if len(p.errs) > 0 {
+		return pr, p.errs
 	}
-	// A blank title keeps a stored product's; the import refuses it for a
-	// new one, once it knows which it is.
+	// A blank title keeps a stored product's; a new one needs a title
+	// (newProductTitles, and the import itself, refuse it).
 	check := pr
 	if strings.TrimSpace(check.Title) == "" {
 		check.Title = "-"
 	}
 	if err := check.Validate(); err != nil {
-		return pr, err
+		return pr, []error{err}
 	}
 	check.Title = strings.TrimSpace(pr.Title)
 	return check, nil
 }
 
-// cellErrors keeps the first error of a row while its cells are read.
-type cellErrors struct{ err error }
+// cellErrors keeps every error of a row while its cells are read.
+type cellErrors struct{ errs []error }
 
 func (p *cellErrors) fail(err error) {
-	if p.err == nil && err != nil {
-		p.err = err
+	if err != nil {
+		p.errs = append(p.errs, err)
 	}
 }
 

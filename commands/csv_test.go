@@ -72,22 +72,22 @@ func TestParseCSVRejects(t *testing.T) {
 		{"column twice", creators, "handle,Handle\n", "columns", []string{"twice"}},
 		{"missing handle", creators, "followers,niche\n10,food\n", "columns", []string{"handle column"}},
 		{"missing title", products, "id,price\n", "columns", []string{"title column"}},
-		{"bad handle", creators, "handle\nmaya\nm\n", "handle", []string{"line 3:", "2 to 24"}},
-		{"bad followers", creators, "handle,followers\nmaya,lots\n", "followers", []string{"line 2:", "0 to 5000000000"}},
-		{"bad gmv", creators, "handle,gmv_30d\nmaya,-3\n", "gmv_30d", []string{"line 2:"}},
-		{"bad discord", creators, "handle,discord_id\nmaya,42\n", "discord_id", []string{"line 2:", "15 to 21"}},
-		{"bad zone", creators, "handle,timezone\nmaya,Mars Base\n", "timezone", []string{"line 2:"}},
-		{"duplicate handle", creators, "handle\nmaya\nleo\n@Maya\n", "handle", []string{"line 4:", "@maya", "line 2"}},
-		{"multi-line cell counts lines", creators, "handle,categories\nmaya,\"a\nb\"\nm,x\n", "handle", []string{"line 4:"}},
+		{"bad handle", creators, "handle\nmaya\nm\n", "handle", []string{"line 3, column handle:", "2 to 24"}},
+		{"bad followers", creators, "handle,followers\nmaya,lots\n", "followers", []string{"line 2, column followers:", "0 to 5000000000"}},
+		{"bad gmv", creators, "handle,gmv_30d\nmaya,-3\n", "gmv_30d", []string{"line 2, column gmv_30d:"}},
+		{"bad discord", creators, "handle,discord_id\nmaya,42\n", "discord_id", []string{"line 2, column discord_id:", "15 to 21"}},
+		{"bad zone", creators, "handle,timezone\nmaya,Mars Base\n", "timezone", []string{"line 2, column timezone:"}},
+		{"duplicate handle", creators, "handle\nmaya\nleo\n@Maya\n", "handle", []string{"line 4, column handle:", "@maya", "line 2"}},
+		{"multi-line cell counts lines", creators, "handle,categories\nmaya,\"a\nb\"\nm,x\n", "handle", []string{"line 4, column handle:"}},
 		{"too many cells", creators, "handle,niche\nmaya,beauty,extra\n", "file", []string{"line 2:", "3 cells", "2 columns"}},
 		{"malformed", creators, "handle,niche\nmaya,be\"auty\n", "file", []string{"line 2", "not valid CSV"}},
 		{"not utf-8", products, "id,title\nP1,Cr\xe8me\n", "file", []string{"line 2:", "UTF-8"}},
 		{"control character", products, "id,title\nP1,Serum\x00\n", "file", []string{"line 2:", "control"}},
 		{"too many rows", creators, big.String(), "file", []string{"10000"}},
-		{"bad product id", products, "id,title\nP 1,Serum\n", "id", []string{"line 2:", "P100"}},
-		{"bad price", products, "id,title,price\nP1,Serum,cheap\n", "price", []string{"line 2:", "24.90"}},
-		{"bad stock", products, "id,title,stock\nP1,Serum,2000000\n", "stock", []string{"line 2:", "0 to 1000000"}},
-		{"duplicate product", products, "id,title\nP1,A\nP2,B\nP1,C\n", "id", []string{"line 4:", "P1", "line 2"}},
+		{"bad product id", products, "id,title\nP 1,Serum\n", "id", []string{"line 2, column id:", "P100"}},
+		{"bad price", products, "id,title,price\nP1,Serum,cheap\n", "price", []string{"line 2, column price:", "24.90"}},
+		{"bad stock", products, "id,title,stock\nP1,Serum,2000000\n", "stock", []string{"line 2, column stock:", "0 to 1000000"}},
+		{"duplicate product", products, "id,title\nP1,A\nP2,B\nP1,C\n", "id", []string{"line 4, column id:", "P1", "line 2"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -101,6 +101,40 @@ func TestParseCSVRejects(t *testing.T) {
 			for _, s := range tt.says {
 				if !strings.Contains(err.Error(), s) {
 					t.Errorf("error %q does not mention %q", err, s)
+				}
+			}
+		})
+	}
+}
+
+// Every error of every row is reported in one pass, each naming its line
+// and column: a seller fixes the whole file in one round.
+func TestParseCSVReportsEveryErrorAtOnce(t *testing.T) {
+	tests := []struct {
+		name  string
+		parse func(string) error
+		in    string
+		says  []string
+	}{
+		{"two cells of one row", func(s string) error { _, _, err := commands.ParseCreatorsCSV(strings.NewReader(s)); return err },
+			"handle,followers,timezone\nmaya,lots,Mars\n",
+			[]string{"line 2, column followers: Followers must be", "line 2, column timezone: Time zone must be"}},
+		{"rows and cells", func(s string) error { _, _, err := commands.ParseCreatorsCSV(strings.NewReader(s)); return err },
+			"handle,discord_id,followers,timezone\nm,42,1\nleo,,-5\nana\nbo,,,Nowhere/City\n",
+			[]string{"line 2, column handle:", "line 2, column discord_id:", "line 3, column followers:", "line 5, column timezone:"}},
+		{"product cells", func(s string) error { _, _, err := commands.ParseProductsCSV(strings.NewReader(s)); return err },
+			"id,title,price,stock\nP 1,A,cheap,-1\n",
+			[]string{"line 2, column id:", "line 2, column price:", "line 2, column stock:"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.parse(tt.in)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			for _, s := range tt.says {
+				if !strings.Contains(err.Error(), s) {
+					t.Errorf("error does not mention %q:\n%v", s, err)
 				}
 			}
 		})

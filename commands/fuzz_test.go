@@ -14,6 +14,7 @@ func FuzzParseCreatorsCSV(f *testing.F) {
 	for _, s := range []string{
 		"handle\nmaya\n", "Handle,Followers,avg_views,gmv_30d,niche,categories,timezone,discord_id\n@Maya,52k,1.2m,\"1,200.50\",Beauty,a;b|c,Europe/Paris,123456789012345678\n",
 		"", "handle\n", "handle,x\n", "handle\nmaya\nMaya\n", "handle,niche\n\"ma\nya\",x\n", "handle\n\"unterminated\n", "\ufeffhandle\r\nleo\r\n",
+		"handle,followers,timezone,discord_id\nm,lots,Mars/Base,42\nleo,1,Local,\n",
 	} {
 		f.Add(s)
 	}
@@ -42,6 +43,7 @@ func FuzzParseProductsCSV(f *testing.F) {
 	for _, s := range []string{
 		"id,title\nP100,Serum\n", "Stock,Title,ID,price,group\n50,Glow Serum,P100,24.90,Skincare\n,\"Night, Cream\",P200,,\n",
 		"", "id,title\n", "id\n", "id,title\nP1,A\nP1,B\n", "id,title,price\nP1,A,-1\n", "id,title,stock\nP1,A,1e3\n",
+		"id,title,price,stock,group\nP 1,,cheap,-1,two words\nP2,,,,\n",
 	} {
 		f.Add(s)
 	}

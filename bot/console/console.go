@@ -31,6 +31,7 @@ type Console struct {
 	dispatcher  *delivery.Dispatcher
 	out         io.Writer
 	interactive bool
+	editor      LineEditor
 	log         *slog.Logger
 
 	mu      sync.Mutex
@@ -55,6 +56,18 @@ type Options struct {
 	// RetryFor is how long delivery retries through temporary errors
 	// (default delivery.DefaultRetryFor).
 	RetryFor time.Duration
+	// Editor, when set, reads typed lines with editing and history (a
+	// terminal); Run then ignores its reader. Scripts keep the plain reader.
+	Editor LineEditor
+}
+
+// LineEditor reads one typed line at a time after a prompt. Readline
+// returns io.EOF when the person leaves (Ctrl-D, or Ctrl-C at the prompt);
+// Close unblocks a Readline in progress.
+type LineEditor interface {
+	Readline() (string, error)
+	SetPrompt(prompt string)
+	Close() error
 }
 
 // New builds a console over the use cases and the outbox. Messages queued
@@ -63,7 +76,7 @@ func New(app *commands.App, queue delivery.Queue, out io.Writer, o Options) *Con
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
-	c := &Console{app: app, grammar: grammar.New(app), out: out, interactive: o.Interactive, log: o.Log, choices: map[string][]string{},
+	c := &Console{app: app, grammar: grammar.New(app), out: out, interactive: o.Interactive || o.Editor != nil, editor: o.Editor, log: o.Log, choices: map[string][]string{},
 		actor: domain.Actor{Role: domain.RoleSeller, MemberID: "seller", Name: "seller"}}
 	if o.Surfaces == nil {
 		o.Surfaces = []domain.Surface{domain.SurfaceSlack, domain.SurfaceDiscord}
@@ -93,6 +106,9 @@ func (c *Console) Run(ctx context.Context, in io.Reader) error {
 	}
 	// Deliver what was queued before the console started (a restart).
 	c.deliver(ctx)
+	if c.editor != nil {
+		return c.runEditor(ctx)
+	}
 	lines := make(chan string)
 	errc := make(chan error, 1)
 	go func() {
@@ -125,9 +141,9 @@ func (c *Console) Run(ctx context.Context, in io.Reader) error {
 			c.failed = false
 			c.mu.Unlock()
 			goOn := true
-			if line == tooLong {
+			if size, ok := strings.CutPrefix(line, tooLong); ok {
 				sum.Lines++
-				c.printErr(domain.Invalidf("command", "That line is longer than %d bytes; it was skipped.", maxLine))
+				c.printErr(domain.Invalidf("command", "That line is %s bytes long; a command is at most %d characters, so it was skipped.", size, grammar.MaxCommandLength))
 			} else {
 				goOn = c.Line(ctx, line)
 			}
@@ -139,6 +155,27 @@ func (c *Console) Run(ctx context.Context, in io.Reader) error {
 			if !goOn {
 				return c.summary(sum)
 			}
+		}
+	}
+}
+
+// runEditor reads through the line editor: the prompt is set before each
+// line, since a command may change who is acting.
+func (c *Console) runEditor(ctx context.Context) error {
+	stop := context.AfterFunc(ctx, func() { c.editor.Close() })
+	defer stop()
+	defer c.editor.Close()
+	for {
+		c.editor.SetPrompt(c.prompt())
+		line, err := c.editor.Readline()
+		if ctx.Err() != nil || errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if !c.Line(ctx, line) {
+			return nil
 		}
 	}
 }
@@ -176,21 +213,31 @@ func (c *Console) summary(s ScriptFailed) error {
 // skipped with a message instead of ending the session.
 const maxLine = 64 * 1024
 
-// tooLong stands for a skipped line; no real line contains a NUL.
-const tooLong = "\x00too long"
+// tooLong, followed by the line's real length, stands for a skipped line;
+// no real line contains a NUL.
+const tooLong = "\x00too long:"
+
+// bom is what some editors (Windows Notepad) put before a script's first line.
+const bom = "\ufeff"
 
 // readLines sends each line of in until it ends, ctx ends, or reading
 // fails; the error is nil at the end of input.
 func readLines(ctx context.Context, in io.Reader, lines chan<- string) error {
 	br := bufio.NewReaderSize(in, maxLine)
-	for {
+	for first := true; ; first = false {
 		chunk, err := br.ReadSlice('\n')
 		line := strings.TrimRight(string(chunk), "\r\n")
+		if first {
+			line = strings.TrimPrefix(line, bom)
+		}
 		if errors.Is(err, bufio.ErrBufferFull) {
+			// Counted to the end, so the message gives the real length.
+			size := len(chunk)
 			for errors.Is(err, bufio.ErrBufferFull) {
-				_, err = br.ReadSlice('\n')
+				chunk, err = br.ReadSlice('\n')
+				size += len(strings.TrimRight(string(chunk), "\r\n"))
 			}
-			line = tooLong
+			line = tooLong + strconv.Itoa(size)
 		}
 		if err != nil && !errors.Is(err, io.EOF) {
 			return err
@@ -213,6 +260,13 @@ func (c *Console) Line(ctx context.Context, line string) bool {
 	line = strings.TrimSpace(line)
 	if !c.interactive && line != "" {
 		fmt.Fprintf(c.out, "%s%s\n", c.prompt(), line)
+	}
+	// "/collab products" is how the README and Slack write it.
+	if rest, ok := strings.CutPrefix(line, "/collab"); ok && (rest == "" || rest[0] == ' ' || rest[0] == '\t') {
+		line = strings.TrimSpace(rest)
+		if line == "" {
+			line = "help"
+		}
 	}
 	switch {
 	case line == "":
@@ -299,6 +353,12 @@ func (c *Console) switchUser(ctx context.Context, args []string) error {
 	switch args[0] {
 	case "seller", "manager":
 		id := args[0]
+		if len(args) > 2 {
+			// A name is one word (it is the member's ID); quietly keeping
+			// the first word would make "Alice Smith" into "Alice".
+			return domain.Invalidf("as", "/as %s takes one name without spaces, like /as %s %s (got %q)",
+				args[0], args[0], strings.ToLower(args[1]), strings.Join(args[1:], " "))
+		}
 		if len(args) > 1 {
 			id = args[1]
 		}
@@ -312,6 +372,9 @@ func (c *Console) switchUser(ctx context.Context, args []string) error {
 	case "creator":
 		if len(args) < 2 {
 			return usage
+		}
+		if len(args) > 2 {
+			return domain.Invalidf("as", "/as creator takes one handle, like /as creator @maya_glow (got %q)", strings.Join(args[1:], " "))
 		}
 		actor, err = c.app.CreatorActorByHandle(ctx, args[1])
 	default:

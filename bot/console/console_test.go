@@ -491,7 +491,37 @@ func TestRoleChangeAppliesAtOnce(t *testing.T) {
 func TestOverlongLineIsSkipped(t *testing.T) {
 	e := newEnv(t, false)
 	out := e.run(strings.Repeat("x", 70*1024) + "\nproducts\n")
-	mustContain(t, out, "! That line is longer than", "seller (seller)> products")
+	// The real length, not the reader's buffer size.
+	mustContain(t, out, "! That line is 71680 bytes long; a command is at most 4000 characters", "seller (seller)> products")
+}
+
+// What a script or a typist writes as the README shows it works: a BOM
+// before the first line, the Slack form "/collab ...", and "/as" with more
+// words than it takes is refused instead of silently shortened.
+func TestConsoleAcceptsWhatTheReadmeShows(t *testing.T) {
+	tests := []struct {
+		name   string
+		script string
+		wants  []string
+		not    []string
+	}{
+		{"bom before the first command", "\ufeff" + addMaya + "\n", []string{"Added @maya_glow"}, []string{"!"}},
+		{"slack form", "/collab " + addMaya + "\n/collab creators\n", []string{"Added @maya_glow", "@maya_glow"}, []string{"! Unknown console command"}},
+		{"bare /collab is help", "/collab\n", []string{"help"}, []string{"! Unknown console command"}},
+		{"two-word manager name", "/as manager Alice Smith\n", []string{`! /as manager takes one name without spaces, like /as manager alice (got "Alice Smith")`}, []string{"You are now"}},
+		{"two-word seller name", "/as seller Bo Li\n", []string{"! /as seller takes one name without spaces"}, []string{"You are now"}},
+		{"creator with extra words", addMaya + "\n/as creator @maya_glow please\n", []string{"! /as creator takes one handle"}, []string{"You are now"}},
+		{"one-word name", "/as manager alice\n", []string{"You are now alice (manager)."}, nil},
+		{"a command past the limit reports its real length", strings.Repeat("x", 5000) + "\n", []string{"got 5000"}, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, false)
+			out := e.run(tc.script)
+			mustContain(t, out, tc.wants...)
+			mustNotContain(t, out, tc.not...)
+		})
+	}
 }
 
 // What the user is not shown reaches the operator's log.
@@ -539,5 +569,43 @@ func TestScriptReportsFailedLines(t *testing.T) {
 			}
 			mustContain(t, e.out.String(), tc.want+".\n")
 		})
+	}
+}
+
+// fakeEditor stands in for a terminal's line editor.
+type fakeEditor struct {
+	lines   []string
+	prompts []string
+	closed  bool
+}
+
+func (f *fakeEditor) Readline() (string, error) {
+	if len(f.lines) == 0 {
+		return "", io.EOF
+	}
+	l := f.lines[0]
+	f.lines = f.lines[1:]
+	return l, nil
+}
+func (f *fakeEditor) SetPrompt(p string) { f.prompts = append(f.prompts, p) }
+func (f *fakeEditor) Close() error       { f.closed = true; return nil }
+
+// At a terminal the editor reads the lines (the reader is not used), each
+// after the prompt of whoever acts now, and Ctrl-D (EOF) leaves cleanly.
+func TestEditorReadsTypedLines(t *testing.T) {
+	e := newEnv(t, true)
+	ed := &fakeEditor{lines: []string{"/as manager erin", addMaya, "frobnicate"}}
+	c := console.New(e.app, e.db, e.out, console.Options{Now: e.clk.Now, Editor: ed})
+	if err := c.Run(context.Background(), strings.NewReader("never read\n")); err != nil {
+		t.Fatalf("Run = %v, want nil for an interactive session", err)
+	}
+	want := []string{"seller (seller)> ", "erin (manager)> ", "erin (manager)> ", "erin (manager)> "}
+	if fmt.Sprint(ed.prompts) != fmt.Sprint(want) {
+		t.Errorf("prompts %q, want %q", ed.prompts, want)
+	}
+	mustContain(t, e.out.String(), "You are now erin (manager).", "Added @maya_glow")
+	mustNotContain(t, e.out.String(), "never read")
+	if !ed.closed {
+		t.Error("the editor was not closed")
 	}
 }

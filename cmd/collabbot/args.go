@@ -97,7 +97,7 @@ var usage = func() string {
       this text, or one command's
 
 Every command takes -h or --help. Exit codes: 0 ok, 1 failure, 2 bad usage or configuration.
-Configuration comes from environment variables; see README.md.
+Configuration comes from environment variables; see README.md and docs/contract.md.
 `)
 	return b.String()
 }()

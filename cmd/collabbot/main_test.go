@@ -564,7 +564,7 @@ func TestImportNamesTheRealLine(t *testing.T) {
 func TestImportNewProductNeedsATitle(t *testing.T) {
 	f := writeFile(t, "p.csv", "id,title,stock\nP100,,7\n")
 	code, _, stderr := runMain(t, tempDB(t), "", nil, "import", "products", f)
-	if code != 1 || !strings.Contains(stderr, "line 2: Title is required") {
+	if code != 1 || !strings.Contains(stderr, "line 2, column title: Title is required") {
 		t.Errorf("exit %d, %q", code, stderr)
 	}
 }
@@ -702,5 +702,64 @@ func TestImportRefusesAHugeFileBySize(t *testing.T) {
 	}
 	if _, err := os.Stat(db); err == nil {
 		t.Error("the database was opened for a file refused by its size")
+	}
+}
+
+// A blank title on a new product is reported with the file's other errors,
+// not once they are fixed; a blank title on a stored product keeps its title.
+func TestImportReportsNewProductTitlesWithOtherErrors(t *testing.T) {
+	db := tempDB(t)
+	first := writeFile(t, "a.csv", "id,title\nP1,Chips\n")
+	if code, _, stderr := runMain(t, db, "", nil, "import", "products", first); code != 0 {
+		t.Fatal(stderr)
+	}
+	f := writeFile(t, "b.csv", "id,title,price,stock\nP1,,2.50,\nP2,Serum,cheap,\nP3,,,7\nP4,,,x\n")
+	code, _, stderr := runMain(t, db, "", nil, "import", "products", f)
+	for _, want := range []string{
+		"line 3, column price: Price must be",
+		"line 4, column title: Title is required for a new product (P3 is not in the catalog yet)",
+		"line 5, column stock: Stock must be",
+		"line 5, column title: Title is required for a new product",
+	} {
+		if code != 1 || !strings.Contains(stderr, want) {
+			t.Errorf("exit %d, stderr lacks %q:\n%s", code, want, stderr)
+		}
+	}
+	if strings.Contains(stderr, "line 2") {
+		t.Errorf("the stored product's blank title was refused:\n%s", stderr)
+	}
+}
+
+// serve at a terminal with no chat configured starts the console, says that
+// leaving it stops serve, and says so again on /quit.
+func TestServeConsoleSaysLeavingStopsServe(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	var out, stderr bytes.Buffer
+	done := make(chan int, 1)
+	go func() {
+		done <- Main(context.Background(), Env{
+			Args: []string{"serve"}, Stdin: strings.NewReader("/quit\n"), Stdout: &syncWriter{w: &out}, Stderr: &syncWriter{w: &stderr},
+			StdinIsTerminal: true,
+			Getenv:          func(k string) string { return map[string]string{"COLLABBOT_DB": tempDB(t), "COLLABBOT_ADDR": addr}[k] },
+		})
+	}()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Fatalf("serve exited %d: %s", code, stderr.String())
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("serve did not stop after /quit")
+	}
+	got := out.String()
+	first := strings.Index(got, "Leaving the console (/quit or Ctrl-D) stops collabbot serve")
+	last := strings.Index(got, "Leaving the console: collabbot serve stops.")
+	if first < 0 || last < first {
+		t.Errorf("serve's console did not say leaving it stops serve, at start and at the end:\n%s", got)
 	}
 }

@@ -202,7 +202,7 @@ func run(ctx context.Context, cmd string, line cmdLine, cfg config.Config, log *
 			fmt.Fprintln(env.Stdout, msg)
 		}
 		c := console.New(app, db, env.Stdout, console.Options{Interactive: env.StdinIsTerminal, Now: now, Log: log,
-			Surfaces: consoleSurfaces(cfg), RetryFor: cfg.RetryFor})
+			Surfaces: consoleSurfaces(cfg), RetryFor: cfg.RetryFor, Editor: newEditor(env)})
 		return c.Run(ctx, env.Stdin)
 	}
 	return serve(ctx, cfg, log, env, db, app, now)
@@ -249,7 +249,7 @@ func importCSV(ctx context.Context, app *commands.App, args []string, out io.Wri
 			return fmt.Errorf("%s: %w (nothing was imported)", args[1], err)
 		}
 	} else {
-		rows, cols, err := commands.ParseProductsCSV(f)
+		rows, cols, err := app.ParseProductsCSV(ctx, f)
 		if err != nil {
 			return fmt.Errorf("%s: %w", args[1], err)
 		}
@@ -349,7 +349,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env, db
 	consoleOn := !cfg.SlackEnabled() && !cfg.DiscordEnabled() && env.StdinIsTerminal
 	var c *console.Console
 	if consoleOn {
-		c = console.New(app, db, env.Stdout, console.Options{Interactive: true, Now: now, Log: log, RetryFor: cfg.RetryFor})
+		c = console.New(app, db, env.Stdout, console.Options{Interactive: true, Now: now, Log: log, RetryFor: cfg.RetryFor, Editor: newEditor(env)})
 		for _, s := range surfaces {
 			if _, ok := senders[s]; !ok {
 				senders[s] = c
@@ -375,8 +375,14 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env, db
 		close(delivered)
 	}
 	if consoleOn {
+		// Said before and after: whoever types /quit or Ctrl-D must know
+		// the HTTP service goes with it.
+		fmt.Fprintln(env.Stdout, leavingStopsServe)
 		go func() {
 			err := c.Run(ctx, env.Stdin)
+			if ctx.Err() == nil {
+				fmt.Fprintln(env.Stdout, "Leaving the console: collabbot serve stops.")
+			}
 			cancel() // leaving the console stops the service started with it
 			errc <- err
 		}()
@@ -395,6 +401,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env, db
 	}
 	return err
 }
+
+// leavingStopsServe is said when serve starts the console.
+const leavingStopsServe = "Leaving the console (/quit or Ctrl-D) stops collabbot serve; run collabbot serve </dev/null to keep serving without it."
 
 // cronLogger adapts slog to cron's logger.
 type cronLogger struct{ log *slog.Logger }
