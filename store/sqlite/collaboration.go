@@ -184,17 +184,7 @@ func (t *tx) UpdateInvitation(ctx context.Context, i domain.Invitation) error {
 
 // ListInvitations lists invitations newest first.
 func (t *tx) ListInvitations(ctx context.Context, f commands.InvitationFilter) ([]domain.Invitation, error) {
-	var q query
-	if f.CreatorID != 0 {
-		q.add(`creator_id = ?`, f.CreatorID)
-	}
-	if f.CollaborationID != 0 {
-		q.add(`collaboration_id = ?`, f.CollaborationID)
-	}
-	in(&q, "state", f.States)
-	if !f.ExpiresBefore.IsZero() {
-		q.add(`state = 'pending' AND expires_at < ?`, f.ExpiresBefore.UnixMilli())
-	}
+	q := invitationQuery(f, "")
 	stmt := `SELECT ` + invitationCols + ` FROM invitations` + q.sql("id DESC", f.Limit)
 	return list(ctx, t, "store: list invitations", stmt, q.args, scanInvitation)
 }

@@ -24,6 +24,9 @@ func runContract(t *testing.T, f Factory) {
 		{"EnqueueDeduplicatesByKey", testEnqueueDedup},
 		{"ReserveStockIsConditional", testReserveStock},
 		{"InviteQuotaIsConditional", testInviteQuota},
+		{"ViewsJoinWhatRowsPointTo", testViews},
+		{"DueFiltersSelectOnlyWhatIsDue", testDueFilters},
+		{"CountStates", testCountStates},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
