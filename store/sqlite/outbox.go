@@ -426,3 +426,38 @@ func (d *DB) ListOutgoing(ctx context.Context, state domain.OutboxState, limit i
 	})
 	return out, err
 }
+
+// prunedMessage is the payload a pruned row keeps: valid JSON (the schema
+// checks it) that says nothing.
+const prunedMessage = `{}`
+
+// pruneBatch bounds one prune's write transaction, so a first prune of a
+// long history never holds the write lock for long.
+const pruneBatch = 1000
+
+// PruneSent drops the payload of sent and merged rows queued before
+// before, keeping every column deduplication and later edits read (the
+// idempotency key, the thread, the provider reference, the state): sent
+// messages are most of an outbox's bytes and nothing reads them again. It
+// works in batches of its own transactions and reports how many rows it
+// emptied.
+func (d *DB) PruneSent(ctx context.Context, before time.Time) (int, error) {
+	total := 0
+	for {
+		var n int64
+		err := d.write(ctx, func(tx *sql.Tx) error {
+			res, err := tx.ExecContext(ctx, `UPDATE outbox SET message = '`+prunedMessage+`' WHERE id IN (
+				SELECT id FROM outbox WHERE state IN ('sent', 'merged') AND message <> '`+prunedMessage+`' AND created_at < ? LIMIT ?)`,
+				before.UnixMilli(), pruneBatch)
+			if err != nil {
+				return formatError(err, "store: prune sent", nil)
+			}
+			n, err = res.RowsAffected()
+			return err
+		})
+		total += int(n)
+		if err != nil || n < pruneBatch {
+			return total, err
+		}
+	}
+}
