@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/collabbot/collabbot/commands"
@@ -20,8 +21,16 @@ func scanCreator(r rowScanner) (domain.Creator, error) {
 
 // Creator returns a roster creator by ID.
 func (t *tx) Creator(ctx context.Context, id int64) (domain.Creator, error) {
+	if c, ok := t.creators[id]; ok {
+		c.Categories = slices.Clone(c.Categories)
+		return c, nil
+	}
 	c, err := scanCreator(t.tx.QueryRowContext(ctx, `SELECT `+creatorCols+` FROM creators WHERE id = ?`, id))
-	return c, notFound(err, "store: creator", domain.Missing{Thing: "creator", Ref: fmt.Sprint(id)})
+	if err := notFound(err, "store: creator", domain.Missing{Thing: "creator", Ref: fmt.Sprint(id)}); err != nil {
+		return c, err
+	}
+	t.rememberCreator(c)
+	return c, nil
 }
 
 // CreatorByHandle returns a roster creator by TikTok handle, with or
@@ -65,7 +74,14 @@ func (t *tx) UpdateCreator(ctx context.Context, c domain.Creator) error {
 	if err != nil {
 		return formatError(err, "store: update creator", t.creatorConflicts(ctx, c, err))
 	}
-	return affected(res, nil, "store: update creator", domain.Missing{Thing: "creator", Ref: fmt.Sprint(c.ID)})
+	if err := affected(res, nil, "store: update creator", domain.Missing{Thing: "creator", Ref: fmt.Sprint(c.ID)}); err != nil {
+		return err
+	}
+	if old, ok := t.creators[c.ID]; ok {
+		c.CreatedAt = old.CreatedAt // not written: keep what is stored
+		t.rememberCreator(c)
+	}
+	return nil
 }
 
 // creatorConflicts words the uniqueness failures of a creator write; the
