@@ -78,6 +78,11 @@ type CreatorStore interface {
 	InsertCreator(ctx context.Context, c *domain.Creator) error // sets c.ID
 	UpdateCreator(ctx context.Context, c domain.Creator) error
 	ListCreators(ctx context.Context, f CreatorFilter) ([]domain.Creator, error) // by handle
+	// CreatorCards is ListCreators with each creator's samples received
+	// and posted, counted in the same query.
+	CreatorCards(ctx context.Context, f CreatorFilter) ([]CreatorCard, error)
+	// CountCreators counts what f selects, ignoring its Limit.
+	CountCreators(ctx context.Context, f CreatorFilter) (int, error)
 }
 
 // ProductStore keeps the catalog and its sample stock.
@@ -85,7 +90,7 @@ type ProductStore interface {
 	Product(ctx context.Context, id string) (domain.Product, error)
 	InsertProduct(ctx context.Context, p domain.Product) error
 	UpdateProduct(ctx context.Context, p domain.Product) error
-	ListProducts(ctx context.Context) ([]domain.Product, error) // by ID
+	ListProducts(ctx context.Context) ([]domain.Product, error) // by ID, naturally (P2 before P10)
 	// ReserveStock takes qty units from the product's sample stock and, when
 	// offerID is set and the offer has a stock cap, from the offer's
 	// remaining units, in one conditional update each: stock never goes

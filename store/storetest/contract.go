@@ -27,6 +27,7 @@ func runContract(t *testing.T, f Factory) {
 		{"ViewsJoinWhatRowsPointTo", testViews},
 		{"DueFiltersSelectOnlyWhatIsDue", testDueFilters},
 		{"CountStates", testCountStates},
+		{"CreatorCardsCountSamples", testCreatorCards},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -148,3 +148,30 @@ func testCountStates(t *testing.T, e Engine) {
 		t.Errorf("CountStates = %+v, want %+v", c, want)
 	}
 }
+
+// testCreatorCards: a card counts the creator's shipped and posted samples;
+// the count ignores the limit.
+func testCreatorCards(t *testing.T, e Engine) {
+	fx := mustFixture(t, e)
+	update(t, e, func(tx commands.Tx) error {
+		if err := tx.InsertCreator(ctxb, &domain.Creator{Handle: "zed", CreatedAt: t0}); err != nil {
+			return err
+		}
+		s, _ := tx.Sample(ctxb, fx.sample.ID)
+		s.State, s.ContentURL = domain.SampleCompleted, "https://www.tiktok.com/@maya_glow/video/1"
+		return tx.UpdateSample(ctxb, s)
+	})
+	cards := read(t, e, func(tx commands.Tx) ([]commands.CreatorCard, error) {
+		return tx.CreatorCards(ctxb, commands.CreatorFilter{})
+	})
+	if len(cards) != 2 || cards[0].Creator.Handle != "maya_glow" || cards[0].Received != 1 || cards[0].Posted != 1 || cards[1].Received != 0 {
+		t.Errorf("CreatorCards = %+v; want maya_glow 1/1 then zed 0/0", cards)
+	}
+	cr := read(t, e, func(tx commands.Tx) (domain.Creator, error) { return tx.Creator(ctxb, fx.creator.ID) })
+	if !reflect.DeepEqual(cards[0].Creator, cr) {
+		t.Errorf("CreatorCards creator:\n got %+v\nwant %+v", cards[0].Creator, cr)
+	}
+	if n := read(t, e, func(tx commands.Tx) (int, error) { return tx.CountCreators(ctxb, commands.CreatorFilter{Limit: 1}) }); n != 2 {
+		t.Errorf("CountCreators = %d, want 2", n)
+	}
+}
