@@ -3,7 +3,6 @@ package commands
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/collabbot/collabbot/domain"
 )
@@ -44,7 +43,7 @@ func validateCreator(c *domain.Creator) error {
 		return err
 	}
 	if c.TimeZone != "" {
-		if _, err := time.LoadLocation(c.TimeZone); err != nil {
+		if _, err := loadLocation(c.TimeZone); err != nil {
 			return domain.Invalidf("timezone", "Time zone must be an IANA zone like Europe/Paris (got %q)", c.TimeZone)
 		}
 	}
