@@ -34,12 +34,18 @@ func invitationQuery(f commands.InvitationFilter, a string) *query {
 	if f.CollaborationID != 0 {
 		q.add(a+`collaboration_id = ?`, f.CollaborationID)
 	}
-	in(q, a+"state", f.States)
+	state := a + "state"
+	if !f.PendingRateDueBefore.IsZero() {
+		// Unary +: the few lowered rates are found by invitations_rate_due,
+		// not by walking every live invitation of the states' index.
+		state = "+" + state
+	}
+	in(q, state, f.States)
 	if !f.ExpiresBefore.IsZero() {
 		q.add(a+`state = 'pending' AND `+a+`expires_at < ?`, f.ExpiresBefore.UnixMilli())
 	}
 	if !f.PendingRateDueBefore.IsZero() {
-		// pending_rate <> 0 keeps the planner on invitations_rate_due.
+		// pending_rate <> 0 lets the planner use invitations_rate_due.
 		q.add(a+`pending_rate <> 0 AND `+a+`pending_from < ?`, f.PendingRateDueBefore.UnixMilli())
 	}
 	return q
