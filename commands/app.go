@@ -338,7 +338,7 @@ func (a *App) RecipientZone(ctx context.Context, to domain.Recipient) *time.Loca
 	if err != nil || tz == "" {
 		return a.loc
 	}
-	loc, err := time.LoadLocation(tz)
+	loc, err := loadLocation(tz)
 	if err != nil {
 		return a.loc
 	}

@@ -647,32 +647,51 @@ func (a *App) ChangeInvitationRate(ctx context.Context, actor domain.Actor, id i
 	return v, immediate, err
 }
 
+// ListLimit is how many rows a list shows; the rest are counted, and the
+// export has them all.
+const ListLimit = 200
+
+// InvitationPage is one page of a list of invitations and how many more
+// the filter selects beyond it.
+type InvitationPage struct {
+	Invitations []InvitationView
+	More        int
+}
+
 // ListInvitations lists invitations: the team sees all, a creator their own.
 func (a *App) ListInvitations(ctx context.Context, actor domain.Actor, handle string, state domain.InvitationState) ([]InvitationView, error) {
-	var out []InvitationView
-	f := InvitationFilter{Limit: 200}
+	p, err := a.ListInvitationsPage(ctx, actor, handle, state)
+	return p.Invitations, err
+}
+
+// ListInvitationsPage is ListInvitations with how many more there are:
+// the newest ListLimit invitations, read in one query, and a count.
+func (a *App) ListInvitationsPage(ctx context.Context, actor domain.Actor, handle string, state domain.InvitationState) (InvitationPage, error) {
+	var p InvitationPage
+	f := InvitationFilter{Limit: ListLimit}
 	if state != "" {
 		f.States = []domain.InvitationState{state}
 	}
 	err := a.store.View(ctx, func(tx Tx) error {
+		p = InvitationPage{}
 		var err error
 		if f.CreatorID, err = listedCreator(ctx, tx, actor, handle, "invitations"); err != nil {
 			return err
 		}
-		invs, err := tx.ListInvitations(ctx, f)
-		if err != nil {
+		if err := tx.InvitationViews(ctx, f, func(v InvitationView) error {
+			p.Invitations = append(p.Invitations, v)
+			return nil
+		}); err != nil {
 			return err
 		}
-		for _, inv := range invs {
-			v, err := loadInvitation(ctx, tx, inv.ID)
-			if err != nil {
-				return err
-			}
-			out = append(out, v)
+		if len(p.Invitations) < ListLimit {
+			return nil
 		}
-		return nil
+		total, err := tx.CountInvitations(ctx, f)
+		p.More = max(total-len(p.Invitations), 0)
+		return err
 	})
-	return out, err
+	return p, err
 }
 
 // listedCreator is whose things a list shows: a creator only ever their

@@ -110,23 +110,33 @@ func (a *App) CreatePlan(ctx context.Context, actor domain.Actor, req PlanReques
 // planNotes lists products other live plans also cover (creators see each
 // plan's rate) and sample offers on products without stock.
 func planNotes(p domain.Plan, covered []domain.PlanProduct, others []domain.Plan) []string {
+	const maxNotes = 10
+	// Past the cap only the count is shown, so the rest are counted, not
+	// formatted: a plan of 1,000 products beside 100 live plans has 100,000.
 	var notes []string
+	more := 0
+	note := func(format string, args ...any) {
+		if len(notes) < maxNotes {
+			notes = append(notes, fmt.Sprintf(format, args...))
+		} else {
+			more++
+		}
+	}
 	for _, pp := range covered {
 		for _, o := range others {
 			if o.ID == p.ID {
 				continue
 			}
 			if r, ok := o.RateFor(pp.Product); ok {
-				notes = append(notes, fmt.Sprintf("%s is also in plan %s %q at %s.", pp.Product.ID, o.Ref(), o.Name, r.Rate))
+				note("%s is also in plan %s %q at %s.", pp.Product.ID, o.Ref(), o.Name, r.Rate)
 			}
 		}
 		if p.Sample != nil && pp.Product.SampleStock == 0 {
-			notes = append(notes, fmt.Sprintf("%s has no sample stock: sample requests for it will be refused until you restock.", pp.Product.ID))
+			note("%s has no sample stock: sample requests for it will be refused until you restock.", pp.Product.ID)
 		}
 	}
-	const maxNotes = 10
-	if len(notes) > maxNotes {
-		notes = append(notes[:maxNotes], fmt.Sprintf("... and %d more.", len(notes)-maxNotes))
+	if more > 0 {
+		notes = append(notes, fmt.Sprintf("... and %d more.", more))
 	}
 	return notes
 }

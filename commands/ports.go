@@ -78,6 +78,11 @@ type CreatorStore interface {
 	InsertCreator(ctx context.Context, c *domain.Creator) error // sets c.ID
 	UpdateCreator(ctx context.Context, c domain.Creator) error
 	ListCreators(ctx context.Context, f CreatorFilter) ([]domain.Creator, error) // by handle
+	// CreatorCards is ListCreators with each creator's samples received
+	// and posted, counted in the same query.
+	CreatorCards(ctx context.Context, f CreatorFilter) ([]CreatorCard, error)
+	// CountCreators counts what f selects, ignoring its Limit.
+	CountCreators(ctx context.Context, f CreatorFilter) (int, error)
 }
 
 // ProductStore keeps the catalog and its sample stock.
@@ -85,7 +90,7 @@ type ProductStore interface {
 	Product(ctx context.Context, id string) (domain.Product, error)
 	InsertProduct(ctx context.Context, p domain.Product) error
 	UpdateProduct(ctx context.Context, p domain.Product) error
-	ListProducts(ctx context.Context) ([]domain.Product, error) // by ID
+	ListProducts(ctx context.Context) ([]domain.Product, error) // by ID, naturally (P2 before P10)
 	// ReserveStock takes qty units from the product's sample stock and, when
 	// offerID is set and the offer has a stock cap, from the offer's
 	// remaining units, in one conditional update each: stock never goes
@@ -101,7 +106,11 @@ type InvitationFilter struct {
 	CollaborationID int64
 	States          []domain.InvitationState
 	ExpiresBefore   time.Time // pending invitations whose expiry is before this
-	Limit           int
+	// PendingRateDueBefore keeps invitations with a lowered rate waiting
+	// to take effect before this (the sweep settles them), so a sweep
+	// reads what is due, not every live invitation.
+	PendingRateDueBefore time.Time
+	Limit                int
 }
 
 // CollaborationStore keeps targeted collaborations, their invitations and
@@ -118,6 +127,13 @@ type CollaborationStore interface {
 	// the version.
 	UpdateInvitation(ctx context.Context, i domain.Invitation) error
 	ListInvitations(ctx context.Context, f InvitationFilter) ([]domain.Invitation, error) // newest first
+	// InvitationViews calls each with the invitations f selects, newest
+	// first, read with their creator and collaboration in one query and
+	// streamed: lists and exports cost one statement, not four a row. An
+	// error from each stops the walk and is returned.
+	InvitationViews(ctx context.Context, f InvitationFilter, each func(InvitationView) error) error
+	// CountInvitations counts what f selects, ignoring its Limit.
+	CountInvitations(ctx context.Context, f InvitationFilter) (int, error)
 	// CountInvitationsSince counts invitations created at or after t.
 	CountInvitationsSince(ctx context.Context, t time.Time) (int, error)
 	// TakeInviteQuota takes n invitations from the weekly cap of the
@@ -144,7 +160,30 @@ type SampleFilter struct {
 	PlanID       int64 // requests made through this open plan
 	InvitationID int64 // requests made through this invitation
 	States       []domain.SampleState
-	Limit        int
+	// RequestedBefore and DueBefore keep requests made, or samples due to
+	// post, before these: the sweep reads what is due, not every open one.
+	RequestedBefore time.Time
+	DueBefore       time.Time
+	Limit           int
+}
+
+// SampleRow is a sample request with what people read it by, as
+// SampleViews streams it: its creator, its product, the name of the
+// member who decided it ("" when unknown) and the plan it came through.
+type SampleRow struct {
+	Sample      domain.SampleRequest
+	Creator     domain.Creator
+	Product     domain.Product
+	DeciderName string
+	PlanName    string
+}
+
+// StateCounts are how many invitations, plans and samples are in each
+// state, counted in the store so a report costs the same at any size.
+type StateCounts struct {
+	Invitations map[domain.InvitationState]int
+	Plans       map[domain.PlanState]int
+	Samples     map[domain.SampleState]int
 }
 
 // SampleStore keeps sample requests and submitted content.
@@ -157,6 +196,14 @@ type SampleStore interface {
 	UpdateSample(ctx context.Context, s domain.SampleRequest) error
 	ListSamples(ctx context.Context, f SampleFilter) ([]domain.SampleRequest, error) // newest first
 	InsertContent(ctx context.Context, c *domain.Content) error                      // sets c.ID
+	// SampleViews calls each with the requests f selects, newest first,
+	// read with their creator, product, decider and plan in one query and
+	// streamed. An error from each stops the walk and is returned.
+	SampleViews(ctx context.Context, f SampleFilter, each func(SampleRow) error) error
+	// CountSamples counts what f selects, ignoring its Limit.
+	CountSamples(ctx context.Context, f SampleFilter) (int, error)
+	// CountStates counts invitations, plans and samples by state.
+	CountStates(ctx context.Context) (StateCounts, error)
 }
 
 // Journal records what happened and what must be said about it, inside the

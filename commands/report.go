@@ -20,8 +20,13 @@ type Report struct {
 	Samples     map[domain.SampleState]int
 	Shipped     int          // samples that reached a creator (shipped, overdue, completed)
 	Posted      int          // of those, with content submitted
-	Returns     []SampleView // shipped samples, newest first
+	Returns     []SampleView // the newest ReportReturns shipped samples, newest first
+	ReturnsMore int          // shipped samples beyond Returns (the export has them all)
 }
+
+// ReportReturns caps the shipped samples a report lists: a chat message,
+// not a spreadsheet, and a report whose cost does not grow with history.
+const ReportReturns = 20
 
 // AcceptanceRate is accepted / answered-or-expired invitations in percent,
 // or -1 before any invitation closed.
@@ -41,52 +46,54 @@ func (r Report) FulfilmentRate() int {
 	return r.Posted * 100 / r.Shipped
 }
 
-// Report builds the funnel for the seller team.
+// shippedStates are the states of a sample that reached its creator.
+var shippedStates = []domain.SampleState{domain.SampleShipped, domain.SampleOverdue, domain.SampleCompleted}
+
+// Report builds the funnel for the seller team: counts by state from the
+// store, and the newest shipped samples, so it costs the same at any size.
 func (a *App) Report(ctx context.Context, actor domain.Actor) (Report, error) {
 	r := Report{GeneratedAt: a.now(), Invitations: map[domain.InvitationState]int{}, Plans: map[domain.PlanState]int{}, Samples: map[domain.SampleState]int{}}
 	if err := actor.RequireTeam("read reports"); err != nil {
 		return r, err
 	}
 	err := a.store.View(ctx, func(tx Tx) error {
-		invs, err := tx.ListInvitations(ctx, InvitationFilter{})
+		c, err := tx.CountStates(ctx)
 		if err != nil {
 			return err
 		}
-		for _, i := range invs {
-			r.Invitations[i.State]++
+		r.Invitations, r.Plans, r.Samples = c.Invitations, c.Plans, c.Samples
+		r.Shipped, r.Posted, r.Returns = 0, c.Samples[domain.SampleCompleted], nil
+		for _, st := range shippedStates {
+			r.Shipped += c.Samples[st]
 		}
-		plans, err := tx.ListPlans(ctx)
-		if err != nil {
-			return err
-		}
-		for _, p := range plans {
-			r.Plans[p.State]++
-		}
-		ss, err := tx.ListSamples(ctx, SampleFilter{})
-		if err != nil {
-			return err
-		}
-		for _, s := range ss {
-			r.Samples[s.State]++
-			switch s.State {
-			case domain.SampleShipped, domain.SampleOverdue, domain.SampleCompleted:
-				r.Shipped++
-				if s.State == domain.SampleCompleted {
-					r.Posted++
-				}
-				v, err := loadSample(ctx, tx, s.ID)
-				if err != nil {
-					return err
-				}
-				r.Returns = append(r.Returns, v)
-			}
-		}
-		return nil
+		err = tx.SampleViews(ctx, SampleFilter{States: shippedStates, Limit: ReportReturns}, func(row SampleRow) error {
+			r.Returns = append(r.Returns, sampleViewOf(row))
+			return nil
+		})
+		r.ReturnsMore = r.Shipped - len(r.Returns)
+		return err
 	})
 	return r, err
 }
 
-// ExportInvitations writes every invitation as CSV.
+// sampleViewOf is loadSample's view from a row read with its parts.
+func sampleViewOf(row SampleRow) SampleView {
+	s := row.Sample
+	v := SampleView{SampleRequest: s, Creator: row.Creator, Product: row.Product}
+	if s.DecidedBy != "" && s.DecidedBy != domain.AutoApprover {
+		v.DeciderName = row.DeciderName
+	}
+	switch {
+	case s.PlanID != 0:
+		v.Source = fmt.Sprintf("plan %s %q", domain.Plan{ID: s.PlanID}.Ref(), row.PlanName)
+	case s.InvitationID != 0:
+		v.Source = fmt.Sprintf("invitation I%d", s.InvitationID)
+	}
+	return v
+}
+
+// ExportInvitations writes every invitation as CSV, streamed from one
+// query as it is read.
 func (a *App) ExportInvitations(ctx context.Context, actor domain.Actor, w io.Writer) (int, error) {
 	if err := actor.RequireTeam("export reports"); err != nil {
 		return 0, err
@@ -94,17 +101,9 @@ func (a *App) ExportInvitations(ctx context.Context, actor domain.Actor, w io.Wr
 	cw := csv.NewWriter(w)
 	_ = cw.Write([]string{"id", "collaboration", "creator", "products", "commission_rate", "pending_rate", "pending_from", "state", "created_at", "responded_at", "expires_at", "decline_reason"})
 	n := 0
+	now := a.now()
 	err := a.store.View(ctx, func(tx Tx) error {
-		invs, err := tx.ListInvitations(ctx, InvitationFilter{})
-		if err != nil {
-			return err
-		}
-		now := a.now()
-		for _, inv := range invs {
-			v, err := loadInvitation(ctx, tx, inv.ID)
-			if err != nil {
-				return err
-			}
+		return tx.InvitationViews(ctx, InvitationFilter{}, func(v InvitationView) error {
 			v.SettleRate(now)
 			pending := ""
 			if v.PendingRate != 0 {
@@ -114,8 +113,8 @@ func (a *App) ExportInvitations(ctx context.Context, actor domain.Actor, w io.Wr
 				return err
 			}
 			n++
-		}
-		return nil
+			return nil
+		})
 	})
 	if err != nil {
 		return n, err
@@ -124,7 +123,8 @@ func (a *App) ExportInvitations(ctx context.Context, actor domain.Actor, w io.Wr
 	return n, cw.Error()
 }
 
-// ExportSamples writes every sample request and its return as CSV.
+// ExportSamples writes every sample request and its return as CSV,
+// streamed from one query as it is read.
 func (a *App) ExportSamples(ctx context.Context, actor domain.Actor, w io.Writer) (int, error) {
 	if err := actor.RequireTeam("export reports"); err != nil {
 		return 0, err
@@ -133,21 +133,14 @@ func (a *App) ExportSamples(ctx context.Context, actor domain.Actor, w io.Writer
 	_ = cw.Write([]string{"id", "creator", "product", "quantity", "source", "state", "requested_at", "decided_by", "decided_at", "reject_reason", "reject_note", "shipped_at", "tracking", "due_at", "content_url", "completed_at"})
 	n := 0
 	err := a.store.View(ctx, func(tx Tx) error {
-		ss, err := tx.ListSamples(ctx, SampleFilter{})
-		if err != nil {
-			return err
-		}
-		for _, s := range ss {
-			v, err := loadSample(ctx, tx, s.ID)
-			if err != nil {
-				return err
-			}
+		return tx.SampleViews(ctx, SampleFilter{}, func(row SampleRow) error {
+			v := sampleViewOf(row)
 			if err := cw.Write([]string{v.Ref(), v.Creator.Handle, v.ProductID, fmt.Sprint(v.Quantity), safeCell(v.Source), string(v.State), stamp(v.RequestedAt), safeCell(v.Decider()), stamp(v.DecidedAt), string(v.RejectReason), safeCell(v.RejectNote), stamp(v.ShippedAt), safeCell(v.Tracking), stamp(v.DueAt), v.ContentURL, stamp(v.CompletedAt)}); err != nil {
 				return err
 			}
 			n++
-		}
-		return nil
+			return nil
+		})
 	})
 	if err != nil {
 		return n, err
@@ -191,31 +184,40 @@ func (a *App) ExpireDue(ctx context.Context) (SweepResult, error) {
 	now := a.now()
 	var invIDs, reqIDs, shipIDs, planIDs, rateIDs []int64
 	err := a.store.View(ctx, func(tx Tx) error {
-		live, err := tx.ListInvitations(ctx, InvitationFilter{States: []domain.InvitationState{domain.InvitationPending, domain.InvitationAccepted}})
+		// Only what is due is read: the sweep runs every minute beside a
+		// history that only grows.
+		soon := now.Add(time.Millisecond)
+		rates, err := tx.ListInvitations(ctx, InvitationFilter{States: []domain.InvitationState{domain.InvitationPending, domain.InvitationAccepted}, PendingRateDueBefore: soon})
 		if err != nil {
 			return err
 		}
-		for _, i := range live {
+		for _, i := range rates {
 			if i.PendingRate != 0 && !now.Before(i.PendingFrom) {
 				rateIDs = append(rateIDs, i.ID)
 			}
 		}
-		invs, err := tx.ListInvitations(ctx, InvitationFilter{States: []domain.InvitationState{domain.InvitationPending}, ExpiresBefore: now.Add(time.Millisecond)})
+		invs, err := tx.ListInvitations(ctx, InvitationFilter{States: []domain.InvitationState{domain.InvitationPending}, ExpiresBefore: soon})
 		if err != nil {
 			return err
 		}
 		for _, i := range invs {
 			invIDs = append(invIDs, i.ID)
 		}
-		ss, err := tx.ListSamples(ctx, SampleFilter{States: []domain.SampleState{domain.SampleRequested, domain.SampleShipped}})
+		reqs, err := tx.ListSamples(ctx, SampleFilter{States: []domain.SampleState{domain.SampleRequested}, RequestedBefore: soon.Add(-domain.DecisionWindow)})
 		if err != nil {
 			return err
 		}
-		for _, s := range ss {
-			if s.State == domain.SampleRequested && !now.Before(s.ExpiresAt()) {
+		for _, s := range reqs {
+			if !now.Before(s.ExpiresAt()) {
 				reqIDs = append(reqIDs, s.ID)
 			}
-			if s.State == domain.SampleShipped && !now.Before(s.DueAt) {
+		}
+		shipped, err := tx.ListSamples(ctx, SampleFilter{States: []domain.SampleState{domain.SampleShipped}, DueBefore: soon})
+		if err != nil {
+			return err
+		}
+		for _, s := range shipped {
+			if !s.DueAt.IsZero() && !now.Before(s.DueAt) {
 				shipIDs = append(shipIDs, s.ID)
 			}
 		}

@@ -3,7 +3,6 @@ package commands
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/collabbot/collabbot/domain"
 )
@@ -44,7 +43,7 @@ func validateCreator(c *domain.Creator) error {
 		return err
 	}
 	if c.TimeZone != "" {
-		if _, err := time.LoadLocation(c.TimeZone); err != nil {
+		if _, err := loadLocation(c.TimeZone); err != nil {
 			return domain.Invalidf("timezone", "Time zone must be an IANA zone like Europe/Paris (got %q)", c.TimeZone)
 		}
 	}
@@ -338,25 +337,37 @@ func creatorCard(ctx context.Context, tx Tx, c domain.Creator) (CreatorCard, err
 
 // ListCreators lists the roster, optionally by niche.
 func (a *App) ListCreators(ctx context.Context, actor domain.Actor, niche string) ([]CreatorCard, error) {
+	p, err := a.ListCreatorsPage(ctx, actor, niche)
+	return p.Creators, err
+}
+
+// CreatorPage is one page of the roster and how many more creators the
+// filter selects beyond it.
+type CreatorPage struct {
+	Creators []CreatorCard
+	More     int
+}
+
+// ListCreatorsPage is ListCreators with how many more there are: the
+// first ListLimit creators by handle, with their track record, in one
+// query, and a count.
+func (a *App) ListCreatorsPage(ctx context.Context, actor domain.Actor, niche string) (CreatorPage, error) {
+	var p CreatorPage
 	if err := actor.RequireTeam("list creators"); err != nil {
-		return nil, err
+		return p, err
 	}
-	var out []CreatorCard
+	f := CreatorFilter{Niche: niche, Limit: ListLimit}
 	err := a.store.View(ctx, func(tx Tx) error {
-		cs, err := tx.ListCreators(ctx, CreatorFilter{Niche: niche})
-		if err != nil {
+		p = CreatorPage{}
+		var err error
+		if p.Creators, err = tx.CreatorCards(ctx, f); err != nil || len(p.Creators) < ListLimit {
 			return err
 		}
-		for _, c := range cs {
-			card, err := creatorCard(ctx, tx, c)
-			if err != nil {
-				return err
-			}
-			out = append(out, card)
-		}
-		return nil
+		total, err := tx.CountCreators(ctx, f)
+		p.More = max(total-len(p.Creators), 0)
+		return err
 	})
-	return out, err
+	return p, err
 }
 
 // ListProducts lists the catalog. Creators may read it too: plans point at it.

@@ -645,32 +645,47 @@ func (a *App) correctContent(ctx context.Context, tx Tx, now time.Time, actor do
 	return send(ctx, tx, now, out{to: toChannel(domain.ChannelSellers), change: "content", thread: subject("sample", v.ID)}, withText(sampleNotice(domain.NoticeContentPosted, *v), old))
 }
 
+// SamplePage is one page of a list of sample requests and how many more
+// the filter selects beyond it.
+type SamplePage struct {
+	Samples []SampleView
+	More    int
+}
+
 // ListSamples lists sample requests: the team sees all, a creator their own.
 func (a *App) ListSamples(ctx context.Context, actor domain.Actor, handle string, state domain.SampleState) ([]SampleView, error) {
-	var out []SampleView
-	f := SampleFilter{Limit: 200}
+	p, err := a.ListSamplesPage(ctx, actor, handle, state)
+	return p.Samples, err
+}
+
+// ListSamplesPage is ListSamples with how many more there are: the newest
+// ListLimit requests, read in one query, and a count.
+func (a *App) ListSamplesPage(ctx context.Context, actor domain.Actor, handle string, state domain.SampleState) (SamplePage, error) {
+	var p SamplePage
+	f := SampleFilter{Limit: ListLimit}
 	if state != "" {
 		f.States = []domain.SampleState{state}
 	}
 	err := a.store.View(ctx, func(tx Tx) error {
+		p = SamplePage{}
 		var err error
 		if f.CreatorID, err = listedCreator(ctx, tx, actor, handle, "samples"); err != nil {
 			return err
 		}
-		ss, err := tx.ListSamples(ctx, f)
-		if err != nil {
+		if err := tx.SampleViews(ctx, f, func(row SampleRow) error {
+			p.Samples = append(p.Samples, sampleViewOf(row))
+			return nil
+		}); err != nil {
 			return err
 		}
-		for _, s := range ss {
-			v, err := loadSample(ctx, tx, s.ID)
-			if err != nil {
-				return err
-			}
-			out = append(out, v)
+		if len(p.Samples) < ListLimit {
+			return nil
 		}
-		return nil
+		total, err := tx.CountSamples(ctx, f)
+		p.More = max(total-len(p.Samples), 0)
+		return err
 	})
-	return out, err
+	return p, err
 }
 
 // CheckDecidable says why a request can no longer be approved or rejected,

@@ -55,3 +55,48 @@ func BenchmarkDrain(b *testing.B) {
 	}
 	b.ReportMetric(float64(sent)/b.Elapsed().Seconds(), "rows/s")
 }
+
+// BenchmarkDrainBacklog drains a backlog queued before the dispatcher
+// starts (serve coming back after an outage) at two sizes, so rows/s shows
+// whether a claim's cost grows with the backlog (it must not: each claim
+// is one indexed walk). Benchmark-only: 80k rows take a while.
+func BenchmarkDrainBacklog(b *testing.B) {
+	for _, rows := range []int{8_000, 80_000} {
+		b.Run(fmt.Sprintf("rows=%d", rows), func(b *testing.B) {
+			ctx := context.Background()
+			noop := delivery.SenderFunc(func(context.Context, domain.Outgoing) (string, error) { return "ref", nil })
+			var sent int
+			for b.Loop() {
+				b.StopTimer()
+				db := openDB(b)
+				err := db.Update(ctx, func(tx commands.Tx) error {
+					for n := range rows {
+						to := toChannel(domain.ChannelSellers)
+						if n%2 == 0 {
+							to = toCreator(int64(n%50 + 1))
+						}
+						if _, err := tx.Enqueue(ctx, domain.Outgoing{
+							To: to, Key: fmt.Sprintf("bench:%d", n), Thread: fmt.Sprintf("sample:%d", n/5),
+							Notice:    domain.Notice{Kind: domain.NoticeUnreachable, Text: "hello"},
+							CreatedAt: t0,
+						}); err != nil {
+							return err
+						}
+					}
+					return nil
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+				d := &delivery.Dispatcher{Queue: db, Now: func() time.Time { return t0 }, Senders: both(noop)}
+				b.StartTimer()
+				n, err := d.Drain(ctx)
+				if err != nil || n != rows {
+					b.Fatalf("Drain = %d, %v; want %d", n, err, rows)
+				}
+				sent += n
+			}
+			b.ReportMetric(float64(sent)/b.Elapsed().Seconds(), "rows/s")
+		})
+	}
+}

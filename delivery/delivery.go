@@ -108,6 +108,15 @@ type Dispatcher struct {
 	// ShutdownGrace is how long a send in flight may go on once ctx ends
 	// (default 10s); then its context is cancelled.
 	ShutdownGrace time.Duration
+	// KeepSent is how long a sent message's payload is kept before Run
+	// drops it (COLLABBOT_KEEP_SENT, default 7 days), when the Queue can
+	// prune (Pruner); the key and provider reference stay for
+	// deduplication and edits. Negative keeps payloads forever.
+	KeepSent time.Duration
+	// PruneEvery is how often Run prunes (default hourly).
+	PruneEvery time.Duration
+
+	lastPrune time.Time // when Run last pruned; only Run's goroutine touches it
 
 	once     sync.Once // fills defaults once, so one dispatcher may drain from many goroutines
 	surfaces []domain.Surface
@@ -120,7 +129,16 @@ const (
 	DefaultLease         = 2 * time.Minute
 	DefaultRetryFor      = 24 * time.Hour
 	DefaultShutdownGrace = 10 * time.Second
+	DefaultKeepSent      = 7 * 24 * time.Hour
+	DefaultPruneEvery    = time.Hour
 )
+
+// Pruner is a Queue that can drop the payload of messages sent before a
+// time (store/sqlite's PruneSent): sent rows would otherwise be most of
+// the database.
+type Pruner interface {
+	PruneSent(ctx context.Context, before time.Time) (int, error)
+}
 
 func (d *Dispatcher) defaults() { d.once.Do(d.fill) }
 
@@ -151,6 +169,12 @@ func (d *Dispatcher) fill() {
 		d.ShutdownGrace = 0
 	} else if d.ShutdownGrace == 0 {
 		d.ShutdownGrace = DefaultShutdownGrace
+	}
+	if d.KeepSent == 0 {
+		d.KeepSent = DefaultKeepSent
+	}
+	if d.PruneEvery <= 0 {
+		d.PruneEvery = DefaultPruneEvery
 	}
 	for s := range d.Senders {
 		d.surfaces = append(d.surfaces, s)
@@ -204,11 +228,30 @@ func (d *Dispatcher) Run(ctx context.Context, every time.Duration) {
 		if _, err := d.Drain(ctx); err != nil && ctx.Err() == nil {
 			d.Log.Error("outbox drain failed", "err", err)
 		}
+		d.prune(ctx)
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
+	}
+}
+
+// prune drops old sent payloads at most every PruneEvery. A failure is
+// logged: it costs disk, never a message.
+func (d *Dispatcher) prune(ctx context.Context) {
+	p, ok := d.Queue.(Pruner)
+	now := d.Now()
+	if !ok || d.KeepSent < 0 || ctx.Err() != nil || (!d.lastPrune.IsZero() && now.Sub(d.lastPrune) < d.PruneEvery) {
+		return
+	}
+	d.lastPrune = now
+	n, err := p.PruneSent(ctx, now.Add(-d.KeepSent))
+	switch {
+	case err != nil && ctx.Err() == nil:
+		d.Log.Error("outbox prune failed", "err", err)
+	case n > 0:
+		d.Log.Info("outbox: dropped the payload of old sent messages", "rows", n, "kept_for", d.KeepSent)
 	}
 }
 

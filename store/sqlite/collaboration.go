@@ -184,17 +184,7 @@ func (t *tx) UpdateInvitation(ctx context.Context, i domain.Invitation) error {
 
 // ListInvitations lists invitations newest first.
 func (t *tx) ListInvitations(ctx context.Context, f commands.InvitationFilter) ([]domain.Invitation, error) {
-	var q query
-	if f.CreatorID != 0 {
-		q.add(`creator_id = ?`, f.CreatorID)
-	}
-	if f.CollaborationID != 0 {
-		q.add(`collaboration_id = ?`, f.CollaborationID)
-	}
-	in(&q, "state", f.States)
-	if !f.ExpiresBefore.IsZero() {
-		q.add(`state = 'pending' AND expires_at < ?`, f.ExpiresBefore.UnixMilli())
-	}
+	q := invitationQuery(f, "")
 	stmt := `SELECT ` + invitationCols + ` FROM invitations` + q.sql("id DESC", f.Limit)
 	return list(ctx, t, "store: list invitations", stmt, q.args, scanInvitation)
 }
@@ -209,19 +199,37 @@ func (t *tx) TakeInviteQuota(ctx context.Context, week time.Time, n, limit int) 
 	if n < 1 {
 		return 0, domain.Invalidf("creators", "Invite at least one creator (got %d)", n)
 	}
-	if _, err := t.tx.ExecContext(ctx, `INSERT INTO invite_quota (week_start, used)
-		SELECT ?, count(*) FROM invitations WHERE created_at >= ? ON CONFLICT (week_start) DO NOTHING`,
-		week.UnixMilli(), week.UnixMilli()); err != nil {
-		return 0, formatError(err, op, nil)
+	take := func() (int, error) {
+		var used int
+		err := t.tx.QueryRowContext(ctx, `UPDATE invite_quota SET used = used + ? WHERE week_start = ? AND used + ? <= ?
+			RETURNING used - ?`, n, week.UnixMilli(), n, limit, n).Scan(&used)
+		return used, err
 	}
-	var used int
-	err := t.tx.QueryRowContext(ctx, `UPDATE invite_quota SET used = used + ? WHERE week_start = ? AND used + ? <= ?
-		RETURNING used - ?`, n, week.UnixMilli(), n, limit, n).Scan(&used)
+	// The week's row exists after its first invitation: try it first, so
+	// the week's invitations are counted once a week, not at every one.
+	used, err := take()
 	if err == nil {
 		return used, nil
 	}
 	if !errors.Is(err, sql.ErrNoRows) {
 		return 0, formatError(err, op, nil)
+	}
+	res, err := t.tx.ExecContext(ctx, `INSERT INTO invite_quota (week_start, used)
+		SELECT ?, count(*) FROM invitations WHERE created_at >= ? ON CONFLICT (week_start) DO NOTHING`,
+		week.UnixMilli(), week.UnixMilli())
+	if err != nil {
+		return 0, formatError(err, op, nil)
+	}
+	if inserted, err := res.RowsAffected(); err != nil {
+		return 0, domain.Internal(err, op)
+	} else if inserted == 1 {
+		used, err = take()
+		if err == nil {
+			return used, nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return 0, formatError(err, op, nil)
+		}
 	}
 	if err := t.tx.QueryRowContext(ctx, `SELECT used FROM invite_quota WHERE week_start = ?`, week.UnixMilli()).Scan(&used); err != nil {
 		return 0, formatError(err, op, nil)

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/collabbot/collabbot/commands"
@@ -20,8 +21,16 @@ func scanCreator(r rowScanner) (domain.Creator, error) {
 
 // Creator returns a roster creator by ID.
 func (t *tx) Creator(ctx context.Context, id int64) (domain.Creator, error) {
+	if c, ok := t.creators[id]; ok {
+		c.Categories = slices.Clone(c.Categories)
+		return c, nil
+	}
 	c, err := scanCreator(t.tx.QueryRowContext(ctx, `SELECT `+creatorCols+` FROM creators WHERE id = ?`, id))
-	return c, notFound(err, "store: creator", domain.Missing{Thing: "creator", Ref: fmt.Sprint(id)})
+	if err := notFound(err, "store: creator", domain.Missing{Thing: "creator", Ref: fmt.Sprint(id)}); err != nil {
+		return c, err
+	}
+	t.rememberCreator(c)
+	return c, nil
 }
 
 // CreatorByHandle returns a roster creator by TikTok handle, with or
@@ -65,7 +74,14 @@ func (t *tx) UpdateCreator(ctx context.Context, c domain.Creator) error {
 	if err != nil {
 		return formatError(err, "store: update creator", t.creatorConflicts(ctx, c, err))
 	}
-	return affected(res, nil, "store: update creator", domain.Missing{Thing: "creator", Ref: fmt.Sprint(c.ID)})
+	if err := affected(res, nil, "store: update creator", domain.Missing{Thing: "creator", Ref: fmt.Sprint(c.ID)}); err != nil {
+		return err
+	}
+	if old, ok := t.creators[c.ID]; ok {
+		c.CreatedAt = old.CreatedAt // not written: keep what is stored
+		t.rememberCreator(c)
+	}
+	return nil
 }
 
 // creatorConflicts words the uniqueness failures of a creator write; the
@@ -85,16 +101,45 @@ func (t *tx) creatorConflicts(ctx context.Context, c domain.Creator, err error) 
 	return nil
 }
 
-// ListCreators lists the roster by handle. Niche matches a creator's niche
-// or one of their categories, since sellers think of both as "what they do".
-func (t *tx) ListCreators(ctx context.Context, f commands.CreatorFilter) ([]domain.Creator, error) {
-	var q query
+// creatorQuery renders f's conditions on the creators table. Niche
+// matches a creator's niche or one of their categories, since sellers
+// think of both as "what they do".
+func creatorQuery(f commands.CreatorFilter) *query {
+	q := &query{}
 	if n := strings.ToLower(strings.TrimSpace(f.Niche)); n != "" {
 		q.add(`(niche = ? OR EXISTS (SELECT 1 FROM json_each(creators.categories) WHERE value = ?))`, n, n)
 	}
 	if f.MinFollowers > 0 {
 		q.add(`followers >= ?`, f.MinFollowers)
 	}
+	return q
+}
+
+// ListCreators lists the roster by handle.
+func (t *tx) ListCreators(ctx context.Context, f commands.CreatorFilter) ([]domain.Creator, error) {
+	q := creatorQuery(f)
 	stmt := `SELECT ` + creatorCols + ` FROM creators` + q.sql("handle", f.Limit)
 	return list(ctx, t, "store: list creators", stmt, q.args, scanCreator)
+}
+
+// CreatorCards lists the roster by handle with each creator's samples
+// received and posted, counted per listed creator in the same query.
+func (t *tx) CreatorCards(ctx context.Context, f commands.CreatorFilter) ([]commands.CreatorCard, error) {
+	q := creatorQuery(f)
+	stmt := `SELECT ` + qualified("creators", creatorCols) + `,
+		(SELECT count(*) FROM sample_requests s WHERE s.creator_id = creators.id AND s.state IN ('shipped', 'overdue', 'completed')),
+		(SELECT count(*) FROM sample_requests s WHERE s.creator_id = creators.id AND s.state = 'completed')
+		FROM creators` + q.sql("handle", f.Limit)
+	return list(ctx, t, "store: creator cards", stmt, q.args, func(r rowScanner) (commands.CreatorCard, error) {
+		var k commands.CreatorCard
+		c := &k.Creator
+		err := r.Scan(&c.ID, &c.Handle, textCol{&c.DiscordID}, &c.Followers, &c.AvgViews, &c.GMV30d,
+			&c.Niche, listCol{&c.Categories}, &c.TimeZone, &c.Reachable, &c.Unanswered, timeCol{&c.CreatedAt}, &k.Received, &k.Posted)
+		return k, err
+	})
+}
+
+// CountCreators counts the creators f selects.
+func (t *tx) CountCreators(ctx context.Context, f commands.CreatorFilter) (int, error) {
+	return t.count(ctx, "store: count creators", "creators", creatorQuery(f))
 }

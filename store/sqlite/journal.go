@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"strings"
+	"time"
 
 	"github.com/collabbot/collabbot/domain"
 )
@@ -14,13 +15,29 @@ func (t *tx) AddEvent(ctx context.Context, e domain.Event) error {
 	if at.IsZero() {
 		at = t.db.now()
 	}
-	_, err := t.tx.ExecContext(ctx, `INSERT INTO events (at, actor, kind, subject, detail) VALUES (?, ?, ?, ?, ?)`,
+	res, err := t.tx.ExecContext(ctx, `INSERT INTO events (at, actor, kind, subject, detail) VALUES (?, ?, ?, ?, ?)`,
 		at.UnixMilli(), e.Actor, e.Kind, e.Subject, e.Detail)
-	return formatError(err, "store: add event", nil)
+	if err != nil {
+		return formatError(err, "store: add event", nil)
+	}
+	if e.ID, err = res.LastInsertId(); err != nil {
+		return domain.Internal(err, "store: add event")
+	}
+	e.At = time.UnixMilli(at.UnixMilli()).UTC()
+	if t.lastEvent == nil {
+		t.lastEvent = map[string]domain.Event{}
+	}
+	t.lastEvent[e.Subject] = e
+	return nil
 }
 
 // Events lists the audit trail of subject ("" for all) newest first.
 func (t *tx) Events(ctx context.Context, subject string, limit int) ([]domain.Event, error) {
+	if e, ok := t.lastEvent[subject]; ok && subject != "" && limit == 1 {
+		// The event this transaction just added is the subject's newest:
+		// nothing else writes events while it holds the write lock.
+		return []domain.Event{e}, nil
+	}
 	var q query
 	if subject != "" {
 		q.add(`subject = ?`, subject)

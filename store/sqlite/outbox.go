@@ -263,6 +263,12 @@ func original(ctx context.Context, tx *sql.Tx, key string) (domain.Outgoing, err
 	return o, nil
 }
 
+// editsOf, beside "replaces = ?", lets the planner use the partial index
+// outbox_replaces (it cannot see that a bound key is never empty); the
+// unary + on state keeps it off outbox_state, which would walk every
+// pending row of a backlog at every claim and make draining quadratic.
+const editsOf = `replaces <> ''`
+
 // foldEdits gives the row keyed key the content of its latest pending edit
 // and marks those edits merged: the row has not gone out (or goes out
 // again), so the reader gets the latest state in one message. Edits queued
@@ -271,7 +277,7 @@ func original(ctx context.Context, tx *sql.Tx, key string) (domain.Outgoing, err
 func foldEdits(ctx context.Context, tx *sql.Tx, key string) error {
 	var latest int64
 	var msg string
-	err := tx.QueryRowContext(ctx, `SELECT id, message FROM outbox WHERE replaces = ? AND state = 'pending' ORDER BY id DESC LIMIT 1`, key).Scan(&latest, &msg)
+	err := tx.QueryRowContext(ctx, `SELECT id, message FROM outbox WHERE replaces = ? AND `+editsOf+` AND +state = 'pending' ORDER BY id DESC LIMIT 1`, key).Scan(&latest, &msg)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	}
@@ -281,7 +287,7 @@ func foldEdits(ctx context.Context, tx *sql.Tx, key string) error {
 	if _, err := tx.ExecContext(ctx, `UPDATE outbox SET message = ? WHERE idem_key = ?`, msg, key); err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE outbox SET state = 'merged' WHERE replaces = ? AND state = 'pending' AND id <= ?`, key, latest)
+	_, err = tx.ExecContext(ctx, `UPDATE outbox SET state = 'merged' WHERE replaces = ? AND `+editsOf+` AND +state = 'pending' AND id <= ?`, key, latest)
 	return err
 }
 
@@ -299,7 +305,7 @@ func mergeQueued(ctx context.Context, tx *sql.Tx, editID int64, replaces, msg st
 	if n, err := res.RowsAffected(); err != nil || n == 0 {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE outbox SET state = 'merged' WHERE replaces = ? AND state = 'pending' AND id <= ?`, replaces, editID)
+	_, err = tx.ExecContext(ctx, `UPDATE outbox SET state = 'merged' WHERE replaces = ? AND `+editsOf+` AND +state = 'pending' AND id <= ?`, replaces, editID)
 	return err
 }
 
@@ -404,7 +410,7 @@ func (d *DB) RetryOutgoing(ctx context.Context, id int64, now time.Time) (domain
 		if err != nil {
 			return formatError(err, op, nil)
 		}
-		_, err = tx.ExecContext(ctx, requeue+` WHERE replaces = ? AND state = 'failed' AND substr(last_error, 1, ?) = ?`,
+		_, err = tx.ExecContext(ctx, requeue+` WHERE replaces = ? AND `+editsOf+` AND +state = 'failed' AND substr(last_error, 1, ?) = ?`,
 			now.UnixMilli(), o.Key, len(NeverDelivered), NeverDelivered)
 		return formatError(err, op, nil)
 	})
@@ -425,4 +431,39 @@ func (d *DB) ListOutgoing(ctx context.Context, state domain.OutboxState, limit i
 		return err
 	})
 	return out, err
+}
+
+// prunedMessage is the payload a pruned row keeps: valid JSON (the schema
+// checks it) that says nothing.
+const prunedMessage = `{}`
+
+// pruneBatch bounds one prune's write transaction, so a first prune of a
+// long history never holds the write lock for long.
+const pruneBatch = 1000
+
+// PruneSent drops the payload of sent and merged rows queued before
+// before, keeping every column deduplication and later edits read (the
+// idempotency key, the thread, the provider reference, the state): sent
+// messages are most of an outbox's bytes and nothing reads them again. It
+// works in batches of its own transactions and reports how many rows it
+// emptied.
+func (d *DB) PruneSent(ctx context.Context, before time.Time) (int, error) {
+	total := 0
+	for {
+		var n int64
+		err := d.write(ctx, func(tx *sql.Tx) error {
+			res, err := tx.ExecContext(ctx, `UPDATE outbox SET message = '`+prunedMessage+`' WHERE id IN (
+				SELECT id FROM outbox WHERE state IN ('sent', 'merged') AND message <> '`+prunedMessage+`' AND created_at < ? LIMIT ?)`,
+				before.UnixMilli(), pruneBatch)
+			if err != nil {
+				return formatError(err, "store: prune sent", nil)
+			}
+			n, err = res.RowsAffected()
+			return err
+		})
+		total += int(n)
+		if err != nil || n < pruneBatch {
+			return total, err
+		}
+	}
 }

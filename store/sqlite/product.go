@@ -1,9 +1,12 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/collabbot/collabbot/domain"
 )
@@ -41,9 +44,56 @@ func (t *tx) UpdateProduct(ctx context.Context, p domain.Product) error {
 	return affected(res, nil, "store: update product", domain.Missing{Thing: "product", Ref: p.ID})
 }
 
-// ListProducts lists the catalog by product ID.
+// ListProducts lists the catalog by product ID, naturally: P2 before
+// P10, as people number products.
 func (t *tx) ListProducts(ctx context.Context) ([]domain.Product, error) {
-	return list(ctx, t, "store: list products", `SELECT `+productCols+` FROM products ORDER BY id`, nil, scanProduct)
+	ps, err := list(ctx, t, "store: list products", `SELECT `+productCols+` FROM products ORDER BY id`, nil, scanProduct)
+	slices.SortStableFunc(ps, func(a, b domain.Product) int { return naturalCompare(a.ID, b.ID) })
+	return ps, err
+}
+
+// naturalCompare orders strings with runs of digits compared as numbers
+// ("P2" < "P10"), letters without regard to case (product IDs match
+// without it), then bytewise so the order is total.
+func naturalCompare(a, b string) int {
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		ca, cb := a[i], b[j]
+		if isDigit(ca) && isDigit(cb) {
+			si, sj := i, j
+			for i < len(a) && isDigit(a[i]) {
+				i++
+			}
+			for j < len(b) && isDigit(b[j]) {
+				j++
+			}
+			na, nb := strings.TrimLeft(a[si:i], "0"), strings.TrimLeft(b[sj:j], "0")
+			if c := cmp.Compare(len(na), len(nb)); c != 0 {
+				return c
+			}
+			if c := strings.Compare(na, nb); c != 0 {
+				return c
+			}
+			continue
+		}
+		if c := cmp.Compare(lower(ca), lower(cb)); c != 0 {
+			return c
+		}
+		i, j = i+1, j+1
+	}
+	if c := cmp.Compare(len(a)-i, len(b)-j); c != 0 {
+		return c
+	}
+	return strings.Compare(a, b)
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+func lower(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 // ReserveStock takes qty units from the product's sample stock and, when

@@ -91,20 +91,7 @@ func (t *tx) UpdateSample(ctx context.Context, s domain.SampleRequest) error {
 
 // ListSamples lists sample requests newest first.
 func (t *tx) ListSamples(ctx context.Context, f commands.SampleFilter) ([]domain.SampleRequest, error) {
-	var q query
-	if f.CreatorID != 0 {
-		q.add(`creator_id = ?`, f.CreatorID)
-	}
-	if f.ProductID != "" {
-		q.add(`product_id = ?`, f.ProductID)
-	}
-	if f.PlanID != 0 {
-		q.add(`plan_id = ?`, f.PlanID)
-	}
-	if f.InvitationID != 0 {
-		q.add(`invitation_id = ?`, f.InvitationID)
-	}
-	in(&q, "state", f.States)
+	q := sampleQuery(f, "")
 	stmt := `SELECT ` + sampleCols + ` FROM sample_requests` + q.sql("id DESC", f.Limit)
 	return list(ctx, t, "store: list sample requests", stmt, q.args, scanSample)
 }

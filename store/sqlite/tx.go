@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -21,6 +22,22 @@ type tx struct {
 	// one row in the same transaction, from a copy read before the first,
 	// is not mistaken for someone else's change.
 	versions map[string]versionSpan
+	// creators and lastEvent remember, for this transaction only, the
+	// creators it read or wrote and the newest event it added per subject:
+	// a use case reads a creator again to count a message, or the event it
+	// just wrote to key a message, and the transaction's own writes are the
+	// only ones it can see change (BEGIN IMMEDIATE, or a snapshot).
+	creators  map[int64]domain.Creator
+	lastEvent map[string]domain.Event
+}
+
+// rememberCreator keeps a copy of c for the rest of the transaction.
+func (t *tx) rememberCreator(c domain.Creator) {
+	if t.creators == nil {
+		t.creators = map[int64]domain.Creator{}
+	}
+	c.Categories = slices.Clone(c.Categories)
+	t.creators[c.ID] = c
 }
 
 // versionSpan is the version a row was read at (first) and the one this

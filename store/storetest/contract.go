@@ -24,6 +24,10 @@ func runContract(t *testing.T, f Factory) {
 		{"EnqueueDeduplicatesByKey", testEnqueueDedup},
 		{"ReserveStockIsConditional", testReserveStock},
 		{"InviteQuotaIsConditional", testInviteQuota},
+		{"ViewsJoinWhatRowsPointTo", testViews},
+		{"DueFiltersSelectOnlyWhatIsDue", testDueFilters},
+		{"CountStates", testCountStates},
+		{"CreatorCardsCountSamples", testCreatorCards},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
