@@ -679,6 +679,17 @@ func (a *App) ListInvitations(ctx context.Context, actor domain.Actor, handle st
 // own, the team everyone's or, given a handle, that creator's (0: all).
 func listedCreator(ctx context.Context, tx Tx, actor domain.Actor, handle, what string) (int64, error) {
 	switch {
+	case actor.Role == domain.RoleCreator && handle != "":
+		// A creator sees only their own list; naming someone else must not
+		// quietly show their own as if it were the other's.
+		me, err := tx.Creator(ctx, actor.CreatorID)
+		if err != nil {
+			return 0, err
+		}
+		if h, _ := domain.NormalizeHandle("creator", handle); h != me.Handle {
+			return 0, domain.Errorf(domain.KindForbidden, "Listing another creator's %s is for the seller team; type %s alone to see yours.", what, what)
+		}
+		return actor.CreatorID, nil
 	case actor.Role == domain.RoleCreator:
 		return actor.CreatorID, nil
 	case !actor.IsTeam():

@@ -144,7 +144,9 @@ func checkParsedCommand(t *testing.T, in string, cmd grammar.Command) {
 			t.Fatalf("Parse(%q): reason %q note %q", in, cmd.Reason, cmd.Text)
 		}
 	case "content":
-		if u, _, err := domain.ParseContentURL("content_link", cmd.Text); err != nil || u != cmd.Text {
+		// A well-formed link comes back canonical; others pass as typed, for
+		// the use case to judge after ownership.
+		if u, _, err := domain.ParseContentURL("content_link", cmd.Text); (err == nil && u != cmd.Text) || cmd.Text == "" || utf8.RuneCountInString(cmd.Text) > 600 {
 			t.Fatalf("Parse(%q): link %q", in, cmd.Text)
 		}
 	case "link", "invitations", "samples":

@@ -1404,10 +1404,19 @@ func (p *lineParser) content(cmd *Command, args []cmdToken) {
 	case len(args) > 2:
 		p.fail(domain.Invalidf("content_link", "Give one link.%s", usageHint("content")))
 	case len(args) == 2:
-		p.fail(domain.Clipped("content_link", 600, unSlack(args[1].text), func(v string) (err error) {
-			cmd.Text, _, err = domain.ParseContentURL("content_link", v)
-			return err
-		}))
+		// A well-formed link is stored canonical; any other goes to the use
+		// case as typed, which says whose sample it is before what is wrong
+		// with the link.
+		raw := unSlack(args[1].text)
+		if u, _, err := domain.ParseContentURL("content_link", raw); err == nil {
+			cmd.Text = u
+			return
+		}
+		if n := utf8.RuneCountInString(raw); n > 600 {
+			p.fail(domain.Invalidf("content_link", "Content link is too long: at most 600 characters (got %d)", n))
+			return
+		}
+		cmd.Text = raw
 	}
 }
 
