@@ -140,7 +140,7 @@ func offerNotes(o *domain.SampleOffer, products []domain.Product, invs []Invitat
 	var notes []string
 	for _, p := range products {
 		if p.SampleStock == 0 {
-			notes = append(notes, fmt.Sprintf("%s has no sample stock: sample requests for it will be refused until you restock.", p.ID))
+			notes = append(notes, fmt.Sprintf("%s has no sample stock: sample requests for it will be refused until you restock it, like product set %s stock=20.", p.ID, p.ID))
 		}
 	}
 	for _, v := range invs {

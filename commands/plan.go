@@ -121,7 +121,7 @@ func planNotes(p domain.Plan, covered []domain.PlanProduct, others []domain.Plan
 			}
 		}
 		if p.Sample != nil && pp.Product.SampleStock == 0 {
-			notes = append(notes, fmt.Sprintf("%s has no sample stock: sample requests for it will be refused until you restock.", pp.Product.ID))
+			notes = append(notes, fmt.Sprintf("%s has no sample stock: sample requests for it will be refused until you restock it, like product set %s stock=20.", pp.Product.ID, pp.Product.ID))
 		}
 	}
 	const maxNotes = 10

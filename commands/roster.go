@@ -20,7 +20,7 @@ func (a *App) AddCreator(ctx context.Context, actor domain.Actor, c domain.Creat
 	c.CreatedAt, c.Reachable = now, true
 	err := a.store.Update(ctx, func(tx Tx) error {
 		if err := tx.InsertCreator(ctx, &c); err != nil {
-			return withUpdateHint(err, "creators")
+			return withUpdateHint(err, fmt.Sprintf("To change it: creator set %s followers=.. discord=.. (any of the add options).", c.At()))
 		}
 		return record(ctx, tx, now, actor, "creator.added", fmt.Sprintf("creator:%d", c.ID), "added %s (%d followers)", c.At(), c.Followers)
 	})
@@ -29,12 +29,12 @@ func (a *App) AddCreator(ctx context.Context, actor domain.Actor, c domain.Creat
 
 // withUpdateHint tells a seller adding what already exists how to change
 // it instead.
-func withUpdateHint(err error, what string) error {
+func withUpdateHint(err error, hint string) error {
 	if domain.ErrorKind(err) != domain.KindConflict {
 		return err
 	}
 	return &domain.Error{Kind: domain.KindConflict, Field: domain.ErrorField(err), Err: err,
-		Message: domain.ErrorMessage(err) + " To change it, import a CSV of " + what + " with its row: filled cells update it, blank cells keep what is stored."}
+		Message: domain.ErrorMessage(err) + " " + hint}
 }
 
 // validateCreator adds to the domain's checks the one that needs the zone
@@ -121,7 +121,7 @@ func (a *App) AddProduct(ctx context.Context, actor domain.Actor, p domain.Produ
 	now := a.now()
 	err := a.store.Update(ctx, func(tx Tx) error {
 		if err := tx.InsertProduct(ctx, p); err != nil {
-			return withUpdateHint(err, "products")
+			return withUpdateHint(err, fmt.Sprintf("To change it: product set %s title=\"..\" price=.. group=.. stock=N.", p.ID))
 		}
 		v = ProductView{Product: p}
 		live, err := tx.ListPlans(ctx, domain.PlanActive, domain.PlanPaused)

@@ -466,7 +466,7 @@ func TestParseHelpExamples(t *testing.T) {
 }
 
 var grammarVerbs = []string{"help", "invite", "plan", "plan pause", "plan resume", "plan end", "plans", "invitations", "samples",
-	"creators", "creator add", "products", "product add", "report", "role", "withdraw", "rate", "approve", "reject", "cancel",
+	"creators", "creator add", "creator set", "products", "product add", "product set", "report", "role", "withdraw", "rate", "approve", "reject", "cancel",
 	"ship", "extend", "accept", "decline", "request", "content", "link"}
 
 func TestParseUsage(t *testing.T) {
