@@ -51,9 +51,10 @@ func validateCreator(c *domain.Creator) error {
 	return nil
 }
 
-// ImportResult counts what an import did.
+// ImportResult counts what an import did. A row equal to what is stored
+// is Unchanged, not Updated: a re-imported file should say it changed nothing.
 type ImportResult struct {
-	Added, Updated int
+	Added, Updated, Unchanged int
 }
 
 // ImportCreators adds or updates roster creators from parsed CSV rows, all
@@ -83,6 +84,10 @@ func (a *App) ImportCreators(ctx context.Context, actor domain.Actor, rows []dom
 				} else if c.DiscordID != old.DiscordID {
 					c.Reachable = true // a new account gets a fresh chance
 				}
+				if len(creatorChanges(old, c)) == 0 {
+					res.Unchanged++
+					continue
+				}
 				if err := tx.UpdateCreator(ctx, c); err != nil {
 					return atLine(line, err)
 				}
@@ -97,7 +102,7 @@ func (a *App) ImportCreators(ctx context.Context, actor domain.Actor, rows []dom
 				return err
 			}
 		}
-		return record(ctx, tx, now, actor, "creator.imported", "roster", "imported %d creators (%d new, %d updated)", len(rows), res.Added, res.Updated)
+		return record(ctx, tx, now, actor, "creator.imported", "roster", "imported %d creators (%d new, %d updated, %d unchanged)", len(rows), res.Added, res.Updated, res.Unchanged)
 	})
 	return res, err
 }
@@ -159,6 +164,8 @@ func (a *App) ImportProducts(ctx context.Context, actor domain.Actor, rows []dom
 				return atLine(line, verr)
 			}
 			switch {
+			case err == nil && len(productChanges(old, p)) == 0:
+				res.Unchanged++
 			case err == nil:
 				if err := tx.UpdateProduct(ctx, p); err != nil {
 					return atLine(line, err)
@@ -173,7 +180,7 @@ func (a *App) ImportProducts(ctx context.Context, actor domain.Actor, rows []dom
 				return err
 			}
 		}
-		return record(ctx, tx, now, actor, "product.imported", "catalog", "imported %d products (%d new, %d updated)", len(rows), res.Added, res.Updated)
+		return record(ctx, tx, now, actor, "product.imported", "catalog", "imported %d products (%d new, %d updated, %d unchanged)", len(rows), res.Added, res.Updated, res.Unchanged)
 	})
 	return res, err
 }

@@ -121,3 +121,21 @@ func TestAddExistingPointsToSet(t *testing.T) {
 	_, err = app.AddCreator(ctxb, dana, domain.Creator{Handle: "maya"})
 	wantErr(t, err, domain.KindConflict, "", "creator set @maya")
 }
+
+// A row equal to what is stored counts as unchanged, not updated.
+func TestImportCountsUnchangedRows(t *testing.T) {
+	t.Parallel()
+	app, _, _ := newApp(t)
+	c, _ := mustAddCreator(t, app, "maya")
+	p := mustAddProduct(t, app, "P100", 5, "")
+	res, err := app.ImportCreators(ctxb, dana, []domain.Creator{{Handle: "maya", DiscordID: c.DiscordID, Followers: c.Followers, AvgViews: c.AvgViews, GMV30d: c.GMV30d, Niche: c.Niche}, {Handle: "leo"}}, nil)
+	mustNil(t, err, "ImportCreators")
+	if res != (commands.ImportResult{Added: 1, Unchanged: 1}) {
+		t.Errorf("creators: %+v, want 1 added, 1 unchanged", res)
+	}
+	pres, err := app.ImportProducts(ctxb, dana, []domain.Product{p, {ID: "P200", Title: "x"}, {ID: "P100", Title: p.Title, Price: p.Price + 1, SampleStock: p.SampleStock}}, nil)
+	mustNil(t, err, "ImportProducts")
+	if pres != (commands.ImportResult{Added: 1, Updated: 1, Unchanged: 1}) {
+		t.Errorf("products: %+v, want 1 added, 1 updated, 1 unchanged", pres)
+	}
+}
