@@ -140,7 +140,7 @@ func offerNotes(o *domain.SampleOffer, products []domain.Product, invs []Invitat
 	var notes []string
 	for _, p := range products {
 		if p.SampleStock == 0 {
-			notes = append(notes, fmt.Sprintf("%s has no sample stock: sample requests for it will be refused until you restock.", p.ID))
+			notes = append(notes, fmt.Sprintf("%s has no sample stock: sample requests for it will be refused until you restock it, like product set %s stock=20.", p.ID, p.ID))
 		}
 	}
 	for _, v := range invs {
@@ -698,6 +698,17 @@ func (a *App) ListInvitationsPage(ctx context.Context, actor domain.Actor, handl
 // own, the team everyone's or, given a handle, that creator's (0: all).
 func listedCreator(ctx context.Context, tx Tx, actor domain.Actor, handle, what string) (int64, error) {
 	switch {
+	case actor.Role == domain.RoleCreator && handle != "":
+		// A creator sees only their own list; naming someone else must not
+		// quietly show their own as if it were the other's.
+		me, err := tx.Creator(ctx, actor.CreatorID)
+		if err != nil {
+			return 0, err
+		}
+		if h, _ := domain.NormalizeHandle("creator", handle); h != me.Handle {
+			return 0, domain.Errorf(domain.KindForbidden, "Listing another creator's %s is for the seller team; type %s alone to see yours.", what, what)
+		}
+		return actor.CreatorID, nil
 	case actor.Role == domain.RoleCreator:
 		return actor.CreatorID, nil
 	case !actor.IsTeam():

@@ -132,7 +132,7 @@ func planNotes(p domain.Plan, covered []domain.PlanProduct, others []domain.Plan
 			}
 		}
 		if p.Sample != nil && pp.Product.SampleStock == 0 {
-			note("%s has no sample stock: sample requests for it will be refused until you restock.", pp.Product.ID)
+			note("%s has no sample stock: sample requests for it will be refused until you restock it, like product set %s stock=20.", pp.Product.ID, pp.Product.ID)
 		}
 	}
 	if more > 0 {

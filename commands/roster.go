@@ -19,7 +19,7 @@ func (a *App) AddCreator(ctx context.Context, actor domain.Actor, c domain.Creat
 	c.CreatedAt, c.Reachable = now, true
 	err := a.store.Update(ctx, func(tx Tx) error {
 		if err := tx.InsertCreator(ctx, &c); err != nil {
-			return withUpdateHint(err, "creators")
+			return withUpdateHint(err, fmt.Sprintf("To change it: creator set %s followers=.. discord=.. (any of the add options).", c.At()))
 		}
 		return record(ctx, tx, now, actor, "creator.added", fmt.Sprintf("creator:%d", c.ID), "added %s (%d followers)", c.At(), c.Followers)
 	})
@@ -28,12 +28,12 @@ func (a *App) AddCreator(ctx context.Context, actor domain.Actor, c domain.Creat
 
 // withUpdateHint tells a seller adding what already exists how to change
 // it instead.
-func withUpdateHint(err error, what string) error {
+func withUpdateHint(err error, hint string) error {
 	if domain.ErrorKind(err) != domain.KindConflict {
 		return err
 	}
 	return &domain.Error{Kind: domain.KindConflict, Field: domain.ErrorField(err), Err: err,
-		Message: domain.ErrorMessage(err) + " To change it, import a CSV of " + what + " with its row: filled cells update it, blank cells keep what is stored."}
+		Message: domain.ErrorMessage(err) + " " + hint}
 }
 
 // validateCreator adds to the domain's checks the one that needs the zone
@@ -50,9 +50,10 @@ func validateCreator(c *domain.Creator) error {
 	return nil
 }
 
-// ImportResult counts what an import did.
+// ImportResult counts what an import did. A row equal to what is stored
+// is Unchanged, not Updated: a re-imported file should say it changed nothing.
 type ImportResult struct {
-	Added, Updated int
+	Added, Updated, Unchanged int
 }
 
 // ImportCreators adds or updates roster creators from parsed CSV rows, all
@@ -82,6 +83,10 @@ func (a *App) ImportCreators(ctx context.Context, actor domain.Actor, rows []dom
 				} else if c.DiscordID != old.DiscordID {
 					c.Reachable = true // a new account gets a fresh chance
 				}
+				if len(creatorChanges(old, c)) == 0 {
+					res.Unchanged++
+					continue
+				}
 				if err := tx.UpdateCreator(ctx, c); err != nil {
 					return atLine(line, err)
 				}
@@ -96,7 +101,7 @@ func (a *App) ImportCreators(ctx context.Context, actor domain.Actor, rows []dom
 				return err
 			}
 		}
-		return record(ctx, tx, now, actor, "creator.imported", "roster", "imported %d creators (%d new, %d updated)", len(rows), res.Added, res.Updated)
+		return record(ctx, tx, now, actor, "creator.imported", "roster", "imported %d creators (%d new, %d updated, %d unchanged)", len(rows), res.Added, res.Updated, res.Unchanged)
 	})
 	return res, err
 }
@@ -120,7 +125,7 @@ func (a *App) AddProduct(ctx context.Context, actor domain.Actor, p domain.Produ
 	now := a.now()
 	err := a.store.Update(ctx, func(tx Tx) error {
 		if err := tx.InsertProduct(ctx, p); err != nil {
-			return withUpdateHint(err, "products")
+			return withUpdateHint(err, fmt.Sprintf("To change it: product set %s title=\"..\" price=.. group=.. stock=N.", p.ID))
 		}
 		v = ProductView{Product: p}
 		live, err := tx.ListPlans(ctx, domain.PlanActive, domain.PlanPaused)
@@ -158,6 +163,8 @@ func (a *App) ImportProducts(ctx context.Context, actor domain.Actor, rows []dom
 				return atLine(line, verr)
 			}
 			switch {
+			case err == nil && len(productChanges(old, p)) == 0:
+				res.Unchanged++
 			case err == nil:
 				if err := tx.UpdateProduct(ctx, p); err != nil {
 					return atLine(line, err)
@@ -172,7 +179,7 @@ func (a *App) ImportProducts(ctx context.Context, actor domain.Actor, rows []dom
 				return err
 			}
 		}
-		return record(ctx, tx, now, actor, "product.imported", "catalog", "imported %d products (%d new, %d updated)", len(rows), res.Added, res.Updated)
+		return record(ctx, tx, now, actor, "product.imported", "catalog", "imported %d products (%d new, %d updated, %d unchanged)", len(rows), res.Added, res.Updated, res.Unchanged)
 	})
 	return res, err
 }

@@ -586,13 +586,18 @@ func (a *App) SubmitContent(ctx context.Context, actor domain.Actor, id int64, l
 	if err := actor.RequireCreator("submit content"); err != nil {
 		return SampleView{}, err
 	}
-	url, kind, err := domain.ParseContentURL("content_link", link)
-	if err != nil {
-		return SampleView{}, err
-	}
 	return a.changeSample(ctx, id, func(tx Tx, v *SampleView, now time.Time) error {
+		// Whose sample it is comes first: someone else's sample is "not
+		// yours" whatever the link looks like.
 		if v.CreatorID != actor.CreatorID {
 			return domain.Errorf(domain.KindForbidden, "Sample %s is not yours.", v.Ref())
+		}
+		url, kind, err := domain.ParseContentURL("content_link", link)
+		if err != nil {
+			return err
+		}
+		if err := domain.CheckContentOwner("content_link", v.Creator, url); err != nil {
+			return err
 		}
 		if v.State == domain.SampleCompleted && v.ContentURL == url {
 			return nil

@@ -64,3 +64,30 @@ func ParseContentURL(field, s string) (string, ContentKind, error) {
 	}
 	return "", "", bad
 }
+
+// LinkHandle is the account a content link (as ParseContentURL returns
+// it) belongs to, lowercase, or "" for a short link, which names none.
+func LinkHandle(link string) string {
+	rest, ok := strings.CutPrefix(link, "https://www.tiktok.com/@")
+	if !ok {
+		return ""
+	}
+	h, _, _ := strings.Cut(rest, "/")
+	return strings.ToLower(h)
+}
+
+// IsShortLink reports a vm./vt.tiktok.com link: it redirects to a video
+// without naming whose, so someone must check it is the creator's.
+func IsShortLink(link string) bool {
+	return strings.HasPrefix(link, "https://vm.tiktok.com/") || strings.HasPrefix(link, "https://vt.tiktok.com/")
+}
+
+// CheckContentOwner refuses a link to another account's video or LIVE:
+// content for a sample must be posted by the creator who received it.
+func CheckContentOwner(field string, c Creator, link string) error {
+	h := LinkHandle(link)
+	if h == "" || c.Handle == "" || h == c.Handle {
+		return nil
+	}
+	return Invalidf(field, "%s is @%s's, not yours: send the link of the video or LIVE you posted as %s", label(field), h, c.At())
+}

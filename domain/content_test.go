@@ -145,3 +145,33 @@ func FuzzParseContentURL(f *testing.F) {
 		}
 	})
 }
+
+func TestCheckContentOwner(t *testing.T) {
+	maya := domain.Creator{Handle: "maya_glow"}
+	tests := []struct {
+		link  string
+		ok    bool
+		short bool
+	}{
+		{"https://www.tiktok.com/@maya_glow/video/7301234567890123456", true, false},
+		{"https://www.tiktok.com/@maya_glow/live", true, false},
+		{"https://www.tiktok.com/@someoneelse/video/7301234567890123456", false, false},
+		{"https://www.tiktok.com/@maya_glo/video/7301234567890123456", false, false},
+		{"https://vm.tiktok.com/ZM8abcde", true, true},
+		{"https://vt.tiktok.com/ZS8abcde", true, true},
+	}
+	for _, tc := range tests {
+		url, _, err := domain.ParseContentURL("content_link", tc.link)
+		noErr(t, err)
+		err = domain.CheckContentOwner("content_link", maya, url)
+		if (err == nil) != tc.ok {
+			t.Errorf("CheckContentOwner(%q) = %v, want ok %v", tc.link, err, tc.ok)
+		}
+		if err != nil {
+			checkErr(t, err, domain.KindInvalid, "content_link", "not yours", "@maya_glow")
+		}
+		if got := domain.IsShortLink(url); got != tc.short {
+			t.Errorf("IsShortLink(%q) = %v, want %v", url, got, tc.short)
+		}
+	}
+}

@@ -215,16 +215,41 @@ func move[S ~string](what string, from, to S, table map[S][]S) error {
 	if from == to {
 		return Errorf(KindConflict, "%s is already %s.", what, from)
 	}
-	if hint, ok := transitionHints[string(from)+">"+string(to)]; ok {
-		return Errorf(KindConflict, "%s is %s and cannot become %s: %s", what, from, to, hint)
+	is := stateWords[string(from)]
+	if is == "" {
+		is = "is " + string(from)
 	}
-	return Errorf(KindConflict, "%s is %s and cannot become %s.", what, from, to)
+	if hint, ok := transitionHints[string(from)+">"+string(to)]; ok {
+		return Errorf(KindConflict, "%s %s; %s", what, is, hint)
+	}
+	done := toWords[string(to)]
+	if done == "" {
+		done = string(to)
+	}
+	return Errorf(KindConflict, "%s %s, so it cannot be %s now.", what, is, done)
+}
+
+// stateWords say where a thing stands the way people say it, for refusals
+// ("Sample request S1 is waiting for a manager's decision").
+var stateWords = map[string]string{
+	"requested": "is waiting for a manager's decision", "approved": "is approved and not shipped yet",
+	"rejected": "was rejected", "cancelled": "was cancelled", "expired": "has expired", "shipped": "has shipped",
+	"completed": "is completed (its content is in)", "overdue": "is overdue",
+	"pending": "is waiting for the creator's answer", "accepted": "was accepted", "declined": "was declined",
+	"withdrawn": "was withdrawn", "active": "is running", "paused": "is paused", "ended": "has ended",
+}
+
+// toWords name the step refused ("cannot be shipped now").
+var toWords = map[string]string{
+	"approved": "approved", "rejected": "rejected", "cancelled": "cancelled", "expired": "expired", "shipped": "shipped",
+	"completed": "completed", "overdue": "marked overdue", "accepted": "accepted", "declined": "declined",
+	"withdrawn": "withdrawn", "active": "resumed", "paused": "paused", "ended": "ended",
 }
 
 // transitionHints say what to do instead for the wrong orders people try
 // most often.
 var transitionHints = map[string]string{
-	"requested>shipped":   "a manager must approve it before it ships.",
+	"requested>shipped":   "it can be shipped once a manager approves it.",
 	"requested>completed": "content can be submitted once the sample has shipped.",
 	"approved>completed":  "content can be submitted once the sample has shipped.",
 	"ended>active":        "an ended plan stays ended; create a new plan instead.",

@@ -295,11 +295,18 @@ func TestSampleShip(t *testing.T) {
 	}
 	for _, st := range []domain.SampleState{domain.SampleRequested, domain.SampleShipped, domain.SampleRejected, domain.SampleCompleted} {
 		s := domain.SampleRequest{ID: 2, State: st}
-		checkErr(t, s.Ship("", now), domain.KindConflict, "", "S2", string(st), "shipped")
+		checkErr(t, s.Ship("", now), domain.KindConflict, "", "S2", "shipped")
 		if !s.ShippedAt.IsZero() || !s.DueAt.IsZero() {
 			t.Errorf("refused Ship from %s set dates: %+v", st, s)
 		}
 	}
+}
+
+// A refused step says where the request stands and what would allow it.
+func TestSampleRefusalIsWordedForPeople(t *testing.T) {
+	s := domain.SampleRequest{ID: 1, State: domain.SampleRequested}
+	checkErr(t, s.Ship("", utc(t, "2026-06-20 12:00:00")), domain.KindConflict, "",
+		"Sample request S1 is waiting for a manager's decision; it can be shipped once a manager approves it.")
 }
 
 func TestSampleComplete(t *testing.T) {
@@ -314,7 +321,7 @@ func TestSampleComplete(t *testing.T) {
 	}
 	for _, st := range []domain.SampleState{domain.SampleRequested, domain.SampleApproved, domain.SampleCompleted, domain.SampleCancelled} {
 		s := domain.SampleRequest{ID: 3, State: st}
-		checkErr(t, s.Complete(link, now), domain.KindConflict, "", string(st), "completed")
+		checkErr(t, s.Complete(link, now), domain.KindConflict, "", "S3")
 		if s.ContentURL != "" || !s.CompletedAt.IsZero() {
 			t.Errorf("refused Complete from %s recorded the link", st)
 		}

@@ -18,6 +18,11 @@ type Command struct {
 	Product *domain.Product
 	Sample  *commands.SampleInput
 
+	// "product set P100 stock=20", "creator set @maya followers=60k": the
+	// product ID or handle is in Text or Handle.
+	ProductChange *commands.ProductChange
+	CreatorChange *commands.CreatorChange
+
 	ID     int64       // the I/S/PL number the verb acts on
 	Rate   domain.Rate // "rate I3 10%"
 	Text   string      // a reason, note, tracking number, content URL, help topic

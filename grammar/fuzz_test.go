@@ -25,6 +25,7 @@ var parseSeeds = []string{
 	`request P100 PL2 qty=2 "note"`, "content S3 https://www.tiktok.com/@maya/video/7301234567890123456", "link @maya",
 	`"unterminated`, "a=b=c", `=""`, `x="a"b"c"`, "\xff\xfe", "invite @=5%", "plan group:=5%", "withdraw I99999999999999999999",
 	"invite @leo P200 15 %", "invite @leo P200 fifteen", "invite @leo P200 15 percent", "creator add @a..b niche=\"two words\" tz=Local", "creators two words",
+	"product set P100 stock=20", `product set P100 title="Glow Serum 2" price=19.90 group=skincare`, "product set P100 Glow", "creator set @maya followers=60k tz=Europe/Paris discord=123456789012345678", "creator set @maya",
 }
 
 func FuzzParse(f *testing.F) {
@@ -144,7 +145,9 @@ func checkParsedCommand(t *testing.T, in string, cmd grammar.Command) {
 			t.Fatalf("Parse(%q): reason %q note %q", in, cmd.Reason, cmd.Text)
 		}
 	case "content":
-		if u, _, err := domain.ParseContentURL("content_link", cmd.Text); err != nil || u != cmd.Text {
+		// A well-formed link comes back canonical; others pass as typed, for
+		// the use case to judge after ownership.
+		if u, _, err := domain.ParseContentURL("content_link", cmd.Text); (err == nil && u != cmd.Text) || cmd.Text == "" || utf8.RuneCountInString(cmd.Text) > 600 {
 			t.Fatalf("Parse(%q): link %q", in, cmd.Text)
 		}
 	case "link", "invitations", "samples":

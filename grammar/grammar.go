@@ -115,12 +115,25 @@ Options:
   gmv=1200.50                 their 30-day GMV
   niche=beauty                main niche; categories=beauty,skincare for more
   tz=Europe/Paris             their time zone, for reminders`, who: forTeam, parse: parseCreatorAdd, run: runCreatorAdd},
+		{name: "creator set", args: "@creator [discord=ID] [followers=N] [views=N] [gmv=AMOUNT] [niche=WORD] [categories=a,b] [tz=ZONE]",
+			summary: "Correct a roster creator: Discord ID, followers, views, GMV, niche, categories or time zone.",
+			example: "creator set @maya_glow followers=60k discord=123456789012345678",
+			detail: `Only the options given change; the rest is kept, and so is the creator's history.
+A new discord= ID makes a creator who blocked DMs reachable again.`, who: forTeam, parse: parseCreatorSet, run: runCreatorSet},
 		{name: "products", args: "", summary: "List the product catalog.", example: "products", who: forTeam, parse: parseNoArgs, run: runProducts},
 		{name: "product add", args: `PRODUCT "TITLE" [price=AMOUNT] [group=WORD] [stock=N]`, summary: "Add a product to the catalog.",
 			example: `product add P100 "Glow Serum" price=24.90 group=skincare stock=50`,
 			detail: `  price=24.90      the product's price
   group=skincare   its product group, for group:NAME=rate plan rules
-  stock=50         free-sample units available (0 to 1000000)`, who: forTeam, parse: parseProductAdd, run: runProductAdd},
+  stock=50         free-sample units available (0 to 1000000)
+A product already in the catalog is changed with product set.`, who: forTeam, parse: parseProductAdd, run: runProductAdd},
+		{name: "product set", args: `PRODUCT [title="TITLE"] [price=AMOUNT] [group=WORD] [stock=N]`, summary: "Correct a product: rename, reprice, regroup or restock it.",
+			example: `product set P100 stock=20 price=19.90`,
+			detail: `Only the options given change; the rest is kept, and so is the product's history.
+  title="Glow Serum 2"  a new title
+  price=19.90           a new price (0.00 to 100000.00)
+  group=skincare        a new product group (group="" is not allowed: give the new group)
+  stock=20              free-sample units left now (0 to 1000000): restock or correct the count`, who: forTeam, parse: parseProductSet, run: runProductSet},
 		{name: "report", args: "", summary: "Show the collaboration funnel and each sample's return.", example: "report", who: forTeam, parse: parseNoArgs, run: runReport},
 		{name: "role", args: "@member seller|manager", summary: "Give a team member the seller or manager role.", example: "role @U024BE7LH manager", who: forManagers, parse: (*lineParser).role, run: runRole},
 		{name: "withdraw", args: "I12", summary: "Withdraw a pending invitation.", example: "withdraw I12", who: forTeam, parse: parseInvitationRef, run: runWithdraw},
@@ -303,10 +316,11 @@ func verbOf(toks []cmdToken) (string, []cmdToken, error) {
 	}
 	switch head {
 	case "creator", "product":
-		if second == "add" {
-			return head + " add", toks[2:], nil
+		switch second {
+		case "add", "set":
+			return head + " " + second, toks[2:], nil
 		}
-		return "", nil, domain.Invalidf("command", "Unknown command %s. Did you mean: %s?", domain.QuoteInput(strings.TrimSpace(first.text+" "+second)), Usage(head+" add"))
+		return "", nil, domain.Invalidf("command", "Unknown command %s. Did you mean: %s, or %s?", domain.QuoteInput(strings.TrimSpace(first.text+" "+second)), Usage(head+" add"), Usage(head+" set"))
 	case "plan":
 		switch second {
 		case "pause", "resume", "end":
@@ -427,6 +441,14 @@ func parseCreatorAdd(p *lineParser, cmd *Command, args []cmdToken) { cmd.Creator
 
 func parseProductAdd(p *lineParser, cmd *Command, args []cmdToken) { cmd.Product = p.productAdd(args) }
 
+func parseCreatorSet(p *lineParser, cmd *Command, args []cmdToken) {
+	cmd.Handle, cmd.CreatorChange = p.creatorSet(args)
+}
+
+func parseProductSet(p *lineParser, cmd *Command, args []cmdToken) {
+	cmd.Text, cmd.ProductChange = p.productSet(args)
+}
+
 func parseInvitationRef(p *lineParser, cmd *Command, args []cmdToken) {
 	cmd.ID = p.onlyRef(cmd.Name, args, refInvitation)
 }
@@ -539,7 +561,7 @@ var optionFields = map[string]string{
 	"min-views": "min_views", "min-gmv": "min_gmv", "categories": "categories", "post-days": "post_within_days",
 	"terms": "terms", "sample-from": "sample_window", "sample-until": "sample_window", "start": "start", "end": "end",
 	"discord": "discord_id", "followers": "followers", "views": "avg_views", "gmv": "gmv_30d", "niche": "niche",
-	"tz": "timezone", "price": "price", "group": "group", "qty": "quantity",
+	"tz": "timezone", "price": "price", "group": "group", "qty": "quantity", "title": "title",
 }
 
 var sampleKeys = []string{"samples", "stock", "approval", "min-followers", "min-views", "min-gmv", "categories", "post-days", "terms", "sample-from", "sample-until"}
@@ -549,6 +571,8 @@ var verbKeys = map[string][]string{
 	"plan":        append([]string{"name", "start", "end"}, sampleKeys...),
 	"creator add": {"discord", "followers", "views", "gmv", "niche", "categories", "tz"},
 	"product add": {"price", "group", "stock"},
+	"creator set": {"discord", "followers", "views", "gmv", "niche", "categories", "tz"},
+	"product set": {"title", "price", "group", "stock"},
 	"request":     {"qty"},
 }
 
@@ -1280,6 +1304,123 @@ func (p *lineParser) productAdd(args []cmdToken) *domain.Product {
 	return pr
 }
 
+// creatorSet reads "@maya followers=60k ...": the handle and the options
+// to change, read as creator add reads them.
+func (p *lineParser) creatorSet(args []cmdToken) (string, *commands.CreatorChange) {
+	ch := &commands.CreatorChange{}
+	seen := map[string]bool{}
+	handle := ""
+	for _, t := range args {
+		if !t.kv {
+			if handle != "" {
+				p.fail(domain.Invalidf("handle", "Change one creator at a time (got @%s and %s).%s", handle, domain.QuoteInput(t.text), usageHint("creator set")))
+				continue
+			}
+			h, err := domain.HandleInput("handle", t.text)
+			p.fail(err)
+			handle = h
+			if handle == "" {
+				handle = "?"
+			}
+			continue
+		}
+		key := optionKey(t.key)
+		if !p.known("creator set", key, t, seen) {
+			continue
+		}
+		switch key {
+		case "discord":
+			id := strings.TrimPrefix(strings.TrimPrefix(unSlack(t.value), "@"), "!")
+			p.fail(domain.CheckInput("discord_id", 32, id, domain.ValidateDiscordID))
+			ch.DiscordID = &id
+		case "followers":
+			n := p.count("followers", "Followers", t.value)
+			ch.Followers = &n
+		case "views":
+			n := p.count("avg_views", "Average views", t.value)
+			ch.AvgViews = &n
+		case "gmv":
+			m, err := domain.MoneyInput("gmv_30d", t.value)
+			p.fail(err)
+			ch.GMV30d = &m
+		case "niche":
+			n := strings.ToLower(strings.TrimSpace(t.value))
+			p.fail(domain.CheckInput("niche", 100, n, domain.ValidateNiche))
+			ch.Niche = &n
+		case "categories":
+			cs := p.categories(t.value)
+			ch.Categories = &cs
+		case "tz":
+			z := t.value
+			p.fail(domain.CheckInput("timezone", 64, z, domain.ValidateTimeZone))
+			ch.TimeZone = &z
+		}
+	}
+	switch {
+	case handle == "":
+		p.fail(domain.Invalidf("handle", "Say which creator, like @maya_glow.%s", usageHint("creator set")))
+	case ch.Empty() && len(seen) == 0:
+		p.fail(domain.Invalidf("options", "Say what to change, like creator set @%s followers=60k.%s", handle, usageHint("creator set")))
+	}
+	return handle, ch
+}
+
+// productSet reads "P100 stock=20 ...": the product ID and the options to
+// change. The title is an option here, so a stray word is a mistake, not a
+// new title.
+func (p *lineParser) productSet(args []cmdToken) (string, *commands.ProductChange) {
+	ch := &commands.ProductChange{}
+	seen := map[string]bool{}
+	id := ""
+	for _, t := range args {
+		if !t.kv {
+			if id != "" {
+				p.fail(domain.Invalidf("title", "Unexpected %s: give a new title as title=\"...\".%s", domain.QuoteInput(t.text), usageHint("product set")))
+				continue
+			}
+			id = t.text
+			p.fail(domain.CheckInput("id", 100, t.text, domain.ValidateProductID))
+			continue
+		}
+		key := optionKey(t.key)
+		if !p.known("product set", key, t, seen) {
+			continue
+		}
+		switch key {
+		case "title":
+			title := strings.TrimSpace(t.value)
+			switch n := utf8.RuneCountInString(title); {
+			case n == 0:
+				p.fail(domain.Invalidf("title", "Title cannot be blank; give the new title, like title=\"Glow Serum\""))
+			case n > domain.MaxTitleLength:
+				p.fail(domain.Invalidf("title", "Title must be at most %d characters (got %d)", domain.MaxTitleLength, n))
+			}
+			ch.Title = &title
+		case "price":
+			m, err := domain.MoneyInput("price", t.value)
+			p.fail(err)
+			if err == nil && m > domain.MaxPrice {
+				p.fail(domain.Invalidf("price", "Price must be from 0.00 to %s (got %s)", domain.MaxPrice, m))
+			}
+			ch.Price = &m
+		case "group":
+			g := strings.ToLower(strings.TrimSpace(t.value))
+			p.fail(domain.GroupInput(g))
+			ch.Group = &g
+		case "stock":
+			n := int(p.integer("stock", "Stock", t.value, 0, maxSampleStock))
+			ch.Stock = &n
+		}
+	}
+	switch {
+	case id == "":
+		p.fail(domain.Invalidf("id", "Say which product, like P100.%s", usageHint("product set")))
+	case ch.Empty() && len(seen) == 0:
+		p.fail(domain.Invalidf("options", "Say what to change, like product set %s stock=20.%s", id, usageHint("product set")))
+	}
+	return id, ch
+}
+
 // unSlack undoes Slack's link markup for one token: <@U123|maya> -> @U123,
 // <mailto:a@b.com|a@b.com> -> a@b.com, <https://x|label> -> https://x.
 // Discord's <https://x> (a link without a preview) is undone the same way.
@@ -1404,10 +1545,19 @@ func (p *lineParser) content(cmd *Command, args []cmdToken) {
 	case len(args) > 2:
 		p.fail(domain.Invalidf("content_link", "Give one link.%s", usageHint("content")))
 	case len(args) == 2:
-		p.fail(domain.Clipped("content_link", 600, unSlack(args[1].text), func(v string) (err error) {
-			cmd.Text, _, err = domain.ParseContentURL("content_link", v)
-			return err
-		}))
+		// A well-formed link is stored canonical; any other goes to the use
+		// case as typed, which says whose sample it is before what is wrong
+		// with the link.
+		raw := unSlack(args[1].text)
+		if u, _, err := domain.ParseContentURL("content_link", raw); err == nil {
+			cmd.Text = u
+			return
+		}
+		if n := utf8.RuneCountInString(raw); n > 600 {
+			p.fail(domain.Invalidf("content_link", "Content link is too long: at most 600 characters (got %d)", n))
+			return
+		}
+		cmd.Text = raw
 	}
 }
 

@@ -118,6 +118,16 @@ func runProductAdd(x call) (present.Card, error) {
 	return reply(p, err, present.ProductAdded)
 }
 
+func runCreatorSet(x call) (present.Card, error) {
+	cr, err := x.app.SetCreator(x.ctx, x.actor, x.cmd.Handle, *x.cmd.CreatorChange)
+	return reply(cr, err, present.CreatorChanged)
+}
+
+func runProductSet(x call) (present.Card, error) {
+	p, err := x.app.SetProduct(x.ctx, x.actor, x.cmd.Text, *x.cmd.ProductChange)
+	return reply(p, err, present.ProductChanged)
+}
+
 func runReport(x call) (present.Card, error) {
 	rep, err := x.app.Report(x.ctx, x.actor)
 	return reply(rep, err, func(rep commands.Report) present.Card { return present.Report(rep, x.r) })

@@ -138,9 +138,9 @@ func notice(n domain.Notice, r Reader) Card {
 			Text: fmt.Sprintf("%s has not posted content for %s, due %s. Extend once with `extend %s` or follow up.", cr.At(), what, r.Date(s.DueAt), s.Ref())}
 	case domain.NoticeContentPosted:
 		if n.Text != "" {
-			return Card{Title: fmt.Sprintf("%s changed the content link for %s", cr.At(), s.Ref()), Text: fmt.Sprintf("New link for %s: %s (was %s)", what, s.ContentURL, n.Text)}
+			return Card{Title: fmt.Sprintf("%s changed the content link for %s", cr.At(), s.Ref()), Text: fmt.Sprintf("New link for %s: %s (was %s)%s", what, s.ContentURL, n.Text, shortLinkNote(s.ContentURL, cr))}
 		}
-		return Card{Title: fmt.Sprintf("%s posted content for %s", cr.At(), s.Ref()), Text: fmt.Sprintf("%s posted a %s for %s: %s", cr.At(), contentKind(s.ContentURL), what, s.ContentURL)}
+		return Card{Title: fmt.Sprintf("%s posted content for %s", cr.At(), s.Ref()), Text: fmt.Sprintf("%s posted a %s for %s: %s%s", cr.At(), contentKind(s.ContentURL), what, s.ContentURL, shortLinkNote(s.ContentURL, cr))}
 	case domain.NoticeContentThanks:
 		return Card{Title: "Thanks for your content", Text: fmt.Sprintf("We received your link for %s. Thank you!", what)}
 	case domain.NoticeWorded:
@@ -149,6 +149,15 @@ func notice(n domain.Notice, r Reader) Card {
 		return Card{Title: "Creator cannot be reached", Text: fmt.Sprintf("%s cannot receive Discord DMs from the bot (%s). Reach them another way, then ask them to allow DMs.", cr.At(), n.Text)}
 	}
 	return Card{Title: "Update", Text: fmt.Sprintf("Something happened (%s).", n.Kind)}
+}
+
+// shortLinkNote asks the sellers to open a short link, which names no
+// account, and check whose video it is.
+func shortLinkNote(url string, cr *domain.Creator) string {
+	if !domain.IsShortLink(url) {
+		return ""
+	}
+	return fmt.Sprintf("\nShort link: check it is %s's video.", cr.At())
 }
 
 func contentKind(url string) domain.ContentKind {

@@ -207,6 +207,20 @@ func ProductAdded(p commands.ProductView) Card {
 	return Text(text)
 }
 
+// CreatorChanged shows a corrected roster entry.
+func CreatorChanged(cr domain.Creator) Card {
+	discord := "no Discord linked"
+	if cr.DiscordID != "" {
+		discord = "Discord " + cr.DiscordID
+	}
+	return Text(fmt.Sprintf("Updated %s: %s, niche %s, %s.", cr.At(), plural(int(cr.Followers), "follower", "followers"), orDash(cr.Niche), discord))
+}
+
+// ProductChanged shows a corrected catalog entry.
+func ProductChanged(p commands.ProductView) Card {
+	return Text(fmt.Sprintf("Updated %s %q: price %s, group %s, %s in stock.", p.ID, p.Title, p.Price, orDash(p.Group), plural(p.SampleStock, "sample", "samples")))
+}
+
 // RoleSet confirms a role change.
 func RoleSet(m domain.Member) Card {
 	return Text(fmt.Sprintf("%s is now a %s.", m.ID, m.Role))

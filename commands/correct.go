@@ -1,0 +1,184 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/collabbot/collabbot/domain"
+)
+
+// ProductChange is what "product set" changes; nil fields keep what is
+// stored.
+type ProductChange struct {
+	Title *string
+	Price *domain.Money
+	Group *string
+	Stock *int // free-sample units left: a restock sets the new count
+}
+
+// Empty reports a change that names nothing to change.
+func (c ProductChange) Empty() bool {
+	return c.Title == nil && c.Price == nil && c.Group == nil && c.Stock == nil
+}
+
+// CreatorChange is what "creator set" changes; nil fields keep what is
+// stored.
+type CreatorChange struct {
+	DiscordID  *string
+	Followers  *int64
+	AvgViews   *int64
+	GMV30d     *domain.Money
+	Niche      *string
+	Categories *[]string
+	TimeZone   *string
+}
+
+// Empty reports a change that names nothing to change.
+func (c CreatorChange) Empty() bool {
+	return c.DiscordID == nil && c.Followers == nil && c.AvgViews == nil && c.GMV30d == nil && c.Niche == nil && c.Categories == nil && c.TimeZone == nil
+}
+
+// SetProduct corrects a catalog product: rename, reprice, regroup or
+// restock it. The product's history stays; requests already approved keep
+// the units they reserved.
+func (a *App) SetProduct(ctx context.Context, actor domain.Actor, id string, ch ProductChange) (ProductView, error) {
+	var v ProductView
+	if err := actor.RequireTeam("change products"); err != nil {
+		return v, err
+	}
+	if err := domain.ValidateProductID("id", id); err != nil {
+		return v, err
+	}
+	if ch.Empty() {
+		return v, domain.Invalidf("options", "Say what to change: title, price, group or stock, like product set %s stock=20", id)
+	}
+	now := a.now()
+	err := a.store.Update(ctx, func(tx Tx) error {
+		old, err := tx.Product(ctx, id)
+		if err != nil {
+			return err
+		}
+		p := old
+		if ch.Title != nil {
+			p.Title = *ch.Title
+		}
+		if ch.Price != nil {
+			p.Price = *ch.Price
+		}
+		if ch.Group != nil {
+			p.Group = *ch.Group
+		}
+		if ch.Stock != nil {
+			p.SampleStock = *ch.Stock
+		}
+		if err := p.Validate(); err != nil {
+			return err
+		}
+		v = ProductView{Product: p}
+		changed := productChanges(old, p)
+		if len(changed) == 0 {
+			return nil // nothing differs: no write, no event
+		}
+		if err := tx.UpdateProduct(ctx, p); err != nil {
+			return err
+		}
+		return record(ctx, tx, now, actor, "product.changed", "product:"+p.ID, "%s", strings.Join(changed, ", "))
+	})
+	return v, err
+}
+
+func productChanges(old, p domain.Product) []string {
+	var out []string
+	if old.Title != p.Title {
+		out = append(out, fmt.Sprintf("title %q -> %q", old.Title, p.Title))
+	}
+	if old.Price != p.Price {
+		out = append(out, fmt.Sprintf("price %s -> %s", old.Price, p.Price))
+	}
+	if old.Group != p.Group {
+		out = append(out, fmt.Sprintf("group %q -> %q", old.Group, p.Group))
+	}
+	if old.SampleStock != p.SampleStock {
+		out = append(out, fmt.Sprintf("stock %d -> %d", old.SampleStock, p.SampleStock))
+	}
+	return out
+}
+
+// SetCreator corrects a roster creator's Discord account, audience figures,
+// niche, categories or time zone. A new Discord account is reachable again.
+func (a *App) SetCreator(ctx context.Context, actor domain.Actor, handle string, ch CreatorChange) (domain.Creator, error) {
+	var c domain.Creator
+	if err := actor.RequireTeam("change creators"); err != nil {
+		return c, err
+	}
+	h, err := domain.NormalizeHandle("handle", handle)
+	if err != nil {
+		return c, err
+	}
+	if ch.Empty() {
+		return c, domain.Invalidf("options", "Say what to change: discord, followers, views, gmv, niche, categories or tz, like creator set @%s followers=60k", h)
+	}
+	now := a.now()
+	err = a.store.Update(ctx, func(tx Tx) error {
+		old, err := tx.CreatorByHandle(ctx, h)
+		if err != nil {
+			return err
+		}
+		c = old
+		c.Categories = append([]string(nil), old.Categories...)
+		if ch.DiscordID != nil {
+			c.DiscordID = *ch.DiscordID
+		}
+		if ch.Followers != nil {
+			c.Followers = *ch.Followers
+		}
+		if ch.AvgViews != nil {
+			c.AvgViews = *ch.AvgViews
+		}
+		if ch.GMV30d != nil {
+			c.GMV30d = *ch.GMV30d
+		}
+		if ch.Niche != nil {
+			c.Niche = *ch.Niche
+		}
+		if ch.Categories != nil {
+			c.Categories = *ch.Categories
+		}
+		if ch.TimeZone != nil {
+			c.TimeZone = *ch.TimeZone
+		}
+		if err := validateCreator(&c); err != nil {
+			return err
+		}
+		changed := creatorChanges(old, c)
+		if len(changed) == 0 {
+			return nil
+		}
+		if c.DiscordID != old.DiscordID {
+			c.Reachable = true // a new account gets a fresh chance
+		}
+		if err := tx.UpdateCreator(ctx, c); err != nil {
+			return err
+		}
+		return record(ctx, tx, now, actor, "creator.changed", subject("creator", c.ID), "%s", strings.Join(changed, ", "))
+	})
+	return c, err
+}
+
+func creatorChanges(old, c domain.Creator) []string {
+	var out []string
+	add := func(what string, from, to any) {
+		if fmt.Sprint(from) != fmt.Sprint(to) {
+			out = append(out, fmt.Sprintf("%s %v -> %v", what, from, to))
+		}
+	}
+	add("discord", old.DiscordID, c.DiscordID)
+	add("followers", old.Followers, c.Followers)
+	add("views", old.AvgViews, c.AvgViews)
+	add("gmv", old.GMV30d, c.GMV30d)
+	add("niche", old.Niche, c.Niche)
+	add("categories", strings.Join(old.Categories, ","), strings.Join(c.Categories, ","))
+	add("tz", old.TimeZone, c.TimeZone)
+	return out
+}
