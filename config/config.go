@@ -43,6 +43,8 @@ const (
 	DefaultWeeklyInviteCap = 500
 	DefaultLogFormat       = "text"
 	DefaultRetryFor        = 24 * time.Hour
+	DefaultKeepSent        = 7 * 24 * time.Hour
+	MaxKeepSent            = 365 * 24 * time.Hour
 )
 
 // COLLABBOT_RETRY_FOR's range: under a minute a blip loses messages; past
@@ -69,6 +71,10 @@ type Config struct {
 	// RetryFor is COLLABBOT_RETRY_FOR: how long a message is retried through
 	// temporary errors, from its first attempt, before it fails for good.
 	RetryFor time.Duration
+	// KeepSent is COLLABBOT_KEEP_SENT: how long a sent message's content is
+	// kept; after it only its key and provider reference remain (what
+	// deduplication and later edits need). 0 keeps it forever.
+	KeepSent time.Duration
 
 	Slack   Slack
 	Discord Discord
@@ -139,6 +145,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("log_level", c.LogLevel.String()),
 		slog.String("log_format", c.LogFormat),
 		slog.Duration("retry_for", c.RetryFor),
+		slog.Duration("keep_sent", c.KeepSent),
 		slog.Group("slack",
 			slog.Bool("enabled", c.SlackEnabled()),
 			slog.String("signing_secret", setOrUnset(c.Slack.SigningSecret)),
@@ -280,6 +287,16 @@ func Load(getenv func(string) string) (Config, error) {
 		c.LogLevel = slog.LevelError
 	default:
 		p.addf("COLLABBOT_LOG_LEVEL must be debug, info, warn or error, got %q", v)
+	}
+	c.KeepSent = DefaultKeepSent
+	if v := get("COLLABBOT_KEEP_SENT"); v != "" {
+		d, err := time.ParseDuration(v)
+		switch {
+		case err != nil || (d != 0 && (d < time.Hour || d > MaxKeepSent)):
+			p.addf("COLLABBOT_KEEP_SENT must be a duration like 168h, from 1h to 8760h (a year), or 0 to keep sent messages forever, got %q", v)
+		default:
+			c.KeepSent = d
+		}
 	}
 	c.RetryFor = DefaultRetryFor
 	if v := get("COLLABBOT_RETRY_FOR"); v != "" {

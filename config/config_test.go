@@ -242,6 +242,8 @@ func TestLoadErrors(t *testing.T) {
 
 		{"retry for short", map[string]string{"COLLABBOT_RETRY_FOR": "30s"}, "COLLABBOT_RETRY_FOR must be a duration like 24h or 90m, from 1m to 720h (30 days)"},
 		{"retry for long", map[string]string{"COLLABBOT_RETRY_FOR": "721h"}, "COLLABBOT_RETRY_FOR must be a duration like 24h or 90m, from 1m to 720h (30 days)"},
+		{"keep sent short", map[string]string{"COLLABBOT_KEEP_SENT": "5m"}, "COLLABBOT_KEEP_SENT must be a duration like 168h, from 1h to 8760h"},
+		{"keep sent unitless", map[string]string{"COLLABBOT_KEEP_SENT": "7"}, `COLLABBOT_KEEP_SENT must be a duration like 168h, from 1h to 8760h (a year), or 0 to keep sent messages forever, got "7"`},
 		{"retry for unitless", map[string]string{"COLLABBOT_RETRY_FOR": "24"}, `COLLABBOT_RETRY_FOR must be a duration like 24h or 90m, from 1m to 720h (30 days), got "24"`},
 
 		{"tiktok sync short", with(tiktokOn, map[string]string{"TIKTOK_SYNC_EVERY": "30s"}), "TIKTOK_SYNC_EVERY must be a duration like 5m, at least 1m"},
@@ -427,5 +429,23 @@ func TestURLErrorsHideSecrets(t *testing.T) {
 	}
 	if got := (config.Config{DB: "file:/data/c.db?_pragma=key('s3cret')"}).RedactedDB(); strings.Contains(got, "s3cret") {
 		t.Errorf("RedactedDB = %q", got)
+	}
+}
+
+// COLLABBOT_KEEP_SENT defaults to a week and 0 keeps sent messages forever.
+func TestKeepSent(t *testing.T) {
+	for _, tc := range []struct {
+		env  string
+		want time.Duration
+	}{{"", 7 * 24 * time.Hour}, {"0", 0}, {"48h", 48 * time.Hour}} {
+		cfg, err := config.Load(func(k string) string {
+			if k == "COLLABBOT_KEEP_SENT" {
+				return tc.env
+			}
+			return ""
+		})
+		if err != nil || cfg.KeepSent != tc.want {
+			t.Errorf("COLLABBOT_KEEP_SENT=%q: %v, %v; want %v", tc.env, cfg.KeepSent, err, tc.want)
+		}
 	}
 }

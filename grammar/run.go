@@ -87,20 +87,24 @@ func runPlans(x call) (present.Card, error) {
 }
 
 func runInvitations(x call) (present.Card, error) {
-	vs, err := x.app.ListInvitations(x.ctx, x.actor, x.cmd.Handle, x.cmd.InvitationState)
-	return reply(vs, err, func(vs []commands.InvitationView) present.Card { return present.Invitations(vs, x.r) })
+	p, err := x.app.ListInvitationsPage(x.ctx, x.actor, x.cmd.Handle, x.cmd.InvitationState)
+	return reply(p, err, func(p commands.InvitationPage) present.Card {
+		return present.More(present.Invitations(p.Invitations, x.r), p.More, "narrow with invitations @creator or a state, or use collabbot export invitations")
+	})
 }
 
 func runSamples(x call) (present.Card, error) {
-	vs, err := x.app.ListSamples(x.ctx, x.actor, x.cmd.Handle, x.cmd.SampleState)
-	return reply(vs, err, func(vs []commands.SampleView) present.Card {
-		return present.Samples(vs, x.actor.Role == domain.RoleCreator, x.r)
+	p, err := x.app.ListSamplesPage(x.ctx, x.actor, x.cmd.Handle, x.cmd.SampleState)
+	return reply(p, err, func(p commands.SamplePage) present.Card {
+		return present.More(present.Samples(p.Samples, x.actor.Role == domain.RoleCreator, x.r), p.More, "narrow with samples @creator or a state, or use collabbot export samples")
 	})
 }
 
 func runCreators(x call) (present.Card, error) {
-	cards, err := x.app.ListCreators(x.ctx, x.actor, x.cmd.Niche)
-	return reply(cards, err, func(cards []commands.CreatorCard) present.Card { return present.Creators(cards, x.cmd.Niche) })
+	p, err := x.app.ListCreatorsPage(x.ctx, x.actor, x.cmd.Niche)
+	return reply(p, err, func(p commands.CreatorPage) present.Card {
+		return present.More(present.Creators(p.Creators, x.cmd.Niche), p.More, "narrow with creators NICHE")
+	})
 }
 
 func runCreatorAdd(x call) (present.Card, error) {

@@ -212,8 +212,8 @@ func sampleCard(n domain.Notice, s domain.SampleRequest, cr domain.Creator, prod
 		Text:  fmt.Sprintf("%s asks for %s via %s.", cr.At(), plural(s.Quantity, "unit", "units"), n.Source),
 		Fields: []Field{
 			{Label: "Creator", Value: cr.At()},
-			{Label: "Followers", Value: fmt.Sprint(cr.Followers)},
-			{Label: "Average views", Value: fmt.Sprint(cr.AvgViews)},
+			{Label: "Followers", Value: known(cr.Followers)},
+			{Label: "Average views", Value: known(cr.AvgViews)},
 			{Label: "Niche", Value: orDash(cr.Niche)},
 			{Label: "Samples received", Value: fmt.Sprint(track.Received)},
 			{Label: "Content posted", Value: fmt.Sprint(track.Posted)},
@@ -271,7 +271,10 @@ func invitationFields(inv domain.Invitation, c domain.Collaboration, products []
 		{Label: "Products", Value: productList(products)},
 		{Label: "Commission rate", Value: inv.Rate.String()},
 		{Label: "Free sample", Value: SampleSummary(c.Sample, r)},
-		{Label: "Answer by", Value: r.Deadline(inv.ExpiresAt)},
+	}
+	if inv.State == domain.InvitationPending || inv.State == "" {
+		// Once answered, a date to answer by only confuses.
+		f = append(f, Field{Label: "Answer by", Value: r.Deadline(inv.ExpiresAt)})
 	}
 	if c.ContactEmail != "" {
 		f = append(f, Field{Label: "Contact", Value: c.ContactEmail})
@@ -286,7 +289,10 @@ func productList(products []domain.Product) string {
 	var lines []string
 	size := 0
 	for i, p := range products {
-		line := fmt.Sprintf("%s %s (%s)", p.ID, p.Title, p.Price)
+		line := p.ID + " " + p.Title
+		if p.Price > 0 { // 0 is a price nobody entered, not a free product
+			line += " (" + p.Price.String() + ")"
+		}
 		if size+len(line)+1 > MaxFieldLength-tail {
 			lines = append(lines, fmt.Sprintf("... and %d more", len(products)-i))
 			break
@@ -377,4 +383,12 @@ func worded(w *domain.Worded) Card {
 		c.Buttons = append(c.Buttons, Button{Label: b.Label, Kind: kind, Action: b.Action, Style: b.Style})
 	}
 	return c
+}
+
+// known shows a count the roster may not know: 0 is "not known", not zero.
+func known(n int64) string {
+	if n <= 0 {
+		return "not known"
+	}
+	return fmt.Sprint(n)
 }

@@ -84,3 +84,36 @@ func TestWordedNoticeRendersAsWritten(t *testing.T) {
 		t.Errorf("button kinds %v, %v", c.Buttons[0].Kind, c.Buttons[1].Kind)
 	}
 }
+
+// Wording a new user tripped on: an answered invitation shows no date to
+// answer by, unknown counts read "not known", an unset price is not shown.
+func TestWordingOfUnknownsAndAnswered(t *testing.T) {
+	inv := &domain.Invitation{ID: 3, Rate: 1500, State: domain.InvitationAccepted, ExpiresAt: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)}
+	c := present.Notice(domain.Notice{Kind: domain.NoticeInvitationStatus, Invitation: inv, Collaboration: &domain.Collaboration{},
+		Products: []domain.Product{{ID: "P100", Title: "Glow Serum"}}}, present.Reader{})
+	for _, f := range c.Fields {
+		if f.Label == "Answer by" {
+			t.Errorf("an accepted invitation still shows %q", f.Label+": "+f.Value)
+		}
+		if f.Label == "Products" && strings.Contains(f.Value, "0.00") {
+			t.Errorf("an unset price is shown: %q", f.Value)
+		}
+	}
+	card := present.Notice(domain.Notice{Kind: domain.NoticeSampleCard, Sample: &domain.SampleRequest{ID: 1, State: domain.SampleRequested},
+		Creator: &domain.Creator{Handle: "maya"}, Product: &domain.Product{ID: "P100"}}, present.Reader{})
+	for _, f := range card.Fields {
+		if (f.Label == "Average views" || f.Label == "Followers") && f.Value != "not known" {
+			t.Errorf("%s of a creator the roster knows nothing about = %q", f.Label, f.Value)
+		}
+	}
+}
+
+// A list cut to a page says how many more there are and how to narrow it.
+func TestMoreSaysWhatWasLeftOut(t *testing.T) {
+	if c := present.More(present.Card{}, 0, "x"); c.Context != "" {
+		t.Errorf("nothing left out, context %q", c.Context)
+	}
+	if c := present.More(present.Card{}, 12, "narrow with a state"); c.Context != "12 more not shown; narrow with a state." {
+		t.Errorf("context %q", c.Context)
+	}
+}

@@ -261,7 +261,6 @@ func Report(rep commands.Report, r Reader) Card {
 	const shown = 20 // a chat message, not a spreadsheet: the export has them all
 	for i, v := range rep.Returns {
 		if i == shown {
-			fmt.Fprintf(&b, "... and %d more: collabbot export samples has them all\n", len(rep.Returns)-shown)
 			break
 		}
 		content := "no content yet"
@@ -269,6 +268,9 @@ func Report(rep commands.Report, r Reader) Card {
 			content = v.ContentURL
 		}
 		fmt.Fprintf(&b, "%s  %s  %s  %s  %s\n", v.Ref(), v.Creator.At(), v.ProductID, v.State, content)
+	}
+	if more := rep.ReturnsMore + max(len(rep.Returns)-shown, 0); more > 0 {
+		fmt.Fprintf(&b, "... and %d more: collabbot export samples has them all\n", more)
 	}
 	text := "What each shipped sample returned:\n" + strings.TrimSpace(b.String())
 	if len(rep.Returns) == 0 {
@@ -343,4 +345,17 @@ func Drafts(ds []commands.InvitationDraft) Card {
 	}
 	c.Context = "Nothing was sent. Edit what you like and send it: in Slack the invite form shows each draft to edit; here, type the invite again with your message in quotes."
 	return c.Fit()
+}
+
+// More says how many rows a list left out, and how to see them.
+func More(c Card, more int, narrow string) Card {
+	if more <= 0 {
+		return c
+	}
+	note := fmt.Sprintf("%d more not shown; %s.", more, narrow)
+	if c.Context != "" {
+		note = c.Context + " " + note
+	}
+	c.Context = note
+	return c
 }

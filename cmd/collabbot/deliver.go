@@ -100,8 +100,16 @@ func consoleNotice(cfg config.Config) string {
 func newDispatcher(cfg config.Config, db store.DB, app *commands.App, log *slog.Logger, now func() time.Time, senders map[domain.Surface]delivery.Sender) *delivery.Dispatcher {
 	return &delivery.Dispatcher{
 		Queue: db, Senders: senders, Now: now, Log: log,
-		OnUnreachable: app.MarkUnreachable, RetryFor: cfg.RetryFor,
+		OnUnreachable: app.MarkUnreachable, RetryFor: cfg.RetryFor, KeepSent: keepSent(cfg.KeepSent),
 	}
+}
+
+// keepSent maps the setting's 0 ("forever") to the dispatcher's negative.
+func keepSent(d time.Duration) time.Duration {
+	if d == 0 {
+		return -1
+	}
+	return d
 }
 
 // outboxArgs are the outbox command's, checked.

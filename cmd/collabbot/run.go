@@ -262,7 +262,7 @@ func importCSV(ctx context.Context, app *commands.App, args []string, out io.Wri
 	if res.Added+res.Updated == 1 {
 		what = strings.TrimSuffix(what, "s")
 	}
-	fmt.Fprintf(out, "Imported %d %s from %s: %d new, %d updated.\n", res.Added+res.Updated, what, args[1], res.Added, res.Updated)
+	fmt.Fprintf(out, "Imported %d %s from %s: %d new, %d updated, %d unchanged.\n", res.Added+res.Updated+res.Unchanged, what, args[1], res.Added, res.Updated, res.Unchanged)
 	return nil
 }
 
