@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/collabbot/collabbot/domain"
 )
@@ -181,4 +182,92 @@ func creatorChanges(old, c domain.Creator) []string {
 	add("categories", strings.Join(old.Categories, ","), strings.Join(c.Categories, ","))
 	add("tz", old.TimeZone, c.TimeZone)
 	return out
+}
+
+// ArchiveProduct takes a product out of the catalog's lists, plans and
+// invitations, keeping it and its history; RestoreProduct brings it back.
+// Approved samples of it still ship.
+func (a *App) ArchiveProduct(ctx context.Context, actor domain.Actor, id string) (domain.Product, error) {
+	return a.archiveProduct(ctx, actor, id, true)
+}
+
+// RestoreProduct undoes ArchiveProduct.
+func (a *App) RestoreProduct(ctx context.Context, actor domain.Actor, id string) (domain.Product, error) {
+	return a.archiveProduct(ctx, actor, id, false)
+}
+
+func (a *App) archiveProduct(ctx context.Context, actor domain.Actor, id string, archive bool) (domain.Product, error) {
+	var p domain.Product
+	if err := actor.RequireTeam("archive products"); err != nil {
+		return p, err
+	}
+	if err := domain.ValidateProductID("product", id); err != nil {
+		return p, err
+	}
+	now := a.now()
+	err := a.store.Update(ctx, func(tx Tx) error {
+		var err error
+		if p, err = tx.Product(ctx, id); err != nil {
+			return err
+		}
+		if archive == !p.ArchivedAt.IsZero() {
+			return nil // already as asked: a repeat changes nothing
+		}
+		kind, detail := "product.archived", "archived "+p.ID
+		p.ArchivedAt = now
+		if !archive {
+			kind, detail = "product.restored", "restored "+p.ID
+			p.ArchivedAt = time.Time{}
+		}
+		if err := tx.UpdateProduct(ctx, p); err != nil {
+			return err
+		}
+		return record(ctx, tx, now, actor, kind, "product:"+p.ID, "%s", detail)
+	})
+	return p, err
+}
+
+// ArchiveCreator takes a creator off the roster's lists and out of new
+// invitations, keeping them and their history; RestoreCreator brings them
+// back. What is under way with them (an accepted invitation, a shipped
+// sample) goes on.
+func (a *App) ArchiveCreator(ctx context.Context, actor domain.Actor, handle string) (domain.Creator, error) {
+	return a.archiveCreator(ctx, actor, handle, true)
+}
+
+// RestoreCreator undoes ArchiveCreator.
+func (a *App) RestoreCreator(ctx context.Context, actor domain.Actor, handle string) (domain.Creator, error) {
+	return a.archiveCreator(ctx, actor, handle, false)
+}
+
+func (a *App) archiveCreator(ctx context.Context, actor domain.Actor, handle string, archive bool) (domain.Creator, error) {
+	var c domain.Creator
+	if err := actor.RequireTeam("archive creators"); err != nil {
+		return c, err
+	}
+	h, err := domain.NormalizeHandle("creator", handle)
+	if err != nil {
+		return c, err
+	}
+	now := a.now()
+	err = a.store.Update(ctx, func(tx Tx) error {
+		var err error
+		if c, err = tx.CreatorByHandle(ctx, h); err != nil {
+			return err
+		}
+		if archive == !c.ArchivedAt.IsZero() {
+			return nil
+		}
+		kind, detail := "creator.archived", "archived "+c.At()
+		c.ArchivedAt = now
+		if !archive {
+			kind, detail = "creator.restored", "restored "+c.At()
+			c.ArchivedAt = time.Time{}
+		}
+		if err := tx.UpdateCreator(ctx, c); err != nil {
+			return err
+		}
+		return record(ctx, tx, now, actor, kind, fmt.Sprintf("creator:%d", c.ID), "%s", detail)
+	})
+	return c, err
 }

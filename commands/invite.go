@@ -167,6 +167,10 @@ func (a *App) inviteFacts(ctx context.Context, targets []InviteTarget, collab *d
 			if err != nil {
 				return err
 			}
+			if !c.ArchivedAt.IsZero() {
+				problems.Add(domain.Invalidf("creators", "%s is archived; bring them back with `creator restore %s` to invite them", c.At(), c.At()))
+				continue
+			}
 			creators = append(creators, c)
 		}
 		for _, id := range collab.ProductIDs {
@@ -180,6 +184,10 @@ func (a *App) inviteFacts(ctx context.Context, targets []InviteTarget, collab *d
 			}
 			if err != nil {
 				return err
+			}
+			if !p.ArchivedAt.IsZero() {
+				problems.Add(domain.Invalidf("products", "Product %s is archived; bring it back with `product restore %s` to offer it", p.ID, p.ID))
+				continue
 			}
 			products = append(products, p)
 		}

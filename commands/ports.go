@@ -67,7 +67,8 @@ type MemberStore interface {
 type CreatorFilter struct {
 	Niche        string
 	MinFollowers int64
-	Limit        int // 0: no limit
+	Limit        int  // 0: no limit
+	Archived     bool // include archived creators
 }
 
 // CreatorStore keeps the roster.
@@ -90,7 +91,7 @@ type ProductStore interface {
 	Product(ctx context.Context, id string) (domain.Product, error)
 	InsertProduct(ctx context.Context, p domain.Product) error
 	UpdateProduct(ctx context.Context, p domain.Product) error
-	ListProducts(ctx context.Context) ([]domain.Product, error) // by ID, naturally (P2 before P10)
+	ListProducts(ctx context.Context) ([]domain.Product, error) // by ID, archived left out, naturally (P2 before P10)
 	// ReserveStock takes qty units from the product's sample stock and, when
 	// offerID is set and the offer has a stock cap, from the offer's
 	// remaining units, in one conditional update each: stock never goes

@@ -43,6 +43,9 @@ func (a *App) RequestSample(ctx context.Context, actor domain.Actor, in SampleIn
 		if err != nil {
 			return err
 		}
+		if !prod.ArchivedAt.IsZero() {
+			return domain.Errorf(domain.KindConflict, "Product %s is no longer offered, so it has no free samples.", prod.ID)
+		}
 		src, err := a.sampleSource(ctx, tx, cr, prod, in, now)
 		if err != nil {
 			return err

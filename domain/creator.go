@@ -26,6 +26,7 @@ type Creator struct {
 	Reachable  bool   // false once a DM failed because they block DMs
 	Unanswered int    // messages sent since their last answer
 	CreatedAt  time.Time
+	ArchivedAt time.Time // set when archived: out of lists and invitations, history kept
 }
 
 var (
@@ -163,8 +164,9 @@ type Product struct {
 	ID          string // the shop's product ID, e.g. "P100"
 	Title       string
 	Price       Money
-	Group       string // product group for group-scope commission rules
-	SampleStock int    // free-sample units left to give
+	Group       string    // product group for group-scope commission rules
+	SampleStock int       // free-sample units left to give
+	ArchivedAt  time.Time // set when archived: out of lists, plans and invitations, history kept
 }
 
 // ValidateProductID checks a product ID as typed by a seller.

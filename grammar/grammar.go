@@ -134,6 +134,10 @@ A product already in the catalog is changed with product set.`, who: forTeam, pa
   price=19.90           a new price (0.00 to 100000.00)
   group=skincare        a new product group (group="" is not allowed: give the new group)
   stock=20              free-sample units left now (0 to 1000000): restock or correct the count`, who: forTeam, parse: parseProductSet, run: runProductSet},
+		{name: "creator archive", args: "@creator", summary: "Take a creator off the roster's lists and out of new invitations; their history stays.", example: "creator archive @maya_glow", who: forTeam, parse: parseOneCreator, run: runCreatorArchive},
+		{name: "creator restore", args: "@creator", summary: "Bring an archived creator back onto the roster.", example: "creator restore @maya_glow", who: forTeam, parse: parseOneCreator, run: runCreatorRestore},
+		{name: "product archive", args: "PRODUCT", summary: "Take a product out of the catalog, plans and new invitations; its history stays.", example: "product archive P100", who: forTeam, parse: parseOneProduct, run: runProductArchive},
+		{name: "product restore", args: "PRODUCT", summary: "Bring an archived product back into the catalog.", example: "product restore P100", who: forTeam, parse: parseOneProduct, run: runProductRestore},
 		{name: "report", args: "", summary: "Show the collaboration funnel and each sample's return.", example: "report", who: forTeam, parse: parseNoArgs, run: runReport},
 		{name: "role", args: "@member seller|manager", summary: "Give a team member the seller or manager role.", example: "role @U024BE7LH manager", who: forManagers, parse: (*lineParser).role, run: runRole},
 		{name: "withdraw", args: "I12", summary: "Withdraw a pending invitation.", example: "withdraw I12", who: forTeam, parse: parseInvitationRef, run: runWithdraw},
@@ -317,10 +321,10 @@ func verbOf(toks []cmdToken) (string, []cmdToken, error) {
 	switch head {
 	case "creator", "product":
 		switch second {
-		case "add", "set":
+		case "add", "set", "archive", "restore":
 			return head + " " + second, toks[2:], nil
 		}
-		return "", nil, domain.Invalidf("command", "Unknown command %s. Did you mean: %s, or %s?", domain.QuoteInput(strings.TrimSpace(first.text+" "+second)), Usage(head+" add"), Usage(head+" set"))
+		return "", nil, domain.Invalidf("command", "Unknown command %s. Did you mean: %s, %s, %s or %s?", domain.QuoteInput(strings.TrimSpace(first.text+" "+second)), Usage(head+" add"), Usage(head+" set"), Usage(head+" archive"), Usage(head+" restore"))
 	case "plan":
 		switch second {
 		case "pause", "resume", "end":
@@ -447,6 +451,25 @@ func parseCreatorSet(p *lineParser, cmd *Command, args []cmdToken) {
 
 func parseProductSet(p *lineParser, cmd *Command, args []cmdToken) {
 	cmd.Text, cmd.ProductChange = p.productSet(args)
+}
+
+func parseOneCreator(p *lineParser, cmd *Command, args []cmdToken) {
+	if len(args) != 1 || args[0].quoted || args[0].kv {
+		p.fail(domain.Invalidf("creator", "Name one creator, like @maya_glow.%s", usageHint(cmd.Name)))
+		return
+	}
+	h, err := domain.HandleInput("creator", args[0].text)
+	p.fail(err)
+	cmd.Handle = h
+}
+
+func parseOneProduct(p *lineParser, cmd *Command, args []cmdToken) {
+	if len(args) != 1 || args[0].quoted || args[0].kv {
+		p.fail(domain.Invalidf("product", "Name one product ID, like P100.%s", usageHint(cmd.Name)))
+		return
+	}
+	p.fail(domain.CheckInput("product", 100, args[0].text, domain.ValidateProductID))
+	cmd.Text = args[0].text
 }
 
 func parseInvitationRef(p *lineParser, cmd *Command, args []cmdToken) {

@@ -132,6 +132,26 @@ func runProductSet(x call) (present.Card, error) {
 	return reply(p, err, present.ProductChanged)
 }
 
+func runCreatorArchive(x call) (present.Card, error) {
+	c, err := x.app.ArchiveCreator(x.ctx, x.actor, x.cmd.Handle)
+	return reply(c, err, present.CreatorArchived)
+}
+
+func runCreatorRestore(x call) (present.Card, error) {
+	c, err := x.app.RestoreCreator(x.ctx, x.actor, x.cmd.Handle)
+	return reply(c, err, present.CreatorArchived)
+}
+
+func runProductArchive(x call) (present.Card, error) {
+	p, err := x.app.ArchiveProduct(x.ctx, x.actor, x.cmd.Text)
+	return reply(p, err, present.ProductArchived)
+}
+
+func runProductRestore(x call) (present.Card, error) {
+	p, err := x.app.RestoreProduct(x.ctx, x.actor, x.cmd.Text)
+	return reply(p, err, present.ProductArchived)
+}
+
 func runReport(x call) (present.Card, error) {
 	rep, err := x.app.Report(x.ctx, x.actor)
 	return reply(rep, err, func(rep commands.Report) present.Card { return present.Report(rep, x.r) })

@@ -359,3 +359,19 @@ func More(c Card, more int, narrow string) Card {
 	c.Context = note
 	return c
 }
+
+// CreatorArchived confirms a creator archived or restored.
+func CreatorArchived(c domain.Creator) Card {
+	if c.ArchivedAt.IsZero() {
+		return Text(fmt.Sprintf("%s is back on the roster and can be invited again.", c.At()))
+	}
+	return Text(fmt.Sprintf("%s is archived: off the roster's lists and out of new invitations; their history stays. Undo with creator restore %s.", c.At(), c.At()))
+}
+
+// ProductArchived confirms a product archived or restored.
+func ProductArchived(p domain.Product) Card {
+	if p.ArchivedAt.IsZero() {
+		return Text(fmt.Sprintf("%s %q is back in the catalog and in the plans whose rates cover it.", p.ID, p.Title))
+	}
+	return Text(fmt.Sprintf("%s %q is archived: out of the catalog, plans and new invitations; approved samples still ship and its history stays. Undo with product restore %s.", p.ID, p.Title, p.ID))
+}

@@ -11,11 +11,11 @@ import (
 	"github.com/collabbot/collabbot/domain"
 )
 
-const productCols = `id, title, price, product_group, sample_stock`
+const productCols = `id, title, price, product_group, sample_stock, archived_at`
 
 func scanProduct(r rowScanner) (domain.Product, error) {
 	var p domain.Product
-	err := r.Scan(&p.ID, &p.Title, &p.Price, &p.Group, &p.SampleStock)
+	err := r.Scan(&p.ID, &p.Title, &p.Price, &p.Group, &p.SampleStock, timeCol{&p.ArchivedAt})
 	return p, err
 }
 
@@ -36,18 +36,18 @@ func (t *tx) InsertProduct(ctx context.Context, p domain.Product) error {
 
 // UpdateProduct stores the title, price, group and sample stock of a product.
 func (t *tx) UpdateProduct(ctx context.Context, p domain.Product) error {
-	res, err := t.tx.ExecContext(ctx, `UPDATE products SET title = ?, price = ?, product_group = ?, sample_stock = ? WHERE id = ?`,
-		p.Title, int64(p.Price), p.Group, p.SampleStock, p.ID)
+	res, err := t.tx.ExecContext(ctx, `UPDATE products SET title = ?, price = ?, product_group = ?, sample_stock = ?, archived_at = ? WHERE id = ?`,
+		p.Title, int64(p.Price), p.Group, p.SampleStock, ms(p.ArchivedAt), p.ID)
 	if err != nil {
 		return formatError(err, "store: update product", nil)
 	}
 	return affected(res, nil, "store: update product", domain.Missing{Thing: "product", Ref: p.ID})
 }
 
-// ListProducts lists the catalog by product ID, naturally: P2 before
-// P10, as people number products.
+// ListProducts lists the catalog but archived products by product ID,
+// naturally: P2 before P10, as people number products.
 func (t *tx) ListProducts(ctx context.Context) ([]domain.Product, error) {
-	ps, err := list(ctx, t, "store: list products", `SELECT `+productCols+` FROM products ORDER BY id`, nil, scanProduct)
+	ps, err := list(ctx, t, "store: list products", `SELECT `+productCols+` FROM products WHERE archived_at IS NULL ORDER BY id`, nil, scanProduct)
 	slices.SortStableFunc(ps, func(a, b domain.Product) int { return naturalCompare(a.ID, b.ID) })
 	return ps, err
 }

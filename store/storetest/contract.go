@@ -28,6 +28,7 @@ func runContract(t *testing.T, f Factory) {
 		{"DueFiltersSelectOnlyWhatIsDue", testDueFilters},
 		{"CountStates", testCountStates},
 		{"CreatorCardsCountSamples", testCreatorCards},
+		{"ArchivedLeaveLists", testArchived},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -456,4 +457,47 @@ func testInviteQuota(t *testing.T, e Engine) {
 		}
 		return err
 	})
+}
+
+// Archived creators and products leave the lists (creators come back when
+// asked for) and are still found by their key, with when they were archived.
+func testArchived(t *testing.T, e Engine) {
+	at := t0.Add(time.Hour)
+	update(t, e, func(tx commands.Tx) error {
+		c := &domain.Creator{Handle: "gone", Reachable: true, CreatedAt: t0}
+		if err := tx.InsertCreator(ctxb, c); err != nil {
+			return err
+		}
+		c.ArchivedAt = at
+		if err := tx.UpdateCreator(ctxb, *c); err != nil {
+			return err
+		}
+		if err := tx.InsertProduct(ctxb, domain.Product{ID: "PGONE", Title: "Gone"}); err != nil {
+			return err
+		}
+		return tx.UpdateProduct(ctxb, domain.Product{ID: "PGONE", Title: "Gone", ArchivedAt: at})
+	})
+	ps := read(t, e, func(tx commands.Tx) ([]domain.Product, error) { return tx.ListProducts(ctxb) })
+	for _, p := range ps {
+		if p.ID == "PGONE" {
+			t.Errorf("ListProducts lists an archived product")
+		}
+	}
+	cs := read(t, e, func(tx commands.Tx) ([]domain.Creator, error) { return tx.ListCreators(ctxb, commands.CreatorFilter{}) })
+	for _, c := range cs {
+		if c.Handle == "gone" {
+			t.Errorf("ListCreators lists an archived creator")
+		}
+	}
+	all := read(t, e, func(tx commands.Tx) ([]domain.Creator, error) {
+		return tx.ListCreators(ctxb, commands.CreatorFilter{Archived: true})
+	})
+	if len(all) != len(cs)+1 {
+		t.Errorf("ListCreators with Archived: %d, want %d", len(all), len(cs)+1)
+	}
+	p := read(t, e, func(tx commands.Tx) (domain.Product, error) { return tx.Product(ctxb, "PGONE") })
+	c := read(t, e, func(tx commands.Tx) (domain.Creator, error) { return tx.CreatorByHandle(ctxb, "gone") })
+	if !p.ArchivedAt.Equal(at) || !c.ArchivedAt.Equal(at) {
+		t.Errorf("archived at: product %v, creator %v, want %v", p.ArchivedAt, c.ArchivedAt, at)
+	}
 }
