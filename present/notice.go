@@ -83,7 +83,11 @@ func notice(n domain.Notice, r Reader) Card {
 		}
 		return Card{Title: "Commission change", Text: text}
 	case domain.NoticePlanCreated:
-		return Card{Title: planHeadline(*p, r), Text: fmt.Sprintf("%s created it: %s, %s. Creators see it with /plans.", n.By, plural(len(n.Products), "product", "products"), rulesText(p.Rules))}
+		when := "Creators see it with /plans."
+		if r.Now.Before(p.StartsAt) {
+			when = "Creators see it with /plans from " + r.Date(p.StartsAt) + "."
+		}
+		return Card{Title: planHeadline(*p, r), Text: fmt.Sprintf("%s created it: %s, %s. %s", n.By, plural(len(n.Products), "product", "products"), rulesText(p.Rules), when)}
 	case domain.NoticePlanState:
 		verb := map[domain.PlanState]string{domain.PlanPaused: "paused", domain.PlanActive: "resumed", domain.PlanEnded: "ended"}[p.State]
 		return Card{Title: fmt.Sprintf("Plan %s %q %s", p.Ref(), p.Name, verb), Text: fmt.Sprintf("%s %s the plan.", n.By, verb)}

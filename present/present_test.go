@@ -117,3 +117,13 @@ func TestMoreSaysWhatWasLeftOut(t *testing.T) {
 		t.Errorf("context %q", c.Context)
 	}
 }
+
+// A plan that opens later says when creators will see it.
+func TestScheduledPlanSaysWhenCreatorsSeeIt(t *testing.T) {
+	at := time.Date(2026, 5, 6, 9, 0, 0, 0, time.UTC)
+	p := &domain.Plan{ID: 1, Name: "Later", StartsAt: at.AddDate(0, 0, 10)}
+	c := present.Notice(domain.Notice{Kind: domain.NoticePlanCreated, By: "dana", Plan: p, At: at}, present.Reader{Zone: time.UTC})
+	if !strings.Contains(c.Text, "from Sat 16 May 2026") {
+		t.Errorf("scheduled plan announcement %q", c.Text)
+	}
+}
