@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/collabbot/collabbot/commands"
 	"github.com/collabbot/collabbot/domain"
 	"github.com/collabbot/collabbot/present"
 )
@@ -125,5 +126,17 @@ func TestScheduledPlanSaysWhenCreatorsSeeIt(t *testing.T) {
 	c := present.Notice(domain.Notice{Kind: domain.NoticePlanCreated, By: "dana", Plan: p, At: at}, present.Reader{Zone: time.UTC})
 	if !strings.Contains(c.Text, "from Sat 16 May 2026") {
 		t.Errorf("scheduled plan announcement %q", c.Text)
+	}
+}
+
+// The roster list counts in words people read: one follower, not "1
+// followers", and a count nobody entered is not known rather than zero.
+func TestCreatorsListCounts(t *testing.T) {
+	c := present.Creators([]commands.CreatorCard{
+		{Creator: domain.Creator{Handle: "one", Followers: 1, AvgViews: 0, DiscordID: "1", Reachable: true}},
+	}, "")
+	text := c.Sections[0].Text
+	if !strings.Contains(text, "1 follower ") || !strings.Contains(text, "avg views not known") {
+		t.Errorf("creators row %q", text)
 	}
 }

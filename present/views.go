@@ -175,8 +175,9 @@ func Creators(cards []commands.CreatorCard, niche string) Card {
 		case !cc.Creator.Reachable:
 			status = "blocks DMs"
 		}
-		c.Sections = append(c.Sections, Section{Text: fmt.Sprintf("%s  %d followers  %d avg views  %s  samples %d, posted %d (%s)  %s",
-			cc.Creator.At(), cc.Creator.Followers, cc.Creator.AvgViews, orDash(cc.Creator.Niche), cc.Received, cc.Posted, fulfil, status)})
+		c.Sections = append(c.Sections, Section{Text: fmt.Sprintf("%s  %s  %s  %s  samples %d, posted %d (%s)  %s",
+			cc.Creator.At(), count(cc.Creator.Followers, "follower", "followers"), count(cc.Creator.AvgViews, "avg view", "avg views"),
+			orDash(cc.Creator.Niche), cc.Received, cc.Posted, fulfil, status)})
 	}
 	return c.Fit()
 }
@@ -374,4 +375,13 @@ func ProductArchived(p domain.Product) Card {
 		return Text(fmt.Sprintf("%s %q is back in the catalog and in the plans whose rates cover it.", p.ID, p.Title))
 	}
 	return Text(fmt.Sprintf("%s %q is archived: out of the catalog, plans and new invitations; approved samples still ship and its history stays. Undo with product restore %s.", p.ID, p.Title, p.ID))
+}
+
+// count is "1 follower", "52000 followers", or "followers not known" for 0,
+// which the roster uses for a count nobody entered.
+func count(n int64, one, many string) string {
+	if n <= 0 {
+		return many + " not known"
+	}
+	return plural(int(n), one, many)
 }
