@@ -26,26 +26,8 @@ func BenchmarkDrain(b *testing.B) {
 	var sent int
 	for b.Loop() {
 		b.StopTimer()
-		err := db.Update(ctx, func(tx commands.Tx) error {
-			for range rows {
-				next++
-				to := toChannel(domain.ChannelSellers)
-				if next%2 == 0 {
-					to = toCreator(int64(next%50 + 1))
-				}
-				if _, err := tx.Enqueue(ctx, domain.Outgoing{
-					To: to, Key: fmt.Sprintf("bench:%d", next), Thread: fmt.Sprintf("sample:%d", next/5),
-					Notice:    domain.Notice{Kind: domain.NoticeUnreachable, Text: "hello"},
-					CreatedAt: t0,
-				}); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			b.Fatal(err)
-		}
+		queueRows(b, db, next, rows)
+		next += rows
 		b.StartTimer()
 		n, err := d.Drain(ctx)
 		if err != nil || n != rows {
@@ -69,25 +51,7 @@ func BenchmarkDrainBacklog(b *testing.B) {
 			for b.Loop() {
 				b.StopTimer()
 				db := openDB(b)
-				err := db.Update(ctx, func(tx commands.Tx) error {
-					for n := range rows {
-						to := toChannel(domain.ChannelSellers)
-						if n%2 == 0 {
-							to = toCreator(int64(n%50 + 1))
-						}
-						if _, err := tx.Enqueue(ctx, domain.Outgoing{
-							To: to, Key: fmt.Sprintf("bench:%d", n), Thread: fmt.Sprintf("sample:%d", n/5),
-							Notice:    domain.Notice{Kind: domain.NoticeUnreachable, Text: "hello"},
-							CreatedAt: t0,
-						}); err != nil {
-							return err
-						}
-					}
-					return nil
-				})
-				if err != nil {
-					b.Fatal(err)
-				}
+				queueRows(b, db, 0, rows)
 				d := &delivery.Dispatcher{Queue: db, Now: func() time.Time { return t0 }, Senders: both(noop)}
 				b.StartTimer()
 				n, err := d.Drain(ctx)
@@ -98,5 +62,33 @@ func BenchmarkDrainBacklog(b *testing.B) {
 			}
 			b.ReportMetric(float64(sent)/b.Elapsed().Seconds(), "rows/s")
 		})
+	}
+}
+
+// queueRows enqueues n rows keyed from first on, spread over threads of
+// five and over the sellers' channel and 50 creators, as use cases queue them.
+func queueRows(b *testing.B, db interface {
+	Update(context.Context, func(commands.Tx) error) error
+}, first, n int) {
+	b.Helper()
+	ctx := context.Background()
+	err := db.Update(ctx, func(tx commands.Tx) error {
+		for k := first + 1; k <= first+n; k++ {
+			to := toChannel(domain.ChannelSellers)
+			if k%2 == 0 {
+				to = toCreator(int64(k%50 + 1))
+			}
+			if _, err := tx.Enqueue(ctx, domain.Outgoing{
+				To: to, Key: fmt.Sprintf("bench:%d", k), Thread: fmt.Sprintf("sample:%d", k/5),
+				Notice:    domain.Notice{Kind: domain.NoticeUnreachable, Text: "hello"},
+				CreatedAt: t0,
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
 	}
 }

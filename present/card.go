@@ -13,13 +13,12 @@ import (
 // without cutting: Discord allows 25 embed fields, 5 buttons a row and 5
 // rows; Slack 50 blocks a message and 3,000 characters a text block.
 const (
-	MaxFields         = 25
-	MaxButtons        = 25
-	ButtonsPerRow     = 5
-	MaxSections       = 40 // each section is at most a header, a text and a row of fields in Slack
-	MaxTextLength     = 3000
-	MaxFieldLength    = 1000
-	MaxButtonLabelLen = 80
+	MaxFields      = 25
+	MaxButtons     = 25
+	ButtonsPerRow  = 5
+	MaxSections    = 40 // each section is at most a header, a text and a row of fields in Slack
+	MaxTextLength  = 3000
+	MaxFieldLength = 1000
 )
 
 // ButtonKind says what a click does, so adapters need not guess which verbs
