@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -17,14 +18,51 @@ import (
 	"github.com/collabbot/collabbot/store"
 )
 
-// adapters build the sender of each chat platform. A platform's adapter
-// plugs in here by one line when it lands, e.g.
-//
-//	domain.SurfaceSlack: func(cfg config.Config, log *slog.Logger) delivery.Sender { return slack.NewSender(cfg.Slack, log) },
-//
-// Until then a configured platform has no sender: its messages wait in the
-// outbox, listed by `collabbot outbox`.
-var adapters = map[domain.Surface]func(config.Config, *slog.Logger) delivery.Sender{}
+// platformDeps is what serve hands a chat platform's adapter, and what a
+// subcommand that works on the database gets.
+type platformDeps struct {
+	Cfg config.Config
+	Log *slog.Logger
+	App *commands.App
+	DB  store.DB
+	Now func() time.Time
+	Env Env
+}
+
+// platformParts is what one chat platform adds to serve.
+type platformParts struct {
+	// Sender delivers the surface's outbox rows; nil leaves them queued.
+	Sender delivery.Sender
+	// Routes are HTTP handlers by ServeMux pattern ("POST /slack/commands").
+	Routes map[string]http.Handler
+	// Run, when set, runs beside the server until ctx ends (Socket Mode,
+	// the Discord gateway).
+	Run func(ctx context.Context) error
+}
+
+// platforms build each chat platform's part of serve. The file that
+// implements a platform registers it in an init function; a configured
+// platform with no builder here has its messages wait in the outbox,
+// listed by `collabbot outbox`.
+var platforms = map[domain.Surface]func(ctx context.Context, d platformDeps) (platformParts, error){}
+
+// startPlatforms builds the parts of every configured platform that has a
+// builder.
+func startPlatforms(ctx context.Context, d platformDeps) (map[domain.Surface]platformParts, error) {
+	out := map[domain.Surface]platformParts{}
+	for _, s := range surfaces {
+		build, ok := platforms[s]
+		if !ok || !configured(d.Cfg, s) {
+			continue
+		}
+		p, err := build(ctx, d)
+		if err != nil {
+			return nil, fmt.Errorf("starting %s: %w", platformName(s), err)
+		}
+		out[s] = p
+	}
+	return out, nil
+}
 
 // surfaces is every surface, in a fixed order for logs and messages.
 var surfaces = []domain.Surface{domain.SurfaceSlack, domain.SurfaceDiscord}
@@ -48,13 +86,13 @@ func platformName(s domain.Surface) string {
 	return "Slack"
 }
 
-// platformSenders are the senders of the configured platforms that have an
-// adapter, with env.Senders (tests) standing in for or adding to them.
-func platformSenders(cfg config.Config, log *slog.Logger, env Env) map[domain.Surface]delivery.Sender {
+// platformSenders are the senders of the started platforms, with
+// env.Senders (tests) standing in for or adding to them.
+func platformSenders(parts map[domain.Surface]platformParts, env Env) map[domain.Surface]delivery.Sender {
 	out := map[domain.Surface]delivery.Sender{}
-	for _, s := range surfaces {
-		if build, ok := adapters[s]; ok && configured(cfg, s) {
-			out[s] = build(cfg, log)
+	for s, p := range parts {
+		if p.Sender != nil {
+			out[s] = p.Sender
 		}
 	}
 	for s, sender := range env.Senders {

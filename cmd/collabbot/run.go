@@ -7,8 +7,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
+	"net/http"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -145,6 +148,9 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 
 func run(ctx context.Context, cmd string, line cmdLine, cfg config.Config, log *slog.Logger, env Env) error {
 	args := line.args
+	if h, ok := offlineCommands[cmd]; ok {
+		return h(ctx, line, cfg, log, env)
+	}
 	if cmd == "import" {
 		// Refused by its size before anything is read or opened: parsing
 		// a huge file only to refuse it would hold it in memory first.
@@ -205,8 +211,19 @@ func run(ctx context.Context, cmd string, line cmdLine, cfg config.Config, log *
 			Surfaces: consoleSurfaces(cfg), RetryFor: cfg.RetryFor, Editor: newEditor(env)})
 		return c.Run(ctx, env.Stdin)
 	}
+	if h, ok := storeCommands[cmd]; ok {
+		return h(ctx, line, platformDeps{Cfg: cfg, Log: log, App: app, DB: db, Now: now, Env: env})
+	}
 	return serve(ctx, cfg, log, env, db, app, now)
 }
+
+// offlineCommands are subcommands that need no database (slack-manifest,
+// discord-register), registered by the file that implements them.
+var offlineCommands = map[string]func(ctx context.Context, line cmdLine, cfg config.Config, log *slog.Logger, env Env) error{}
+
+// storeCommands are subcommands that work on the database (remind),
+// registered by the file that implements them.
+var storeCommands = map[string]func(ctx context.Context, line cmdLine, d platformDeps) error{}
 
 // sqlitePath is the file behind a SQLite DSN, when it names one.
 func sqlitePath(dsn string) (string, bool) {
@@ -334,7 +351,18 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env, db
 	sched.Start()
 	defer func() { <-sched.Stop().Done() }()
 
-	srv := server.New(cfg.Addr, server.Options{Ready: db.Ping, Logger: log})
+	// The configured chat platforms: their routes, senders and whatever
+	// they run beside the server (Socket Mode, the gateway).
+	deps := platformDeps{Cfg: cfg, Log: log, App: app, DB: db, Now: now, Env: env}
+	parts, err := startPlatforms(ctx, deps)
+	if err != nil {
+		return err
+	}
+	routes := map[string]http.Handler{}
+	for _, p := range parts {
+		maps.Copy(routes, p.Routes)
+	}
+	srv := server.New(cfg.Addr, server.Options{Ready: db.Ping, Logger: log, Routes: routes})
 	if err := srv.Listen(); err != nil {
 		return err
 	}
@@ -342,10 +370,24 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env, db
 
 	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ctx) }()
+	var background sync.WaitGroup
+	for s, p := range parts {
+		if p.Run == nil {
+			continue
+		}
+		background.Go(func() {
+			// A platform's connection ending early is logged, not fatal:
+			// HTTP, deadlines and the other platform go on.
+			if err := p.Run(ctx); err != nil && ctx.Err() == nil {
+				log.Error(platformName(s)+" connection stopped", "err", err)
+			}
+		})
+	}
+	defer background.Wait()
 
 	// Delivery: the configured platforms' senders, and with neither platform
 	// configured and a person at the terminal, the console for both.
-	senders := platformSenders(cfg, log, env)
+	senders := platformSenders(parts, env)
 	consoleOn := !cfg.SlackEnabled() && !cfg.DiscordEnabled() && env.StdinIsTerminal
 	var c *console.Console
 	if consoleOn {
@@ -387,7 +429,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env, db
 			errc <- err
 		}()
 	}
-	err := <-errc
+	err = <-errc
 	cancel()
 	if consoleOn {
 		if err2 := <-errc; err == nil {
