@@ -60,6 +60,14 @@ type Options struct {
 	Routes map[string]http.Handler
 }
 
+// NewRegistry is a metrics registry with the Go runtime and process
+// collectors, for the packages that add their own metrics to /metrics.
+func NewRegistry() *prometheus.Registry {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return reg
+}
+
 // Server is the HTTP server. Start it with Run, or with Listen then Serve
 // when the caller needs the bound address first.
 type Server struct {
@@ -80,8 +88,7 @@ func New(addr string, opts Options) *Server {
 	}
 	reg := opts.Registry
 	if reg == nil {
-		reg = prometheus.NewRegistry()
-		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+		reg = NewRegistry()
 	}
 	errLog := slog.NewLogLogger(log.Handler(), slog.LevelWarn)
 

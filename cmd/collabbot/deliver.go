@@ -11,6 +11,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/collabbot/collabbot/commands"
 	"github.com/collabbot/collabbot/config"
 	"github.com/collabbot/collabbot/delivery"
@@ -27,6 +29,9 @@ type platformDeps struct {
 	DB  store.DB
 	Now func() time.Time
 	Env Env
+	// Metrics is the registry /metrics serves; packages add their own
+	// collectors to it (nil outside serve).
+	Metrics *prometheus.Registry
 }
 
 // platformParts is what one chat platform adds to serve.

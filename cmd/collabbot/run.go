@@ -353,7 +353,8 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env, db
 
 	// The configured chat platforms: their routes, senders and whatever
 	// they run beside the server (Socket Mode, the gateway).
-	deps := platformDeps{Cfg: cfg, Log: log, App: app, DB: db, Now: now, Env: env}
+	reg := server.NewRegistry()
+	deps := platformDeps{Cfg: cfg, Log: log, App: app, DB: db, Now: now, Env: env, Metrics: reg}
 	parts, err := startPlatforms(ctx, deps)
 	if err != nil {
 		return err
@@ -362,7 +363,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env, db
 	for _, p := range parts {
 		maps.Copy(routes, p.Routes)
 	}
-	srv := server.New(cfg.Addr, server.Options{Ready: db.Ping, Logger: log, Routes: routes})
+	srv := server.New(cfg.Addr, server.Options{Ready: db.Ping, Logger: log, Routes: routes, Registry: reg})
 	if err := srv.Listen(); err != nil {
 		return err
 	}
