@@ -69,6 +69,18 @@ type Card struct {
 	Sections []Section `json:"sections,omitempty"`
 	Context  string    `json:"context,omitempty"`
 	Buttons  []Button  `json:"buttons,omitempty"`
+	// Image is a picture that goes with the card (the weekly digest's
+	// funnel chart); an adapter that cannot show pictures shows the card's
+	// text, which always says the same in words.
+	Image *Image `json:"image,omitempty"`
+}
+
+// Image is a PNG picture attached to a card.
+type Image struct {
+	Name  string `json:"name"`  // file name, "funnel-2026-W48.png"
+	Title string `json:"title"` // shown above the picture
+	Alt   string `json:"alt"`   // the picture in words, for screen readers
+	PNG   []byte `json:"png"`
 }
 
 // AllButtons lists the card's buttons, its own first, then its sections'.
