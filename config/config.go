@@ -76,6 +76,9 @@ type Config struct {
 	// deduplication and later edits need). 0 keeps it forever.
 	KeepSent time.Duration
 
+	// Remind is the reminder jobs' schedules and thresholds (COLLABBOT_REMIND_*).
+	Remind Remind
+
 	Slack   Slack
 	Discord Discord
 	OpenAI  OpenAI
@@ -146,6 +149,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("log_format", c.LogFormat),
 		slog.Duration("retry_for", c.RetryFor),
 		slog.Duration("keep_sent", c.KeepSent),
+		slog.Attr{Key: "remind", Value: c.Remind.remindLogValue()},
 		slog.Group("slack",
 			slog.Bool("enabled", c.SlackEnabled()),
 			slog.String("signing_secret", setOrUnset(c.Slack.SigningSecret)),
@@ -311,6 +315,7 @@ func Load(getenv func(string) string) (Config, error) {
 		p.addf("COLLABBOT_LOG_FORMAT must be text or json, got %q", c.LogFormat)
 	}
 
+	c.Remind = loadRemind(&p, get)
 	c.Slack = loadSlack(&p, get)
 	c.Discord = loadDiscord(&p, get)
 	c.OpenAI = loadOpenAI(&p, get)

@@ -449,3 +449,67 @@ func TestKeepSent(t *testing.T) {
 		}
 	}
 }
+
+// The reminder settings: defaults, every variable read, and one clear line
+// per problem naming the variable and what it accepts.
+func TestRemind(t *testing.T) {
+	c, err := config.Load(env(nil))
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	r := c.Remind
+	wantSpecs := map[string]string{"nudge": "0 10 * * *", "approvals": "0 9 * * 1-5", "shipping": "0 9 * * 1-5", "content": "0 10 * * *",
+		"overdue": "0 9 * * 1-5", "plans": "0 9 * * *", "digest": "0 9 * * 1"}
+	if fmt.Sprint(r.Specs) != fmt.Sprint(wantSpecs) {
+		t.Errorf("default specs = %v, want %v", r.Specs, wantSpecs)
+	}
+	if r.NudgeAfter != 72*time.Hour || r.NudgeMax != 2 || r.ApprovalsAfter != 24*time.Hour || r.ShippingAfter != 48*time.Hour || r.PlansAhead != 72*time.Hour || r.Quiet.String() != "21:00-09:00" {
+		t.Errorf("default thresholds = %+v", r)
+	}
+
+	c, err = config.Load(env(map[string]string{
+		"COLLABBOT_REMIND_NUDGE": "30 8 * * *", "COLLABBOT_REMIND_DIGEST": "off", "COLLABBOT_REMIND_PLANS": "CRON_TZ=Asia/Tokyo 0 9 * * *",
+		"COLLABBOT_REMIND_NUDGE_AFTER": "48h", "COLLABBOT_REMIND_NUDGE_MAX": "0", "COLLABBOT_REMIND_APPROVALS_AFTER": "6h",
+		"COLLABBOT_REMIND_SHIPPING_AFTER": "24h", "COLLABBOT_REMIND_PLANS_AHEAD": "168h", "COLLABBOT_REMIND_QUIET": "22:30-07:15",
+	}))
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	r = c.Remind
+	if r.Specs["nudge"] != "30 8 * * *" || r.Specs["plans"] != "CRON_TZ=Asia/Tokyo 0 9 * * *" {
+		t.Errorf("specs = %v", r.Specs)
+	}
+	if _, on := r.Specs["digest"]; on {
+		t.Errorf("digest=off still scheduled: %v", r.Specs)
+	}
+	if r.NudgeAfter != 48*time.Hour || r.NudgeMax != 0 || r.ApprovalsAfter != 6*time.Hour || r.ShippingAfter != 24*time.Hour || r.PlansAhead != 168*time.Hour || r.Quiet.String() != "22:30-07:15" {
+		t.Errorf("thresholds = %+v", r)
+	}
+	if s := c.String(); !strings.Contains(s, "remind.digest=off") || !strings.Contains(s, "remind.quiet=22:30-07:15") {
+		t.Errorf("String() = %s, want the reminder settings", s)
+	}
+
+	for _, tc := range []struct{ name, value, want string }{
+		{"COLLABBOT_REMIND_NUDGE", "every day", `COLLABBOT_REMIND_NUDGE must be a cron spec like "0 10 * * *" (minute hour day-of-month month day-of-week) or off, got "every day"`},
+		{"COLLABBOT_REMIND_DIGEST", "0 9 * * 8", `COLLABBOT_REMIND_DIGEST must be a cron spec like "0 9 * * 1"`},
+		{"COLLABBOT_REMIND_CONTENT", "0 0 10 * * *", `COLLABBOT_REMIND_CONTENT must be a cron spec`}, // six fields: seconds are not standard
+		{"COLLABBOT_REMIND_NUDGE_AFTER", "3d", `COLLABBOT_REMIND_NUDGE_AFTER must be a duration like 72h, from 1h to 720h, got "3d"`},
+		{"COLLABBOT_REMIND_NUDGE_AFTER", "30m", `COLLABBOT_REMIND_NUDGE_AFTER must be a duration`},
+		{"COLLABBOT_REMIND_APPROVALS_AFTER", "168h", `COLLABBOT_REMIND_APPROVALS_AFTER must be a duration like 24h, from 1h to 167h (requests expire after 7 days)`},
+		{"COLLABBOT_REMIND_SHIPPING_AFTER", "-1h", `COLLABBOT_REMIND_SHIPPING_AFTER must be a duration`},
+		{"COLLABBOT_REMIND_PLANS_AHEAD", "721h", `COLLABBOT_REMIND_PLANS_AHEAD must be a duration`},
+		{"COLLABBOT_REMIND_NUDGE_MAX", "5", `COLLABBOT_REMIND_NUDGE_MAX must be a whole number from 0 to 4`},
+		{"COLLABBOT_REMIND_NUDGE_MAX", "two", `COLLABBOT_REMIND_NUDGE_MAX must be a whole number from 0 to 4`},
+		{"COLLABBOT_REMIND_QUIET", "9pm-9am", `COLLABBOT_REMIND_QUIET: Quiet hours must be two times like 21:00-09:00`},
+		{"COLLABBOT_REMIND_QUIET", "09:00-09:00", `COLLABBOT_REMIND_QUIET: Quiet hours must start and end at different times`},
+	} {
+		_, err := config.Load(env(map[string]string{tc.name: tc.value}))
+		if err == nil {
+			t.Errorf("%s=%q: Load succeeded", tc.name, tc.value)
+			continue
+		}
+		if lines := strings.Split(err.Error(), "\n"); len(lines) != 1 || !strings.HasPrefix(lines[0], tc.want) {
+			t.Errorf("%s=%q: error %q, want one line starting %q", tc.name, tc.value, err, tc.want)
+		}
+	}
+}

@@ -35,6 +35,14 @@ const (
 	// NoticeWorded is a message queued by a release before notices were
 	// typed: its words were stored, not its facts (see Worded).
 	NoticeWorded NoticeKind = "worded"
+	// Reminders (domain/remind.go), each sent once per period by a job.
+	NoticeRemindNudge     NoticeKind = "remind.nudge"     // creator: an invitation still waits for an answer
+	NoticeRemindApprovals NoticeKind = "remind.approvals" // approvals channel: requests waiting for a manager
+	NoticeRemindShipping  NoticeKind = "remind.shipping"  // sellers: approved samples not shipped yet
+	NoticeRemindContent   NoticeKind = "remind.content"   // creator: content due in a few days
+	NoticeRemindOverdue   NoticeKind = "remind.overdue"   // sellers: samples still overdue
+	NoticeRemindPlanEnds  NoticeKind = "remind.plan_ends" // sellers: a plan ends soon
+	NoticeDigest          NoticeKind = "remind.digest"    // sellers: the weekly funnel
 )
 
 // NoticeKinds lists every kind, for renderers to prove they cover all.
@@ -74,6 +82,8 @@ type Notice struct {
 	At time.Time `json:"at"`
 	// Worded is set on NoticeWorded only.
 	Worded *Worded `json:"worded,omitempty"`
+	// Remind is set on the reminder notices (domain/remind.go).
+	Remind *Reminder `json:"remind,omitempty"`
 }
 
 // Worded is a message as an earlier release stored it, already in words.

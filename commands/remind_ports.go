@@ -1,0 +1,25 @@
+package commands
+
+import (
+	"context"
+	"time"
+
+	"github.com/collabbot/collabbot/domain"
+)
+
+// ReminderStore is what the reminder jobs keep beyond the outbox: when
+// each job last ran (so a run missed while the service was down is caught
+// up at start), and the funnel counts of the weekly digest. Which reminder
+// was sent in which period is not kept here: it is the outbox row's key,
+// written in the transaction that queues it.
+type ReminderStore interface {
+	// ReminderRun is when job last ran, the zero time if never.
+	ReminderRun(ctx context.Context, job string) (time.Time, error)
+	// SetReminderRun records that job ran at at. An earlier at than the
+	// one recorded is ignored: a slow replica never moves the record back.
+	SetReminderRun(ctx context.Context, job string, at time.Time) error
+	// Funnel counts, for [from, to): invitations created, invitations
+	// accepted, sample requests made, samples shipped and content posted
+	// (samples completed), each by the time of its own step.
+	Funnel(ctx context.Context, from, to time.Time) (domain.Funnel, error)
+}
