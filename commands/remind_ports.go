@@ -22,4 +22,7 @@ type ReminderStore interface {
 	// accepted, sample requests made, samples shipped and content posted
 	// (samples completed), each by the time of its own step.
 	Funnel(ctx context.Context, from, to time.Time) (domain.Funnel, error)
+	// Queued reports whether a message with this key was ever queued
+	// (pruned content keeps its key).
+	Queued(ctx context.Context, key string) (bool, error)
 }

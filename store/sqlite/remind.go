@@ -50,3 +50,12 @@ func (t *tx) Funnel(ctx context.Context, from, to time.Time) (domain.Funnel, err
 	}
 	return f, nil
 }
+
+// Queued reports whether an outbox row has key.
+func (t *tx) Queued(ctx context.Context, key string) (bool, error) {
+	var n int
+	if err := t.tx.QueryRowContext(ctx, `SELECT count(*) FROM outbox WHERE idem_key = ?`, key).Scan(&n); err != nil {
+		return false, domain.Internal(err, "store: look up an outgoing message")
+	}
+	return n > 0, nil
+}
