@@ -370,7 +370,7 @@ func TestRemindDigest(t *testing.T) {
 	_, maya := mustAddCreator(t, app, "maya_glow")
 	mustAddCreator(t, app, "leo_fit")
 	inv := mustInviteOne(t, app, "maya_glow", true, "P100") // Wed 6 May: last week for a digest on Mon 18 May
-	clk.Set(ucStart.AddDate(0, 0, 7))                        // Wed 13 May: this week
+	clk.Set(ucStart.AddDate(0, 0, 7))                       // Wed 13 May: this week
 	if _, err := app.AcceptInvitation(ctxb, maya, inv.ID); err != nil {
 		t.Fatal(err)
 	}
