@@ -39,6 +39,9 @@ func notice(n domain.Notice, r Reader) Card {
 		p = &domain.Plan{}
 	}
 	what := prod.ID + " " + prod.Title
+	if c, ok := remind(n, r); ok {
+		return c
+	}
 	switch n.Kind {
 	case domain.NoticeInvitation:
 		c := Card{
