@@ -69,8 +69,7 @@ var errDryRun = errors.New("dry run")
 // Remind runs one reminder job as of at. Each reminder's key (job, subject,
 // period) is written in the transaction that queues it, so a job run
 // twice, on two replicas at once, or again after a restart queues each
-// reminder once per period. A dry run writes nothing. The run is recorded
-// (see CatchUpReminders) unless it is a dry run.
+// reminder once per period. A dry run writes nothing.
 func (a *App) Remind(ctx context.Context, job string, s RemindSettings, at time.Time, dry bool) (RemindRun, error) {
 	at = at.UTC().Truncate(time.Millisecond)
 	run := RemindRun{Job: job, At: at, DryRun: dry}
@@ -94,10 +93,24 @@ func (a *App) Remind(ctx context.Context, job string, s RemindSettings, at time.
 	default:
 		return run, domain.Invalidf("job", "Job must be one of %s (got %q)", joinOr(RemindJobs, ""), job)
 	}
-	if err != nil || dry {
+	return run, err
+}
+
+// RecordReminderRun notes that job ran at at, for CatchUpReminders. The
+// scheduled runs record themselves; a run as of another time (collabbot
+// remind --at) is not a run of the schedule and is not recorded.
+func (a *App) RecordReminderRun(ctx context.Context, job string, at time.Time) error {
+	return a.store.Update(ctx, func(tx Tx) error { return tx.SetReminderRun(ctx, job, at.UTC().Truncate(time.Millisecond)) })
+}
+
+// RunScheduledReminder is one scheduled run of job: as of now, recorded.
+func (a *App) RunScheduledReminder(ctx context.Context, job string, s RemindSettings) (RemindRun, error) {
+	now := a.now()
+	run, err := a.Remind(ctx, job, s, now, false)
+	if err != nil {
 		return run, err
 	}
-	return run, a.store.Update(ctx, func(tx Tx) error { return tx.SetReminderRun(ctx, job, at) })
+	return run, a.RecordReminderRun(ctx, job, now)
 }
 
 // RemindSchedule is a job's schedule: Next is the first time the job is
@@ -135,6 +148,9 @@ func (a *App) CatchUpReminders(ctx context.Context, s RemindSettings, jobs []Rem
 			continue
 		}
 		run, err := a.Remind(ctx, j.Job, s, now, false)
+		if err == nil {
+			err = a.RecordReminderRun(ctx, j.Job, now)
+		}
 		if err != nil {
 			errs = append(errs, fmt.Errorf("reminder %s: %w", j.Job, err))
 			continue

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -15,6 +16,9 @@ type command struct {
 	usage string
 	// flags take a value (--state failed, --state=failed); names without dashes.
 	flags    []string
+	// switches are flags without a value (--dry-run, or --dry-run=false);
+	// parsed, they read "true" or "false".
+	switches []string
 	min, max int // other arguments
 	// params name the arguments, for "missing FILE"; example is a whole
 	// command line that works.
@@ -46,6 +50,11 @@ var commandList = []command{
     list outgoing messages, oldest first (default: all states, 50 rows)
 collabbot outbox retry ID
     queue a failed message again (pending, no attempts, due now)`},
+	{name: "remind", flags: []string{"job", "at"}, switches: []string{"dry-run"}, check: checkRemind, usage: `collabbot remind [--job NAME] [--at RFC3339] [--dry-run]
+    run the reminder jobs once (every scheduled one, or --job nudge|approvals|shipping|
+    content|overdue|plans|digest), as if at --at (default now), and print what they
+    queued; --dry-run prints what they would queue and queues nothing. A running serve
+    delivers what was queued`},
 }
 
 // oneOf checks that the first argument is one of allowed.
@@ -133,11 +142,24 @@ func parseCommandLine(c command, raw []string) (cmdLine, error) {
 		for _, f := range c.flags {
 			known = known || f == name
 		}
+		if slices.Contains(c.switches, name) {
+			if _, dup := out.flags[name]; dup {
+				return out, usageError{fmt.Sprintf("flag --%s is given twice", name)}
+			}
+			if !hasValue {
+				value = "true"
+			}
+			if value != "true" && value != "false" {
+				return out, usageError{fmt.Sprintf("flag --%s takes no value (or =true, =false), got %q", name, value)}
+			}
+			out.flags[name] = value
+			continue
+		}
 		if !known {
 			if len(c.flags) == 0 {
 				return out, usageError{fmt.Sprintf("unknown flag %q: collabbot %s takes no flags", a, c.name)}
 			}
-			return out, usageError{fmt.Sprintf("unknown flag %q: collabbot %s takes --%s", a, c.name, strings.Join(c.flags, ", --"))}
+			return out, usageError{fmt.Sprintf("unknown flag %q: collabbot %s takes --%s", a, c.name, strings.Join(append(slices.Clone(c.flags), c.switches...), ", --"))}
 		}
 		if !hasValue {
 			if i+1 == len(raw) {

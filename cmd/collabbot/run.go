@@ -355,6 +355,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env, db
 	// they run beside the server (Socket Mode, the gateway).
 	reg := server.NewRegistry()
 	deps := platformDeps{Cfg: cfg, Log: log, App: app, DB: db, Now: now, Env: env, Metrics: reg}
+	addReminders(ctx, sched, deps) // catches up missed runs, then schedules them beside the deadlines
 	parts, err := startPlatforms(ctx, deps)
 	if err != nil {
 		return err
