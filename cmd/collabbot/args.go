@@ -15,7 +15,7 @@ type command struct {
 	// usage lines: the synopsis, then what it does, indented.
 	usage string
 	// flags take a value (--state failed, --state=failed); names without dashes.
-	flags    []string
+	flags []string
 	// switches are flags without a value (--dry-run, or --dry-run=false);
 	// parsed, they read "true" or "false".
 	switches []string

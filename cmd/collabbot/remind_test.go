@@ -212,4 +212,3 @@ func gathered(t *testing.T, reg *prometheus.Registry, name string, labels map[st
 	t.Fatalf("no %s%v on the registry", name, labels)
 	return 0
 }
-
