@@ -15,11 +15,11 @@ type command struct {
 	// usage lines: the synopsis, then what it does, indented.
 	usage string
 	// flags take a value (--state failed, --state=failed); names without dashes.
-	flags []string
+	flags    []string
+	min, max int // other arguments
 	// switches are flags without a value (--dry-run, or --dry-run=false);
 	// parsed, they read "true" or "false".
 	switches []string
-	min, max int // other arguments
 	// params name the arguments, for "missing FILE"; example is a whole
 	// command line that works.
 	params  []string
