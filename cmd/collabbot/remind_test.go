@@ -212,3 +212,31 @@ func gathered(t *testing.T, reg *prometheus.Registry, name string, labels map[st
 	t.Fatalf("no %s%v on the registry", name, labels)
 	return 0
 }
+
+// Schedules are read on the team's wall clock through DST changes: the
+// Monday digest stays at 09:00 in Paris on both sides of a change, and a
+// daily run in the skipped hour of the spring-forward night is not run
+// twice or early.
+func TestRemindSchedulesAcrossDST(t *testing.T) {
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		spec       string
+		from, want time.Time
+	}{
+		{"0 9 * * 1", time.Date(2026, 3, 28, 12, 0, 0, 0, time.UTC), time.Date(2026, 3, 30, 7, 0, 0, 0, time.UTC)},   // CEST: 09:00 is 07:00 UTC
+		{"0 9 * * 1", time.Date(2026, 3, 21, 12, 0, 0, 0, time.UTC), time.Date(2026, 3, 23, 8, 0, 0, 0, time.UTC)},   // CET: 08:00 UTC
+		{"0 9 * * 1", time.Date(2026, 10, 24, 12, 0, 0, 0, time.UTC), time.Date(2026, 10, 26, 8, 0, 0, 0, time.UTC)}, // back to CET
+		{"30 2 * * *", time.Date(2026, 3, 28, 12, 0, 0, 0, time.UTC), time.Date(2026, 3, 30, 0, 30, 0, 0, time.UTC)}, // 02:30 on 29 March does not exist
+	} {
+		s, err := cron.ParseStandard(tc.spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := nextIn(s, paris)(tc.from); !got.Equal(tc.want) {
+			t.Errorf("%q after %s: %s, want %s", tc.spec, tc.from, got.UTC(), tc.want)
+		}
+	}
+}
