@@ -53,7 +53,7 @@ func TestReminderCards(t *testing.T) {
 		{"nudge", domain.Notice{Kind: domain.NoticeRemindNudge, At: at, Creator: &domain.Creator{Handle: "maya_glow"},
 			Invitation:    &domain.Invitation{ID: 3, Rate: 1500, State: domain.InvitationPending, ExpiresAt: time.Date(2026, 5, 20, 23, 59, 59, 0, time.UTC)},
 			Collaboration: &domain.Collaboration{Name: "Spring", Sample: &domain.SampleOffer{PerCreator: 1}}, Products: []domain.Product{{ID: "P100", Title: "Glow Serum"}},
-			Remind:        &domain.Reminder{Nudge: 1, NudgeMax: 2}}, present.Reader{Zone: tokyo, Team: time.UTC},
+			Remind: &domain.Reminder{Nudge: 1, NudgeMax: 2}}, present.Reader{Zone: tokyo, Team: time.UTC},
 			[]string{"Reminder: invitation I3: Spring", "open until Thu 21 May 2026 08:59 JST", "Reminder 1 of 2", "15%"},
 			[]string{"accept:3", "decline:3", "request-sample:3"}},
 		{"approvals", domain.Notice{Kind: domain.NoticeRemindApprovals, At: at, Remind: &domain.Reminder{Rows: rows(2)}}, team,
