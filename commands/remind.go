@@ -343,9 +343,12 @@ func (r *reminding) nudge(ctx context.Context, tx Tx, u *remindUnit, id int64) e
 		}
 		products = append(products, p)
 	}
+	sendAt := r.creatorSendAt(v.Creator)
+	if !v.ExpiresAt.After(sendAt) {
+		return nil // it would arrive, after the creator's night, expired
+	}
 	n := v.Nudges + 1
 	v.Nudges = n
-	sendAt := r.creatorSendAt(v.Creator)
 	o := reminder{to: toCreator(v.CreatorID), key: r.period(subject("invitation", v.ID), "nudge"), counts: true, sendAt: sendAt,
 		about: fmt.Sprintf("%s (%s), nudge %d of %d", v.Ref(), v.Creator.At(), n, r.s.NudgeMax)}
 	queued, err := u.queue(ctx, tx, r.at, o, domain.Notice{Kind: domain.NoticeRemindNudge, Creator: &v.Creator, Invitation: &v.Invitation,
@@ -462,6 +465,9 @@ func (r *reminding) contentDue(ctx context.Context, tx Tx, u *remindUnit, id int
 		return nil
 	}
 	sendAt := r.creatorSendAt(v.Creator)
+	if !v.DueAt.After(sendAt) {
+		return nil // due before the creator's night ends: the sweep flags it
+	}
 	zone := r.zone(v.Creator)
 	left := daysBetween(sendAt, v.DueAt, zone)
 	what := ""

@@ -57,7 +57,7 @@ func day(d time.Time) string { return d.Format("2006-01-02") }
 // most NudgeMax, each counting toward the five unanswered messages; never
 // for an answered or expired invitation.
 func TestRemindNudges(t *testing.T) {
-	app, db, clk := newApp(t)
+	app, db, _ := newApp(t)
 	mustAddProduct(t, app, "P100", 5, "")
 	maya, _ := mustAddCreator(t, app, "maya_glow")
 	_, leo := mustAddCreator(t, app, "leo_fit")
@@ -88,7 +88,6 @@ func TestRemindNudges(t *testing.T) {
 	if n := countEvents(t, db, subj, "invitation.nudged"); n != 1 {
 		t.Errorf("%d invitation.nudged events, want 1", n)
 	}
-	_ = clk
 
 	// Again in the same period, or before NudgeAfter since the last nudge:
 	// nothing.
@@ -516,4 +515,21 @@ func TestRemindUnknownJob(t *testing.T) {
 	app, _, _ := newApp(t)
 	_, err := app.Remind(ctxb, "weekly", remindSettings, ucStart, false)
 	wantErr(t, err, domain.KindInvalid, "job", "nudge, approvals")
+}
+
+// A reminder that would arrive, after the creator's quiet hours, too late
+// (the invitation expired, the content already due) is not sent.
+func TestRemindNotAfterTheDeadline(t *testing.T) {
+	app, db, _ := newApp(t)
+	mustAddProduct(t, app, "P100", 5, "")
+	mustAddCreatorTZ(t, app, "kenji_cooks", "Asia/Tokyo")
+	inv := mustInvite(t, app, commands.InviteRequest{Creators: targets(t, "kenji_cooks"), Products: []string{"P100"}, Rate: 1500, Expires: time.Date(2026, 5, 10, 17, 0, 0, 0, time.UTC)}).Invitations[0]
+	// The invitation ends at 17:00 UTC on 10 May, 02:00 on 11 May in
+	// Tokyo; at 14:00 UTC it is 23:00 there, and the nudge would wait
+	// until 09:00, after the end.
+	at := time.Date(2026, 5, 10, 14, 0, 0, 0, time.UTC)
+	wantQueued(t, remind(t, app, commands.JobNudge, at))
+	if got := invitationOf(t, db, inv.ID).Nudges; got != 0 {
+		t.Errorf("Nudges = %d", got)
+	}
 }
