@@ -511,6 +511,9 @@ func (a *App) answer(ctx context.Context, actor domain.Actor, id int64, to domai
 		if err := answered(ctx, tx, v.CreatorID); err != nil {
 			return err
 		}
+		if err := withdrawReminders(ctx, tx, subject("invitation", v.ID), "nudge#"); err != nil {
+			return err
+		}
 		detail := fmt.Sprintf("%s %s invitation %s at %s", v.Creator.At(), to, v.Ref(), v.Rate)
 		if v.DeclineReason != "" {
 			detail += ": " + v.DeclineReason

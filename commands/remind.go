@@ -563,3 +563,17 @@ func (r *reminding) digest(ctx context.Context) error {
 		return err
 	})
 }
+
+// withdrawReminders takes back, inside the transaction of an answer, the
+// reminders about subject still waiting to go out (a nudge queued at night
+// for the creator's morning, when they accept before it): each what is a
+// reminder's key step ("nudge", "due-"). Their period keys go with them,
+// which is safe: the answer ends what they reminded of.
+func withdrawReminders(ctx context.Context, tx Tx, subject string, whats ...string) error {
+	for _, what := range whats {
+		if _, err := tx.WithdrawReminders(ctx, subject+":"+what); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -25,4 +25,9 @@ type ReminderStore interface {
 	// Queued reports whether a message with this key was ever queued
 	// (pruned content keeps its key).
 	Queued(ctx context.Context, key string) (bool, error)
+	// WithdrawReminders deletes the outbox rows whose key starts with
+	// keyPrefix and that were never tried (pending, no attempts): a
+	// reminder waiting for the creator's morning that an answer made
+	// untrue. It returns how many went.
+	WithdrawReminders(ctx context.Context, keyPrefix string) (int, error)
 }

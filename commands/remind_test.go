@@ -533,3 +533,44 @@ func TestRemindNotAfterTheDeadline(t *testing.T) {
 		t.Errorf("Nudges = %d", got)
 	}
 }
+
+// A reminder waiting for the creator's morning is taken back when they
+// answer first: accepting withdraws the nudge, posting the content the
+// content reminder. One already sent stays sent.
+func TestRemindWithdrawnByTheAnswer(t *testing.T) {
+	app, db, clk := newApp(t)
+	mustAddProduct(t, app, "P100", 5, "")
+	kenji := mustAddCreatorTZ(t, app, "kenji_cooks", "Asia/Tokyo")
+	act, err := app.CreatorActorByHandle(ctxb, "kenji_cooks")
+	mustNil(t, err, "CreatorActorByHandle")
+	inv := mustInviteOne(t, app, "kenji_cooks", true, "P100")
+	night := time.Date(2026, 5, 9, 14, 0, 0, 0, time.UTC) // 23:00 in Tokyo
+	run := remind(t, app, commands.JobNudge, night)
+	wantQueued(t, run, fmt.Sprintf("invitation:%d:nudge#2026-05-09", inv.ID))
+	clk.Set(night.Add(time.Hour))
+	if _, err := app.AcceptInvitation(ctxb, act, inv.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := outboxKey(t, db, run.Queued[0].Key); ok {
+		t.Errorf("the nudge waiting for the morning is still queued after the answer")
+	}
+	if c := creatorOf(t, db, kenji.ID); c.Unanswered != 0 {
+		t.Errorf("Unanswered = %d after the answer", c.Unanswered)
+	}
+
+	s := mustRequest(t, app, act, commands.SampleInput{ProductID: "P100", InvitationID: inv.ID})
+	mustApprove(t, app, s.ID)
+	due := mustShip(t, app, s.ID).DueAt
+	at := time.Date(due.Year(), due.Month(), due.Day()-3, 14, 0, 0, 0, time.UTC) // 23:00 in Tokyo, three days before
+	content := remind(t, app, commands.JobContent, at)
+	if len(content.Queued) != 1 {
+		t.Fatalf("content reminder: %+v", content)
+	}
+	clk.Set(at.Add(time.Hour))
+	if _, err := app.SubmitContent(ctxb, act, s.ID, "https://www.tiktok.com/@kenji_cooks/video/7300000000000000001"); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := outboxKey(t, db, content.Queued[0].Key); ok {
+		t.Errorf("the content reminder is still queued after the content came")
+	}
+}

@@ -620,6 +620,9 @@ func (a *App) SubmitContent(ctx context.Context, actor domain.Actor, id int64, l
 		if err := answered(ctx, tx, v.CreatorID); err != nil {
 			return err
 		}
+		if err := withdrawReminders(ctx, tx, subject("sample", v.ID), "due-"); err != nil {
+			return err
+		}
 		if err := record(ctx, tx, now, actor, "sample.completed", subject("sample", v.ID), "%s posted %s", v.Creator.At(), url); err != nil {
 			return err
 		}

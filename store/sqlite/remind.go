@@ -59,3 +59,21 @@ func (t *tx) Queued(ctx context.Context, key string) (bool, error) {
 	}
 	return n > 0, nil
 }
+
+// WithdrawReminders deletes never-tried rows whose key starts with
+// keyPrefix; the key range keeps it on the key's unique index.
+func (t *tx) WithdrawReminders(ctx context.Context, keyPrefix string) (int, error) {
+	if keyPrefix == "" {
+		return 0, domain.Internal(nil, "store: withdraw reminders needs a key prefix")
+	}
+	res, err := t.tx.ExecContext(ctx, `DELETE FROM outbox WHERE idem_key >= ?1 AND idem_key < ?2 AND state = 'pending' AND attempts = 0`,
+		keyPrefix, keyPrefix+"\U0010FFFF")
+	if err != nil {
+		return 0, formatError(err, "store: withdraw reminders", nil)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, domain.Internal(err, "store: withdraw reminders")
+	}
+	return int(n), nil
+}

@@ -19,6 +19,7 @@ func runReminders(t *testing.T, f Factory) {
 		{"ReminderRunNeverMovesBack", testReminderRun},
 		{"FunnelCountsEachStageByItsOwnTime", testFunnel},
 		{"QueuedFindsAKey", testQueued},
+		{"WithdrawRemindersByKeyPrefix", testWithdrawReminders},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -115,5 +116,38 @@ func testQueued(t *testing.T, e Engine) {
 	}
 	if got := read(t, e, func(tx commands.Tx) (bool, error) { return tx.Queued(ctxb, key+"x") }); got {
 		t.Fatal("Queued matches a longer key")
+	}
+}
+
+func testWithdrawReminders(t *testing.T, e Engine) {
+	sellers := domain.Recipient{Kind: domain.ToChannel, Channel: domain.ChannelSellers}
+	keys := []string{"invitation:1:nudge#2026-05-06", "invitation:1:nudge#2026-05-09", "invitation:12:nudge#2026-05-06", "invitation:1:dm", "invitation:1:nudge#2026-05-12"}
+	update(t, e, func(tx commands.Tx) error {
+		for _, k := range keys {
+			if _, err := tx.Enqueue(ctxb, domain.Outgoing{To: sellers, Key: k, Notice: domain.Notice{Kind: domain.NoticeRemindNudge}, CreatedAt: t0}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	var n int
+	update(t, e, func(tx commands.Tx) error {
+		var err error
+		n, err = tx.WithdrawReminders(ctxb, "invitation:1:nudge#")
+		return err
+	})
+	if n != 3 {
+		t.Errorf("WithdrawReminders withdrew %d rows, want the 3 of invitation 1's nudges", n)
+	}
+	left := map[string]bool{}
+	rows, err := e.ListOutgoing(ctxb, "", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range rows {
+		left[o.Key] = true
+	}
+	if !left["invitation:12:nudge#2026-05-06"] || !left["invitation:1:dm"] || len(left) != 2 {
+		t.Errorf("left %v, want invitation 12's nudge and invitation 1's DM", left)
 	}
 }
