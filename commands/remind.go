@@ -535,17 +535,22 @@ func (r *reminding) plans(ctx context.Context) error {
 	return nil
 }
 
-// DigestWeeks are the two weeks a digest run at at compares: the seven
-// days before the day of the run, and the seven before those, as calendar
-// days in loc (a week with a DST change has 167 or 169 hours).
+// DigestWeeks are the two weeks a digest run at at compares: the last
+// whole week, Monday to Sunday, before the day of the run, and the one
+// before it, as calendar days in loc (a week with a DST change has 167 or
+// 169 hours). Weeks are the calendar's, not the run's: a digest run late
+// (a catch-up on Wednesday, a collabbot remind on Friday) tells the same
+// week as the Monday run would have, and is sent once for it.
 func DigestWeeks(at time.Time, loc *time.Location) (this, last [2]time.Time) {
-	end := startOfDay(at, loc)
+	day := startOfDay(at, loc)
+	back := (int(day.Weekday()) + 6) % 7 // days since Monday
+	end := day.AddDate(0, 0, -back)
 	start := end.AddDate(0, 0, -7)
 	return [2]time.Time{start.UTC(), end.UTC()}, [2]time.Time{start.AddDate(0, 0, -7).UTC(), start.UTC()}
 }
 
-// digest sends the sellers the week's funnel beside the week before's,
-// once per week (keyed by the week's first day).
+// digest sends the sellers the last whole week's funnel beside the week
+// before's, once per week (keyed by the week's Monday).
 func (r *reminding) digest(ctx context.Context) error {
 	this, last := DigestWeeks(r.at, r.app.loc)
 	return r.unit(ctx, func(tx Tx, u *remindUnit) error {

@@ -438,7 +438,7 @@ func TestRemindDryRun(t *testing.T) {
 	if !run.DryRun {
 		t.Error("DryRun not reported")
 	}
-	wantQueued(t, remindWith(t, app, commands.JobDigest, remindSettings, at, true), "channel:sellers:digest#2026-05-02")
+	wantQueued(t, remindWith(t, app, commands.JobDigest, remindSettings, at, true), "channel:sellers:digest#2026-04-27")
 	wantUnchanged(t, db, before)
 	if n := invitationOf(t, db, inv.ID).Nudges; n != 0 {
 		t.Errorf("dry run nudged: Nudges %d", n)
@@ -491,23 +491,36 @@ func TestRemindCatchUp(t *testing.T) {
 	if runs := catchUp(); len(runs) != 0 {
 		t.Fatalf("second start the same day ran again: %+v", runs)
 	}
-	// Down for four days: one catch-up run, one digest, not four.
-	clk.Advance(4 * 24 * time.Hour)
+	digests := func() []string {
+		t.Helper()
+		var out []string
+		for _, o := range outbox(t, db) {
+			if strings.Contains(o.Key, ":digest#") {
+				out = append(out, o.Key)
+			}
+		}
+		return out
+	}
+	// Down for six days (to Tuesday): one catch-up run each, not six,
+	// and one digest for the week that ended.
+	clk.Advance(6 * 24 * time.Hour)
 	runs = catchUp()
 	if len(runs) != 2 {
-		t.Fatalf("catch-up after four missed days: %d runs", len(runs))
+		t.Fatalf("catch-up after six missed days: %d runs", len(runs))
 	}
-	digests := 0
-	for _, o := range outbox(t, db) {
-		if strings.Contains(o.Key, ":digest#") {
-			digests++
-		}
+	if got, want := digests(), []string{"channel:sellers:digest#2026-04-27", "channel:sellers:digest#2026-05-04"}; !slices.Equal(got, want) {
+		t.Errorf("digests %q, want %q (one a week)", got, want)
 	}
-	if digests != 2 {
-		t.Errorf("%d digests after two catch-ups, want 2 (one each)", digests)
+	// Down again until Sunday: the week is not over, no second digest.
+	clk.Advance(5 * 24 * time.Hour)
+	if runs := catchUp(); len(runs) != 2 {
+		t.Fatalf("catch-up on Sunday: %d runs", len(runs))
 	}
-	if n := countEvents(t, db, "", "invitation.nudged"); n != 1 {
-		t.Errorf("%d nudges, want 1 (the first catch-up was within NudgeAfter)", n)
+	if got := digests(); len(got) != 2 {
+		t.Errorf("digests %q after a catch-up within the same week", got)
+	}
+	if n := countEvents(t, db, "", "invitation.nudged"); n != 2 {
+		t.Errorf("%d nudges, want 2 (the first catch-up was within NudgeAfter)", n)
 	}
 }
 

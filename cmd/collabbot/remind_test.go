@@ -66,7 +66,7 @@ func TestRemindCommand(t *testing.T) {
 	// Every scheduled job, as of now (fixedNow): the digest of the week
 	// before, nothing else due yet.
 	code, out, stderr = runMain(t, db, "", nil, "remind")
-	if code != 0 || !strings.Contains(out, "(nudge, approvals, shipping, content, overdue, plans, digest)") || !strings.Contains(out, "channel:sellers:digest#2026-11-20") {
+	if code != 0 || !strings.Contains(out, "(nudge, approvals, shipping, content, overdue, plans, digest)") || !strings.Contains(out, "channel:sellers:digest#2026-11-16") {
 		t.Fatalf("remind with every job: exit %d\n%s%s", code, out, stderr)
 	}
 	// A job switched off is not run when all are.
