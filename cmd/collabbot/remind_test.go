@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -239,4 +240,37 @@ func TestRemindSchedulesAcrossDST(t *testing.T) {
 			t.Errorf("%q after %s: %s, want %s", tc.spec, tc.from, got.UTC(), tc.want)
 		}
 	}
+}
+
+// FuzzRemindArgs: any command line for remind parses or is a usage error
+// (exit 2), never a panic; what parses names a known job and a real time.
+func FuzzRemindArgs(f *testing.F) {
+	for _, s := range []string{"--job nudge", "--job=digest --dry-run", "--at 2026-12-07T09:00:00+01:00", "--dry-run=false", "--dry-run=maybe", "--job", "--at monday", "-- --job", "--job nudge --job digest", "x"} {
+		f.Add(s)
+	}
+	cmd, ok := lookupCommand("remind")
+	if !ok {
+		f.Fatal("no remind command")
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		l, err := parseCommandLine(cmd, strings.Fields(line))
+		if err != nil {
+			if _, ok := err.(usageError); !ok {
+				t.Fatalf("%q: error %T %v, want a usage error", line, err, err)
+			}
+			return
+		}
+		if l.help {
+			return
+		}
+		a, err := parseRemind(l)
+		if err != nil {
+			t.Fatalf("%q: checked by parseCommandLine, then %v", line, err)
+		}
+		for _, j := range a.jobs {
+			if !slices.Contains(commands.RemindJobs, j) {
+				t.Fatalf("%q: job %q", line, j)
+			}
+		}
+	})
 }
