@@ -8,8 +8,8 @@
 // 500), COLLABBOT_LOG_LEVEL (debug, info, warn or error; default info),
 // COLLABBOT_LOG_FORMAT (text or json; default text) and COLLABBOT_RETRY_FOR
 // (how long delivery retries a message through temporary errors, 1m to
-// 720h; default 24h). The reminder jobs' schedules and thresholds,
-// COLLABBOT_REMIND_*, are in remind.go.
+// 720h; default 24h).
+// The reminder jobs' schedules and thresholds (COLLABBOT_REMIND_*) are in remind.go.
 package config
 
 import (
