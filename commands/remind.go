@@ -368,7 +368,9 @@ func rows(ctx context.Context, tx Tx, f SampleFilter, keep func(domain.SampleReq
 	var out []domain.RemindRow
 	err := tx.SampleViews(ctx, f, func(row SampleRow) error {
 		if keep(row.Sample) {
-			out = append(out, domain.RemindRow{Sample: row.Sample, Creator: row.Creator.At(), Product: row.Product})
+			s := row.Sample
+			s.DeciderName = row.DeciderName // people read the manager's name, not their ID
+			out = append(out, domain.RemindRow{Sample: s, Creator: row.Creator.At(), Product: row.Product})
 		}
 		return nil
 	})

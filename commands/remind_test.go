@@ -279,6 +279,8 @@ func TestRemindShipping(t *testing.T) {
 	wantQueued(t, remind(t, app, commands.JobShipping, at), key)
 	if o := mustOutboxKey(t, db, key); o.Notice.Kind != domain.NoticeRemindShipping || o.Notice.Remind.Rows[0].Sample.ID != s.ID {
 		t.Errorf("shipping reminder = %+v", o.Notice)
+	} else if words := cardText(rendered(o)); !strings.Contains(words, "Approved by erin") {
+		t.Errorf("shipping reminder reads %q, want the manager named", words)
 	}
 	clk.Set(at)
 	mustShip(t, app, s.ID)
