@@ -158,7 +158,7 @@ func run(ctx context.Context, cmd string, line cmdLine, cfg config.Config, log *
 			return err
 		}
 	}
-	if cmd == "backup" || cmd == "export" || cmd == "outbox" {
+	if cmd == "backup" || cmd == "export" || cmd == "outbox" || cmd == "remind" {
 		// These read what is there: a mistyped path must not quietly
 		// create an empty database and report success.
 		if path, ok := sqlitePath(cfg.DB); ok {
