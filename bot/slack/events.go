@@ -17,33 +17,51 @@ func (a *Adapter) serveEvent(w http.ResponseWriter, r *http.Request, body []byte
 	writeJSON(w, ans)
 }
 
+// eventBody is an Events API payload, read.
+type eventBody struct {
+	challenge string // url_verification
+	id        string // event_id of a callback
+	inner     any    // the callback's inner event (*slackevents.AppHomeOpenedEvent, ...)
+}
+
+// parseEvent reads an Events API payload; false for anything else.
+func parseEvent(body []byte) (eventBody, bool) {
+	ev, err := slackevents.ParseEvent(json.RawMessage(body), slackevents.OptionNoVerifyToken())
+	if err != nil {
+		return eventBody{}, false
+	}
+	switch ev.Type {
+	case slackevents.URLVerification:
+		v, ok := ev.Data.(*slackevents.EventsAPIURLVerificationEvent)
+		if !ok || v.Challenge == "" {
+			return eventBody{}, false
+		}
+		return eventBody{challenge: v.Challenge}, true
+	case slackevents.CallbackEvent:
+		cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent)
+		if !ok {
+			return eventBody{}, false
+		}
+		return eventBody{id: cb.EventID, inner: ev.InnerEvent.Data}, true
+	}
+	return eventBody{}, true // app_rate_limited and the like: acked, nothing to do
+}
+
 // event handles an Events API payload (HTTP body or Socket Mode
 // envelope payload): the url_verification challenge is the answer; a
 // callback is acked at once and handled after, once per event_id, so
 // Slack's redeliveries (X-Slack-Retry-Num, retry_attempt) change nothing.
 func (a *Adapter) event(body []byte) (any, bool) {
-	ev, err := slackevents.ParseEvent(json.RawMessage(body), slackevents.OptionNoVerifyToken())
-	if err != nil {
+	ev, ok := parseEvent(body)
+	switch {
+	case !ok:
 		return nil, false
+	case ev.challenge != "":
+		return map[string]string{"challenge": ev.challenge}, true
+	case ev.inner == nil || (ev.id != "" && !a.seen.first("event:"+ev.id)):
+		return nil, true
 	}
-	switch ev.Type {
-	case slackevents.URLVerification:
-		v, ok := ev.Data.(*slackevents.EventsAPIURLVerificationEvent)
-		if !ok {
-			return nil, false
-		}
-		return map[string]string{"challenge": v.Challenge}, true
-	case slackevents.CallbackEvent:
-		cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent)
-		if !ok {
-			return nil, false
-		}
-		if !a.seen.first("event:" + cb.EventID) {
-			return nil, true
-		}
-		inner := ev.InnerEvent.Data
-		a.later("event", func(ctx context.Context) { a.handleEvent(ctx, inner) })
-	}
+	a.later("event", func(ctx context.Context) { a.handleEvent(ctx, ev.inner) })
 	return nil, true
 }
 

@@ -95,7 +95,7 @@ func (c *idleConn) Read(p []byte) (int, error) {
 // first delivery was lost, or this process restarted) is handled.
 func (a *Adapter) envelope(ctx context.Context, client *socketmode.Client, evt socketmode.Event) {
 	req := evt.Request
-	if req == nil {
+	if req == nil || req.EnvelopeID == "" { // hello, disconnect: the client handles them
 		if evt.Type == socketmode.EventTypeConnectionError || evt.Type == socketmode.EventTypeIncomingError {
 			a.log.Warn("slack: socket mode", "event", evt.Type, "data", evt.Data)
 		}
