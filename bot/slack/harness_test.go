@@ -80,7 +80,7 @@ func newHarness(t *testing.T) *harness {
 	if err := h.app.SeedManagers(context.Background(), []string{manager, manager2}); err != nil {
 		t.Fatalf("SeedManagers: %v", err)
 	}
-	api := slackgo.New("xoxb-test", slackgo.OptionAPIURL(h.slack.apiURL()))
+	api := slackgo.New("xoxb-test", slackgo.OptionAPIURL(h.slack.apiURL()), slackgo.OptionAppLevelToken("xapp-test"))
 	h.adapter = slackbot.New(h.app, api, slackbot.Config{
 		SigningSecret: secret, ApprovalsChannel: approvals, SellersChannel: sellers, Managers: []string{manager, manager2},
 	})
