@@ -166,8 +166,10 @@ func TestSocketModeEnvelopes(t *testing.T) {
 	if len(pubs) != 2 {
 		t.Fatalf("views.publish called %d times, want 2 (E2 once, E3 once)", len(pubs))
 	}
-	if pubs[0].JSON["user_id"] != seller || pubs[1].JSON["user_id"] != manager {
-		t.Errorf("published for %v and %v", pubs[0].JSON["user_id"], pubs[1].JSON["user_id"])
+	// Envelopes are handled concurrently: the order of the two is free.
+	got := map[any]bool{pubs[0].JSON["user_id"]: true, pubs[1].JSON["user_id"]: true}
+	if !got[seller] || !got[manager] {
+		t.Errorf("published for %v, want %s and %s", got, seller, manager)
 	}
 }
 
