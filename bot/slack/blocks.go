@@ -39,8 +39,10 @@ type rendered struct {
 // sections do not fit is cut at a section boundary: page (from 1) picks
 // which sections show, and when line is set a "Next page" button re-runs
 // it for the following page, so a long list pages instead of being cut.
+//
+// The card is not Fit: that cut is for the smallest platform, and here
+// long texts split into sections and long lists page instead.
 func render(c present.Card, maxBlocks, page int, line string) rendered {
-	c = c.Fit()
 	if page < 1 {
 		page = 1
 	}

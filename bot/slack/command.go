@@ -70,5 +70,13 @@ func (a *Adapter) command(ctx context.Context, sc slackgo.SlashCommand) any {
 	if err != nil {
 		return a.errorMessage(err)
 	}
+	if !pageable[cmd.Name] {
+		line = ""
+	}
 	return ephemeral(c, 1, line)
 }
+
+// pageable are the verbs that only read: their "Next page" button runs
+// the line again, which must never repeat a change.
+var pageable = map[string]bool{"help": true, "plans": true, "invitations": true, "samples": true, "creators": true, "products": true, "report": true, "history": true}
+

@@ -261,3 +261,7 @@ func mustContain(t *testing.T, what, got string, wants ...string) {
 		}
 	}
 }
+
+func (h *harness) managerActor() domain.Actor {
+	return domain.Actor{Role: domain.RoleManager, MemberID: manager, Name: "Erin"}
+}

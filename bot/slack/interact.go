@@ -10,6 +10,7 @@ import (
 	slackgo "github.com/slack-go/slack"
 
 	"github.com/collabbot/collabbot/domain"
+	"github.com/collabbot/collabbot/grammar"
 	"github.com/collabbot/collabbot/present"
 )
 
@@ -101,7 +102,14 @@ func (a *Adapter) click(ctx context.Context, ic slackgo.InteractionCallback, act
 	switch {
 	case strings.HasPrefix(id, pageAction):
 		page, _ := strconv.Atoi(strings.TrimPrefix(id, pageAction))
-		c, _, err := a.in.Run(ctx, actor, act.Value)
+		cmd, err := grammar.Parse(act.Value, a.app.Now(), a.app.Location())
+		if err == nil && !pageable[cmd.Name] {
+			err = domain.Invalidf("command", "Only lists page; type the command again.")
+		}
+		var c present.Card
+		if err == nil {
+			c, err = a.in.Execute(ctx, actor, cmd)
+		}
 		if err != nil {
 			a.answerClick(ic, a.errorMessage(err))
 			return
