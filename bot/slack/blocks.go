@@ -234,9 +234,9 @@ func mrkdwn(s string) *slackgo.TextBlockObject {
 
 // escape makes text safe in mrkdwn: Slack reads <...> as links and
 // mentions, so people's words must not be able to ping @channel.
-func escape(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
-}
+func escape(s string) string { return mrkdwnEscaper.Replace(s) }
+
+var mrkdwnEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
 func orDash(s string) string {
 	if s == "" {

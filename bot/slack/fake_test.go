@@ -49,7 +49,7 @@ type postedMessage struct {
 }
 
 type fakeSlack struct {
-	t   *testing.T
+	t   testing.TB
 	srv *httptest.Server
 
 	mu        sync.Mutex
@@ -65,7 +65,7 @@ type fakeSlack struct {
 	ws http.HandlerFunc
 }
 
-func newFakeSlack(t *testing.T) *fakeSlack {
+func newFakeSlack(t testing.TB) *fakeSlack {
 	t.Helper()
 	f := &fakeSlack{t: t, users: map[string]fakeUser{}, fail: map[string]string{}}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))

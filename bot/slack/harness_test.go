@@ -56,7 +56,7 @@ func (c *clock) Now() time.Time {
 // harness is the real handlers over a real SQLite store, with Slack
 // faked.
 type harness struct {
-	t       *testing.T
+	t       testing.TB
 	slack   *fakeSlack
 	app     *commands.App
 	db      *sqlite.DB
@@ -67,7 +67,7 @@ type harness struct {
 	trigger atomic.Int64
 }
 
-func newHarness(t *testing.T) *harness {
+func newHarness(t testing.TB) *harness {
 	t.Helper()
 	h := &harness{t: t, slack: newFakeSlack(t)}
 	h.slack.users = map[string]fakeUser{
@@ -265,3 +265,5 @@ func mustContain(t *testing.T, what, got string, wants ...string) {
 func (h *harness) managerActor() domain.Actor {
 	return domain.Actor{Role: domain.RoleManager, MemberID: manager, Name: "Erin"}
 }
+
+func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }

@@ -210,3 +210,29 @@ func TestOptionsFromRosterAndCatalog(t *testing.T) {
 		t.Errorf("an outsider was shown the roster: %s", body)
 	}
 }
+
+// Mark shipped on an approved sample opens the tracking modal; its
+// submission ships the sample.
+func TestShipButtonModal(t *testing.T) {
+	h := newHarness(t)
+	h.seed([]string{"maya"}, "P100")
+	h.slash(seller, "invite @maya P100 15% samples=1 approval=manager", 1)
+	h.adapter.Wait()
+	s := h.requestSample("maya", "P100")
+	msg := h.approvalMessage(s.ID)
+	h.interact("/slack/interactions", click(manager, fmt.Sprintf("approve:%d", s.ID), approvals, msg.TS, h.slack.responseURL(2)))
+	h.drain()
+	h.interact("/slack/interactions", click(seller, fmt.Sprintf("ship:%d", s.ID), approvals, msg.TS, h.slack.responseURL(3)))
+	opens := h.slack.callsTo("views.open")
+	if len(opens) != 1 || opens[0].JSON["view"].(map[string]any)["callback_id"] != "ship" {
+		t.Fatalf("Mark shipped opened %+v", opens)
+	}
+	meta := opens[0].JSON["view"].(map[string]any)["private_metadata"].(string)
+	_, body := h.interact("/slack/interactions", submission(seller, "ship", meta, map[string]map[string]any{"tracking": text("1Z999AA10123456784")}))
+	if body != "" {
+		t.Fatalf("ship modal answered %q", body)
+	}
+	if got := h.sample(s.ID); got.State != domain.SampleShipped {
+		t.Errorf("sample %s after the ship modal, want shipped", got.State)
+	}
+}
