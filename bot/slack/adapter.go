@@ -48,6 +48,9 @@ type Config struct {
 	MembersTTL time.Duration
 	// Now is the adapter's clock for caches (default time.Now).
 	Now func() time.Time
+	// HomeDebounce is how long a burst of changes is gathered before the
+	// Home tabs are published again (default 2s).
+	HomeDebounce time.Duration
 }
 
 // Adapter serves Slack for the seller team.
@@ -61,6 +64,10 @@ type Adapter struct {
 	seen *seenSet
 
 	late sync.WaitGroup
+
+	homeMu      sync.Mutex
+	viewers     map[string]time.Time // who opened their Home tab, when
+	homePending bool
 }
 
 // New builds the adapter over the use cases and a Slack Web API client.
@@ -80,7 +87,10 @@ func New(app *commands.App, api *slackgo.Client, cfg Config) *Adapter {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	a := &Adapter{app: app, in: grammar.New(app), api: api, cfg: cfg, log: cfg.Log, seen: newSeenSet(10000)}
+	if cfg.HomeDebounce <= 0 {
+		cfg.HomeDebounce = 2 * time.Second
+	}
+	a := &Adapter{app: app, in: grammar.New(app), api: api, cfg: cfg, log: cfg.Log, seen: newSeenSet(10000), viewers: map[string]time.Time{}}
 	a.team = newTeam(api, cfg)
 	return a
 }
@@ -241,7 +251,10 @@ func (a *Adapter) tell(ctx context.Context, channel, user string, m *message) {
 	var err error
 	if channel != "" {
 		_, err = a.api.PostEphemeralContext(ctx, channel, user, opts...)
-	} else {
+	}
+	if channel == "" || err != nil {
+		// No channel, or one the app is not in (a private channel): the
+		// person's DM with the app always works.
 		_, _, err = a.api.PostMessageContext(ctx, user, opts...)
 	}
 	if err != nil {

@@ -79,4 +79,3 @@ func (a *Adapter) command(ctx context.Context, sc slackgo.SlashCommand) any {
 // pageable are the verbs that only read: their "Next page" button runs
 // the line again, which must never repeat a change.
 var pageable = map[string]bool{"help": true, "plans": true, "invitations": true, "samples": true, "creators": true, "products": true, "report": true, "history": true}
-

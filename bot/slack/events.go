@@ -69,6 +69,7 @@ func (a *Adapter) handleEvent(ctx context.Context, inner any) {
 	switch e := inner.(type) {
 	case *slackevents.AppHomeOpenedEvent:
 		if e.Tab == "" || e.Tab == "home" {
+			a.viewed(e.User)
 			a.publishHome(ctx, e.User)
 		}
 	case *slackevents.MemberJoinedChannelEvent:

@@ -116,3 +116,25 @@ func TestHomeClickRefreshes(t *testing.T) {
 	v, _ := json.Marshal(pubs[0].JSON["view"])
 	mustContain(t, "the refreshed home", string(v), "Waiting for your decision (0)", "To ship (1)")
 }
+
+// What a delivery changes (a new request in the approvals channel) is
+// reflected on the Home tabs opened lately, without opening them again.
+func TestHomeRefreshedWhenItChanges(t *testing.T) {
+	h := newHarness(t)
+	h.seed([]string{"maya"}, "P100")
+	h.slash(seller, "invite @maya P100 15% samples=1 approval=manager", 1)
+	h.post("/slack/events", eventCallback("Ev0H", homeOpened(manager)))
+	h.adapter.Wait()
+	if n := len(h.slack.callsTo("views.publish")); n != 1 {
+		t.Fatalf("%d publishes after opening the home", n)
+	}
+	s := h.requestSample("maya", "P100")
+	h.drain() // posts the request to the approvals channel
+	h.adapter.Wait()
+	pubs := h.slack.callsTo("views.publish")
+	if len(pubs) < 2 {
+		t.Fatalf("%d publishes after a new request, want a refresh", len(pubs))
+	}
+	v, _ := json.Marshal(pubs[len(pubs)-1].JSON["view"])
+	mustContain(t, "the refreshed home", string(v), fmt.Sprintf(`"approve:%d"`, s.ID))
+}

@@ -82,13 +82,13 @@ func newHarness(t testing.TB) *harness {
 	}
 	api := slackgo.New("xoxb-test", slackgo.OptionAPIURL(h.slack.apiURL()), slackgo.OptionAppLevelToken("xapp-test"))
 	h.adapter = slackbot.New(h.app, api, slackbot.Config{
-		SigningSecret: secret, ApprovalsChannel: approvals, SellersChannel: sellers, Managers: []string{manager, manager2},
+		SigningSecret: secret, ApprovalsChannel: approvals, SellersChannel: sellers, Managers: []string{manager, manager2}, HomeDebounce: time.Millisecond,
 	})
 	h.mux = http.NewServeMux()
 	for p, hd := range h.adapter.Routes() {
 		h.mux.Handle(p, hd)
 	}
-	h.sender = slackbot.NewSender(api, slackbot.SenderConfig{ApprovalsChannel: approvals, SellersChannel: sellers, PostEvery: time.Millisecond})
+	h.sender = slackbot.NewSender(api, slackbot.SenderConfig{ApprovalsChannel: approvals, SellersChannel: sellers, PostEvery: time.Millisecond, OnSent: h.adapter.Changed})
 	h.disp = &delivery.Dispatcher{Queue: h.db, Senders: map[domain.Surface]delivery.Sender{domain.SurfaceSlack: h.sender}, Now: clk.Now}
 	return h
 }
@@ -150,12 +150,12 @@ func (h *harness) interact(path string, payload any) (int, string) {
 func click(user, actionID, channel, ts, responseURL string) map[string]any {
 	return map[string]any{
 		"type": "block_actions", "team": map[string]any{"id": "T0TEAM"}, "api_app_id": "A0APP",
-		"user":         map[string]any{"id": user, "username": strings.ToLower(user), "team_id": "T0TEAM"},
-		"trigger_id":   "trigger-click", "response_url": responseURL,
-		"channel":      map[string]any{"id": channel, "name": "approvals"},
-		"container":    map[string]any{"type": "message", "message_ts": ts, "channel_id": channel, "is_ephemeral": false},
-		"message":      map[string]any{"type": "message", "ts": ts, "text": "Sample request"},
-		"actions":      []map[string]any{{"action_id": actionID, "block_id": "b1", "type": "button", "value": actionID, "action_ts": "1700000001.000001", "text": map[string]any{"type": "plain_text", "text": "Approve"}}},
+		"user":       map[string]any{"id": user, "username": strings.ToLower(user), "team_id": "T0TEAM"},
+		"trigger_id": "trigger-click", "response_url": responseURL,
+		"channel":   map[string]any{"id": channel, "name": "approvals"},
+		"container": map[string]any{"type": "message", "message_ts": ts, "channel_id": channel, "is_ephemeral": false},
+		"message":   map[string]any{"type": "message", "ts": ts, "text": "Sample request"},
+		"actions":   []map[string]any{{"action_id": actionID, "block_id": "b1", "type": "button", "value": actionID, "action_ts": "1700000001.000001", "text": map[string]any{"type": "plain_text", "text": "Approve"}}},
 	}
 }
 

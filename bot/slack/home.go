@@ -2,6 +2,8 @@ package slack
 
 import (
 	"context"
+	"slices"
+	"time"
 
 	slackgo "github.com/slack-go/slack"
 
@@ -45,4 +47,63 @@ func (a *Adapter) publishHome(ctx context.Context, user string) {
 	if _, err := a.api.PublishViewContext(ctx, slackgo.PublishViewContextRequest{UserID: user, View: view}); err != nil {
 		a.log.Warn("slack: views.publish failed", "user", user, "err", err)
 	}
+}
+
+// Home tabs are refreshed when what they show changes: for the people who
+// opened theirs lately, at most once per HomeDebounce, most recent first.
+const (
+	homeViewersKept = 24 * time.Hour
+	maxHomeRefresh  = 50 // views.publish allows about 100 a minute
+)
+
+// viewed records that user opened their Home tab.
+func (a *Adapter) viewed(user string) {
+	a.homeMu.Lock()
+	defer a.homeMu.Unlock()
+	a.viewers[user] = a.cfg.Now()
+}
+
+// Changed tells the adapter that something the Home tab shows changed
+// (the Sender calls it after each delivery): the homes opened lately are
+// published again, once for a burst of changes.
+func (a *Adapter) Changed() {
+	a.homeMu.Lock()
+	if a.homePending || len(a.viewers) == 0 {
+		a.homeMu.Unlock()
+		return
+	}
+	a.homePending = true
+	a.homeMu.Unlock()
+	a.later("home refresh", func(ctx context.Context) {
+		t := time.NewTimer(a.cfg.HomeDebounce)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			return
+		}
+		a.homeMu.Lock()
+		a.homePending = false
+		cutoff := a.cfg.Now().Add(-homeViewersKept)
+		type seen struct {
+			user string
+			at   time.Time
+		}
+		var users []seen
+		for u, at := range a.viewers {
+			if at.Before(cutoff) {
+				delete(a.viewers, u)
+				continue
+			}
+			users = append(users, seen{u, at})
+		}
+		a.homeMu.Unlock()
+		slices.SortFunc(users, func(x, y seen) int { return y.at.Compare(x.at) })
+		for i, u := range users {
+			if i == maxHomeRefresh {
+				break
+			}
+			a.publishHome(ctx, u.user)
+		}
+	})
 }

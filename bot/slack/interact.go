@@ -134,11 +134,15 @@ func (a *Adapter) click(ctx context.Context, ic slackgo.InteractionCallback, act
 				a.answerClick(ic, a.errorMessage(err))
 				return
 			}
-			if err := a.app.CheckDecidable(ctx, parsed.ID); err != nil {
-				a.answerClick(ic, a.errorMessage(err))
-				return
-			}
-			a.openView(ctx, ic.TriggerID, forms["reject"].view(prefill{}, meta{Sample: parsed.ID, Channel: channel, ResponseURL: ic.ResponseURL}, ""))
+			// The trigger_id lasts 3 s: open a placeholder at once, then
+			// check the request and put the form (or why not) in its place.
+			id, m := parsed.ID, meta{Sample: parsed.ID, Channel: channel, ResponseURL: ic.ResponseURL}
+			a.openSlow(ctx, ic.TriggerID, forms["reject"].title, func(ctx context.Context) (slackgo.ModalViewRequest, error) {
+				if err := a.app.CheckDecidable(ctx, id); err != nil {
+					return slackgo.ModalViewRequest{}, err
+				}
+				return forms["reject"].view(prefill{}, m, ""), nil
+			})
 			return
 		case present.ActionShip:
 			if err := actor.RequireTeam("mark samples shipped"); err != nil {
@@ -175,6 +179,36 @@ func (a *Adapter) openView(ctx context.Context, trigger string, v slackgo.ModalV
 	if _, err := a.api.OpenViewContext(ctx, trigger, v); err != nil {
 		a.log.Warn("slack: views.open failed", "view", v.CallbackID, "err", err)
 	}
+}
+
+// openSlow opens a placeholder modal while the trigger_id is fresh, then
+// replaces it (views.update with the placeholder's hash, so a view the
+// person already changed is not overwritten) with what build makes, or
+// with why it cannot be shown.
+func (a *Adapter) openSlow(ctx context.Context, trigger, title string, build func(ctx context.Context) (slackgo.ModalViewRequest, error)) {
+	placeholder := slackgo.ModalViewRequest{Type: slackgo.VTModal, Title: plain(title), Close: plain("Cancel"),
+		Blocks: slackgo.Blocks{BlockSet: []slackgo.Block{slackgo.NewSectionBlock(mrkdwn(":hourglass_flowing_sand: One moment…"), nil, nil)}}}
+	resp, err := a.api.OpenViewContext(ctx, trigger, placeholder)
+	if err != nil {
+		a.log.Warn("slack: views.open failed", "err", err)
+		return
+	}
+	viewID, hash := resp.ID, resp.Hash
+	a.later("modal", func(ctx context.Context) {
+		v, err := build(ctx)
+		if err != nil {
+			c := a.errorCard(err)
+			text := escape(c.Text)
+			if c.Context != "" {
+				text += "\n" + c.Context
+			}
+			v = slackgo.ModalViewRequest{Type: slackgo.VTModal, Title: plain(title), Close: plain("Close"),
+				Blocks: slackgo.Blocks{BlockSet: []slackgo.Block{slackgo.NewSectionBlock(mrkdwn(text), nil, nil)}}}
+		}
+		if _, err := a.api.UpdateViewContext(ctx, v, "", hash, viewID); err != nil {
+			a.log.Warn("slack: views.update failed", "err", err)
+		}
+	})
 }
 
 // maxOptions is Slack's cap on an external select's options.

@@ -158,11 +158,20 @@ func TestRejectButtonModal(t *testing.T) {
 	msg := h.approvalMessage(s.ID)
 
 	h.interact("/slack/interactions", click(manager, fmt.Sprintf("reject:%d", s.ID), approvals, msg.TS, h.slack.responseURL(2)))
-	opens := h.slack.callsTo("views.open")
-	if len(opens) != 1 {
-		t.Fatalf("Reject opened %d modals", len(opens))
+	h.adapter.Wait()
+	// A placeholder at once (the trigger_id lasts 3 s), then the form in
+	// its place, by view ID and hash.
+	opens, ups := h.slack.callsTo("views.open"), h.slack.callsTo("views.update")
+	if len(opens) != 1 || len(ups) != 1 {
+		t.Fatalf("Reject: %d views.open, %d views.update; want 1 and 1", len(opens), len(ups))
 	}
-	view := opens[0].JSON["view"].(map[string]any)
+	if ups[0].JSON["view_id"] != "V1" || ups[0].JSON["hash"] != "h1" {
+		t.Errorf("views.update by %v / %v, want the placeholder's V1 / h1", ups[0].JSON["view_id"], ups[0].JSON["hash"])
+	}
+	view := ups[0].JSON["view"].(map[string]any)
+	if view["callback_id"] != "reject" {
+		t.Fatalf("the update is not the reject form: %v", view)
+	}
 	meta := view["private_metadata"].(string)
 	reason := func(r string) map[string]any {
 		return map[string]any{"type": "static_select", "selected_option": map[string]any{"value": r, "text": map[string]any{"type": "plain_text", "text": r}}}
@@ -183,6 +192,12 @@ func TestRejectButtonModal(t *testing.T) {
 	if ups := h.slack.callsTo("chat.update"); len(ups) == 0 || !ups[len(ups)-1].Has("Rejected") {
 		t.Errorf("the approval message was not edited to say rejected: %+v", ups)
 	}
+	// A Reject on the stale copy: the modal says who decided.
+	h.interact("/slack/interactions", click(manager2, fmt.Sprintf("reject:%d", s.ID), approvals, msg.TS, h.slack.responseURL(3)))
+	h.adapter.Wait()
+	ups = h.slack.callsTo("views.update")
+	last, _ := json.Marshal(ups[len(ups)-1].JSON["view"])
+	mustContain(t, "the stale Reject", string(last), "already rejected", "<@"+manager+">")
 }
 
 // The invite modal's selects are served from the roster and catalog.

@@ -34,6 +34,9 @@ type SenderConfig struct {
 	// PostEvery paces chat.postMessage per channel (default 1s, Slack's
 	// "about one message a second" per channel).
 	PostEvery time.Duration
+	// OnSent, when set, is called after each delivery: what the team's
+	// dashboards show has changed (Adapter.Changed).
+	OnSent func()
 }
 
 // Sender delivers the outbox's Slack rows: posts to the team channels and
@@ -81,6 +84,7 @@ func (s *Sender) Send(ctx context.Context, o domain.Outgoing) (string, error) {
 		if _, _, _, err := s.api.UpdateMessageContext(ctx, channel, ts, opts...); err != nil {
 			return "", s.mapError(err, channel)
 		}
+		s.sent()
 		return o.Ref, nil
 	}
 	channel, err := s.channel(ctx, o.To)
@@ -103,7 +107,14 @@ func (s *Sender) Send(ctx context.Context, o domain.Outgoing) (string, error) {
 	if err != nil {
 		return "", s.mapError(err, channel)
 	}
+	s.sent()
 	return ch + "/" + ts, nil
+}
+
+func (s *Sender) sent() {
+	if s.cfg.OnSent != nil {
+		s.cfg.OnSent()
+	}
 }
 
 // channel resolves a recipient to a Slack channel ID.
