@@ -165,10 +165,10 @@ func TestSignatureRefused(t *testing.T) {
 		{"garbage", []string{"X-Slack-Request-Timestamp", fresh, "X-Slack-Signature", "v0=zz"}},
 		{"stale", []string{"X-Slack-Request-Timestamp", stale, "X-Slack-Signature", staleSig}},
 	}
+	h := newHarness(t) // one store for every case: none may change it
 	for _, tc := range cases {
 		for _, path := range []string{"/slack/commands", "/slack/interactions", "/slack/options", "/slack/events"} {
 			t.Run(tc.name+path, func(t *testing.T) {
-				h := newHarness(t)
 				code, _ := h.postRaw(path, body, tc.hdr...)
 				if code != http.StatusUnauthorized {
 					t.Errorf("status %d, want 401", code)
@@ -186,7 +186,6 @@ func TestSignatureRefused(t *testing.T) {
 	}
 	// The same body signed correctly goes through: the cases above fail
 	// on their signatures, not on the body.
-	h := newHarness(t)
 	if code, out := h.post("/slack/commands", body); code != http.StatusOK || !strings.Contains(out, "P9") {
 		t.Fatalf("signed request: %d %s", code, out)
 	}
