@@ -1,9 +1,11 @@
 package slack
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"time"
@@ -37,6 +39,7 @@ type SenderConfig struct {
 	// OnSent, when set, is called after each delivery: what the team's
 	// dashboards show has changed (Adapter.Changed).
 	OnSent func()
+	Log    *slog.Logger
 }
 
 // Sender delivers the outbox's Slack rows: posts to the team channels and
@@ -60,6 +63,9 @@ func NewSender(api *slackgo.Client, cfg SenderConfig) *Sender {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
 	if cfg.PostEvery <= 0 {
 		cfg.PostEvery = time.Second
 	}
@@ -70,7 +76,11 @@ func NewSender(api *slackgo.Client, cfg SenderConfig) *Sender {
 // reference "channel/ts".
 func (s *Sender) Send(ctx context.Context, o domain.Outgoing) (string, error) {
 	r := present.Reader{Zone: s.cfg.Location, Team: s.cfg.Location, Now: s.cfg.Now()}
-	out := render(present.Notice(o.Notice, r), maxMessageBlocks, 1, "")
+	return s.send(ctx, o, present.Notice(o.Notice, r))
+}
+
+func (s *Sender) send(ctx context.Context, o domain.Outgoing, card present.Card) (string, error) {
+	out := render(card, maxMessageBlocks, 1, "")
 	opts := []slackgo.MsgOption{
 		slackgo.MsgOptionText(out.Text, false),
 		slackgo.MsgOptionBlocks(out.Blocks...),
@@ -106,6 +116,18 @@ func (s *Sender) Send(ctx context.Context, o domain.Outgoing) (string, error) {
 	ch, ts, err := s.api.PostMessageContext(ctx, channel, opts...)
 	if err != nil {
 		return "", s.mapError(err, channel)
+	}
+	if img := card.Image; img != nil && len(img.PNG) > 0 {
+		// The picture goes in the message's thread. The message itself is
+		// out and says the same in words, so a failed upload is logged, not
+		// retried: a retry would find the message and stop there.
+		_, err := s.api.UploadFileContext(ctx, slackgo.UploadFileParameters{
+			Reader: bytes.NewReader(img.PNG), FileSize: len(img.PNG), Filename: img.Name, Title: img.Title, AltTxt: img.Alt,
+			Channel: ch, ThreadTimestamp: ts,
+		})
+		if err != nil {
+			s.cfg.Log.Warn("slack: picture not uploaded", "channel", ch, "file", img.Name, "err", err)
+		}
 	}
 	s.sent()
 	return ch + "/" + ts, nil

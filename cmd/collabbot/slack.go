@@ -47,7 +47,7 @@ func startSlack(_ context.Context, d platformDeps) (platformParts, error) {
 		Routes: a.Routes(),
 		Sender: slackbot.NewSender(api, slackbot.SenderConfig{
 			ApprovalsChannel: s.ApprovalsChannel, SellersChannel: s.SellersChannel, Location: d.Cfg.TimeZone, Now: d.Now,
-			OnSent: a.Changed,
+			OnSent: a.Changed, Log: log,
 		}),
 	}
 	if s.AppToken != "" {
