@@ -15,17 +15,19 @@ import (
 // methodScopes are the bot scopes each Web API method needs (any one of
 // a list will do for the channel kinds).
 var methodScopes = map[string][]string{
-	"chat.postMessage":      {"chat:write"},
-	"chat.update":           {"chat:write"},
-	"chat.postEphemeral":    {"chat:write"},
-	"conversations.open":    {"im:write"},
-	"users.info":            {"users:read"},
-	"conversations.members": {"channels:read", "groups:read"},
-	"conversations.history": {"channels:history", "groups:history", "im:history"},
-	"views.open":            {},
-	"views.update":          {},
-	"views.publish":         {},
-	"apps.connections.open": {}, // the app-level token's connections:write
+	"chat.postMessage":             {"chat:write"},
+	"chat.update":                  {"chat:write"},
+	"chat.postEphemeral":           {"chat:write"},
+	"conversations.open":           {"im:write"},
+	"users.info":                   {"users:read"},
+	"conversations.members":        {"channels:read", "groups:read"},
+	"conversations.history":        {"channels:history", "groups:history", "im:history"},
+	"views.open":                   {},
+	"views.update":                 {},
+	"views.publish":                {},
+	"apps.connections.open":        {}, // the app-level token's connections:write
+	"files.getUploadURLExternal":   {"files:write"},
+	"files.completeUploadExternal": {"files:write"},
 }
 
 type manifest struct {

@@ -257,3 +257,81 @@ func TestShipButtonModal(t *testing.T) {
 		t.Errorf("sample %s after the ship modal, want shipped", got.State)
 	}
 }
+
+func selected(v string) map[string]any {
+	return map[string]any{"type": "static_select", "selected_option": map[string]any{"value": v, "text": map[string]any{"type": "plain_text", "text": v}}}
+}
+
+func date(v string) map[string]any { return map[string]any{"type": "datepicker", "selected_date": v} }
+
+// Each form's submission: the right one stores, a wrong field comes back
+// on its block.
+func TestFormsSubmit(t *testing.T) {
+	h := newHarness(t)
+	h.seed([]string{"maya", "leo"}, "P100", "P200")
+	team := h.managerActor()
+	for _, tc := range []struct {
+		name, form string
+		vals       map[string]map[string]any
+		errBlock   string // "" when it must store
+		check      func(t *testing.T)
+	}{
+		{"invite with a sample offer", "invite", map[string]map[string]any{
+			"creators": multi("maya"), "products": multi("P100"), "commission_rate": text("15%"), "expires": date("2026-06-30"),
+			"samples": text("1"), "stock": text("5"), "approval": selected("manager"), "requirements": text("min-followers=10k post-days=14"),
+			"message": text(`Hi "Maya", we love your videos & <links>`),
+		}, "", func(t *testing.T) {
+			invs, _ := h.app.ListInvitations(t.Context(), team, "maya", "")
+			if len(invs) != 1 || invs[0].Collaboration.Sample == nil || invs[0].Collaboration.Sample.Requirements.MinFollowers != 10000 {
+				t.Fatalf("invitation %+v", invs)
+			}
+			if got := invs[0].Collaboration.Message; got != `Hi "Maya", we love your videos & <links>` {
+				t.Errorf("message stored as %q", got)
+			}
+		}},
+		{"invite with a bad requirement", "invite", map[string]map[string]any{
+			"creators": multi("leo"), "products": multi("P100"), "commission_rate": text("15%"), "samples": text("1"), "requirements": text("min-followers=lots"),
+		}, "requirements", nil},
+		{"invite with a past date", "invite", map[string]map[string]any{
+			"creators": multi("leo"), "products": multi("P100"), "commission_rate": text("15%"), "expires": date("2020-01-01"),
+		}, "expires", nil},
+		{"plan", "plan", map[string]map[string]any{
+			"name": text("Spring Sale"), "products": multi("P100"), "product_rate": text("12%"), "rules": text("all=5%"), "end": date("2026-07-01"),
+		}, "", func(t *testing.T) {
+			ps, _ := h.app.ListPlans(t.Context(), team)
+			if len(ps) != 1 || ps[0].Name != "Spring Sale" || len(ps[0].Rules) != 2 {
+				t.Fatalf("plans %+v", ps)
+			}
+		}},
+		{"plan rate out of range", "plan", map[string]map[string]any{"name": text("Summer"), "products": multi("P100"), "product_rate": text("81%")}, "product_rate", nil},
+		{"plan without rates", "plan", map[string]map[string]any{"name": text("Autumn")}, "rules", nil},
+		{"creator", "creator_add", map[string]map[string]any{"handle": text("@nina"), "followers": text("52k"), "niche": text("beauty"), "tz": text("Europe/Paris")}, "", func(t *testing.T) {
+			if _, err := h.app.CreatorActorByHandle(t.Context(), "nina"); err != nil {
+				t.Fatalf("nina not added: %v", err)
+			}
+		}},
+		{"creator with bad followers", "creator_add", map[string]map[string]any{"handle": text("omar"), "followers": text("lots")}, "followers", nil},
+		{"product", "product_add", map[string]map[string]any{"id": text("P300"), "title": text(`Night "Cream"`), "price": text("19.90"), "stock": text("4")}, "", func(t *testing.T) {
+			ps, _ := h.app.ListProducts(t.Context(), team)
+			if len(ps) != 3 || ps[2].Title != `Night "Cream"` {
+				t.Fatalf("products %+v", ps)
+			}
+		}},
+		{"product with a bad price", "product_add", map[string]map[string]any{"id": text("P400"), "title": text("Gel"), "price": text("-1")}, "price", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, body := h.interact("/slack/interactions", submission(seller, tc.form, "", tc.vals))
+			errs := viewErrors(t, body)
+			if tc.errBlock == "" {
+				if len(errs) != 0 {
+					t.Fatalf("errors %v", errs)
+				}
+				tc.check(t)
+				return
+			}
+			if errs[tc.errBlock] == "" {
+				t.Errorf("errors %v, want one on %s", errs, tc.errBlock)
+			}
+		})
+	}
+}
