@@ -15,6 +15,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	neturl "net/url"
 	"sync"
 	"time"
 
@@ -240,6 +241,12 @@ func (a *Adapter) respond(ctx context.Context, url string, m *message) {
 		wm.Blocks = &slackgo.Blocks{BlockSet: m.Blocks}
 	}
 	if err := slackgo.PostWebhookCustomHTTPContext(ctx, url, a.cfg.HTTPClient, wm); err != nil {
+		// A response_url is a capability: it is never logged, so neither is
+		// an error that quotes it.
+		var ue *neturl.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
 		a.log.Warn("slack: response_url post failed", "err", err)
 	}
 }
