@@ -225,7 +225,7 @@ func plain(s string) *slackgo.TextBlockObject {
 	if s == "" {
 		s = " "
 	}
-	return slackgo.NewTextBlockObject(slackgo.PlainTextType, s, false, false)
+	return slackgo.NewTextBlockObject(slackgo.PlainTextType, s, true, false)
 }
 
 func mrkdwn(s string) *slackgo.TextBlockObject {
