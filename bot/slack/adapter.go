@@ -199,10 +199,6 @@ func ephemeral(c present.Card, page int, line string) *message {
 	return &message{ResponseType: slackgo.ResponseTypeEphemeral, Text: r.Text, Blocks: r.Blocks}
 }
 
-func ephemeralText(s string) *message {
-	return ephemeral(present.Card{Text: s}, 1, "")
-}
-
 // errorCard words an error for the person who acted: a decision taken by
 // someone else names them as a mention, an internal error is logged and
 // shown as a generic text.

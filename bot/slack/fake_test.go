@@ -207,16 +207,3 @@ func (f *fakeSlack) posted() []postedMessage {
 	defer f.mu.Unlock()
 	return append([]postedMessage(nil), f.messages...)
 }
-
-// writes are the calls that change something in Slack.
-func (f *fakeSlack) writes() []apiCall {
-	var out []apiCall
-	for _, c := range f.allCalls() {
-		switch c.Method {
-		case "users.info", "conversations.members", "conversations.history":
-			continue
-		}
-		out = append(out, c)
-	}
-	return out
-}
