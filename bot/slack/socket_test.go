@@ -161,6 +161,14 @@ func TestSocketModeEnvelopes(t *testing.T) {
 	if a := c.ack(t); a["envelope_id"] != "E3" {
 		t.Fatalf("ack %v, want E3", a)
 	}
+	// A modal submitted over the socket: its field errors are the ack's
+	// payload, as they would be the HTTP body.
+	c.send(map[string]any{"envelope_id": "E4", "type": "interactive", "accepts_response_payload": true,
+		"payload": submission(seller, "invite", "", map[string]map[string]any{"creators": multi("maya"), "products": multi("P100"), "commission_rate": text("81%")})})
+	a = c.ack(t)
+	b, _ = json.Marshal(a)
+	mustContain(t, "the submission's ack", string(b), `"envelope_id":"E4"`, `"response_action":"errors"`, `"commission_rate"`)
+
 	h.adapter.Wait()
 	pubs := h.slack.callsTo("views.publish")
 	if len(pubs) != 2 {
