@@ -64,7 +64,7 @@ type Adapter struct {
 	team *team
 	seen *seenSet
 
-	late sync.WaitGroup
+	late inFlight
 
 	homeMu      sync.Mutex
 	viewers     map[string]time.Time // who opened their Home tab, when
@@ -262,5 +262,40 @@ func (a *Adapter) tell(ctx context.Context, channel, user string, m *message) {
 	}
 	if err != nil {
 		a.log.Warn("slack: answer not delivered", "user", user, "err", err)
+	}
+}
+
+// inFlight counts work started after acks. Unlike a WaitGroup it may gain
+// work while someone waits (a request arriving during shutdown, a
+// delivery during a test's Wait); Wait returns once none is left.
+type inFlight struct {
+	mu   sync.Mutex
+	n    int
+	zero *sync.Cond
+}
+
+func (f *inFlight) Add(n int) {
+	f.mu.Lock()
+	f.n += n
+	f.mu.Unlock()
+}
+
+func (f *inFlight) Done() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.n--
+	if f.n == 0 && f.zero != nil {
+		f.zero.Broadcast()
+	}
+}
+
+func (f *inFlight) Wait() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.zero == nil {
+		f.zero = sync.NewCond(&f.mu)
+	}
+	for f.n > 0 {
+		f.zero.Wait()
 	}
 }
