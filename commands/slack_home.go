@@ -1,0 +1,68 @@
+package commands
+
+import (
+	"context"
+
+	"github.com/collabbot/collabbot/domain"
+)
+
+// DashboardRows caps each list of the team's dashboard: it is a screen
+// to glance at, and the lists have their own commands.
+const DashboardRows = 10
+
+// Dashboard is the seller team's overview (Slack's App Home): what needs
+// someone, and the funnel.
+type Dashboard struct {
+	Manager     bool // the reader decides samples: their queue comes first
+	Plans       []PlanView
+	Waiting     []SampleView // requests waiting for a manager, oldest first
+	WaitingMore int
+	ToShip      []SampleView // approved, not shipped yet
+	ToShipMore  int
+	Overdue     []SampleView // content past its deadline
+	OverdueMore int
+	Report      Report
+}
+
+// Dashboard reads the team's overview for actor.
+func (a *App) Dashboard(ctx context.Context, actor domain.Actor) (Dashboard, error) {
+	d := Dashboard{Manager: actor.Role == domain.RoleManager}
+	if err := actor.RequireTeam("see the dashboard"); err != nil {
+		return d, err
+	}
+	plans, err := a.ListPlans(ctx, actor)
+	if err != nil {
+		return d, err
+	}
+	for _, p := range plans {
+		if p.State != domain.PlanEnded {
+			d.Plans = append(d.Plans, p)
+		}
+	}
+	if len(d.Plans) > DashboardRows {
+		d.Plans = d.Plans[:DashboardRows]
+	}
+	list := func(st domain.SampleState) ([]SampleView, int, error) {
+		p, err := a.ListSamplesPage(ctx, actor, "", st)
+		if err != nil {
+			return nil, 0, err
+		}
+		more := p.More
+		if len(p.Samples) > DashboardRows {
+			more += len(p.Samples) - DashboardRows
+			p.Samples = p.Samples[:DashboardRows]
+		}
+		return p.Samples, more, nil
+	}
+	if d.Waiting, d.WaitingMore, err = list(domain.SampleRequested); err != nil {
+		return d, err
+	}
+	if d.ToShip, d.ToShipMore, err = list(domain.SampleApproved); err != nil {
+		return d, err
+	}
+	if d.Overdue, d.OverdueMore, err = list(domain.SampleOverdue); err != nil {
+		return d, err
+	}
+	d.Report, err = a.Report(ctx, actor)
+	return d, err
+}
