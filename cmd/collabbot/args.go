@@ -26,9 +26,6 @@ type command struct {
 	example string
 	// check validates the arguments' values, before anything is opened.
 	check func(cmdLine) error
-	// switches are flags that may also stand alone (--socket-mode means
-	// --socket-mode=true); they are listed in flags too.
-	switches []string
 }
 
 var commandList = []command{
@@ -163,11 +160,6 @@ func parseCommandLine(c command, raw []string) (cmdLine, error) {
 				return out, usageError{fmt.Sprintf("unknown flag %q: collabbot %s takes no flags", a, c.name)}
 			}
 			return out, usageError{fmt.Sprintf("unknown flag %q: collabbot %s takes --%s", a, c.name, strings.Join(append(slices.Clone(c.flags), c.switches...), ", --"))}
-		}
-		for _, sw := range c.switches {
-			if !hasValue && sw == name {
-				value, hasValue = "true", true
-			}
 		}
 		if !hasValue {
 			if i+1 == len(raw) {

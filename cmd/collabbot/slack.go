@@ -22,7 +22,7 @@ func init() {
 	offlineCommands["slack-manifest"] = slackManifest
 	delete(notInBuild, "slack-manifest")
 	commandList = append(commandList, command{
-		name: "slack-manifest", flags: []string{"url", "socket-mode"}, switches: []string{"socket-mode"}, check: checkSlackManifest,
+		name: "slack-manifest", flags: []string{"url"}, switches: []string{"socket-mode"}, check: checkSlackManifest,
 		usage: `collabbot slack-manifest --url https://HOST [--socket-mode]
     print the Slack app manifest (YAML) for collabbot served at HOST; with
     --socket-mode the app connects out over Socket Mode and names no URL`,

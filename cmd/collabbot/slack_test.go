@@ -33,7 +33,7 @@ func TestSlackManifestCommand(t *testing.T) {
 		{nil, 2, "missing --url", ""},
 		{[]string{"--url", "http://bot.example.com"}, 2, "https://", ""},
 		{[]string{"--url", "https://bot.example.com?x=1"}, 2, "no query", ""},
-		{[]string{"--socket-mode=maybe"}, 2, "true or false", ""},
+		{[]string{"--socket-mode=maybe"}, 2, "=true, =false", ""},
 		{[]string{"extra"}, 2, "unexpected argument", ""},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
