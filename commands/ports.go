@@ -54,6 +54,7 @@ type Tx interface {
 	PlanStore
 	SampleStore
 	Journal
+	LinkStore
 }
 
 // MemberStore keeps the seller team's roles.
