@@ -46,6 +46,9 @@ var commandList = []command{
     list outgoing messages, oldest first (default: all states, 50 rows)
 collabbot outbox retry ID
     queue a failed message again (pending, no attempts, due now)`},
+	{name: "discord-register", flags: []string{"guild"}, check: checkDiscordRegister, usage: `collabbot discord-register [--guild ID]
+    register the Discord commands (/plans, /invitations, /samples, /link) for the app
+    (DISCORD_APP_ID, DISCORD_BOT_TOKEN): globally, or in one server with --guild`},
 }
 
 // oneOf checks that the first argument is one of allowed.
@@ -63,7 +66,6 @@ func oneOf(what string, allowed ...string) func(cmdLine) error {
 // notInBuild are the contract's commands whose adapters come later.
 var notInBuild = map[string]string{
 	"slack-manifest":   "collabbot slack-manifest URL",
-	"discord-register": "collabbot discord-register",
 	"tiktok":           "collabbot tiktok connect|status|sync",
 }
 
