@@ -72,6 +72,8 @@ type fakeDiscord struct {
 	refuse map[string]int
 	// limited answers the next POST of a message with a 429.
 	limited *rateLimited
+	// bucketEmpty makes message posts announce an empty route bucket.
+	bucketEmpty bool
 	// gateway, when set, serves /gateway (the websocket).
 	gateway http.Handler
 }
@@ -153,6 +155,10 @@ func (f *fakeDiscord) serve(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-RateLimit-Bucket", "msgs")
 		w.Header().Set("X-RateLimit-Remaining", "4")
 		w.Header().Set("X-RateLimit-Reset-After", "1.5")
+		if f.bucketEmpty {
+			w.Header().Set("X-RateLimit-Remaining", "0")
+			w.Header().Set("X-RateLimit-Reset-After", "30")
+		}
 		answer(200, m)
 	case r.Method == "GET" && len(parts) == 3 && parts[0] == "channels" && parts[2] == "messages":
 		ms := f.messages[parts[1]]
