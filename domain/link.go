@@ -2,6 +2,7 @@ package domain
 
 import (
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 	"unicode"
@@ -98,3 +99,9 @@ func NormalizeAddress(field, s string) (string, error) {
 // shares no server with the bot (Discord 50278); the sellers are then told
 // to send the server invite rather than to ask for open DMs.
 const NoSharedServer = "shares no Discord server with the bot"
+
+// LogValue keeps the shipping address out of logs, should a creator ever
+// be logged whole.
+func (c Creator) LogValue() slog.Value {
+	return slog.GroupValue(slog.Int64("id", c.ID), slog.String("handle", c.Handle), slog.Bool("reachable", c.Reachable))
+}

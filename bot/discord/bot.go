@@ -42,6 +42,9 @@ type Bot struct {
 	deferAfter time.Duration
 	work       time.Duration
 	pending    sync.WaitGroup // deferred answers still being finished
+	// slow, when set, runs before each answer (tests: work that outlasts
+	// the deferral).
+	slow func()
 }
 
 // Options configure a Bot.
@@ -85,7 +88,12 @@ func (b *Bot) serve(ctx context.Context, i *discordgo.Interaction, respond func(
 	}
 	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.work)
 	done := make(chan *discordgo.InteractionResponse, 1)
-	go func() { done <- b.answer(wctx, i) }()
+	go func() {
+		if b.slow != nil {
+			b.slow()
+		}
+		done <- b.answer(wctx, i)
+	}()
 	t := time.NewTimer(b.deferAfter)
 	defer t.Stop()
 	select {

@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -100,7 +101,7 @@ func (f *fakeDiscord) id() string {
 }
 
 func (f *fakeDiscord) serve(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Path == "/gateway-ws" && f.gateway != nil {
+	if strings.HasPrefix(r.URL.Path, "/gateway-ws") && f.gateway != nil {
 		f.gateway.ServeHTTP(w, r)
 		return
 	}
@@ -219,6 +220,25 @@ type world struct {
 	slack   *slackSink
 	key     ed25519.PrivateKey
 	seq     int
+	log     *slog.Logger
+}
+
+// syncBuffer is a log sink safe for the goroutines that finish deferred answers.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 // slackSink stands in for the Slack adapter: it keeps what the team would see.
@@ -252,17 +272,28 @@ func newWorld(t *testing.T) *world {
 func newWorldWith(t *testing.T, o discord.Options) *world {
 	t.Helper()
 	db := sqlitetest.Open(t)
-	app := commands.New(db, commands.Options{Clock: commands.ClockFunc(func() time.Time { return start })})
+	// Everything is logged, at debug, so the end of the test can prove that
+	// no shipping address reached a log.
+	logs := &syncBuffer{}
+	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	t.Cleanup(func() {
+		for _, street := range []string{"Rivoli", "Foch", "Baker Street"} {
+			if strings.Contains(logs.String(), street) {
+				t.Errorf("a shipping address reached the log:\n%s", logs.String())
+			}
+		}
+	})
+	app := commands.New(db, commands.Options{Clock: commands.ClockFunc(func() time.Time { return start }), Logger: log})
 	fake := newFakeDiscord(t)
 	rest, err := discord.NewREST(fake.base(), "test-token", fake.srv.Client())
 	if err != nil {
 		t.Fatal(err)
 	}
-	o.App, o.REST, o.AppID = app, rest, appID
+	o.App, o.REST, o.AppID, o.Log = app, rest, appID, log
 	bot := discord.New(o)
 	seed := bytes.Repeat([]byte{7}, ed25519.SeedSize)
 	key := ed25519.NewKeyFromSeed(seed)
-	w := &world{t: t, db: db, app: app, grammar: grammar.New(app), fake: fake, rest: rest, bot: bot, sender: discord.NewSender(rest, app), slack: &slackSink{}, key: key}
+	w := &world{t: t, db: db, app: app, grammar: grammar.New(app), fake: fake, rest: rest, bot: bot, sender: discord.NewSender(rest, app), slack: &slackSink{}, key: key, log: log}
 	w.handler = bot.Handler(discord.Verifier{Key: key.Public().(ed25519.PublicKey)})
 	t.Cleanup(bot.Wait)
 	return w
@@ -282,7 +313,7 @@ func (w *world) team(actor domain.Actor, line string) string {
 // team's messages to the Slack stand-in.
 func (w *world) deliver() {
 	w.t.Helper()
-	d := &delivery.Dispatcher{Queue: w.db, Now: func() time.Time { return start.Add(time.Second) }, OnUnreachable: w.app.MarkUnreachable,
+	d := &delivery.Dispatcher{Queue: w.db, Log: w.log, Now: func() time.Time { return start.Add(time.Second) }, OnUnreachable: w.app.MarkUnreachable,
 		Senders: map[domain.Surface]delivery.Sender{domain.SurfaceDiscord: w.sender, domain.SurfaceSlack: w.slack}}
 	if _, err := d.Drain(ctxb); err != nil {
 		w.t.Fatalf("Drain: %v", err)
