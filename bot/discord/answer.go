@@ -6,6 +6,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/collabbot/collabbot/commands"
 	"github.com/collabbot/collabbot/domain"
 	"github.com/collabbot/collabbot/present"
 )
@@ -34,17 +35,18 @@ func (b *Bot) answer(ctx context.Context, i *discordgo.Interaction) (resp *disco
 // notLinked answers someone whose Discord account is on no roster entry.
 const notLinked = "Your Discord account is not linked to a creator on the seller team's roster yet. Type /link with your TikTok handle (like /link maya_glow); the team confirms it and you get a DM here."
 
-// creator resolves the acting creator; a user not on the roster is
-// pointed at /link.
-func (b *Bot) creator(ctx context.Context, i *discordgo.Interaction) (domain.Actor, *discordgo.InteractionResponse) {
-	actor, err := b.app.CreatorActor(ctx, userOf(i).ID)
+// creator resolves the acting creator and how they read dates; a user
+// not on the roster is pointed at /link.
+func (b *Bot) creator(ctx context.Context, i *discordgo.Interaction) (domain.Actor, present.Reader, *discordgo.InteractionResponse) {
+	actor, loc, err := b.app.CreatorReader(ctx, userOf(i).ID)
+	r := present.Reader{Zone: loc, Team: b.app.Location(), Now: b.app.Now()}
 	switch {
 	case err == nil:
-		return actor, nil
+		return actor, r, nil
 	case domain.ErrorKind(err) == domain.KindForbidden || domain.ErrorKind(err) == domain.KindNotFound:
-		return actor, reply(text(notLinked))
+		return actor, r, reply(text(notLinked))
 	}
-	return actor, b.replyErr(err, i)
+	return actor, r, b.replyErr(err, i)
 }
 
 // command answers /plans, /invitations, /samples and /link.
@@ -64,21 +66,36 @@ func (b *Bot) command(ctx context.Context, i *discordgo.Interaction) *discordgo.
 		}
 		return replyCard(present.LinkRequested(v))
 	}
-	switch data.Name {
-	case "plans", "invitations", "samples":
-	default:
+	list, ok := lists[data.Name]
+	if !ok {
 		return reply(text(fmt.Sprintf("Unknown command /%s. Try /plans, /invitations, /samples or /link.", clip(data.Name, 32))))
 	}
-	actor, refused := b.creator(ctx, i)
+	actor, r, refused := b.creator(ctx, i)
 	if refused != nil {
 		return refused
 	}
-	// The typed grammar's own verbs: the same views and cards as the console.
-	card, _, err := b.grammar.Run(ctx, actor, data.Name)
+	card, err := list(ctx, b.app, actor, r)
 	if err != nil {
 		return b.replyErr(err, i)
 	}
 	return replyCard(card)
+}
+
+// lists are the creator's list commands: the use cases' views and the
+// cards the console shows for plans, invitations and samples.
+var lists = map[string]func(ctx context.Context, app *commands.App, actor domain.Actor, r present.Reader) (present.Card, error){
+	"plans": func(ctx context.Context, app *commands.App, actor domain.Actor, r present.Reader) (present.Card, error) {
+		vs, err := app.ListPlans(ctx, actor)
+		return present.Plans(vs, true, r), err
+	},
+	"invitations": func(ctx context.Context, app *commands.App, actor domain.Actor, r present.Reader) (present.Card, error) {
+		p, err := app.ListInvitationsPage(ctx, actor, "", "")
+		return present.More(present.Invitations(p.Invitations, r), p.More, "the oldest are left out"), err
+	},
+	"samples": func(ctx context.Context, app *commands.App, actor domain.Actor, r present.Reader) (present.Card, error) {
+		p, err := app.ListSamplesPage(ctx, actor, "", "")
+		return present.More(present.Samples(p.Samples, true, r), p.More, "the oldest are left out"), err
+	},
 }
 
 // component answers a button click: a form opens a modal, an action runs
@@ -89,12 +106,12 @@ func (b *Bot) component(ctx context.Context, i *discordgo.Interaction) *discordg
 	if err != nil {
 		return b.replyErr(err, i)
 	}
-	actor, refused := b.creator(ctx, i)
+	actor, r, refused := b.creator(ctx, i)
 	if refused != nil {
 		return refused
 	}
 	if formVerbs[act.Verb] {
-		return b.openForm(ctx, i, actor, act)
+		return b.openForm(ctx, i, actor, r, act)
 	}
 	card, err := b.grammar.Click(ctx, actor, id)
 	if err != nil {

@@ -160,8 +160,3 @@ func (b *Bot) replyErr(err error, i *discordgo.Interaction) *discordgo.Interacti
 	}
 	return reply(text(domain.ErrorMessage(err)))
 }
-
-// reader is who reads an answer: a creator in their own zone.
-func (b *Bot) reader(ctx context.Context, actor domain.Actor) present.Reader {
-	return present.Reader{Zone: b.app.ZoneOf(ctx, actor), Team: b.app.Location(), Now: b.app.Now()}
-}

@@ -63,7 +63,7 @@ func formID(act present.Action) string { return formPrefix + present.FormatActio
 
 // openForm answers a form button with its modal, after the checks that
 // would refuse the submit anyway (someone else's invitation, no samples).
-func (b *Bot) openForm(ctx context.Context, i *discordgo.Interaction, actor domain.Actor, act present.Action) *discordgo.InteractionResponse {
+func (b *Bot) openForm(ctx context.Context, i *discordgo.Interaction, actor domain.Actor, r present.Reader, act present.Action) *discordgo.InteractionResponse {
 	switch act.Verb {
 	case present.ActionDecline:
 		if _, err := b.app.InvitationProductIDs(ctx, actor, act.ID); err != nil {
@@ -93,7 +93,7 @@ func (b *Bot) openForm(ctx context.Context, i *discordgo.Interaction, actor doma
 	if f.Address != "" {
 		addrLabel = "Shipping address: confirm or correct"
 	}
-	terms := present.SampleSummary(&f.Offer, b.reader(ctx, actor))
+	terms := present.SampleSummary(&f.Offer, r)
 	return modal(act, "Request a free sample",
 		input(inputProduct, clip("Product: "+strings.Join(f.Products, ", "), maxInputLabel), discordgo.TextInputShort, clip(strings.Join(f.Products, ", "), maxHint), product, true, 64),
 		input(inputQty, fmt.Sprintf("Quantity (1 to %d)", f.Offer.PerCreator), discordgo.TextInputShort, "1", "1", true, 2),
@@ -153,12 +153,11 @@ func (b *Bot) modal(ctx context.Context, i *discordgo.Interaction) *discordgo.In
 	if err != nil {
 		return b.replyErr(err, i)
 	}
-	actor, refused := b.creator(ctx, i)
+	actor, r, refused := b.creator(ctx, i)
 	if refused != nil {
 		return refused
 	}
 	v := FormValues(data.Components)
-	r := b.reader(ctx, actor)
 	switch act.Verb {
 	case present.ActionDecline:
 		inv, err := b.app.DeclineInvitation(ctx, actor, act.ID, strings.TrimSpace(v[inputReason]))

@@ -62,7 +62,7 @@ type call struct {
 
 // fakeDiscord is Discord's REST API as far as collabbot uses it.
 type fakeDiscord struct {
-	t   *testing.T
+	t   testing.TB
 	srv *httptest.Server
 
 	mu       sync.Mutex
@@ -84,7 +84,7 @@ type rateLimited struct {
 	global     bool
 }
 
-func newFakeDiscord(t *testing.T) *fakeDiscord {
+func newFakeDiscord(t testing.TB) *fakeDiscord {
 	t.Helper()
 	f := &fakeDiscord{t: t, nextID: 1_300_000_000_000_000_000, messages: map[string][]map[string]any{}, refuse: map[string]int{}}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
@@ -208,7 +208,7 @@ func (f *fakeDiscord) count() int {
 
 // world is one test's collabbot with Discord in front of it.
 type world struct {
-	t       *testing.T
+	t       testing.TB
 	db      *sqlite.DB
 	app     *commands.App
 	grammar *grammar.Interpreter
@@ -264,12 +264,12 @@ func (s *slackSink) kinds() []domain.NoticeKind {
 	return out
 }
 
-func newWorld(t *testing.T) *world {
+func newWorld(t testing.TB) *world {
 	t.Helper()
 	return newWorldWith(t, discord.Options{})
 }
 
-func newWorldWith(t *testing.T, o discord.Options) *world {
+func newWorldWith(t testing.TB, o discord.Options) *world {
 	t.Helper()
 	db := sqlitetest.Open(t)
 	// Everything is logged, at debug, so the end of the test can prove that
@@ -356,7 +356,7 @@ func (w *world) post(body []byte) (int, discordgo.InteractionResponse, string) {
 
 // decodeResponse reads an interaction response as Discord would, with its
 // components (discordgo decodes those only through MessageComponentFromJSON).
-func decodeResponse(t *testing.T, b []byte) discordgo.InteractionResponse {
+func decodeResponse(t testing.TB, b []byte) discordgo.InteractionResponse {
 	t.Helper()
 	var raw struct {
 		Type discordgo.InteractionResponseType `json:"type"`
