@@ -66,6 +66,7 @@ func oneOf(what string, allowed ...string) func(cmdLine) error {
 // notInBuild are the contract's commands whose adapters come later.
 var notInBuild = map[string]string{
 	"slack-manifest":   "collabbot slack-manifest URL",
+	"discord-register": "collabbot discord-register",
 	"tiktok":           "collabbot tiktok connect|status|sync",
 }
 

@@ -52,7 +52,9 @@ func testLinkRequests(t *testing.T, e Engine) {
 		return tx.InsertLinkRequest(ctxb, &again)
 	})
 	wantKind(t, "a second pending claim of one user for one handle", err, domain.KindConflict)
-	got := read(t, e, func(tx commands.Tx) (domain.LinkRequest, error) { return tx.PendingLink(ctxb, l.DiscordID, "maya_glow") })
+	got := read(t, e, func(tx commands.Tx) (domain.LinkRequest, error) {
+		return tx.PendingLink(ctxb, l.DiscordID, "maya_glow")
+	})
 	if got.ID != l.ID || got.DiscordName != "Zoe" || got.CreatorID != fx.creator.ID || !got.RequestedAt.Equal(t0) {
 		t.Errorf("PendingLink = %+v, want %+v", got, l)
 	}
