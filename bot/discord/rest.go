@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -108,18 +109,19 @@ func (r *REST) do(ctx context.Context, method, path, route string, auth bool, bo
 	if err := r.wait(ctx, route); err != nil {
 		return err
 	}
+	shown := redactPath(path) // interaction tokens stay out of errors and logs
 	var rd io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
 		if err != nil {
-			return fmt.Errorf("discord: encode %s %s: %w", method, path, err)
+			return fmt.Errorf("discord: encode %s %s: %w", method, shown, err)
 		}
 		rd = bytes.NewReader(b)
 	}
 	u := *r.base
 	rel, err := url.Parse(path)
 	if err != nil {
-		return fmt.Errorf("discord: bad path %q: %w", path, err)
+		return fmt.Errorf("discord: bad path %q: %w", shown, err)
 	}
 	u.Path += rel.Path
 	u.RawQuery = rel.RawQuery
@@ -136,12 +138,16 @@ func (r *REST) do(ctx context.Context, method, path, route string, auth bool, bo
 	req.Header.Set("User-Agent", "DiscordBot (https://github.com/collabbot/collabbot, 1)")
 	resp, err := r.client.Do(req)
 	if err != nil {
-		return fmt.Errorf("discord: %s %s: %w", method, path, err)
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // its message repeats the URL, token and all
+		}
+		return fmt.Errorf("discord: %s %s: %w", method, shown, err)
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse))
 	if err != nil {
-		return fmt.Errorf("discord: %s %s: reading the answer: %w", method, path, err)
+		return fmt.Errorf("discord: %s %s: reading the answer: %w", method, shown, err)
 	}
 	r.learn(route, resp)
 	if resp.StatusCode >= 300 {
@@ -149,7 +155,7 @@ func (r *REST) do(ctx context.Context, method, path, route string, auth bool, bo
 	}
 	if out != nil && len(raw) > 0 {
 		if err := json.Unmarshal(raw, out); err != nil {
-			return fmt.Errorf("discord: %s %s: decoding the answer: %w", method, path, err)
+			return fmt.Errorf("discord: %s %s: decoding the answer: %w", method, shown, err)
 		}
 	}
 	return nil
