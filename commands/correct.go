@@ -157,16 +157,22 @@ func (a *App) SetCreator(ctx context.Context, actor domain.Actor, handle string,
 			return err
 		}
 		changed := creatorChanges(old, c)
+		retry := ch.DiscordID != nil && c.DiscordID != "" && !old.Reachable
+		if retry && c.DiscordID == old.DiscordID {
+			// The same account again: the team fixed what stopped the DMs
+			// (the creator joined the server, opened their DMs).
+			changed = append(changed, "reachable again")
+		}
 		if len(changed) == 0 {
 			return nil
 		}
-		if c.DiscordID != old.DiscordID {
+		if c.DiscordID != old.DiscordID || retry {
 			c.Reachable = true // a new account gets a fresh chance
 		}
 		if err := tx.UpdateCreator(ctx, c); err != nil {
 			return err
 		}
-		if c.DiscordID != old.DiscordID && c.DiscordID != "" {
+		if (c.DiscordID != old.DiscordID && c.DiscordID != "") || retry {
 			// Messages that waited for an account go out now.
 			if _, err := tx.WakeOutgoing(ctx, toCreator(c.ID), now); err != nil {
 				return err

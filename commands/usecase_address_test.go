@@ -68,3 +68,26 @@ func TestARequestKeepsTheAddressItCarries(t *testing.T) {
 		t.Errorf("ShippingAddress for a seller = %v, want forbidden", err)
 	}
 }
+
+// A creator Discord refused (they shared no server with the bot) is made
+// reachable again by giving their own ID again, once they joined.
+func TestSameDiscordIDMakesAnUnreachableCreatorReachable(t *testing.T) {
+	app, db, _ := newApp(t)
+	c, _ := mustAddCreator(t, app, "maya")
+	if err := app.MarkUnreachable(ctxb, c.ID, "Discord error 50278"); err != nil {
+		t.Fatal(err)
+	}
+	if creatorOf(t, db, c.ID).Reachable {
+		t.Fatal("still reachable")
+	}
+	id := c.DiscordID
+	if _, err := app.SetCreator(ctxb, dana, "maya", commands.CreatorChange{DiscordID: &id}); err != nil {
+		t.Fatal(err)
+	}
+	if !creatorOf(t, db, c.ID).Reachable {
+		t.Error("the same ID given again left the creator unreachable")
+	}
+	if _, err := app.SetCreator(ctxb, dana, "maya", commands.CreatorChange{DiscordID: &id}); err != nil {
+		t.Errorf("giving it once more: %v", err)
+	}
+}

@@ -120,7 +120,8 @@ Options:
 			summary: "Correct a roster creator: Discord ID, followers, views, GMV, niche, categories or time zone.",
 			example: "creator set @maya_glow followers=60k discord=123456789012345678",
 			detail: `Only the options given change; the rest is kept, and so is the creator's history.
-A new discord= ID makes a creator who blocked DMs reachable again.`, who: forTeam, parse: parseCreatorSet, run: runCreatorSet},
+A new discord= ID makes a creator who blocked DMs reachable again; so does their own ID given again,
+once they joined the team's server or opened their DMs.`, who: forTeam, parse: parseCreatorSet, run: runCreatorSet},
 		{name: "products", args: "", summary: "List the product catalog.", example: "products", who: forTeam, parse: parseNoArgs, run: runProducts},
 		{name: "product add", args: `PRODUCT "TITLE" [price=AMOUNT] [group=WORD] [stock=N]`, summary: "Add a product to the catalog.",
 			example: `product add P100 "Glow Serum" price=24.90 group=skincare stock=50`,

@@ -60,7 +60,7 @@ func linkedCard(n domain.Notice) Card {
 func unreachable(cr domain.Creator, why string) Card {
 	advice := "Reach them another way, then ask them to allow DMs."
 	if strings.Contains(why, domain.NoSharedServer) {
-		advice = "Send them the team's Discord server invite: a bot can only DM people who share a server with it."
+		advice = "Send them the team's Discord server invite: a bot can only DM people who share a server with it. Once they joined, run creator set " + cr.At() + " discord=" + orDash(cr.DiscordID) + " so new messages reach them (collabbot outbox retry ID resends a failed one)."
 	}
 	return Card{Title: "Creator cannot be reached", Text: fmt.Sprintf("%s cannot receive Discord DMs from the bot (%s). %s", cr.At(), why, advice)}
 }
