@@ -174,9 +174,9 @@ func (s *Sender) classify(err error, cr domain.Creator) error {
 	}
 	switch {
 	case ae.Code == codeCannotDM:
-		return fmt.Errorf("Discord error 50007: %s does not accept DMs from the bot: %w", cr.At(), delivery.ErrUnreachable)
+		return fmt.Errorf("discord error 50007: %s does not accept DMs from the bot: %w", cr.At(), delivery.ErrUnreachable)
 	case ae.Code == codeNoMutualGuild:
-		return fmt.Errorf("Discord error 50278: %s %s: %w", cr.At(), domain.NoSharedServer, delivery.ErrUnreachable)
+		return fmt.Errorf("discord error 50278: %s %s: %w", cr.At(), domain.NoSharedServer, delivery.ErrUnreachable)
 	case ae.Status == http.StatusUnauthorized:
 		return err // a bad token is fixed by configuration, then retried
 	case ae.Status >= 400 && ae.Status < 500:
