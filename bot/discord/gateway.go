@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -60,10 +61,25 @@ func NewSession(token, apiBase string) (*discordgo.Session, error) {
 	return s, nil
 }
 
+var logOnce sync.Once
+
 // RunGateway feeds the session's interactions to the same answers as the
 // HTTP endpoint, answering through Discord's callback endpoint, until ctx
-// ends. discordgo reconnects on its own after a dropped connection.
+// ends.
 func (b *Bot) RunGateway(ctx context.Context, s *discordgo.Session) error {
+	logOnce.Do(func() {
+		// discordgo logs through the standard logger; the service logs
+		// through slog, in its format and at its level.
+		log := b.log
+		discordgo.Logger = func(level, _ int, format string, a ...any) {
+			msg := "discordgo: " + fmt.Sprintf(format, a...)
+			if level <= discordgo.LogError {
+				log.Error(msg)
+			} else {
+				log.Debug(msg)
+			}
+		}
+	})
 	remove := s.AddHandler(func(_ *discordgo.Session, ic *discordgo.InteractionCreate) {
 		if ic.Interaction == nil || ic.Type == discordgo.InteractionPing || userOf(ic.Interaction) == nil {
 			return
@@ -75,8 +91,21 @@ func (b *Bot) RunGateway(ctx context.Context, s *discordgo.Session) error {
 		})
 	})
 	defer remove()
-	if err := s.Open(); err != nil {
-		return fmt.Errorf("discord: opening the gateway: %w", err)
+	// discordgo reconnects a connection that dropped, not one that never
+	// opened (Discord or the network down at start): that is retried here.
+	for wait := time.Second; ; wait = min(2*wait, time.Minute) {
+		err := s.Open()
+		if err == nil {
+			break
+		}
+		b.log.Warn("discord: could not open the gateway; retrying", "in", wait, "err", err)
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil
+		case <-t.C:
+		}
 	}
 	<-ctx.Done()
 	b.Wait()

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -92,7 +93,16 @@ func TestGatewayAnswersThroughTheCallbackEndpoint(t *testing.T) {
 	w.team(dana, `plan "Spring" P100=12%`)
 	w.team(dana, `invite @maya_glow P100 15%`)
 	g := &fakeGateway{t: t, events: make(chan []byte, 4), identify: make(chan map[string]any, 1)}
-	w.fake.gateway = g
+	// The first connection is refused (Discord down at start): the bot
+	// tries again rather than giving up.
+	var tries atomic.Int32
+	w.fake.gateway = http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if tries.Add(1) == 1 {
+			http.Error(rw, "unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		g.ServeHTTP(rw, r)
+	})
 	s, err := discord.NewSession("test-token", w.fake.base())
 	if err != nil {
 		t.Fatal(err)
