@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/collabbot/collabbot/commands"
 	"github.com/collabbot/collabbot/domain"
@@ -42,6 +43,7 @@ type Bot struct {
 	deferAfter time.Duration
 	work       time.Duration
 	pending    sync.WaitGroup // deferred answers still being finished
+	metrics    metrics
 	// slow, when set, runs before each answer (tests: work that outlasts
 	// the deferral).
 	slow func()
@@ -53,6 +55,8 @@ type Options struct {
 	REST  *REST  // follow-ups, edits of deferred answers, gateway callbacks
 	AppID string // DISCORD_APP_ID
 	Log   *slog.Logger
+	// Metrics, when set, receives the adapter's counters (serve's /metrics).
+	Metrics prometheus.Registerer
 	// DeferAfter and WorkTimeout override the defaults (tests).
 	DeferAfter  time.Duration
 	WorkTimeout time.Duration
@@ -60,7 +64,7 @@ type Options struct {
 
 // New builds the bot.
 func New(o Options) *Bot {
-	b := &Bot{app: o.App, grammar: grammar.New(o.App), rest: o.REST, appID: o.AppID, log: o.Log, deferAfter: o.DeferAfter, work: o.WorkTimeout}
+	b := &Bot{app: o.App, grammar: grammar.New(o.App), rest: o.REST, appID: o.AppID, log: o.Log, deferAfter: o.DeferAfter, work: o.WorkTimeout, metrics: newMetrics(o.Metrics)}
 	if b.log == nil {
 		b.log = slog.New(slog.DiscardHandler)
 	}
@@ -99,10 +103,12 @@ func (b *Bot) serve(ctx context.Context, i *discordgo.Interaction, respond func(
 	select {
 	case r := <-done:
 		cancel()
+		b.metrics.interactions.WithLabelValues(i.Type.String(), "inline").Inc()
 		b.report(respond(r), i, "answer")
 		return
 	case <-t.C:
 	}
+	b.metrics.interactions.WithLabelValues(i.Type.String(), "deferred").Inc()
 	b.report(respond(&discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
 		Data: &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral}}), i, "deferral")
 	b.pending.Add(1)

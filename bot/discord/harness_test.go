@@ -293,7 +293,7 @@ func newWorldWith(t testing.TB, o discord.Options) *world {
 	bot := discord.New(o)
 	seed := bytes.Repeat([]byte{7}, ed25519.SeedSize)
 	key := ed25519.NewKeyFromSeed(seed)
-	w := &world{t: t, db: db, app: app, grammar: grammar.New(app), fake: fake, rest: rest, bot: bot, sender: discord.NewSender(rest, app), slack: &slackSink{}, key: key, log: log}
+	w := &world{t: t, db: db, app: app, grammar: grammar.New(app), fake: fake, rest: rest, bot: bot, sender: discord.NewSender(rest, app, nil), slack: &slackSink{}, key: key, log: log}
 	w.handler = bot.Handler(discord.Verifier{Key: key.Public().(ed25519.PublicKey)})
 	t.Cleanup(bot.Wait)
 	return w

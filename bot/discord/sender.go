@@ -12,6 +12,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/collabbot/collabbot/commands"
 	"github.com/collabbot/collabbot/delivery"
 	"github.com/collabbot/collabbot/domain"
@@ -38,14 +40,15 @@ type Sender struct {
 
 	mu       sync.Mutex
 	channels map[string]string // Discord user ID -> DM channel ID
+	metrics  metrics
 }
 
 var _ delivery.Sender = (*Sender)(nil)
 
 // NewSender builds the sender over the REST client and the use cases (the
-// roster, the reader's time zone).
-func NewSender(rest *REST, app *commands.App) *Sender {
-	return &Sender{rest: rest, app: app, WaitForLink: DefaultWaitForLink, channels: map[string]string{}}
+// roster, the reader's time zone); reg, when set, receives its counters.
+func NewSender(rest *REST, app *commands.App, reg prometheus.Registerer) *Sender {
+	return &Sender{rest: rest, app: app, WaitForLink: DefaultWaitForLink, channels: map[string]string{}, metrics: newMetrics(reg)}
 }
 
 // errNotLinked is a message waiting for its creator to link Discord.
@@ -53,18 +56,39 @@ var errNotLinked = errors.New("the creator has no Discord account linked yet; th
 
 // Send posts or edits one DM and returns its reference "channel/message".
 func (s *Sender) Send(ctx context.Context, o domain.Outgoing) (string, error) {
+	ref, outcome, err := s.send(ctx, o)
+	s.metrics.dms.WithLabelValues(outcomeOf(outcome, err)).Inc()
+	return ref, err
+}
+
+func outcomeOf(ok string, err error) string {
+	var ra *delivery.RetryAfterError
+	switch {
+	case err == nil:
+		return ok
+	case errors.Is(err, errNotLinked):
+		return "waiting"
+	case errors.Is(err, delivery.ErrUnreachable):
+		return "unreachable"
+	case errors.As(err, &ra):
+		return "rate_limited"
+	}
+	return "failed"
+}
+
+func (s *Sender) send(ctx context.Context, o domain.Outgoing) (string, string, error) {
 	if o.To.Kind != domain.ToCreator {
-		return "", fmt.Errorf("%w: Discord delivers creators' DMs only, not %s", delivery.ErrPermanent, o.To)
+		return "", "", fmt.Errorf("%w: Discord delivers creators' DMs only, not %s", delivery.ErrPermanent, o.To)
 	}
 	cr, err := s.app.Creator(ctx, o.To.CreatorID)
 	switch {
 	case domain.ErrorKind(err) == domain.KindNotFound:
-		return "", fmt.Errorf("%w: %v", delivery.ErrPermanent, err)
+		return "", "", fmt.Errorf("%w: %v", delivery.ErrPermanent, err)
 	case err != nil:
-		return "", err // the store may be back on the next attempt
+		return "", "", err // the store may be back on the next attempt
 	case cr.DiscordID == "":
 		// Not a failure: it goes out once the team confirms their /link.
-		return "", &delivery.RetryAfterError{After: s.WaitForLink, Err: errNotLinked}
+		return "", "", &delivery.RetryAfterError{After: s.WaitForLink, Err: errNotLinked}
 	}
 	// Rendered now, not when queued: today's wording in the reader's zone.
 	card := present.Notice(o.Notice, present.Reader{Zone: s.app.RecipientZone(ctx, o.To), Team: s.app.Location(), Now: s.app.Now()})
@@ -75,14 +99,14 @@ func (s *Sender) Send(ctx context.Context, o domain.Outgoing) (string, error) {
 			err := s.rest.do(ctx, http.MethodPatch, "channels/"+ch+"/messages/"+msg, "PATCH channels/"+ch+"/messages", true, m, nil)
 			var ae *APIError
 			if !errors.As(err, &ae) || ae.Code != codeUnknownMessage {
-				return o.Ref, s.classify(err, cr)
+				return o.Ref, "edited", s.classify(err, cr)
 			}
 			// The creator deleted the DM: post the update as a new one.
 		}
 	}
 	ch, err := s.channel(ctx, cr.DiscordID)
 	if err != nil {
-		return "", s.classify(err, cr)
+		return "", "", s.classify(err, cr)
 	}
 	nonce := Nonce(o.Key)
 	if o.Attempts > 0 {
@@ -90,10 +114,10 @@ func (s *Sender) Send(ctx context.Context, o domain.Outgoing) (string, error) {
 		// few minutes it enforces a nonce for: look before posting again.
 		ref, found, err := s.find(ctx, ch, nonce)
 		if err != nil {
-			return "", s.classify(err, cr)
+			return "", "", s.classify(err, cr)
 		}
 		if found {
-			return ref, nil
+			return ref, "found", nil
 		}
 	}
 	m.Nonce, m.EnforceNonce = nonce, true
@@ -101,12 +125,12 @@ func (s *Sender) Send(ctx context.Context, o domain.Outgoing) (string, error) {
 		ID string `json:"id"`
 	}
 	if err := s.rest.do(ctx, http.MethodPost, "channels/"+ch+"/messages", "POST channels/"+ch+"/messages", true, m, &posted); err != nil {
-		return "", s.classify(err, cr)
+		return "", "", s.classify(err, cr)
 	}
 	if posted.ID == "" {
-		return "", errors.New("discord: message created without an id")
+		return "", "", errors.New("discord: message created without an id")
 	}
-	return ch + "/" + posted.ID, nil
+	return ch + "/" + posted.ID, "sent", nil
 }
 
 // Nonce is a message's nonce: a hash of its outbox key, so every attempt

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/collabbot/collabbot/bot/discord"
 	"github.com/collabbot/collabbot/delivery"
 	"github.com/collabbot/collabbot/domain"
@@ -151,4 +153,34 @@ func invitationRow(t *testing.T, w *world) domain.Outgoing {
 	}
 	t.Fatal("no invitation DM queued")
 	return domain.Outgoing{}
+}
+
+func TestSenderCountsOutcomes(t *testing.T) {
+	w := newWorld(t)
+	reg := prometheus.NewRegistry()
+	w.sender = discord.NewSender(w.rest, w.app, reg)
+	w.roster()
+	w.fake.refuse[leoID] = 50007
+	w.team(dana, `invite @maya_glow @leo.cooks P100 15%`)
+	w.deliver()
+	got := map[string]float64{}
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() != "collabbot_discord_dms_total" {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == "outcome" {
+					got[l.GetValue()] = m.GetCounter().GetValue()
+				}
+			}
+		}
+	}
+	if got["sent"] != 1 || got["unreachable"] != 1 {
+		t.Errorf("DM outcomes counted %v, want one sent and one unreachable", got)
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/collabbot/collabbot/bot/discord"
 	"github.com/collabbot/collabbot/config"
@@ -29,8 +30,12 @@ func startDiscord(ctx context.Context, d platformDeps) (platformParts, error) {
 	if err != nil {
 		return platformParts{}, err
 	}
-	bot := discord.New(discord.Options{App: d.App, REST: rest, AppID: cfg.AppID, Log: d.Log})
-	parts := platformParts{Sender: discord.NewSender(rest, d.App)}
+	var reg prometheus.Registerer // a nil *Registry in it would not be nil
+	if d.Metrics != nil {
+		reg = d.Metrics
+	}
+	bot := discord.New(discord.Options{App: d.App, REST: rest, AppID: cfg.AppID, Log: d.Log, Metrics: reg})
+	parts := platformParts{Sender: discord.NewSender(rest, d.App, reg)}
 	if !cfg.Gateway {
 		parts.Routes = map[string]http.Handler{"POST /discord/interactions": bot.Handler(discord.Verifier{Key: cfg.PublicKey, Now: d.Now})}
 		parts.Run = func(ctx context.Context) error {
