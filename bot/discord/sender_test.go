@@ -92,7 +92,7 @@ func TestEmptyBucketIsNotCalledBeforeItsReset(t *testing.T) {
 	before := len(w.fake.callsTo("POST channels/"))
 	o2 := o
 	o2.Key, o2.ID = o.Key+"-again", o.ID+100
-	ctx, cancel := context.WithTimeout(ctxb, 50*time.Millisecond)
+	ctx, cancel := context.WithTimeout(ctxb, 3*time.Second) // well before the 30 s reset
 	defer cancel()
 	_, err := w.sender.Send(ctx, o2)
 	var ra *delivery.RetryAfterError
