@@ -48,13 +48,13 @@ type Store interface {
 // samples, invitations and plans; their updates are conditional on it.
 type Tx interface {
 	MemberStore
+	LinkStore
 	CreatorStore
 	ProductStore
 	CollaborationStore
 	PlanStore
 	SampleStore
 	Journal
-	LinkStore
 }
 
 // MemberStore keeps the seller team's roles.
