@@ -33,11 +33,12 @@ type CreatorChange struct {
 	Niche      *string
 	Categories *[]string
 	TimeZone   *string
+	Address    *string // the shipping address
 }
 
 // Empty reports a change that names nothing to change.
 func (c CreatorChange) Empty() bool {
-	return c.DiscordID == nil && c.Followers == nil && c.AvgViews == nil && c.GMV30d == nil && c.Niche == nil && c.Categories == nil && c.TimeZone == nil
+	return c.DiscordID == nil && c.Followers == nil && c.AvgViews == nil && c.GMV30d == nil && c.Niche == nil && c.Categories == nil && c.TimeZone == nil && c.Address == nil
 }
 
 // SetProduct corrects a catalog product: rename, reprice, regroup or
@@ -149,18 +150,33 @@ func (a *App) SetCreator(ctx context.Context, actor domain.Actor, handle string,
 		if ch.TimeZone != nil {
 			c.TimeZone = *ch.TimeZone
 		}
+		if ch.Address != nil {
+			c.Address = *ch.Address
+		}
 		if err := validateCreator(&c); err != nil {
 			return err
 		}
 		changed := creatorChanges(old, c)
+		retry := ch.DiscordID != nil && c.DiscordID != "" && !old.Reachable
+		if retry && c.DiscordID == old.DiscordID {
+			// The same account again: the team fixed what stopped the DMs
+			// (the creator joined the server, opened their DMs).
+			changed = append(changed, "reachable again")
+		}
 		if len(changed) == 0 {
 			return nil
 		}
-		if c.DiscordID != old.DiscordID {
+		if c.DiscordID != old.DiscordID || retry {
 			c.Reachable = true // a new account gets a fresh chance
 		}
 		if err := tx.UpdateCreator(ctx, c); err != nil {
 			return err
+		}
+		if (c.DiscordID != old.DiscordID && c.DiscordID != "") || retry {
+			// Messages that waited for an account go out now.
+			if _, err := tx.WakeOutgoing(ctx, toCreator(c.ID), now); err != nil {
+				return err
+			}
 		}
 		return record(ctx, tx, now, actor, "creator.changed", subject("creator", c.ID), "%s", strings.Join(changed, ", "))
 	})
@@ -181,6 +197,10 @@ func creatorChanges(old, c domain.Creator) []string {
 	add("niche", old.Niche, c.Niche)
 	add("categories", strings.Join(old.Categories, ","), strings.Join(c.Categories, ","))
 	add("tz", old.TimeZone, c.TimeZone)
+	if old.Address != c.Address {
+		// Said, never shown: the trail is read by the whole team.
+		out = append(out, "shipping address changed")
+	}
 	return out
 }
 

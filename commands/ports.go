@@ -48,6 +48,7 @@ type Store interface {
 // samples, invitations and plans; their updates are conditional on it.
 type Tx interface {
 	MemberStore
+	LinkStore
 	CreatorStore
 	ProductStore
 	CollaborationStore

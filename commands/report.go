@@ -130,12 +130,12 @@ func (a *App) ExportSamples(ctx context.Context, actor domain.Actor, w io.Writer
 		return 0, err
 	}
 	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"id", "creator", "product", "quantity", "source", "state", "requested_at", "decided_by", "decided_at", "reject_reason", "reject_note", "shipped_at", "tracking", "due_at", "content_url", "completed_at"})
+	_ = cw.Write([]string{"id", "creator", "product", "quantity", "source", "state", "requested_at", "decided_by", "decided_at", "reject_reason", "reject_note", "shipped_at", "tracking", "due_at", "content_url", "completed_at", "address"})
 	n := 0
 	err := a.store.View(ctx, func(tx Tx) error {
 		return tx.SampleViews(ctx, SampleFilter{}, func(row SampleRow) error {
 			v := sampleViewOf(row)
-			if err := cw.Write([]string{v.Ref(), v.Creator.Handle, v.ProductID, fmt.Sprint(v.Quantity), safeCell(v.Source), string(v.State), stamp(v.RequestedAt), safeCell(v.Decider()), stamp(v.DecidedAt), string(v.RejectReason), safeCell(v.RejectNote), stamp(v.ShippedAt), safeCell(v.Tracking), stamp(v.DueAt), v.ContentURL, stamp(v.CompletedAt)}); err != nil {
+			if err := cw.Write([]string{v.Ref(), v.Creator.Handle, v.ProductID, fmt.Sprint(v.Quantity), safeCell(v.Source), string(v.State), stamp(v.RequestedAt), safeCell(v.Decider()), stamp(v.DecidedAt), string(v.RejectReason), safeCell(v.RejectNote), stamp(v.ShippedAt), safeCell(v.Tracking), stamp(v.DueAt), v.ContentURL, stamp(v.CompletedAt), safeCell(v.Creator.Address)}); err != nil {
 				return err
 			}
 			n++

@@ -43,4 +43,7 @@ type SampleInput struct {
 	InvitationID int64 // the targeted invitation to request through; neither: the one live offer for the product
 	Quantity     int   // 0: one unit
 	Note         string
+	// Address, when set, is the shipping address to keep on the creator's
+	// roster entry with the request (asked the first time, or corrected).
+	Address string
 }

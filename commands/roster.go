@@ -77,6 +77,7 @@ func (a *App) ImportCreators(ctx context.Context, actor domain.Actor, rows []dom
 			switch {
 			case err == nil:
 				c.ID, c.CreatedAt, c.Unanswered, c.Reachable = old.ID, old.CreatedAt, old.Unanswered, old.Reachable
+				c.Address = old.Address // the CSV has no address column
 				keepCreatorColumns(&c, old, rowColumns(cols, i))
 				if c.DiscordID == "" {
 					c.DiscordID = old.DiscordID

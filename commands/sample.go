@@ -39,6 +39,9 @@ func (a *App) RequestSample(ctx context.Context, actor domain.Actor, in SampleIn
 		if err != nil {
 			return err
 		}
+		if cr, err = keepAddress(ctx, tx, now, cr, in.Address); err != nil {
+			return err
+		}
 		prod, err := tx.Product(ctx, in.ProductID)
 		if err != nil {
 			return err
@@ -261,6 +264,9 @@ func (a *App) postSampleCard(ctx context.Context, tx Tx, now time.Time, v Sample
 	}
 	n := sampleNotice(domain.NoticeSampleCard, v)
 	n.Track = &domain.Track{Received: card.Received, Posted: card.Posted}
+	if v.State == domain.SampleApproved {
+		n.Address = v.Creator.Address // the team ships from this card
+	}
 	o := out{to: toChannel(domain.ChannelApprovals), key: domain.Once(subject("sample", v.ID), "card"), thread: subject("sample", v.ID)}
 	if step != "requested" && step != "approved:auto" {
 		// Every later step edits the card posted first.
@@ -523,6 +529,9 @@ func (a *App) ShipSample(ctx context.Context, actor domain.Actor, id int64, trac
 		}
 		if (v.State == domain.SampleShipped || v.State == domain.SampleOverdue) && strings.TrimSpace(tracking) != "" {
 			return a.correctTracking(ctx, tx, now, actor, v, strings.TrimSpace(tracking))
+		}
+		if err := shippable(v.Creator); err != nil {
+			return err
 		}
 		if err := v.Ship(tracking, now); err != nil {
 			return err

@@ -111,15 +111,20 @@ type creatorOpt func(*domain.Creator)
 
 func unlinked(c *domain.Creator) { c.DiscordID = "" }
 
+// testAddress is where the tests' samples ship.
+const testAddress = "1 Test Street, 75001 Paris, France"
+
+func noAddress(c *domain.Creator) { c.Address = "" }
+
 func withStats(followers, views int64, gmv domain.Money, niche string) creatorOpt {
 	return func(c *domain.Creator) { c.Followers, c.AvgViews, c.GMV30d, c.Niche = followers, views, gmv, niche }
 }
 
 // mustAddCreator adds a linked creator (50k followers, 8k views, 1000.00
-// GMV, beauty) as dana and returns them with their actor.
+// GMV, beauty, a shipping address) as dana and returns them with their actor.
 func mustAddCreator(t *testing.T, app *commands.App, handle string, opts ...creatorOpt) (domain.Creator, domain.Actor) {
 	t.Helper()
-	c := domain.Creator{Handle: handle, DiscordID: nextDiscordID(), Followers: 50_000, AvgViews: 8_000, GMV30d: 100_000, Niche: "beauty"}
+	c := domain.Creator{Handle: handle, DiscordID: nextDiscordID(), Followers: 50_000, AvgViews: 8_000, GMV30d: 100_000, Niche: "beauty", Address: testAddress}
 	for _, o := range opts {
 		o(&c)
 	}

@@ -184,10 +184,11 @@ func TestExportSamplesCSV(t *testing.T) {
 		t.Errorf("exported %d samples, want 5", n)
 	}
 	rows := readCSV(t, buf.Bytes(), []string{"id", "creator", "product", "quantity", "source", "state", "requested_at", "decided_by",
-		"decided_at", "reject_reason", "reject_note", "shipped_at", "tracking", "due_at", "content_url", "completed_at"}, 5)
+		"decided_at", "reject_reason", "reject_note", "shipped_at", "tracking", "due_at", "content_url", "completed_at", "address"}, 5)
 	c := rows[fmt.Sprintf("S%d", f.completed)]
 	for k, v := range map[string]string{"creator": "a_creator", "product": "P200", "quantity": "1", "source": `plan PL1 "Spring"`,
-		"state": "completed", "decided_by": "erin", "tracking": "1Z999", "content_url": "https://www.tiktok.com/@a_creator/video/7301234567890123456"} {
+		"state": "completed", "decided_by": "erin", "tracking": "1Z999", "content_url": "https://www.tiktok.com/@a_creator/video/7301234567890123456",
+		"address": testAddress} {
 		if c[k] != v {
 			t.Errorf("completed row %s = %q, want %q", k, c[k], v)
 		}

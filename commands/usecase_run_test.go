@@ -43,7 +43,7 @@ func TestRunAndClickEndToEnd(t *testing.T) {
 		t.Errorf("product add = %q", m.Text)
 	}
 	did := nextDiscordID()
-	mustRun(t, app, dana, "creator add @Maya_Glow discord="+did+" followers=52k views=1.2m niche=beauty")
+	mustRun(t, app, dana, "creator add @Maya_Glow discord="+did+" followers=52k views=1.2m niche=beauty address=\"1 Rue de Rivoli, 75001 Paris\"")
 	maya, err := app.CreatorActor(ctxb, did)
 	mustNil(t, err, "CreatorActor")
 	if maya.Role != domain.RoleCreator || maya.Name != "@maya_glow" {

@@ -27,6 +27,10 @@ type Creator struct {
 	Unanswered int    // messages sent since their last answer
 	CreatedAt  time.Time
 	ArchivedAt time.Time // set when archived: out of lists and invitations, history kept
+	// Address is where free samples ship. It is personal data shown to the
+	// team only where a sample ships: never serialized (the outbox stores
+	// notices as JSON for every recipient), never logged.
+	Address string `json:"-"`
 }
 
 var (
@@ -138,6 +142,13 @@ func (c *Creator) Validate() error {
 	}
 	for i, cat := range c.Categories {
 		c.Categories[i] = strings.ToLower(strings.TrimSpace(cat))
+	}
+	if c.Address != "" {
+		a, err := NormalizeAddress("address", c.Address)
+		if err != nil {
+			return err
+		}
+		c.Address = a
 	}
 	return ValidateTimeZone("timezone", c.TimeZone)
 }

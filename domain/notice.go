@@ -32,6 +32,8 @@ const (
 	NoticeContentPosted      NoticeKind = "sample.content"      // sellers: content link submitted or corrected
 	NoticeContentThanks      NoticeKind = "sample.thanks"       // creator
 	NoticeUnreachable        NoticeKind = "creator.unreachable" // sellers: a creator's DMs are closed
+	NoticeLinkRequest        NoticeKind = "link.request"        // sellers: a Discord user claims a handle (edited once decided)
+	NoticeLinked             NoticeKind = "link.confirmed"      // creator: the team linked their Discord account
 	// NoticeWorded is a message queued by a release before notices were
 	// typed: its words were stored, not its facts (see Worded).
 	NoticeWorded NoticeKind = "worded"
@@ -48,6 +50,7 @@ const (
 // NoticeKinds lists every kind, for renderers to prove they cover all.
 var NoticeKinds = []NoticeKind{
 	NoticeInvitation, NoticeInvitationStatus, NoticeInvitationAnswered, NoticeInvitationExpired, NoticeRateChanged, NoticePlanCreated, NoticePlanState, NoticePlanEnded, NoticeSampleCard, NoticeSampleReceived, NoticeSampleApproved, NoticeSampleRejected, NoticeSampleCancelled, NoticeSampleExpired, NoticeSampleShipped, NoticeSampleTracking, NoticeSampleExtended, NoticeSampleOverdue, NoticeContentPosted, NoticeContentThanks, NoticeUnreachable,
+	NoticeLinkRequest, NoticeLinked,
 }
 
 // Notice is what a message says, as facts as of the change; which facts are
@@ -80,6 +83,12 @@ type Notice struct {
 	Track *Track `json:"track,omitempty"`
 	// At is when it happened.
 	At time.Time `json:"at"`
+	// Link is the claim of a link request (NoticeLinkRequest, NoticeLinked).
+	Link *LinkRequest `json:"link,omitempty"`
+	// Address is the shipping address, set only on the notices whose reader
+	// needs it: the team's approved-sample card (to ship it). Creator.Address
+	// is never serialized.
+	Address string `json:"address,omitempty"`
 	// Worded is set on NoticeWorded only.
 	Worded *Worded `json:"worded,omitempty"`
 	// Remind is set on the reminder notices (domain/remind.go).

@@ -107,19 +107,21 @@ Options:
 		{name: "invitations", args: "[@creator] [pending|accepted|declined|expired|withdrawn]", summary: "List invitations.", example: "invitations @maya_glow pending", who: forEveryone, parse: (*lineParser).invitations, run: runInvitations},
 		{name: "samples", args: "[@creator] [requested|approved|rejected|cancelled|expired|shipped|completed|overdue]", summary: "List sample requests.", example: "samples requested", who: forEveryone, parse: (*lineParser).samples, run: runSamples},
 		{name: "creators", args: "[niche]", summary: "List the creator roster.", example: "creators beauty", who: forTeam, parse: parseCreators, run: runCreators},
-		{name: "creator add", args: "@creator [discord=ID] [followers=N] [views=N] [gmv=AMOUNT] [niche=WORD] [categories=a,b] [tz=ZONE]",
+		{name: "creator add", args: "@creator [discord=ID] [followers=N] [views=N] [gmv=AMOUNT] [niche=WORD] [categories=a,b] [tz=ZONE] [address=\"..\"]",
 			summary: "Add a creator to the roster.",
 			example: "creator add @maya_glow discord=123456789012345678 followers=52k views=8000 niche=beauty tz=Europe/Paris",
 			detail: `  discord=123456789012345678  their Discord user ID, so invitations reach them
   followers=52k, views=8000   followers and average video views (52k and 1.2m work)
   gmv=1200.50                 their 30-day GMV
   niche=beauty                main niche; categories=beauty,skincare for more
-  tz=Europe/Paris             their time zone, for reminders`, who: forTeam, parse: parseCreatorAdd, run: runCreatorAdd},
-		{name: "creator set", args: "@creator [discord=ID] [followers=N] [views=N] [gmv=AMOUNT] [niche=WORD] [categories=a,b] [tz=ZONE]",
+  tz=Europe/Paris             their time zone, for reminders
+  address="1 Rue X, Paris"    where free samples ship (shown to the team only)`, who: forTeam, parse: parseCreatorAdd, run: runCreatorAdd},
+		{name: "creator set", args: "@creator [discord=ID] [followers=N] [views=N] [gmv=AMOUNT] [niche=WORD] [categories=a,b] [tz=ZONE] [address=\"..\"]",
 			summary: "Correct a roster creator: Discord ID, followers, views, GMV, niche, categories or time zone.",
 			example: "creator set @maya_glow followers=60k discord=123456789012345678",
 			detail: `Only the options given change; the rest is kept, and so is the creator's history.
-A new discord= ID makes a creator who blocked DMs reachable again.`, who: forTeam, parse: parseCreatorSet, run: runCreatorSet},
+A new discord= ID makes a creator who blocked DMs reachable again; so does their own ID given again,
+once they joined the team's server or opened their DMs.`, who: forTeam, parse: parseCreatorSet, run: runCreatorSet},
 		{name: "products", args: "", summary: "List the product catalog.", example: "products", who: forTeam, parse: parseNoArgs, run: runProducts},
 		{name: "product add", args: `PRODUCT "TITLE" [price=AMOUNT] [group=WORD] [stock=N]`, summary: "Add a product to the catalog.",
 			example: `product add P100 "Glow Serum" price=24.90 group=skincare stock=50`,
@@ -152,7 +154,7 @@ A product already in the catalog is changed with product set.`, who: forTeam, pa
 		{name: "decline", args: `I12 ["reason"]`, summary: "Decline an invitation.", example: `decline I12 "Not my niche"`, who: forCreators, parse: parseDecline, run: runDecline},
 		{name: "request", args: `PRODUCT [PL3|I12] [qty=N] ["note"]`, summary: "Ask for a free sample, through a plan or an invitation.", example: `request P100 PL3 "I film on Sundays"`, who: forCreators, parse: parseRequest, run: runRequest},
 		{name: "content", args: "S12 LINK", summary: "Submit the TikTok video or LIVE link for a sample.", example: "content S12 https://www.tiktok.com/@maya_glow/video/7301234567890123456", who: forCreators, parse: (*lineParser).content, run: runContent},
-		{name: "link", args: "@handle", summary: "Ask to link your Discord account to your TikTok handle (the seller team adds it).", example: "link @maya_glow", who: forCreators, parse: (*lineParser).link, run: runLink},
+		{name: "link", args: "@handle [discord=ID]", summary: "Ask to link your Discord account to your TikTok handle (the seller team confirms it; discord= names the account at the console).", example: "link @maya_glow", who: forCreators, parse: (*lineParser).link, run: runLink},
 	}
 }
 
@@ -585,6 +587,7 @@ var optionFields = map[string]string{
 	"terms": "terms", "sample-from": "sample_window", "sample-until": "sample_window", "start": "start", "end": "end",
 	"discord": "discord_id", "followers": "followers", "views": "avg_views", "gmv": "gmv_30d", "niche": "niche",
 	"tz": "timezone", "price": "price", "group": "group", "qty": "quantity", "title": "title",
+	"address": "address",
 }
 
 var sampleKeys = []string{"samples", "stock", "approval", "min-followers", "min-views", "min-gmv", "categories", "post-days", "terms", "sample-from", "sample-until"}
@@ -592,9 +595,10 @@ var sampleKeys = []string{"samples", "stock", "approval", "min-followers", "min-
 var verbKeys = map[string][]string{
 	"invite":      append([]string{"expires", "email", "name", "rate", "message"}, sampleKeys...),
 	"plan":        append([]string{"name", "start", "end"}, sampleKeys...),
-	"creator add": {"discord", "followers", "views", "gmv", "niche", "categories", "tz"},
+	"creator add": {"discord", "followers", "views", "gmv", "niche", "categories", "tz", "address"},
 	"product add": {"price", "group", "stock"},
-	"creator set": {"discord", "followers", "views", "gmv", "niche", "categories", "tz"},
+	"creator set": {"discord", "followers", "views", "gmv", "niche", "categories", "tz", "address"},
+	"link":        {"discord"},
 	"product set": {"title", "price", "group", "stock"},
 	"request":     {"qty"},
 }
@@ -1270,6 +1274,10 @@ func (p *lineParser) creatorAdd(args []cmdToken) *domain.Creator {
 		case "tz":
 			c.TimeZone = t.value
 			p.fail(domain.CheckInput("timezone", 64, c.TimeZone, domain.ValidateTimeZone))
+		case "address":
+			a, err := domain.NormalizeAddress("address", t.value)
+			p.fail(err)
+			c.Address = a
 		}
 	}
 	if !hasHandle {
@@ -1377,6 +1385,10 @@ func (p *lineParser) creatorSet(args []cmdToken) (string, *commands.CreatorChang
 			z := t.value
 			p.fail(domain.CheckInput("timezone", 64, z, domain.ValidateTimeZone))
 			ch.TimeZone = &z
+		case "address":
+			a, err := domain.NormalizeAddress("address", t.value)
+			p.fail(err)
+			ch.Address = &a
 		}
 	}
 	switch {
@@ -1585,13 +1597,27 @@ func (p *lineParser) content(cmd *Command, args []cmdToken) {
 }
 
 func (p *lineParser) link(cmd *Command, args []cmdToken) {
-	if len(args) != 1 {
+	var words []cmdToken
+	seen := map[string]bool{}
+	for _, t := range args {
+		if !t.kv {
+			words = append(words, t)
+			continue
+		}
+		if key := optionKey(t.key); p.known("link", key, t, seen) {
+			// The console has no Discord identity: it names the account.
+			id := strings.TrimPrefix(strings.TrimPrefix(unSlack(t.value), "@"), "!")
+			p.fail(domain.CheckInput("discord_id", 32, id, domain.ValidateDiscordID))
+			cmd.Text = id
+		}
+	}
+	if len(words) != 1 {
 		p.fail(domain.Invalidf("handle", "Give your TikTok handle.%s", usageHint("link")))
-		if len(args) == 0 {
+		if len(words) == 0 {
 			return
 		}
 	}
-	h, err := domain.HandleInput("handle", args[0].text)
+	h, err := domain.HandleInput("handle", words[0].text)
 	p.fail(err)
 	cmd.Handle = h
 }

@@ -223,10 +223,8 @@ func runHistory(x call) (present.Card, error) {
 	return reply(hs, err, func(hs []commands.HistoryEntry) present.Card { return present.History(hs, x.r) })
 }
 
-func runLink(call) (present.Card, error) {
-	// Anyone could type any handle, so a link needs the team's word:
-	// the roster's discord_id is how an account is tied to a creator.
-	return present.Card{}, domain.Errorf(domain.KindInvalid, "To link your Discord account, ask the seller team to add your Discord user ID to your roster entry (discord_id).")
+func runLink(x call) (present.Card, error) {
+	return linkClaim(x)
 }
 
 func (in *Interpreter) sample(v commands.SampleView, err error, r present.Reader) (present.Card, error) {
@@ -285,6 +283,18 @@ func (in *Interpreter) Click(ctx context.Context, actor domain.Actor, customID s
 		return in.sample(v, err, r)
 	case present.ActionSubmitContent:
 		return present.Card{}, domain.Invalidf("content_link", "Send your TikTok link: type content S%d https://www.tiktok.com/@you/video/...", act.ID)
+	case present.ActionLinkConfirm:
+		v, err := a.ConfirmLink(ctx, actor, act.ID)
+		return reply(v, err, present.LinkDecided)
+	case present.ActionLinkReject:
+		v, err := a.RejectLink(ctx, actor, act.ID)
+		return reply(v, err, present.LinkDecided)
+	case present.ActionCancelSample:
+		if err := actor.RequireCreator("cancel your sample request from its message"); err != nil {
+			return present.Card{}, err
+		}
+		v, err := a.CancelSample(ctx, actor, act.ID, "")
+		return in.sample(v, err, r)
 	case present.ActionJoinPlan:
 		products, err := a.PlanProductIDs(ctx, act.ID)
 		if err != nil {

@@ -23,6 +23,9 @@ const (
 	ActionShip          = "ship"           // seller marks sample ID shipped
 	ActionSubmitContent = "submit-content" // creator submits the content link for sample ID
 	ActionJoinPlan      = "join-plan"      // creator requests a sample through plan ID
+	ActionLinkConfirm   = "link-confirm"   // team member confirms link request ID
+	ActionLinkReject    = "link-reject"    // team member rejects link request ID
+	ActionCancelSample  = "cancel-sample"  // creator cancels their own waiting sample request ID
 )
 
 // MaxCustomIDLength is the longest custom_id Slack and Discord both accept.
@@ -39,6 +42,9 @@ var actionVerbs = map[string]bool{
 	ActionShip:          true,
 	ActionSubmitContent: true,
 	ActionJoinPlan:      true,
+	ActionLinkConfirm:   true,
+	ActionLinkReject:    true,
+	ActionCancelSample:  true,
 }
 
 // FormatAction builds the custom_id of a button: "approve:12".

@@ -99,7 +99,8 @@ func notice(n domain.Notice, r Reader) Card {
 	case domain.NoticeSampleCard:
 		return sampleCard(n, *s, *cr, *prod, r)
 	case domain.NoticeSampleReceived:
-		return Card{Title: "Sample request " + s.Ref() + " received", Text: fmt.Sprintf("We got your request for %s. The seller team decides by %s; we will tell you here.", what, r.Deadline(s.ExpiresAt()))}
+		return Card{Title: "Sample request " + s.Ref() + " received", Text: fmt.Sprintf("We got your request for %s. The seller team decides by %s; we will tell you here.", what, r.Deadline(s.ExpiresAt())),
+			Buttons: []Button{action("Cancel request", ActionCancelSample, s.ID, "danger")}}
 	case domain.NoticeSampleApproved:
 		if s.DecidedBy == domain.AutoApprover {
 			return Card{Title: "Sample " + s.Ref() + " approved", Text: fmt.Sprintf("Your free sample of %s is approved. We will ship it soon and tell you when it is on its way.", what)}
@@ -153,7 +154,11 @@ func notice(n domain.Notice, r Reader) Card {
 	case domain.NoticeWorded:
 		return worded(n.Worded)
 	case domain.NoticeUnreachable:
-		return Card{Title: "Creator cannot be reached", Text: fmt.Sprintf("%s cannot receive Discord DMs from the bot (%s). Reach them another way, then ask them to allow DMs.", cr.At(), n.Text)}
+		return unreachable(*cr, n.Text)
+	case domain.NoticeLinkRequest:
+		return linkCard(n, r)
+	case domain.NoticeLinked:
+		return linkedCard(n)
 	}
 	return Card{Title: "Update", Text: fmt.Sprintf("Something happened (%s).", n.Kind)}
 }
@@ -230,6 +235,9 @@ func sampleCard(n domain.Notice, s domain.SampleRequest, cr domain.Creator, prod
 	}
 	if s.Note != "" {
 		c.Fields = append(c.Fields, Field{Label: "Creator's note", Value: s.Note})
+	}
+	if n.Address != "" && s.State == domain.SampleApproved {
+		c.Fields = append(c.Fields, Field{Label: "Ship to", Value: n.Address})
 	}
 	switch s.State {
 	case domain.SampleRequested:

@@ -58,7 +58,13 @@ func Requested(v commands.SampleView, r Reader) Card {
 
 // Sample confirms a step on a sample request.
 func Sample(v commands.SampleView, r Reader) Card {
-	return Text(fmt.Sprintf("Sample %s (%s, %s): %s.", v.Ref(), v.Creator.At(), v.ProductID, SampleStatus(v.SampleRequest, r)))
+	c := Text(fmt.Sprintf("Sample %s (%s, %s): %s.", v.Ref(), v.Creator.At(), v.ProductID, SampleStatus(v.SampleRequest, r)))
+	if v.State == domain.SampleApproved && v.Creator.Address != "" {
+		// Read by the team member who approved or the creator themselves:
+		// where it ships.
+		c.Fields = []Field{{Label: "Ship to", Value: v.Creator.Address}}
+	}
+	return c
 }
 
 // Plan shows one plan after it was created.

@@ -46,6 +46,9 @@ var commandList = []command{
     write a CSV report, to stdout without FILE; never overwrites a file`},
 	{name: "backup", min: 1, max: 1, params: []string{"the file to write"}, example: "collabbot backup backup.db", usage: `collabbot backup FILE
     write a consistent copy of the live database; never overwrites a file`},
+	{name: "discord-register", flags: []string{"guild"}, check: checkDiscordRegister, usage: `collabbot discord-register [--guild ID]
+    register the Discord commands (/plans, /invitations, /samples, /link) for the app
+    (DISCORD_APP_ID, DISCORD_BOT_TOKEN): globally, or in one server with --guild`},
 	{name: "outbox", flags: []string{"state", "limit"}, max: 2, check: checkOutbox, usage: `collabbot outbox [--state pending|sending|sent|failed|merged] [--limit N]
     list outgoing messages, oldest first (default: all states, 50 rows)
 collabbot outbox retry ID

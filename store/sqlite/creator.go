@@ -10,12 +10,12 @@ import (
 	"github.com/collabbot/collabbot/domain"
 )
 
-const creatorCols = `id, handle, discord_id, followers, avg_views, gmv_30d, niche, categories, timezone, reachable, unanswered, created_at, archived_at`
+const creatorCols = `id, handle, discord_id, followers, avg_views, gmv_30d, niche, categories, timezone, reachable, unanswered, created_at, archived_at, address`
 
 func scanCreator(r rowScanner) (domain.Creator, error) {
 	var c domain.Creator
 	err := r.Scan(&c.ID, &c.Handle, textCol{&c.DiscordID}, &c.Followers, &c.AvgViews, &c.GMV30d,
-		&c.Niche, listCol{&c.Categories}, &c.TimeZone, &c.Reachable, &c.Unanswered, timeCol{&c.CreatedAt}, timeCol{&c.ArchivedAt})
+		&c.Niche, listCol{&c.Categories}, &c.TimeZone, &c.Reachable, &c.Unanswered, timeCol{&c.CreatedAt}, timeCol{&c.ArchivedAt}, &c.Address)
 	return c, err
 }
 
@@ -53,10 +53,10 @@ func (t *tx) CreatorByDiscordID(ctx context.Context, discordID string) (domain.C
 // InsertCreator adds a creator to the roster and sets c.ID.
 func (t *tx) InsertCreator(ctx context.Context, c *domain.Creator) error {
 	var id int64
-	err := t.tx.QueryRowContext(ctx, `INSERT INTO creators (handle, discord_id, followers, avg_views, gmv_30d, niche, categories, timezone, reachable, unanswered, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+	err := t.tx.QueryRowContext(ctx, `INSERT INTO creators (handle, discord_id, followers, avg_views, gmv_30d, niche, categories, timezone, reachable, unanswered, created_at, address)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		c.Handle, nullText(c.DiscordID), c.Followers, c.AvgViews, int64(c.GMV30d), c.Niche, jsonList(c.Categories),
-		c.TimeZone, c.Reachable, c.Unanswered, ms(c.CreatedAt)).Scan(&id)
+		c.TimeZone, c.Reachable, c.Unanswered, ms(c.CreatedAt), c.Address).Scan(&id)
 	if err != nil {
 		return formatError(err, "store: insert creator", t.creatorConflicts(ctx, *c, err))
 	}
@@ -68,9 +68,9 @@ func (t *tx) InsertCreator(ctx context.Context, c *domain.Creator) error {
 // creation time.
 func (t *tx) UpdateCreator(ctx context.Context, c domain.Creator) error {
 	res, err := t.tx.ExecContext(ctx, `UPDATE creators SET handle = ?, discord_id = ?, followers = ?, avg_views = ?, gmv_30d = ?,
-		niche = ?, categories = ?, timezone = ?, reachable = ?, unanswered = ?, archived_at = ? WHERE id = ?`,
+		niche = ?, categories = ?, timezone = ?, reachable = ?, unanswered = ?, archived_at = ?, address = ? WHERE id = ?`,
 		c.Handle, nullText(c.DiscordID), c.Followers, c.AvgViews, int64(c.GMV30d), c.Niche, jsonList(c.Categories),
-		c.TimeZone, c.Reachable, c.Unanswered, ms(c.ArchivedAt), c.ID)
+		c.TimeZone, c.Reachable, c.Unanswered, ms(c.ArchivedAt), c.Address, c.ID)
 	if err != nil {
 		return formatError(err, "store: update creator", t.creatorConflicts(ctx, c, err))
 	}
@@ -137,7 +137,7 @@ func (t *tx) CreatorCards(ctx context.Context, f commands.CreatorFilter) ([]comm
 		var k commands.CreatorCard
 		c := &k.Creator
 		err := r.Scan(&c.ID, &c.Handle, textCol{&c.DiscordID}, &c.Followers, &c.AvgViews, &c.GMV30d,
-			&c.Niche, listCol{&c.Categories}, &c.TimeZone, &c.Reachable, &c.Unanswered, timeCol{&c.CreatedAt}, timeCol{&c.ArchivedAt}, &k.Received, &k.Posted)
+			&c.Niche, listCol{&c.Categories}, &c.TimeZone, &c.Reachable, &c.Unanswered, timeCol{&c.CreatedAt}, timeCol{&c.ArchivedAt}, &c.Address, &k.Received, &k.Posted)
 		return k, err
 	})
 }

@@ -132,7 +132,7 @@ func (t *tx) InvitationViews(ctx context.Context, f commands.InvitationFilter, e
 		err := r.Scan(&i.ID, &i.CollaborationID, &i.CreatorID, &i.Rate, &i.PendingRate, timeCol{&i.PendingFrom}, &i.State,
 			&i.DeclineReason, &i.Nudges, timeCol{&i.CreatedAt}, timeCol{&i.RespondedAt}, timeCol{&i.ExpiresAt}, &i.Version,
 			&c.ID, &c.Handle, textCol{&c.DiscordID}, &c.Followers, &c.AvgViews, &c.GMV30d,
-			&c.Niche, listCol{&c.Categories}, &c.TimeZone, &c.Reachable, &c.Unanswered, timeCol{&c.CreatedAt}, timeCol{&c.ArchivedAt},
+			&c.Niche, listCol{&c.Categories}, &c.TimeZone, &c.Reachable, &c.Unanswered, timeCol{&c.CreatedAt}, timeCol{&c.ArchivedAt}, &c.Address,
 			&col.ID, &col.Name, &col.Message, &col.ContactEmail, idCol{&x.offerID}, timeCol{&col.ExpiresAt}, &col.CreatedBy, timeCol{&col.CreatedAt},
 			textCol{&products})
 		if products != "" {
@@ -181,7 +181,7 @@ func (t *tx) SampleViews(ctx context.Context, f commands.SampleFilter, each func
 			&s.State, &s.Note, timeCol{&s.RequestedAt}, &s.DecidedBy, timeCol{&s.DecidedAt}, &s.RejectReason, &s.RejectNote,
 			timeCol{&s.ShippedAt}, &s.Tracking, timeCol{&s.DueAt}, &s.Extended, &s.ContentURL, timeCol{&s.CompletedAt}, &s.PostWithinDays, &s.Version,
 			&c.ID, &c.Handle, textCol{&c.DiscordID}, &c.Followers, &c.AvgViews, &c.GMV30d,
-			&c.Niche, listCol{&c.Categories}, &c.TimeZone, &c.Reachable, &c.Unanswered, timeCol{&c.CreatedAt}, timeCol{&c.ArchivedAt},
+			&c.Niche, listCol{&c.Categories}, &c.TimeZone, &c.Reachable, &c.Unanswered, timeCol{&c.CreatedAt}, timeCol{&c.ArchivedAt}, &c.Address,
 			&p.ID, &p.Title, &p.Price, &p.Group, &p.SampleStock, timeCol{&p.ArchivedAt},
 			&x.DeciderName, &x.PlanName)
 		return x, err

@@ -29,6 +29,9 @@ func runContract(t *testing.T, f Factory) {
 		{"CountStates", testCountStates},
 		{"CreatorCardsCountSamples", testCreatorCards},
 		{"ArchivedLeaveLists", testArchived},
+		{"CreatorAddressIsKept", testCreatorAddress},
+		{"LinkRequestsAreDecidedOnce", testLinkRequests},
+		{"WakeOutgoingMakesARecipientDue", testWakeOutgoing},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
