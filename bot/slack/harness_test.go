@@ -197,7 +197,7 @@ func (h *harness) seed(creators []string, products ...string) {
 	h.t.Helper()
 	act := domain.Actor{Role: domain.RoleSeller, MemberID: seller, Name: "Dana"}
 	for i, c := range creators {
-		if _, err := h.app.AddCreator(context.Background(), act, domain.Creator{Handle: c, DiscordID: fmt.Sprintf("%018d", 100000000000000000+i), Followers: 50000, AvgViews: 8000, Niche: "beauty"}); err != nil {
+		if _, err := h.app.AddCreator(context.Background(), act, domain.Creator{Handle: c, DiscordID: fmt.Sprintf("%018d", 100000000000000000+i), Followers: 50000, AvgViews: 8000, Niche: "beauty", Address: "1 Test Street, 75001 Paris"}); err != nil {
 			h.t.Fatalf("AddCreator(%s): %v", c, err)
 		}
 	}
