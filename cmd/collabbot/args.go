@@ -72,11 +72,9 @@ func oneOf(what string, allowed ...string) func(cmdLine) error {
 	}
 }
 
-// notInBuild are the contract's commands whose adapters come later.
+// notInBuild are the contract's commands not in this build (the TikTok Shop sync).
 var notInBuild = map[string]string{
-	"slack-manifest":   "collabbot slack-manifest URL",
-	"discord-register": "collabbot discord-register",
-	"tiktok":           "collabbot tiktok connect|status|sync",
+	"tiktok": "collabbot tiktok connect|status|sync",
 }
 
 func lookupCommand(name string) (command, bool) {

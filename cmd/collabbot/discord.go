@@ -19,7 +19,6 @@ func init() {
 	platforms[domain.SurfaceDiscord] = startDiscord
 	offlineCommands["discord-register"] = discordRegister
 	// Implemented here; its commandList entry is in args.go.
-	delete(notInBuild, "discord-register")
 }
 
 // startDiscord builds the Discord part of serve: the DM sender, and the

@@ -59,7 +59,7 @@ func Main(ctx context.Context, env Env) int {
 		return help(env, raw)
 	}
 	if synopsis, ok := notInBuild[name]; ok {
-		fmt.Fprintf(env.Stderr, "collabbot %s: not available in this build yet (%s); the Slack, Discord and TikTok Shop adapters come in later releases.\n", name, synopsis)
+		fmt.Fprintf(env.Stderr, "collabbot %s: not available in this build yet (%s); the TikTok Shop sync comes in a later release.\n", name, synopsis)
 		return 1
 	}
 	cmd, ok := lookupCommand(name)

@@ -20,7 +20,6 @@ import (
 func init() {
 	platforms[domain.SurfaceSlack] = startSlack
 	offlineCommands["slack-manifest"] = slackManifest
-	delete(notInBuild, "slack-manifest")
 	commandList = append(commandList, command{
 		name: "slack-manifest", flags: []string{"url"}, switches: []string{"socket-mode"}, check: checkSlackManifest,
 		usage: `collabbot slack-manifest --url https://HOST [--socket-mode]
