@@ -66,6 +66,9 @@ func (a *App) MemberActor(ctx context.Context, id, name string) (domain.Actor, e
 		if err != nil {
 			return err
 		}
+		if m.Role == domain.RoleNone {
+			return domain.Errorf(domain.KindForbidden, "A manager removed your collabbot role; ask a manager to give it back (role %s seller).", id)
+		}
 		act.Role = m.Role
 		if act.Name == "" {
 			act.Name = m.Name

@@ -285,6 +285,9 @@ func (a *App) SetRole(ctx context.Context, actor domain.Actor, memberID string, 
 		if err := tx.PutMember(ctx, m); err != nil {
 			return err
 		}
+		if role == domain.RoleNone {
+			return record(ctx, tx, now, actor, "member.role", "member:"+memberID, "%s no longer has a role", memberID)
+		}
 		return record(ctx, tx, now, actor, "member.role", "member:"+memberID, "%s is now a %s", memberID, role)
 	})
 	return m, err

@@ -411,3 +411,43 @@ func TestManagersAndRoles(t *testing.T) {
 	_, err = app.ApproveSample(ctxb, demoted, 1)
 	wantErr(t, err, domain.KindForbidden, "")
 }
+
+// role U none takes a member's role away: they may not act at all, the
+// last manager cannot lose theirs, a seeded manager list does not undo it,
+// and a manager can give a role back.
+func TestRoleNone(t *testing.T) {
+	t.Parallel()
+	app, db, _ := newApp(t)
+	mustNil(t, app.SeedManagers(ctxb, []string{"U_MGR"}), "SeedManagers")
+	mgr, err := app.MemberActor(ctxb, "U_MGR", "erin")
+	mustNil(t, err, "MemberActor")
+
+	before := stateOf(t, db)
+	_, err = app.SetRole(ctxb, mgr, "U_MGR", domain.RoleNone)
+	wantErr(t, err, domain.KindConflict, "", "last manager")
+	wantUnchanged(t, db, before)
+
+	for _, id := range []string{"U_SELLER", "U_OTHER"} {
+		if _, err := app.MemberActor(ctxb, id, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err = app.SetRole(ctxb, mgr, "U_SELLER", domain.RoleNone)
+	mustNil(t, err, "SetRole none")
+	_, err = app.MemberActor(ctxb, "U_SELLER", "sam")
+	wantErr(t, err, domain.KindForbidden, "", "removed your collabbot role")
+
+	// A start-up list naming them does not hand the role back: a manager's
+	// decision stands over configuration.
+	mustNil(t, app.SeedManagers(ctxb, []string{"U_MGR", "U_SELLER"}), "SeedManagers again")
+	_, err = app.MemberActor(ctxb, "U_SELLER", "sam")
+	wantErr(t, err, domain.KindForbidden, "", "removed your collabbot role")
+
+	_, err = app.SetRole(ctxb, mgr, "U_SELLER", domain.RoleSeller)
+	mustNil(t, err, "SetRole seller again")
+	back, err := app.MemberActor(ctxb, "U_SELLER", "sam")
+	mustNil(t, err, "MemberActor after the role is back")
+	if back.Role != domain.RoleSeller {
+		t.Errorf("member given seller back is a %s", back.Role)
+	}
+}

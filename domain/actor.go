@@ -11,15 +11,19 @@ const (
 	RoleManager Role = "manager"
 	RoleCreator Role = "creator"
 	RoleSystem  Role = "system" // cron jobs and the dispatcher
+	// RoleNone is a member whose role a manager removed: they may not act,
+	// whatever channel they are in, until a manager gives one back.
+	RoleNone Role = "none"
 )
 
-// ParseMemberRole accepts the roles a manager can give a member.
+// ParseMemberRole accepts the roles a manager can give a member, and none
+// to take a member's role away.
 func ParseMemberRole(s string) (Role, error) {
 	switch Role(s) {
-	case RoleSeller, RoleManager:
+	case RoleSeller, RoleManager, RoleNone:
 		return Role(s), nil
 	}
-	return "", Invalidf("role", "Role must be seller or manager (got %q)", s)
+	return "", Invalidf("role", "Role must be seller, manager or none (got %q)", s)
 }
 
 // Member is a person on the seller team, keyed by their chat user ID (a

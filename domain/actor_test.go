@@ -91,7 +91,7 @@ func TestParseMemberRole(t *testing.T) {
 	}
 	for _, s := range []string{"creator", "system", "", "Manager", "admin"} {
 		_, err := domain.ParseMemberRole(s)
-		checkErr(t, err, domain.KindInvalid, "role", "seller or manager")
+		checkErr(t, err, domain.KindInvalid, "role", "seller, manager or none")
 		if s != "" && !strings.Contains(domain.ErrorMessage(err), s) {
 			t.Errorf("message %q does not echo %q", domain.ErrorMessage(err), s)
 		}

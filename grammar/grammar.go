@@ -141,7 +141,7 @@ A product already in the catalog is changed with product set.`, who: forTeam, pa
 		{name: "product archive", args: "PRODUCT", summary: "Take a product out of the catalog, plans and new invitations; its history stays.", example: "product archive P100", who: forTeam, parse: parseOneProduct, run: runProductArchive},
 		{name: "product restore", args: "PRODUCT", summary: "Bring an archived product back into the catalog.", example: "product restore P100", who: forTeam, parse: parseOneProduct, run: runProductRestore},
 		{name: "report", args: "", summary: "Show the collaboration funnel and each sample's return.", example: "report", who: forTeam, parse: parseNoArgs, run: runReport},
-		{name: "role", args: "@member seller|manager", summary: "Give a team member the seller or manager role.", example: "role @U024BE7LH manager", who: forManagers, parse: (*lineParser).role, run: runRole},
+		{name: "role", args: "@member seller|manager|none", summary: "Give a team member the seller or manager role, or take their role away (none).", example: "role @U024BE7LH manager", who: forManagers, parse: (*lineParser).role, run: runRole},
 		{name: "withdraw", args: "I12", summary: "Withdraw a pending invitation.", example: "withdraw I12", who: forTeam, parse: parseInvitationRef, run: runWithdraw},
 		{name: "rate", args: "I12 RATE%", summary: "Change an invitation's commission (a lower rate applies from tomorrow).", example: "rate I12 10%", who: forTeam, parse: (*lineParser).rate, run: runRate},
 		{name: "approve", args: "S12", summary: "Approve a sample request.", example: "approve S12", who: forManagers, parse: parseSampleRef, run: runApprove},

@@ -314,7 +314,7 @@ func TestParseGrammarRejects(t *testing.T) {
 
 		{"role", "role", []string{"seller|manager"}},
 		{"role U123", "role", []string{"seller|manager"}},
-		{"role U123 admin", "role", []string{"seller or manager"}},
+		{"role U123 admin", "role", []string{"seller, manager or none"}},
 		{"role U1!23 manager", "member", []string{"user ID"}},
 
 		{"withdraw", "id", []string{"I12"}},

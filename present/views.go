@@ -230,6 +230,9 @@ func ProductChanged(p commands.ProductView) Card {
 
 // RoleSet confirms a role change.
 func RoleSet(m domain.Member) Card {
+	if m.Role == domain.RoleNone {
+		return Text(fmt.Sprintf("%s no longer has a role: they cannot use collabbot until a manager gives them one (role %s seller).", m.ID, m.ID))
+	}
 	return Text(fmt.Sprintf("%s is now a %s.", m.ID, m.Role))
 }
 

@@ -224,3 +224,25 @@ func TestOutsidersAndGuestsRefused(t *testing.T) {
 func eventCallback(id, inner string) string {
 	return `{"token":"x","team_id":"T0TEAM","api_app_id":"A0APP","type":"event_callback","event_id":"` + id + `","event_time":1700000000,"event":` + inner + `}`
 }
+
+// `role U none` takes a channel member's role away, and `role U manager`
+// lets a manager act from outside the sellers' channel.
+func TestRoleCommandInSlack(t *testing.T) {
+	h := newHarness(t)
+	if _, body := h.slash(manager, "role "+seller+" none", 1); !strings.Contains(body, "no longer has a role") {
+		t.Fatalf("role none answered %s", body)
+	}
+	_, body := h.slash(seller, `product add P9 "Night Cream"`, 2)
+	mustContain(t, "a member whose role was removed", body, "removed your collabbot role")
+	ps, _ := h.app.ListProducts(t.Context(), domain.Actor{Role: domain.RoleManager, MemberID: manager})
+	if len(ps) != 0 {
+		t.Errorf("a member without a role added a product")
+	}
+
+	if _, body := h.slash(manager, "role <@"+outsider+"> manager", 3); !strings.Contains(body, "is now a manager") {
+		t.Fatalf("role manager answered %s", body)
+	}
+	if _, body := h.slash(outsider, "plans", 4); !strings.Contains(body, "Open plans") {
+		t.Errorf("a manager outside the channel is refused: %s", body)
+	}
+}

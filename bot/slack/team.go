@@ -149,7 +149,13 @@ func (a *Adapter) actor(ctx context.Context, userID string) (domain.Actor, strin
 	if err != nil {
 		return domain.Actor{}, "", domain.Internal(err, "Cannot read your Slack profile right now; try again in a moment.")
 	}
-	if !a.team.managers[userID] {
+	act, err := a.app.MemberActor(ctx, userID, p.name)
+	if err != nil {
+		return domain.Actor{}, "", err
+	}
+	// A manager named in SLACK_MANAGERS or made one with `role` may act
+	// from anywhere; everyone else must be in the sellers' channel.
+	if !a.team.managers[userID] && act.Role != domain.RoleManager {
 		if p.guest {
 			return domain.Actor{}, fmt.Sprintf("Guests of this workspace cannot use collabbot. Ask a manager to make you a full member and add you to <#%s>.", a.cfg.SellersChannel), nil
 		}
@@ -161,8 +167,7 @@ func (a *Adapter) actor(ctx context.Context, userID string) (domain.Actor, strin
 			return domain.Actor{}, fmt.Sprintf("collabbot is for the seller team: join <#%s> (or ask someone in it to add you), then try again.", a.cfg.SellersChannel), nil
 		}
 	}
-	act, err := a.app.MemberActor(ctx, userID, p.name)
-	return act, "", err
+	return act, "", nil
 }
 
 // seenSet remembers the last n delivery IDs (event_id, envelope_id), so a
