@@ -32,6 +32,8 @@ const (
 	NoticeContentPosted      NoticeKind = "sample.content"      // sellers: content link submitted or corrected
 	NoticeContentThanks      NoticeKind = "sample.thanks"       // creator
 	NoticeUnreachable        NoticeKind = "creator.unreachable" // sellers: a creator's DMs are closed
+	NoticeUndelivered        NoticeKind = "outbox.undelivered"  // sellers: a message failed for good
+	NoticeFanout             NoticeKind = "invitation.fanout"   // sellers: an invitation round's DMs going out, edited in place
 	// NoticeWorded is a message queued by a release before notices were
 	// typed: its words were stored, not its facts (see Worded).
 	NoticeWorded NoticeKind = "worded"
@@ -40,6 +42,7 @@ const (
 // NoticeKinds lists every kind, for renderers to prove they cover all.
 var NoticeKinds = []NoticeKind{
 	NoticeInvitation, NoticeInvitationStatus, NoticeInvitationAnswered, NoticeInvitationExpired, NoticeRateChanged, NoticePlanCreated, NoticePlanState, NoticePlanEnded, NoticeSampleCard, NoticeSampleReceived, NoticeSampleApproved, NoticeSampleRejected, NoticeSampleCancelled, NoticeSampleExpired, NoticeSampleShipped, NoticeSampleTracking, NoticeSampleExtended, NoticeSampleOverdue, NoticeContentPosted, NoticeContentThanks, NoticeUnreachable,
+	NoticeUndelivered, NoticeFanout,
 }
 
 // Notice is what a message says, as facts as of the change; which facts are
@@ -74,6 +77,9 @@ type Notice struct {
 	At time.Time `json:"at"`
 	// Worded is set on NoticeWorded only.
 	Worded *Worded `json:"worded,omitempty"`
+	// Undelivered is set on NoticeUndelivered, Fanout on NoticeFanout.
+	Undelivered *Undelivered `json:"undelivered,omitempty"`
+	Fanout      *Fanout      `json:"fanout,omitempty"`
 }
 
 // Worded is a message as an earlier release stored it, already in words.

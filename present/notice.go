@@ -151,6 +151,10 @@ func notice(n domain.Notice, r Reader) Card {
 		return worded(n.Worded)
 	case domain.NoticeUnreachable:
 		return Card{Title: "Creator cannot be reached", Text: fmt.Sprintf("%s cannot receive Discord DMs from the bot (%s). Reach them another way, then ask them to allow DMs.", cr.At(), n.Text)}
+	case domain.NoticeUndelivered:
+		return undeliveredCard(n.Undelivered, r)
+	case domain.NoticeFanout:
+		return fanoutCard(n.Fanout)
 	}
 	return Card{Title: "Update", Text: fmt.Sprintf("Something happened (%s).", n.Kind)}
 }

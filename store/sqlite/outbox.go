@@ -12,7 +12,7 @@ import (
 	"github.com/collabbot/collabbot/domain"
 )
 
-const outgoingCols = `id, surface, recipient, message, idem_key, thread, replaces, counts, provider_ref, state, attempts, next_attempt, last_error, created_at, sent_at, sending_deadline`
+const outgoingCols = `id, surface, recipient, message, idem_key, thread, replaces, counts, provider_ref, state, attempts, next_attempt, last_error, created_at, sent_at, sending_deadline, fail_reason, failed_at`
 
 // MaxLost is how many sends of one row may end without an outcome (the
 // sender crashed or hung past its lease) before the row is failed: a
@@ -28,7 +28,7 @@ func scanOutgoing(r rowScanner) (domain.Outgoing, error) {
 	var o domain.Outgoing
 	var to, msg string
 	err := r.Scan(&o.ID, &o.Surface, &to, &msg, &o.Key, &o.Thread, &o.Replaces, &o.Counts, &o.Ref, &o.State, &o.Attempts, timeCol{&o.NextAttempt}, &o.LastError,
-		timeCol{&o.CreatedAt}, timeCol{&o.SentAt}, timeCol{&o.LeaseUntil})
+		timeCol{&o.CreatedAt}, timeCol{&o.SentAt}, timeCol{&o.LeaseUntil}, &o.FailReason, timeCol{&o.FailedAt})
 	if err != nil {
 		return o, err
 	}
@@ -187,7 +187,7 @@ func (d *DB) ClaimOutgoing(ctx context.Context, now time.Time, surfaces []domain
 			if reclaim && lost+1 >= MaxLost {
 				why := fmt.Sprintf("gave up: %d sends never finished (the sender crashed or hung past its lease)", lost+1)
 				if _, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'failed', attempts = attempts + 1, lost = lost + 1,
-					last_error = ?, sending_deadline = NULL WHERE id = ?`, why, id); err != nil {
+					last_error = ?, sending_deadline = NULL, `+failedNow+` WHERE id = ?`, why, now.UnixMilli(), string(domain.FailLost), id); err != nil {
 					return formatError(err, op, nil)
 				}
 				p.freed()
@@ -202,8 +202,8 @@ func (d *DB) ClaimOutgoing(ctx context.Context, now time.Time, surfaces []domain
 				if orig.State == domain.OutboxFailed {
 					// Waiting would block the thread forever, and sending an
 					// edit of nothing cannot work.
-					if _, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'failed', last_error = ?, sending_deadline = NULL WHERE id = ?`,
-						NeverDelivered+orig.LastError, id); err != nil {
+					if _, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'failed', last_error = ?, sending_deadline = NULL, `+failedNow+` WHERE id = ?`,
+						NeverDelivered+orig.LastError, now.UnixMilli(), string(domain.FailOriginal), id); err != nil {
 						return formatError(err, op, nil)
 					}
 					p.freed()
@@ -336,8 +336,11 @@ func (d *DB) MarkRetry(ctx context.Context, o domain.Outgoing, now, next time.Ti
 		`UPDATE outbox SET attempts = attempts + 1, next_attempt = ?, sending_deadline = NULL,
 			state = CASE WHEN coalesce(first_attempt, ?2) <= ?3 THEN 'failed' ELSE 'pending' END,
 			last_error = CASE WHEN coalesce(first_attempt, ?2) <= ?3 THEN ?4 ELSE ?5 END,
+			fail_reason = CASE WHEN coalesce(first_attempt, ?2) <= ?3 THEN ?6 ELSE '' END,
+			failed_at = CASE WHEN coalesce(first_attempt, ?2) <= ?3 THEN ?2 END,
+			told = 0,
 			first_attempt = coalesce(first_attempt, ?2)`,
-		next.UnixMilli(), now.UnixMilli(), giveUpBefore, gaveUp, errText)
+		next.UnixMilli(), now.UnixMilli(), giveUpBefore, gaveUp, errText, string(domain.FailRetryOver))
 	return state == domain.OutboxFailed, err
 }
 
@@ -351,12 +354,25 @@ func (d *DB) Postpone(ctx context.Context, o domain.Outgoing, next time.Time, wh
 	return err
 }
 
-// MarkFailed gives up on the row. The failed send counts as an attempt.
+// MarkFailed gives up on the row for a permanent error (MarkFailedFor
+// with domain.FailPermanent). The failed send counts as an attempt.
 func (d *DB) MarkFailed(ctx context.Context, o domain.Outgoing, errText string) error {
+	return d.MarkFailedFor(ctx, o, d.now(), domain.FailPermanent, errText)
+}
+
+// MarkFailedFor gives up on the row at now for reason. The
+// failed send counts as an attempt. The row waits to be told
+// (UntoldFailures) until MarkTold.
+func (d *DB) MarkFailedFor(ctx context.Context, o domain.Outgoing, now time.Time, reason domain.FailReason, errText string) error {
 	_, err := d.mark(ctx, o, "store: mark failed",
-		`UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?, sending_deadline = NULL`, errText)
+		`UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?, sending_deadline = NULL, failed_at = ?, fail_reason = ?, told = 0`,
+		errText, now.UnixMilli(), string(reason))
 	return err
 }
+
+// failedNow sets a row failed at ? (milliseconds) for the reason ?, not
+// yet told.
+const failedNow = `failed_at = ?, fail_reason = ?, told = 0`
 
 // mark records the outcome of a claimed row, only while the caller's claim
 // holds: a worker whose lease ran out gets a conflict instead of undoing
@@ -392,7 +408,8 @@ func (d *DB) mark(ctx context.Context, o domain.Outgoing, op, set string, args .
 // still pending when claimed). Only a failed row can be retried.
 func (d *DB) RetryOutgoing(ctx context.Context, id int64, now time.Time) (domain.Outgoing, error) {
 	const op = "store: retry outgoing"
-	const requeue = `UPDATE outbox SET state = 'pending', attempts = 0, lost = 0, next_attempt = ?, first_attempt = NULL, last_error = '', sending_deadline = NULL`
+	const requeue = `UPDATE outbox SET state = 'pending', attempts = 0, lost = 0, next_attempt = ?, first_attempt = NULL, last_error = '', sending_deadline = NULL,
+		fail_reason = '', failed_at = NULL, told = 0`
 	var o domain.Outgoing
 	err := d.write(ctx, func(tx *sql.Tx) error {
 		var err error
@@ -414,6 +431,9 @@ func (d *DB) RetryOutgoing(ctx context.Context, id int64, now time.Time) (domain
 			now.UnixMilli(), o.Key, len(NeverDelivered), NeverDelivered)
 		return formatError(err, op, nil)
 	})
+	if err == nil {
+		d.enqueued()
+	}
 	return o, err
 }
 
