@@ -181,23 +181,32 @@ func (a *App) noteFanout(ctx context.Context, o domain.Outgoing) error {
 		if err != nil || posted {
 			return err
 		}
-		// An edit per window: a window's edit still pending will read the
-		// counts when it goes out; one already merged or under way cannot,
-		// so the next window gets one.
+		// An edit per window, due when the window ends: one still pending
+		// reads the counts when it goes out, so later outcomes need no
+		// other. One folded into the summary before the summary went out
+		// (merged) is spent: the window gets another. One already under
+		// way or sent: the next window gets one.
 		window := FanoutEvery.Milliseconds()
-		// A few windows ahead at most: later ones are in the future, so
-		// none can have gone out yet; the bound only guards a bad clock.
-		for slot, last := now.UnixMilli()/window, now.UnixMilli()/window+3; slot <= last; slot++ {
+		slot, gen := now.UnixMilli()/window, 0
+		for range 8 { // a bound against a bad clock, never reached
 			edit := row
-			edit.Key, edit.Replaces = string(summary.Edit(fmt.Sprintf("progress.%d", slot), 0)), string(summary)
+			edit.Key, edit.Replaces = string(summary.Edit(fmt.Sprintf("progress.%d.%d", slot, gen), 0)), string(summary)
 			edit.NextAttempt = time.UnixMilli((slot + 1) * window).UTC()
 			queued, err := tx.Enqueue(ctx, edit)
 			if err != nil || queued {
 				return err
 			}
 			st, err := tx.OutgoingStatus(ctx, []string{edit.Key})
-			if err != nil || st[edit.Key].State == domain.OutboxPending {
+			if err != nil {
 				return err
+			}
+			switch st[edit.Key].State {
+			case domain.OutboxPending:
+				return nil
+			case domain.OutboxMerged:
+				gen++
+			default:
+				slot, gen = slot+1, 0
 			}
 		}
 		return nil
