@@ -165,6 +165,16 @@ func (a *App) noteFanout(ctx context.Context, o domain.Outgoing) error {
 		return nil
 	}
 	id := o.Notice.Collaboration.ID
+	// Most rounds invite one creator: a read tells, without the write lock.
+	var total int
+	err := a.store.View(ctx, func(tx Tx) error {
+		f, err := fanoutProgress(ctx, tx, id)
+		total = f.Total
+		return err
+	})
+	if err != nil || total < 2 {
+		return err
+	}
 	now := a.now()
 	return a.store.Update(ctx, func(tx Tx) error {
 		f, err := fanoutProgress(ctx, tx, id)
