@@ -4,15 +4,13 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"golang.org/x/time/rate"
 
 	"github.com/collabbot/collabbot/delivery"
+	"github.com/collabbot/collabbot/delivery/deliverytest"
 	"github.com/collabbot/collabbot/domain"
 )
 
@@ -95,72 +93,23 @@ func BenchmarkDrainPool(b *testing.B) {
 	}
 }
 
-// RateLimitedAPI is a fake chat API for pacing benchmarks: it serves
-// POSTs under a global limit of Limit requests per second (a sliding
-// window of one second), answering 429 with Retry-After beyond it, and
-// counts what it served and refused. A sender under test (the Discord
-// sender, once it lands) points at URL.
-type RateLimitedAPI struct {
-	Limit int
-	*httptest.Server
-
-	mu       sync.Mutex
-	recent   []time.Time
-	OK, Over atomic.Int64
-	keys     sync.Map // X-Idempotency-Key or nonce -> count, when the sender sets it
-}
-
-// NewRateLimitedAPI starts the fake; Close it when done.
-func NewRateLimitedAPI(limit int) *RateLimitedAPI {
-	a := &RateLimitedAPI{Limit: limit}
-	a.Server = httptest.NewServer(http.HandlerFunc(a.serve))
-	return a
-}
-
-func (a *RateLimitedAPI) serve(w http.ResponseWriter, r *http.Request) {
-	now := time.Now()
-	a.mu.Lock()
-	cut := 0
-	for cut < len(a.recent) && now.Sub(a.recent[cut]) >= time.Second {
-		cut++
-	}
-	a.recent = a.recent[cut:]
-	over := len(a.recent) >= a.Limit
-	if !over {
-		a.recent = append(a.recent, now)
-	}
-	a.mu.Unlock()
-	if over {
-		a.Over.Add(1)
-		w.Header().Set("Retry-After", "1")
-		w.Header().Set("X-RateLimit-Global", "true")
-		w.WriteHeader(http.StatusTooManyRequests)
-		fmt.Fprint(w, `{"message":"You are being rate limited.","retry_after":1,"global":true}`)
-		return
-	}
-	a.OK.Add(1)
-	w.Header().Set("Content-Type", "application/json")
-	fmt.Fprintf(w, `{"id":"%d","channel_id":"1"}`, a.OK.Load())
-}
-
 // benchFanout drains n DMs through sender against api and reports the
-// achieved rate as a fraction of api's limit and the 429s provoked: the
-// harness the 5,000-DM benchmark runs with the real Discord sender (which
-// paces itself at 50 requests/s) plugged in.
-func benchFanout(b *testing.B, n int, api *RateLimitedAPI, sender delivery.Sender) {
+// achieved rate as a fraction of api's global limit and the 429s provoked:
+// the harness the 5,000-DM benchmark runs with the Discord sender (which
+// paces itself at 50 requests/s and by the route buckets) plugged in,
+// pointed at api.URL.
+func benchFanout(b *testing.B, n int, api *deliverytest.RateLimitedAPI, sender delivery.Sender) {
 	ctx := context.Background()
-	db := openDB(b)
-	d := &delivery.Dispatcher{Queue: db, Now: time.Now, Senders: both(sender)}
 	for b.Loop() {
 		b.StopTimer()
-		db = openDB(b)
-		d = &delivery.Dispatcher{Queue: db, Now: time.Now, Senders: both(sender)}
+		db := openDB(b)
+		d := &delivery.Dispatcher{Queue: db, Now: time.Now, Senders: both(sender)}
 		var rows []domain.Outgoing
 		for i := range n {
 			rows = append(rows, domain.Outgoing{To: toCreator(int64(i + 1)), Key: fmt.Sprintf("invitation:%d:dm", i+1), Thread: fmt.Sprintf("invitation:%d", i+1)})
 		}
 		queueOut(b, db, rows...)
-		ok0, over0 := api.OK.Load(), api.Over.Load()
+		ok0, over0 := api.Served.Load(), api.GlobalLimited.Load()+api.RouteLimited.Load()
 		b.StartTimer()
 		start := time.Now()
 		for left := n; left > 0; {
@@ -168,16 +117,18 @@ func benchFanout(b *testing.B, n int, api *RateLimitedAPI, sender delivery.Sende
 			if err != nil {
 				b.Fatal(err)
 			}
-			left -= m
 			if m == 0 {
-				time.Sleep(10 * time.Millisecond) // retries coming due
+				time.Sleep(10 * time.Millisecond) // rate-limited rows coming due
 			}
-			sent, _ := db.ListOutgoing(ctx, domain.OutboxSent, 0)
-			left = n - len(sent)
+			counts, err := db.CountOutgoing(ctx)
+			if err != nil {
+				b.Fatal(err)
+			}
+			left = n - counts[domain.OutboxSent]
 		}
 		secs := time.Since(start).Seconds()
-		b.ReportMetric(float64(api.OK.Load()-ok0)/secs/float64(api.Limit), "fraction-of-limit")
-		b.ReportMetric(float64(api.Over.Load()-over0), "429s")
+		b.ReportMetric(float64(api.Served.Load()-ok0)/secs/float64(api.Global), "fraction-of-limit")
+		b.ReportMetric(float64(api.GlobalLimited.Load()+api.RouteLimited.Load()-over0), "429s")
 	}
 }
 
@@ -193,7 +144,8 @@ func (s pacedSender) Send(ctx context.Context, o domain.Outgoing) (string, error
 	if err := s.limiter.Wait(ctx); err != nil {
 		return "", err
 	}
-	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, s.url+"/channels/1/messages", nil)
+	// A channel per creator, as DMs are: each its own route bucket.
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, fmt.Sprintf("%s/channels/%d/messages", s.url, o.To.CreatorID), nil)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return "", err
@@ -209,7 +161,7 @@ func (s pacedSender) Send(ctx context.Context, o domain.Outgoing) (string, error
 // through a stand-in sender paced by golang.org/x/time/rate. The 5,000-DM run with the
 // Discord sender: BENCH_DMS=5000 and plug bot/discord's sender in here.
 func BenchmarkFanout500Paced(b *testing.B) {
-	api := NewRateLimitedAPI(50)
+	api := deliverytest.NewRateLimitedAPI()
 	defer api.Close()
 	// A little under the limit: the fake counts a strict sliding second
 	// at arrival, and arrivals jitter.
