@@ -43,7 +43,9 @@ var commandList = []command{
 	{name: "backup", min: 1, max: 1, params: []string{"the file to write"}, example: "collabbot backup backup.db", usage: `collabbot backup FILE
     write a consistent copy of the live database; never overwrites a file`},
 	{name: "outbox", flags: []string{"state", "limit"}, max: 2, check: checkOutbox, usage: `collabbot outbox [--state pending|sending|sent|failed|merged] [--limit N]
-    list outgoing messages, oldest first (default: all states, 50 rows)
+    list outgoing messages with attempts and last error: without --state a count per state,
+    then failed (latest first, with the reason), waiting (longest first), sent (latest first);
+    with --state that state only; at most N rows of each (default 50)
 collabbot outbox retry ID
     queue a failed message again (pending, no attempts, due now)`},
 }
