@@ -191,6 +191,10 @@ func (a *App) noteFanout(ctx context.Context, o domain.Outgoing) error {
 		if err != nil || posted {
 			return err
 		}
+		// A summary not yet out reads the counts when it goes: no edit.
+		if st, err := tx.OutgoingStatus(ctx, []string{post.Key}); err != nil || st[post.Key].State == domain.OutboxPending {
+			return err
+		}
 		// An edit per window, due when the window ends: one still pending
 		// reads the counts when it goes out, so later outcomes need no
 		// other. One folded into the summary before the summary went out

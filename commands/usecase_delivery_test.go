@@ -244,3 +244,37 @@ func TestFailedMessageIsToldOnce(t *testing.T) {
 		t.Fatalf("a creator listed undelivered messages: %v", err)
 	}
 }
+
+// While the summary itself has not gone out (Slack down, or not
+// configured), outcomes queue nothing more: it reads the counts when it goes.
+func TestFanoutSummaryNotYetPostedQueuesNoEdits(t *testing.T) {
+	app, db, clk := newApp(t)
+	mustAddProduct(t, app, "P1", 5, "")
+	var handles []string
+	for i := range 4 {
+		h := fmt.Sprintf("cr_%d", i)
+		mustAddCreator(t, app, h)
+		handles = append(handles, h)
+	}
+	mustInvite(t, app, commands.InviteRequest{Creators: targets(t, handles...), Products: []string{"P1"}, Rate: 1500})
+	dms := delivery.SenderFunc(func(ctx context.Context, o domain.Outgoing) (string, error) { return "dm", nil })
+	d := dispatcherFor(t, app, db, clk, nil, dms)
+	delete(d.Senders, domain.SurfaceSlack)
+	for range 3 {
+		mustDrain(t, d)
+		clk.Advance(commands.FanoutEvery)
+	}
+	rows, err := db.ListOutgoing(ctxb, "", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var summary []string
+	for _, o := range rows {
+		if o.Notice.Kind == domain.NoticeFanout {
+			summary = append(summary, o.Key+" "+string(o.State))
+		}
+	}
+	if len(summary) != 1 || summary[0] != "collaboration:1:progress pending" {
+		t.Fatalf("summary rows %v, want the one post, pending", summary)
+	}
+}
