@@ -67,18 +67,30 @@ type inFlight struct {
 	keys    []string
 	perKey  map[string]int
 	started chan string
+	// threads counts the sends in flight per recipient and thread; overlap
+	// records a send that began while another of its thread was in flight.
+	threads map[string]int
+	overlap []string
 }
 
 func newInFlight(hold time.Duration) *inFlight {
-	return &inFlight{hold: hold, perKey: map[string]int{}}
+	return &inFlight{hold: hold, perKey: map[string]int{}, threads: map[string]int{}}
 }
 
 func (f *inFlight) Send(ctx context.Context, o domain.Outgoing) (string, error) {
+	th := o.To.String() + " " + o.Thread
 	f.mu.Lock()
 	f.now++
 	f.most = max(f.most, f.now)
 	f.keys = append(f.keys, o.Key)
 	f.perKey[o.Key]++
+	if o.Thread != "" {
+		if f.threads[th] > 0 {
+			f.overlap = append(f.overlap, o.Key)
+		}
+		f.threads[th]++
+		defer func() { f.mu.Lock(); f.threads[th]--; f.mu.Unlock() }()
+	}
 	f.mu.Unlock()
 	if f.started != nil {
 		f.started <- o.Key
@@ -126,6 +138,9 @@ func TestFanoutGoesOutInParallelInThreadOrder(t *testing.T) {
 	}
 	wantThreadOrder(t, f.keys, "plan:1:step1", "plan:1:step2", "plan:1:step3", "plan:1:step4", "plan:1:step5")
 	wantThreadOrder(t, f.keys, "invitation:2:dm", "invitation:2:rate@1")
+	if len(f.overlap) > 0 {
+		t.Fatalf("%v went out while an earlier row of their thread was in flight", f.overlap)
+	}
 	for k, n := range f.perKey {
 		if n != 1 {
 			t.Errorf("%s sent %d times, want once", k, n)
@@ -186,6 +201,9 @@ func TestTwoPoolsOnOneFileDeliverEachRowOnce(t *testing.T) {
 	}
 	wantThreadOrder(t, f.keys, "plan:1:step1", "plan:1:step2", "plan:1:step3", "plan:1:step4", "plan:1:step5")
 	wantThreadOrder(t, f.keys, "invitation:2:dm", "invitation:2:rate@1")
+	if len(f.overlap) > 0 {
+		t.Fatalf("%v went out while an earlier row of their thread was in flight", f.overlap)
+	}
 	if left, _ := a.ListOutgoing(context.Background(), domain.OutboxPending, 0); len(left) != 0 {
 		t.Fatalf("%d rows left pending", len(left))
 	}
