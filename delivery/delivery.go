@@ -21,6 +21,7 @@ import (
 	"log/slog"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -153,8 +154,10 @@ type Dispatcher struct {
 
 	once     sync.Once // fills defaults once, so one dispatcher may drain from many goroutines
 	surfaces []domain.Surface
-	wake     chan struct{} // a token: rows may be due (a commit, a poll)
-	failures chan struct{} // a token: a row failed, tell it
+	claimMu  sync.Mutex                       // one claim at a time, for the per-surface cap
+	inflight map[domain.Surface]*atomic.Int32 // sends in flight per surface
+	wake     chan struct{}                    // a token: rows may be due (a commit, a poll)
+	failures chan struct{}                    // a token: a row failed, tell it
 	metrics  *metrics
 }
 
@@ -218,8 +221,10 @@ func (d *Dispatcher) fill() {
 	}
 	d.wake = make(chan struct{}, 1)
 	d.failures = make(chan struct{}, 1)
+	d.inflight = map[domain.Surface]*atomic.Int32{}
 	for s := range d.Senders {
 		d.surfaces = append(d.surfaces, s)
+		d.inflight[s] = new(atomic.Int32)
 	}
 	slices.Sort(d.surfaces)
 	d.metrics = newMetrics(d)

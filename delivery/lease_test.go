@@ -179,7 +179,8 @@ func TestDrainGoesOnPastAFailedMark(t *testing.T) {
 	ids := enqueue(t, db, t0, toChannel(domain.ChannelSellers), toChannel(domain.ChannelApprovals))
 	s := newRecorder(nil)
 	q := &failFirstMark{Queue: db}
-	d := &delivery.Dispatcher{Queue: q, Now: newClock().Now, Senders: both(s)}
+	// One worker: "the row after" the failed mark must be well defined.
+	d := &delivery.Dispatcher{Queue: q, Now: newClock().Now, Senders: both(s), Workers: 1}
 	if n := drain(t, d); n != 2 {
 		t.Fatalf("Drain handled %d rows, want 2", n)
 	}

@@ -5,6 +5,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/collabbot/collabbot/domain"
 )
 
 // Wake tells the dispatcher rows may be due now: the store calls it after
@@ -31,7 +33,19 @@ func (d *Dispatcher) failed() {
 // step claims one due row and delivers it; false when none was due.
 // claimed, when set, is called between the claim and the send.
 func (d *Dispatcher) step(ctx context.Context, claimed func()) (bool, error) {
-	rows, err := d.Queue.ClaimOutgoing(ctx, d.Now(), d.surfaces, 1, d.Lease)
+	// Claims are serialized here (they take the store's one writer in turn
+	// anyway), so the per-surface cap is exact.
+	d.claimMu.Lock()
+	surfaces := d.claimable()
+	if len(surfaces) == 0 {
+		d.claimMu.Unlock()
+		return false, nil
+	}
+	rows, err := d.Queue.ClaimOutgoing(ctx, d.Now(), surfaces, 1, d.Lease)
+	for _, o := range rows {
+		d.inflight[o.Surface].Add(1)
+	}
+	d.claimMu.Unlock()
 	if err != nil || len(rows) == 0 {
 		return false, err
 	}
@@ -40,8 +54,27 @@ func (d *Dispatcher) step(ctx context.Context, claimed func()) (bool, error) {
 	}
 	for _, o := range rows {
 		d.deliver(ctx, o)
+		d.inflight[o.Surface].Add(-1)
 	}
 	return true, nil
+}
+
+// claimable are the surfaces a free worker may claim for: with several
+// surfaces, one has at most Workers-1 sends in flight, so a platform that
+// paces a long fan-out (Discord at 50 requests/s) always leaves a worker
+// for the other's messages. Called with claimMu held.
+func (d *Dispatcher) claimable() []domain.Surface {
+	limit := int32(d.Workers)
+	if len(d.surfaces) > 1 && d.Workers > 1 {
+		limit--
+	}
+	out := make([]domain.Surface, 0, len(d.surfaces))
+	for _, s := range d.surfaces {
+		if d.inflight[s].Load() < limit {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // Drain sends what is due until nothing is or ctx ends, with up to Workers

@@ -322,7 +322,10 @@ func TestPoolShutdownFinishesInFlightAndClaimsNothingMore(t *testing.T) {
 		return "", ctx.Err() // cut off when the grace ran out
 	})
 	ctx, cancel := context.WithCancel(context.Background())
-	d := &delivery.Dispatcher{Queue: db, Now: newClock().Now, Senders: both(s), Workers: 4, ShutdownGrace: 30 * time.Millisecond, Lease: time.Hour}
+	// Discord only, so all four workers may hold its sends (with two
+	// surfaces one would be kept for the other).
+	d := &delivery.Dispatcher{Queue: db, Now: newClock().Now, Senders: map[domain.Surface]delivery.Sender{domain.SurfaceDiscord: s},
+		Workers: 4, ShutdownGrace: 30 * time.Millisecond, Lease: time.Hour}
 	done := make(chan struct{})
 	go func() { d.Run(ctx, time.Hour); close(done) }()
 	var inflight []int64
@@ -416,5 +419,54 @@ func TestCommitWakesTheDispatcher(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("the committed row was not sent before the hour-long poll: the commit did not wake the dispatcher")
+	}
+}
+
+// A surface whose sends are slow (Discord pacing a fan-out) holds at most
+// Workers-1 workers: a Slack message queued after the fan-out goes out
+// while the DMs are still in flight.
+func TestSlowSurfaceLeavesAWorkerForTheOther(t *testing.T) {
+	db := openDB(t)
+	var rows []domain.Outgoing
+	for i := 1; i <= 20; i++ {
+		rows = append(rows, domain.Outgoing{To: toCreator(int64(i)), Key: fmt.Sprintf("invitation:%d:dm", i), Thread: fmt.Sprintf("invitation:%d", i), Counts: true})
+	}
+	queueOut(t, db, rows...)
+	release := make(chan struct{})
+	var dms atomic.Int32
+	discord := delivery.SenderFunc(func(ctx context.Context, o domain.Outgoing) (string, error) {
+		dms.Add(1)
+		select {
+		case <-release:
+		case <-ctx.Done():
+		}
+		return "dm", ctx.Err()
+	})
+	posted := make(chan string, 1)
+	slack := delivery.SenderFunc(func(ctx context.Context, o domain.Outgoing) (string, error) {
+		posted <- o.Key
+		return "C1/1.0", nil
+	})
+	d := &delivery.Dispatcher{Queue: db, Now: newClock().Now, Workers: 4,
+		Senders: map[domain.Surface]delivery.Sender{domain.SurfaceDiscord: discord, domain.SurfaceSlack: slack}}
+	defer db.OnEnqueue(d.Wake)()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { d.Run(ctx, time.Hour); close(done) }()
+	defer func() { close(release); cancel(); <-done }()
+	for dms.Load() < 3 {
+		time.Sleep(time.Millisecond)
+	}
+	queueOut(t, db, domain.Outgoing{To: toChannel(domain.ChannelSellers), Key: "invitation:1:accepted", Thread: "invitation:1"})
+	select {
+	case k := <-posted:
+		if k != "invitation:1:accepted" {
+			t.Fatalf("posted %s", k)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the Slack message waited behind the DMs in flight")
+	}
+	if n := dms.Load(); n != 3 {
+		t.Fatalf("%d DMs in flight with 4 workers and two surfaces, want 3", n)
 	}
 }

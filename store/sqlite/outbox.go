@@ -65,14 +65,16 @@ const turnCame = `
 
 // Candidates for a claim, each a single indexed walk: a row whose lease
 // ran out (outbox_lease; arguments now, then the surfaces), and the pending
-// row of one surface due longest (outbox_pending; arguments now, surface).
+// row of one surface due longest, rows that are not outreach before
+// outreach (outbox_pending_first; arguments now, surface): a fan-out of
+// invitation DMs never holds back an answer queued after it.
 const (
-	pickLost = `SELECT o.id, o.idem_key, o.replaces, o.state, o.lost, o.sending_deadline FROM outbox o
+	pickLost = `SELECT o.id, o.idem_key, o.replaces, o.state, o.lost, o.sending_deadline, o.counts FROM outbox o
 	WHERE o.state = 'sending' AND o.sending_deadline <= ?1` + turnCame + `
 	AND o.surface IN `
-	pickDue = `SELECT o.id, o.idem_key, o.replaces, o.state, o.lost, o.next_attempt FROM outbox o
+	pickDue = `SELECT o.id, o.idem_key, o.replaces, o.state, o.lost, o.next_attempt, o.counts FROM outbox o
 	WHERE o.state = 'pending' AND o.next_attempt <= ?1 AND o.surface = ?2` + turnCame + `
-	ORDER BY o.next_attempt, o.id LIMIT 1`
+	ORDER BY o.counts, o.next_attempt, o.id LIMIT 1`
 )
 
 // candidate is a row a claim may take.
@@ -82,6 +84,7 @@ type candidate struct {
 	state         domain.OutboxState
 	lost          int
 	due           int64 // when it became claimable
+	outreach      bool  // counts toward a creator's unanswered messages
 	reclaim       bool
 }
 
@@ -115,11 +118,12 @@ func newPicker(tx *sql.Tx, now time.Time, surfaces []domain.Surface) *picker {
 func (p *picker) freed() { p.noLost, p.noDue = false, map[domain.Surface]bool{} }
 
 // next is the row to claim next: one whose lease ran out first (its sender
-// died: it is the oldest work), else the one due longest on any surface.
+// died: it is the oldest work), else the one due longest on any surface,
+// rows that are not outreach first.
 func (p *picker) next(ctx context.Context) (candidate, bool, error) {
 	scan := func(r *sql.Row) (candidate, bool, error) {
 		var c candidate
-		err := r.Scan(&c.id, &c.key, &c.replaces, &c.state, &c.lost, &c.due)
+		err := r.Scan(&c.id, &c.key, &c.replaces, &c.state, &c.lost, &c.due, &c.outreach)
 		if errors.Is(err, sql.ErrNoRows) {
 			return c, false, nil
 		}
@@ -147,11 +151,19 @@ func (p *picker) next(ctx context.Context) (candidate, bool, error) {
 			p.noDue[s] = true
 			continue
 		}
-		if !found || c.due < best.due || (c.due == best.due && c.id < best.id) {
+		if !found || before(c, best) {
 			best, found = c, true
 		}
 	}
 	return best, found, nil
+}
+
+// before says a is claimed before b: not outreach first, then longest due.
+func before(a, b candidate) bool {
+	if a.outreach != b.outreach {
+		return !a.outreach
+	}
+	return a.due < b.due || (a.due == b.due && a.id < b.id)
 }
 
 // ClaimOutgoing leases up to limit due rows of the given surfaces to the

@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -176,5 +177,37 @@ func TestOutboxDepthAndCounts(t *testing.T) {
 	counts, err := db.CountOutgoing(ctx)
 	if err != nil || counts[domain.OutboxSending] != 2 || counts[domain.OutboxSent] != 1 {
 		t.Fatalf("CountOutgoing = %v, %v", counts, err)
+	}
+}
+
+// A claim takes what is not outreach (answers, channel posts, edits)
+// before outreach (invitation DMs), each longest due first, on one surface
+// and across surfaces: a fan-out never holds back an answer queued after it.
+func TestClaimTakesAnswersBeforeOutreach(t *testing.T) {
+	db := mustOpen(t)
+	var rows []domain.Outgoing
+	for i := 1; i <= 3; i++ {
+		o := message(i)
+		o.To = domain.Recipient{Kind: domain.ToCreator, CreatorID: int64(i)}
+		o.Counts = true
+		rows = append(rows, o)
+	}
+	answer := message(4)
+	answer.To = domain.Recipient{Kind: domain.ToCreator, CreatorID: 9}
+	answer.CreatedAt = t0.Add(time.Second)
+	post := message(5)
+	post.CreatedAt = t0.Add(2 * time.Second)
+	mustEnqueue(t, db, append(rows, answer, post)...)
+	var got []string
+	for range 5 {
+		one, err := db.ClaimOutgoing(context.Background(), t0.Add(time.Minute), both, 1, time.Hour)
+		if err != nil || len(one) != 1 {
+			t.Fatalf("ClaimOutgoing = %v, %v", one, err)
+		}
+		got = append(got, one[0].Key)
+	}
+	want := "test:4 test:5 test:1 test:2 test:3"
+	if strings.Join(got, " ") != want {
+		t.Fatalf("claimed %v, want %s", got, want)
 	}
 }

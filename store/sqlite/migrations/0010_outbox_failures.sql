@@ -16,3 +16,10 @@ CREATE INDEX outbox_untold ON outbox (id) WHERE state = 'failed' AND told = 0;
 CREATE INDEX outbox_failed ON outbox (failed_at, id) WHERE state = 'failed';
 -- Queue depth per surface at scrape time.
 CREATE INDEX outbox_waiting ON outbox (surface, created_at) WHERE state IN ('pending', 'sending');
+
+-- The due walk of a claim takes messages that are not outreach first
+-- (answers, channel posts, edits), then outreach (invitation DMs), each
+-- longest due first: a fan-out of thousands of DMs never holds back the
+-- answers queued after it. One ordered walk of this index, as before.
+CREATE INDEX outbox_pending_first ON outbox (surface, counts, next_attempt, id) WHERE state = 'pending';
+DROP INDEX outbox_pending;
