@@ -30,7 +30,8 @@ type Outbox interface {
 	// ClaimOutgoing marks up to limit rows of the given surfaces due at now
 	// (state pending with next_attempt <= now, or state sending whose lease
 	// expired: sending_deadline <= now) as sending with sending_deadline =
-	// now+lease and returns them, oldest first. A row waits while an earlier
+	// now+lease and returns them, oldest first (rows that are not outreach
+	// before outreach, so a fan-out never holds back answers). A row waits while an earlier
 	// row of its recipient and thread is pending or sending, and an edit
 	// while the message it replaces is; a claimed edit carries its
 	// original's provider reference in Ref. Rows of other surfaces are left
