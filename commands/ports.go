@@ -56,6 +56,7 @@ type Tx interface {
 	SampleStore
 	Journal
 	ReminderStore
+	OutboxReader
 }
 
 // MemberStore keeps the seller team's roles.
@@ -217,6 +218,27 @@ type Journal interface {
 	// skipped and reported as false, so a retried action never sends twice.
 	Enqueue(ctx context.Context, o domain.Outgoing) (bool, error)
 	Events(ctx context.Context, subject string, limit int) ([]domain.Event, error) // newest first; "" for all
+}
+
+// OutgoingStatus is where one outbox row stands, without its payload.
+type OutgoingStatus struct {
+	ID        int64
+	State     domain.OutboxState
+	Reason    domain.FailReason // set when State is failed
+	LastError string
+	Attempts  int
+}
+
+// OutboxReader is what use cases read of the outbox: the messages that
+// failed for good (the App Home's list) and where given rows stand (an
+// invitation round's progress).
+type OutboxReader interface {
+	// Undelivered lists up to limit failed rows, the latest failure first,
+	// and counts them all.
+	Undelivered(ctx context.Context, limit int) ([]domain.Outgoing, int, error)
+	// OutgoingStatus reads the rows keyed keys; keys never queued are left
+	// out of the map.
+	OutgoingStatus(ctx context.Context, keys []string) (map[string]OutgoingStatus, error)
 }
 
 // Clock tells the time; tests pass a fixed one.

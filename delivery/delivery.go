@@ -6,6 +6,12 @@
 // honours a platform's Retry-After without counting it as a failure, and
 // bounds every send so a row's lease outlives it: a crash mid-send leaves
 // the row to be retried, never lost, and a slow send is never sent twice.
+//
+// A pool of workers sends rows of different threads in parallel (a fan-out
+// of one invitation to 50 creators) while each thread goes out in the order
+// it was queued; the dispatcher wakes when this process commits new rows
+// (Wake), tells the team once of each message that failed for good
+// (OnFailed), and reports what it does as Prometheus metrics.
 package delivery
 
 import (
@@ -15,7 +21,10 @@ import (
 	"log/slog"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/collabbot/collabbot/domain"
 )
@@ -78,7 +87,7 @@ type Unreachable func(ctx context.Context, creatorID int64, why string) error
 
 // Dispatcher drains the outbox.
 //
-// It claims one row at a time, just before sending it, so every row's lease
+// Each of its Workers claims one row at a time, just before sending it, so every row's lease
 // starts when its send does: a claim never holds rows waiting behind slow
 // sends (which another dispatcher would re-claim and send again), and at
 // shutdown nothing is claimed but the send in flight. Each send is bounded
@@ -116,10 +125,40 @@ type Dispatcher struct {
 	// PruneEvery is how often Run prunes (default hourly).
 	PruneEvery time.Duration
 
+	// Workers is how many sends may be in flight at once (default
+	// DefaultWorkers). Thread order does not rest on it: the claim never
+	// hands out a row while an earlier row of its recipient and thread, or
+	// the message an edit replaces, is pending or in flight, whoever holds
+	// it (another worker, another dispatcher on the same database).
+	Workers int
+	// Metrics, when set, gets the dispatcher's counters, its send-duration
+	// histogram and a collector of queue depth and oldest pending age that
+	// asks the Queue (Depther) at scrape time.
+	Metrics prometheus.Registerer
+	// OnFailed is told, once, of every row that failed for good, whether
+	// this dispatcher failed it or another process did, or a claim did
+	// (lost sends, an edit of a failed original): the use case tells the
+	// sellers. An error leaves the row to be told on the next pass. With
+	// OnFailed or Metrics set the dispatcher records failures as told
+	// (FailureLog), so only one dispatcher of a database should have them.
+	OnFailed func(ctx context.Context, o domain.Outgoing) error
+	// OnSent is told after a row's delivery is recorded (an invitation
+	// round's progress); an error is logged.
+	OnSent func(ctx context.Context, o domain.Outgoing) error
+	// Prepare, when set, may refresh a claimed row just before it is sent
+	// (the live counts of an invitation round's summary). An error counts
+	// as a failed attempt, retried.
+	Prepare func(ctx context.Context, o domain.Outgoing) (domain.Outgoing, error)
+
 	lastPrune time.Time // when Run last pruned; only Run's goroutine touches it
 
 	once     sync.Once // fills defaults once, so one dispatcher may drain from many goroutines
 	surfaces []domain.Surface
+	claimMu  sync.Mutex                       // one claim at a time, for the per-surface cap
+	inflight map[domain.Surface]*atomic.Int32 // sends in flight per surface
+	wake     chan struct{}                    // a token: rows may be due (a commit, a poll)
+	failures chan struct{}                    // a token: a row failed, tell it
+	metrics  *metrics
 }
 
 // Defaults of the Dispatcher's durations.
@@ -131,6 +170,7 @@ const (
 	DefaultShutdownGrace = 10 * time.Second
 	DefaultKeepSent      = 7 * 24 * time.Hour
 	DefaultPruneEvery    = time.Hour
+	DefaultWorkers       = 8
 )
 
 // Pruner is a Queue that can drop the payload of messages sent before a
@@ -176,65 +216,24 @@ func (d *Dispatcher) fill() {
 	if d.PruneEvery <= 0 {
 		d.PruneEvery = DefaultPruneEvery
 	}
+	if d.Workers <= 0 {
+		d.Workers = DefaultWorkers
+	}
+	d.wake = make(chan struct{}, 1)
+	d.failures = make(chan struct{}, 1)
+	d.inflight = map[domain.Surface]*atomic.Int32{}
 	for s := range d.Senders {
 		d.surfaces = append(d.surfaces, s)
+		d.inflight[s] = new(atomic.Int32)
 	}
 	slices.Sort(d.surfaces)
+	d.metrics = newMetrics(d)
 }
 
 // Surfaces are the surfaces this dispatcher delivers, sorted.
 func (d *Dispatcher) Surfaces() []domain.Surface {
 	d.defaults()
 	return slices.Clone(d.surfaces)
-}
-
-// Drain sends what is due until nothing is or ctx ends, and reports how
-// many rows it handled. Once ctx ends it claims nothing more; the send in
-// flight gets ShutdownGrace to finish and its outcome is recorded. Only a
-// failed claim is returned: a failed outcome is logged and the next row
-// goes on (its row comes back when its lease ends).
-func (d *Dispatcher) Drain(ctx context.Context) (int, error) {
-	d.defaults()
-	if len(d.surfaces) == 0 {
-		return 0, nil
-	}
-	total := 0
-	for ctx.Err() == nil {
-		rows, err := d.Queue.ClaimOutgoing(ctx, d.Now(), d.surfaces, 1, d.Lease)
-		if err != nil {
-			if ctx.Err() != nil {
-				return total, nil
-			}
-			return total, err
-		}
-		if len(rows) == 0 {
-			return total, nil
-		}
-		for _, o := range rows {
-			d.deliver(ctx, o)
-			total++
-		}
-	}
-	return total, nil
-}
-
-// Run drains every interval until ctx ends, and returns once the send in
-// flight (if any) has finished or its grace ran out.
-func (d *Dispatcher) Run(ctx context.Context, every time.Duration) {
-	d.defaults()
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		if _, err := d.Drain(ctx); err != nil && ctx.Err() == nil {
-			d.Log.Error("outbox drain failed", "err", err)
-		}
-		d.prune(ctx)
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
 }
 
 // prune drops old sent payloads at most every PruneEvery. A failure is
@@ -283,7 +282,16 @@ func (d *Dispatcher) deliver(ctx context.Context, o domain.Outgoing) {
 	}
 	s := d.Senders[o.Surface]
 	sctx, cancel := d.sendContext(ctx, timeout)
-	ref, err := s.Send(sctx, o)
+	var ref string
+	var err error
+	if d.Prepare != nil {
+		o, err = d.Prepare(sctx, o)
+	}
+	if err == nil {
+		start := time.Now() // wall time, whatever clock the dispatcher reads
+		ref, err = s.Send(sctx, o)
+		d.metrics.sendSeconds.WithLabelValues(string(o.Surface)).Observe(time.Since(start).Seconds())
+	}
 	timedOut := errors.Is(sctx.Err(), context.DeadlineExceeded)
 	interrupted := !timedOut && sctx.Err() != nil && ctx.Err() != nil
 	cancel()
@@ -293,20 +301,30 @@ func (d *Dispatcher) deliver(ctx context.Context, o domain.Outgoing) {
 	var ra *RetryAfterError
 	switch {
 	case err == nil:
-		d.record(log, o, d.Queue.MarkSent(mctx, o, now, ref))
+		merr := d.Queue.MarkSent(mctx, o, now, ref)
+		d.record(log, o, merr)
+		if merr == nil {
+			d.metrics.delivered.WithLabelValues(string(o.Surface)).Inc()
+			if d.OnSent != nil {
+				if herr := d.OnSent(mctx, o); herr != nil {
+					log.Error("after delivery", "err", herr)
+				}
+			}
+		}
 	case errors.Is(err, ErrUnreachable):
 		if o.To.Kind == domain.ToCreator && d.OnUnreachable != nil {
 			if uerr := d.OnUnreachable(mctx, o.To.CreatorID, err.Error()); uerr != nil {
 				log.Error("marking creator unreachable failed", "creator", o.To.CreatorID, "err", uerr)
 			}
 		}
-		d.record(log, o, d.Queue.MarkFailed(mctx, o, err.Error()))
+		d.fail(mctx, log, o, now, domain.FailUnreachable, err)
 	case errors.Is(err, ErrPermanent):
 		log.Warn("message not deliverable", "err", err)
-		d.record(log, o, d.Queue.MarkFailed(mctx, o, err.Error()))
+		d.fail(mctx, log, o, now, domain.FailPermanent, err)
 	case errors.As(err, &ra):
 		// A rate limit is the platform pacing us, not a failure: it counts
 		// neither as an attempt nor toward giving up.
+		d.metrics.rateLimited.WithLabelValues(string(o.Surface)).Inc()
 		d.record(log, o, d.Queue.Postpone(mctx, o, now.Add(max(ra.After, Backoff(o.Attempts))), err.Error()))
 	default:
 		next, text := now.Add(Backoff(o.Attempts)), err.Error()
@@ -318,11 +336,35 @@ func (d *Dispatcher) deliver(ctx context.Context, o domain.Outgoing) {
 			text = fmt.Sprintf("no answer within %s: %s", timeout, text)
 		}
 		gaveUp, merr := d.Queue.MarkRetry(mctx, o, now, next, text, d.RetryFor)
-		if gaveUp {
+		switch {
+		case gaveUp:
 			log.Warn("message given up after retries", "attempts", o.Attempts+1, "retried_for", d.RetryFor, "err", err)
+			d.failed()
+		case merr == nil:
+			d.metrics.retried.WithLabelValues(string(o.Surface)).Inc()
 		}
 		d.record(log, o, merr)
 	}
+}
+
+// fail records that o failed for good for reason, and has it told.
+func (d *Dispatcher) fail(ctx context.Context, log *slog.Logger, o domain.Outgoing, now time.Time, reason domain.FailReason, err error) {
+	var merr error
+	if q, ok := d.Queue.(ReasonedQueue); ok {
+		merr = q.MarkFailedFor(ctx, o, now, reason, err.Error())
+	} else {
+		merr = d.Queue.MarkFailed(ctx, o, err.Error())
+	}
+	d.record(log, o, merr)
+	if merr == nil {
+		d.failed()
+	}
+}
+
+// ReasonedQueue is a Queue that records why a row failed for good
+// (store/sqlite's MarkFailedFor), for the team's notice and the metrics.
+type ReasonedQueue interface {
+	MarkFailedFor(ctx context.Context, o domain.Outgoing, now time.Time, reason domain.FailReason, errText string) error
 }
 
 // record logs an outcome that could not be stored. A conflict means our

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -42,7 +43,12 @@ func TestSlowSendsOutlastingTheLeaseAreSentOnce(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	for range 2 {
-		d := &delivery.Dispatcher{Queue: db, Now: clk.Now, Senders: both(slow),
+		// One worker each: the simulated platform serves one request at a
+		// time and this fake ignores its context, so with a pool the sends
+		// queued behind it would outlast their leases in simulated time
+		// while their real deadlines never fire (a real sender returns at
+		// its deadline; see TestPoolBoundsSendsQueuedBehindASlowPlatform).
+		d := &delivery.Dispatcher{Queue: db, Now: clk.Now, Senders: both(slow), Workers: 1,
 			SendTimeout: 30 * time.Second, Lease: 2 * time.Minute, Log: slog.New(slog.NewTextHandler(tlog{t}, nil))}
 		wg.Go(func() { d.Run(ctx, 2*time.Millisecond) })
 	}
@@ -126,7 +132,10 @@ func TestShutdownMidBatchLeavesNothingClaimed(t *testing.T) {
 				<-sctx.Done()
 				return "", sctx.Err()
 			})
-			d := &delivery.Dispatcher{Queue: db, Now: clk.Now, Senders: both(slow), ShutdownGrace: 50 * time.Millisecond, Lease: time.Hour}
+			// One worker, so "behind" is well defined; a pool's shutdown
+			// (every send in flight, none claimed after) is
+			// TestPoolShutdownFinishesInFlightAndClaimsNothingMore.
+			d := &delivery.Dispatcher{Queue: db, Now: clk.Now, Senders: both(slow), ShutdownGrace: 50 * time.Millisecond, Lease: time.Hour, Workers: 1}
 			if _, err := d.Drain(ctx); err != nil {
 				t.Fatalf("Drain: %v", err)
 			}
@@ -170,7 +179,8 @@ func TestDrainGoesOnPastAFailedMark(t *testing.T) {
 	ids := enqueue(t, db, t0, toChannel(domain.ChannelSellers), toChannel(domain.ChannelApprovals))
 	s := newRecorder(nil)
 	q := &failFirstMark{Queue: db}
-	d := &delivery.Dispatcher{Queue: q, Now: newClock().Now, Senders: both(s)}
+	// One worker: "the row after" the failed mark must be well defined.
+	d := &delivery.Dispatcher{Queue: q, Now: newClock().Now, Senders: both(s), Workers: 1}
 	if n := drain(t, d); n != 2 {
 		t.Fatalf("Drain handled %d rows, want 2", n)
 	}
@@ -182,11 +192,11 @@ func TestDrainGoesOnPastAFailedMark(t *testing.T) {
 // failFirstMark fails the first MarkSent, as a store hiccup would.
 type failFirstMark struct {
 	delivery.Queue
-	calls int
+	calls atomic.Int32
 }
 
 func (q *failFirstMark) MarkSent(ctx context.Context, o domain.Outgoing, now time.Time, ref string) error {
-	if q.calls++; q.calls == 1 {
+	if q.calls.Add(1) == 1 {
 		return errors.New("disk I/O error")
 	}
 	return q.Queue.MarkSent(ctx, o, now, ref)

@@ -34,6 +34,8 @@ const (
 	NoticeUnreachable        NoticeKind = "creator.unreachable" // sellers: a creator's DMs are closed
 	NoticeLinkRequest        NoticeKind = "link.request"        // sellers: a Discord user claims a handle (edited once decided)
 	NoticeLinked             NoticeKind = "link.confirmed"      // creator: the team linked their Discord account
+	NoticeUndelivered        NoticeKind = "outbox.undelivered"  // sellers: a message failed for good
+	NoticeFanout             NoticeKind = "invitation.fanout"   // sellers: an invitation round's DMs going out, edited in place
 	// NoticeWorded is a message queued by a release before notices were
 	// typed: its words were stored, not its facts (see Worded).
 	NoticeWorded NoticeKind = "worded"
@@ -51,6 +53,7 @@ const (
 var NoticeKinds = []NoticeKind{
 	NoticeInvitation, NoticeInvitationStatus, NoticeInvitationAnswered, NoticeInvitationExpired, NoticeRateChanged, NoticePlanCreated, NoticePlanState, NoticePlanEnded, NoticeSampleCard, NoticeSampleReceived, NoticeSampleApproved, NoticeSampleRejected, NoticeSampleCancelled, NoticeSampleExpired, NoticeSampleShipped, NoticeSampleTracking, NoticeSampleExtended, NoticeSampleOverdue, NoticeContentPosted, NoticeContentThanks, NoticeUnreachable,
 	NoticeLinkRequest, NoticeLinked,
+	NoticeUndelivered, NoticeFanout,
 }
 
 // Notice is what a message says, as facts as of the change; which facts are
@@ -93,6 +96,9 @@ type Notice struct {
 	Worded *Worded `json:"worded,omitempty"`
 	// Remind is set on the reminder notices (domain/remind.go).
 	Remind *Reminder `json:"remind,omitempty"`
+	// Undelivered is set on NoticeUndelivered, Fanout on NoticeFanout.
+	Undelivered *Undelivered `json:"undelivered,omitempty"`
+	Fanout      *Fanout      `json:"fanout,omitempty"`
 }
 
 // Worded is a message as an earlier release stored it, already in words.

@@ -53,4 +53,7 @@ type Outgoing struct {
 	// "channel/ts", Discord "channel/message"), stored when sent so a later
 	// edit can find the message. An edit carries its original's Ref.
 	Ref string
+	// FailReason and FailedAt are set on a row that failed for good.
+	FailReason FailReason
+	FailedAt   time.Time
 }

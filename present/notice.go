@@ -159,6 +159,10 @@ func notice(n domain.Notice, r Reader) Card {
 		return linkCard(n, r)
 	case domain.NoticeLinked:
 		return linkedCard(n)
+	case domain.NoticeUndelivered:
+		return undeliveredCard(n.Undelivered, r)
+	case domain.NoticeFanout:
+		return fanoutCard(n.Fanout)
 	}
 	return Card{Title: "Update", Text: fmt.Sprintf("Something happened (%s).", n.Kind)}
 }

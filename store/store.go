@@ -30,7 +30,8 @@ type Outbox interface {
 	// ClaimOutgoing marks up to limit rows of the given surfaces due at now
 	// (state pending with next_attempt <= now, or state sending whose lease
 	// expired: sending_deadline <= now) as sending with sending_deadline =
-	// now+lease and returns them, oldest first. A row waits while an earlier
+	// now+lease and returns them, oldest first (rows that are not outreach
+	// before outreach, so a fan-out never holds back answers). A row waits while an earlier
 	// row of its recipient and thread is pending or sending, and an edit
 	// while the message it replaces is; a claimed edit carries its
 	// original's provider reference in Ref. Rows of other surfaces are left
@@ -51,6 +52,22 @@ type Outbox interface {
 	// RetryOutgoing re-queues a failed row: pending, attempts 0, due now.
 	RetryOutgoing(ctx context.Context, id int64, now time.Time) (domain.Outgoing, error)
 	ListOutgoing(ctx context.Context, state domain.OutboxState, limit int) ([]domain.Outgoing, error)
+	// ListOutgoingNewest lists rows in state newest first (failed rows by
+	// when they failed); CountOutgoing counts rows by state.
+	ListOutgoingNewest(ctx context.Context, state domain.OutboxState, limit int) ([]domain.Outgoing, error)
+	CountOutgoing(ctx context.Context) (map[domain.OutboxState]int, error)
+	// MarkFailedFor is MarkFailed with why, recorded for the team and the
+	// metrics (MarkFailed is domain.FailPermanent).
+	MarkFailedFor(ctx context.Context, o domain.Outgoing, now time.Time, reason domain.FailReason, errText string) error
+	// UntoldFailures lists failed rows not yet told; MarkTold records one
+	// told and reports whether this call did it.
+	UntoldFailures(ctx context.Context, limit int) ([]domain.Outgoing, error)
+	MarkTold(ctx context.Context, id int64) (bool, error)
+	// OutboxDepth is what waits per surface, for the metrics.
+	OutboxDepth(ctx context.Context) ([]domain.QueueDepth, error)
+	// OnEnqueue registers f, called after a transaction in this process
+	// that queued rows commits; it returns the function that removes f.
+	OnEnqueue(f func()) (remove func())
 }
 
 var _ DB = (*sqlite.DB)(nil)

@@ -92,6 +92,9 @@ func New(app *commands.App, queue delivery.Queue, out io.Writer, o Options) *Con
 		Log:           o.Log,
 		OnUnreachable: app.MarkUnreachable,
 		RetryFor:      o.RetryFor,
+		// One at a time: a transcript prints messages in the order they
+		// were queued, which parallel sends would shuffle.
+		Workers: 1,
 	}
 	return c
 }

@@ -50,7 +50,9 @@ var commandList = []command{
     register the Discord commands (/plans, /invitations, /samples, /link) for the app
     (DISCORD_APP_ID, DISCORD_BOT_TOKEN): globally, or in one server with --guild`},
 	{name: "outbox", flags: []string{"state", "limit"}, max: 2, check: checkOutbox, usage: `collabbot outbox [--state pending|sending|sent|failed|merged] [--limit N]
-    list outgoing messages, oldest first (default: all states, 50 rows)
+    list outgoing messages with attempts and last error: without --state a count per state,
+    then failed (latest first, with the reason), waiting (longest first), sent (latest first);
+    with --state that state only; at most N rows of each (default 50)
 collabbot outbox retry ID
     queue a failed message again (pending, no attempts, due now)`},
 	{name: "remind", flags: []string{"job", "at"}, switches: []string{"dry-run"}, check: checkRemind, usage: `collabbot remind [--job NAME] [--at RFC3339] [--dry-run]

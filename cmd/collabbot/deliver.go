@@ -1,11 +1,13 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -139,12 +141,24 @@ func consoleNotice(cfg config.Config) string {
 	return fmt.Sprintf("%s messages are delivered by collabbot serve; this console shows only %s messages.", strings.Join(left, " and "), strings.Join(kept, " and "))
 }
 
-// newDispatcher is the dispatcher serve runs over the given senders.
-func newDispatcher(cfg config.Config, db store.DB, app *commands.App, log *slog.Logger, now func() time.Time, senders map[domain.Surface]delivery.Sender) *delivery.Dispatcher {
-	return &delivery.Dispatcher{
+// newDispatcher is the dispatcher serve runs over the given senders. It
+// reports to reg (serve's /metrics registry; nil: no metrics), tells the
+// sellers of messages that fail for good, and wakes when this process
+// commits outbox rows. With the console as its sender (console true) it
+// posts no invitation-round summaries and does not wake on commits: the
+// console prints what a command queued right after it, in order, and an
+// eager dispatcher would print it after the next prompt instead.
+func newDispatcher(cfg config.Config, db store.DB, app *commands.App, log *slog.Logger, now func() time.Time, senders map[domain.Surface]delivery.Sender, reg prometheus.Registerer, console bool) *delivery.Dispatcher {
+	d := &delivery.Dispatcher{
 		Queue: db, Senders: senders, Now: now, Log: log,
 		OnUnreachable: app.MarkUnreachable, RetryFor: cfg.RetryFor, KeepSent: keepSent(cfg.KeepSent),
+		Metrics: reg, OnFailed: app.TellUndelivered,
 	}
+	if !console {
+		d.OnSent, d.Prepare = app.NoteSent, app.RefreshOutgoing
+		db.OnEnqueue(d.Wake)
+	}
+	return d
 }
 
 // keepSent maps the setting's 0 ("forever") to the dispatcher's negative.
@@ -218,32 +232,114 @@ func outbox(ctx context.Context, db store.DB, l cmdLine, now func() time.Time, s
 		fmt.Fprintf(stdout, "Outgoing message %d to %s is queued again; collabbot serve sends it on its next pass.\n", o.ID, o.To)
 		return nil
 	}
-	st := a.state
-	rows, err := db.ListOutgoing(ctx, st, a.limit)
+	rows, summary, err := outboxRows(ctx, db, a.state, a.limit)
 	if err != nil {
 		return err
 	}
 	if len(rows) == 0 {
-		if st == "" {
+		if a.state == "" {
 			fmt.Fprintln(stdout, "No outgoing messages.")
 		} else {
-			fmt.Fprintf(stdout, "No %s outgoing messages.\n", st)
+			fmt.Fprintf(stdout, "No %s outgoing messages.\n", a.state)
 		}
 		return nil
 	}
+	if summary != "" {
+		fmt.Fprintln(stdout, summary)
+	}
 	w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "ID\tSTATE\tTO\tKEY\tATTEMPTS\tNEXT ATTEMPT\tLAST ERROR")
+	fmt.Fprintln(w, "ID\tSTATE\tTO\tKEY\tATTEMPTS\tWHEN\tLAST ERROR")
 	for _, o := range rows {
-		next := "-"
-		if o.State == domain.OutboxPending {
-			next = o.NextAttempt.UTC().Format(time.RFC3339)
+		when := "-"
+		switch o.State {
+		case domain.OutboxPending:
+			when = "next " + o.NextAttempt.UTC().Format(time.RFC3339)
+		case domain.OutboxSending:
+			when = "lease to " + o.LeaseUntil.UTC().Format(time.RFC3339)
+		case domain.OutboxFailed:
+			if !o.FailedAt.IsZero() {
+				when = "failed " + o.FailedAt.UTC().Format(time.RFC3339)
+			}
+		case domain.OutboxSent:
+			if !o.SentAt.IsZero() {
+				when = "sent " + o.SentAt.UTC().Format(time.RFC3339)
+			}
 		}
 		// One line a row, whatever the platform wrote.
 		last := strings.Join(strings.Fields(o.LastError), " ")
+		if o.State == domain.OutboxFailed && o.FailReason != "" {
+			last = "[" + string(o.FailReason) + "] " + last
+		}
 		if last == "" {
 			last = "-"
 		}
-		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%d\t%s\t%s\n", o.ID, o.State, o.To, o.Key, o.Attempts, next, last)
+		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%d\t%s\t%s\n", o.ID, o.State, o.To, o.Key, o.Attempts, when, last)
 	}
-	return w.Flush()
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	if a.state == "" || a.state == domain.OutboxFailed {
+		for _, o := range rows {
+			if o.State == domain.OutboxFailed {
+				fmt.Fprintln(stdout, "Queue a failed message again with: collabbot outbox retry ID")
+				break
+			}
+		}
+	}
+	return nil
+}
+
+// outboxRows are the rows collabbot outbox lists, problems first: with no
+// state, those that failed (the latest first), then those waiting (the
+// longest waiting first), then the latest sent, up to limit of each, and a
+// line counting every state; with a state, that state's rows, newest first
+// for failed, sent and merged, oldest first for pending and sending.
+func outboxRows(ctx context.Context, db store.DB, state domain.OutboxState, limit int) ([]domain.Outgoing, string, error) {
+	switch state {
+	case domain.OutboxPending, domain.OutboxSending:
+		rows, err := db.ListOutgoing(ctx, state, limit)
+		return rows, "", err
+	case domain.OutboxFailed, domain.OutboxSent, domain.OutboxMerged:
+		rows, err := db.ListOutgoingNewest(ctx, state, limit)
+		return rows, "", err
+	}
+	counts, err := db.CountOutgoing(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	var parts []string
+	for _, s := range []domain.OutboxState{domain.OutboxFailed, domain.OutboxSending, domain.OutboxPending, domain.OutboxSent, domain.OutboxMerged} {
+		if counts[s] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
+		}
+	}
+	if len(parts) == 0 {
+		return nil, "", nil
+	}
+	var rows []domain.Outgoing
+	failed, err := db.ListOutgoingNewest(ctx, domain.OutboxFailed, limit)
+	if err != nil {
+		return nil, "", err
+	}
+	rows = append(rows, failed...)
+	var waiting []domain.Outgoing
+	for _, s := range []domain.OutboxState{domain.OutboxSending, domain.OutboxPending} {
+		w, err := db.ListOutgoing(ctx, s, limit)
+		if err != nil {
+			return nil, "", err
+		}
+		waiting = append(waiting, w...)
+	}
+	slices.SortFunc(waiting, func(a, b domain.Outgoing) int { return cmp.Compare(a.ID, b.ID) })
+	rows = append(rows, waiting[:min(len(waiting), limit)]...)
+	sent, err := db.ListOutgoingNewest(ctx, domain.OutboxSent, limit)
+	if err != nil {
+		return nil, "", err
+	}
+	rows = append(rows, sent...)
+	summary := "Outbox: " + strings.Join(parts, ", ") + "."
+	if shown := len(rows); shown < counts[domain.OutboxFailed]+counts[domain.OutboxSending]+counts[domain.OutboxPending]+counts[domain.OutboxSent] {
+		summary += fmt.Sprintf(" Showing %d; --state and --limit show more.", shown)
+	}
+	return rows, summary, nil
 }

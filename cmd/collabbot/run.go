@@ -407,7 +407,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env, db
 	}
 	delivered := make(chan struct{})
 	if len(senders) > 0 {
-		d := newDispatcher(cfg, db, app, log, now, senders)
+		d := newDispatcher(cfg, db, app, log, now, senders, reg, consoleOn)
 		log.Info("delivering outgoing messages", "surfaces", fmt.Sprint(d.Surfaces()))
 		go func() {
 			// Run stops claiming when ctx ends, lets the send in flight

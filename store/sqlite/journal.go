@@ -92,6 +92,7 @@ func (t *tx) Enqueue(ctx context.Context, o domain.Outgoing) (bool, error) {
 	if n != 1 {
 		return false, nil
 	}
+	t.queued = true
 	if o.Replaces != "" {
 		id, err := res.LastInsertId()
 		if err != nil {

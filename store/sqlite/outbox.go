@@ -12,7 +12,7 @@ import (
 	"github.com/collabbot/collabbot/domain"
 )
 
-const outgoingCols = `id, surface, recipient, message, idem_key, thread, replaces, counts, provider_ref, state, attempts, next_attempt, last_error, created_at, sent_at, sending_deadline`
+const outgoingCols = `id, surface, recipient, message, idem_key, thread, replaces, counts, provider_ref, state, attempts, next_attempt, last_error, created_at, sent_at, sending_deadline, fail_reason, failed_at`
 
 // MaxLost is how many sends of one row may end without an outcome (the
 // sender crashed or hung past its lease) before the row is failed: a
@@ -28,7 +28,7 @@ func scanOutgoing(r rowScanner) (domain.Outgoing, error) {
 	var o domain.Outgoing
 	var to, msg string
 	err := r.Scan(&o.ID, &o.Surface, &to, &msg, &o.Key, &o.Thread, &o.Replaces, &o.Counts, &o.Ref, &o.State, &o.Attempts, timeCol{&o.NextAttempt}, &o.LastError,
-		timeCol{&o.CreatedAt}, timeCol{&o.SentAt}, timeCol{&o.LeaseUntil})
+		timeCol{&o.CreatedAt}, timeCol{&o.SentAt}, timeCol{&o.LeaseUntil}, &o.FailReason, timeCol{&o.FailedAt})
 	if err != nil {
 		return o, err
 	}
@@ -65,14 +65,16 @@ const turnCame = `
 
 // Candidates for a claim, each a single indexed walk: a row whose lease
 // ran out (outbox_lease; arguments now, then the surfaces), and the pending
-// row of one surface due longest (outbox_pending; arguments now, surface).
+// row of one surface due longest, rows that are not outreach before
+// outreach (outbox_pending_first; arguments now, surface): a fan-out of
+// invitation DMs never holds back an answer queued after it.
 const (
-	pickLost = `SELECT o.id, o.idem_key, o.replaces, o.state, o.lost, o.sending_deadline FROM outbox o
+	pickLost = `SELECT o.id, o.idem_key, o.replaces, o.state, o.lost, o.sending_deadline, o.counts FROM outbox o
 	WHERE o.state = 'sending' AND o.sending_deadline <= ?1` + turnCame + `
 	AND o.surface IN `
-	pickDue = `SELECT o.id, o.idem_key, o.replaces, o.state, o.lost, o.next_attempt FROM outbox o
+	pickDue = `SELECT o.id, o.idem_key, o.replaces, o.state, o.lost, o.next_attempt, o.counts FROM outbox o
 	WHERE o.state = 'pending' AND o.next_attempt <= ?1 AND o.surface = ?2` + turnCame + `
-	ORDER BY o.next_attempt, o.id LIMIT 1`
+	ORDER BY o.counts, o.next_attempt, o.id LIMIT 1`
 )
 
 // candidate is a row a claim may take.
@@ -82,6 +84,7 @@ type candidate struct {
 	state         domain.OutboxState
 	lost          int
 	due           int64 // when it became claimable
+	outreach      bool  // counts toward a creator's unanswered messages
 	reclaim       bool
 }
 
@@ -115,11 +118,12 @@ func newPicker(tx *sql.Tx, now time.Time, surfaces []domain.Surface) *picker {
 func (p *picker) freed() { p.noLost, p.noDue = false, map[domain.Surface]bool{} }
 
 // next is the row to claim next: one whose lease ran out first (its sender
-// died: it is the oldest work), else the one due longest on any surface.
+// died: it is the oldest work), else the one due longest on any surface,
+// rows that are not outreach first.
 func (p *picker) next(ctx context.Context) (candidate, bool, error) {
 	scan := func(r *sql.Row) (candidate, bool, error) {
 		var c candidate
-		err := r.Scan(&c.id, &c.key, &c.replaces, &c.state, &c.lost, &c.due)
+		err := r.Scan(&c.id, &c.key, &c.replaces, &c.state, &c.lost, &c.due, &c.outreach)
 		if errors.Is(err, sql.ErrNoRows) {
 			return c, false, nil
 		}
@@ -147,11 +151,19 @@ func (p *picker) next(ctx context.Context) (candidate, bool, error) {
 			p.noDue[s] = true
 			continue
 		}
-		if !found || c.due < best.due || (c.due == best.due && c.id < best.id) {
+		if !found || before(c, best) {
 			best, found = c, true
 		}
 	}
 	return best, found, nil
+}
+
+// before says a is claimed before b: not outreach first, then longest due.
+func before(a, b candidate) bool {
+	if a.outreach != b.outreach {
+		return !a.outreach
+	}
+	return a.due < b.due || (a.due == b.due && a.id < b.id)
 }
 
 // ClaimOutgoing leases up to limit due rows of the given surfaces to the
@@ -187,7 +199,7 @@ func (d *DB) ClaimOutgoing(ctx context.Context, now time.Time, surfaces []domain
 			if reclaim && lost+1 >= MaxLost {
 				why := fmt.Sprintf("gave up: %d sends never finished (the sender crashed or hung past its lease)", lost+1)
 				if _, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'failed', attempts = attempts + 1, lost = lost + 1,
-					last_error = ?, sending_deadline = NULL WHERE id = ?`, why, id); err != nil {
+					last_error = ?, sending_deadline = NULL, `+failedNow+` WHERE id = ?`, why, now.UnixMilli(), string(domain.FailLost), id); err != nil {
 					return formatError(err, op, nil)
 				}
 				p.freed()
@@ -202,8 +214,8 @@ func (d *DB) ClaimOutgoing(ctx context.Context, now time.Time, surfaces []domain
 				if orig.State == domain.OutboxFailed {
 					// Waiting would block the thread forever, and sending an
 					// edit of nothing cannot work.
-					if _, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'failed', last_error = ?, sending_deadline = NULL WHERE id = ?`,
-						NeverDelivered+orig.LastError, id); err != nil {
+					if _, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'failed', last_error = ?, sending_deadline = NULL, `+failedNow+` WHERE id = ?`,
+						NeverDelivered+orig.LastError, now.UnixMilli(), string(domain.FailOriginal), id); err != nil {
 						return formatError(err, op, nil)
 					}
 					p.freed()
@@ -336,8 +348,11 @@ func (d *DB) MarkRetry(ctx context.Context, o domain.Outgoing, now, next time.Ti
 		`UPDATE outbox SET attempts = attempts + 1, next_attempt = ?, sending_deadline = NULL,
 			state = CASE WHEN coalesce(first_attempt, ?2) <= ?3 THEN 'failed' ELSE 'pending' END,
 			last_error = CASE WHEN coalesce(first_attempt, ?2) <= ?3 THEN ?4 ELSE ?5 END,
+			fail_reason = CASE WHEN coalesce(first_attempt, ?2) <= ?3 THEN ?6 ELSE '' END,
+			failed_at = CASE WHEN coalesce(first_attempt, ?2) <= ?3 THEN ?2 END,
+			told = 0,
 			first_attempt = coalesce(first_attempt, ?2)`,
-		next.UnixMilli(), now.UnixMilli(), giveUpBefore, gaveUp, errText)
+		next.UnixMilli(), now.UnixMilli(), giveUpBefore, gaveUp, errText, string(domain.FailRetryOver))
 	return state == domain.OutboxFailed, err
 }
 
@@ -351,12 +366,25 @@ func (d *DB) Postpone(ctx context.Context, o domain.Outgoing, next time.Time, wh
 	return err
 }
 
-// MarkFailed gives up on the row. The failed send counts as an attempt.
+// MarkFailed gives up on the row for a permanent error (MarkFailedFor
+// with domain.FailPermanent). The failed send counts as an attempt.
 func (d *DB) MarkFailed(ctx context.Context, o domain.Outgoing, errText string) error {
+	return d.MarkFailedFor(ctx, o, d.now(), domain.FailPermanent, errText)
+}
+
+// MarkFailedFor gives up on the row at now for reason. The
+// failed send counts as an attempt. The row waits to be told
+// (UntoldFailures) until MarkTold.
+func (d *DB) MarkFailedFor(ctx context.Context, o domain.Outgoing, now time.Time, reason domain.FailReason, errText string) error {
 	_, err := d.mark(ctx, o, "store: mark failed",
-		`UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?, sending_deadline = NULL`, errText)
+		`UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?, sending_deadline = NULL, failed_at = ?, fail_reason = ?, told = 0`,
+		errText, now.UnixMilli(), string(reason))
 	return err
 }
+
+// failedNow sets a row failed at ? (milliseconds) for the reason ?, not
+// yet told.
+const failedNow = `failed_at = ?, fail_reason = ?, told = 0`
 
 // mark records the outcome of a claimed row, only while the caller's claim
 // holds: a worker whose lease ran out gets a conflict instead of undoing
@@ -392,7 +420,8 @@ func (d *DB) mark(ctx context.Context, o domain.Outgoing, op, set string, args .
 // still pending when claimed). Only a failed row can be retried.
 func (d *DB) RetryOutgoing(ctx context.Context, id int64, now time.Time) (domain.Outgoing, error) {
 	const op = "store: retry outgoing"
-	const requeue = `UPDATE outbox SET state = 'pending', attempts = 0, lost = 0, next_attempt = ?, first_attempt = NULL, last_error = '', sending_deadline = NULL`
+	const requeue = `UPDATE outbox SET state = 'pending', attempts = 0, lost = 0, next_attempt = ?, first_attempt = NULL, last_error = '', sending_deadline = NULL,
+		fail_reason = '', failed_at = NULL, told = 0`
 	var o domain.Outgoing
 	err := d.write(ctx, func(tx *sql.Tx) error {
 		var err error
@@ -414,6 +443,9 @@ func (d *DB) RetryOutgoing(ctx context.Context, id int64, now time.Time) (domain
 			now.UnixMilli(), o.Key, len(NeverDelivered), NeverDelivered)
 		return formatError(err, op, nil)
 	})
+	if err == nil {
+		d.enqueued()
+	}
 	return o, err
 }
 

@@ -60,6 +60,10 @@ type DB struct {
 	// database is read-only, "" when it is writable.
 	path     string
 	roReason string
+
+	// hooks are called after a transaction that queued outbox rows
+	// commits (OnEnqueue), so a dispatcher in this process wakes at once.
+	hooks hookSet
 }
 
 // Connection settings every pooled connection needs; a PRAGMA run with Exec
@@ -412,11 +416,15 @@ func (d *DB) run(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn func
 	// Rolls back when fn fails or panics (the panic then goes on); after a
 	// commit it is a no-op.
 	defer sqlTx.Rollback()
-	if err := fn(&tx{tx: sqlTx, db: d}); err != nil {
+	t := &tx{tx: sqlTx, db: d}
+	if err := fn(t); err != nil {
 		return err
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return domain.Internal(err, "store: commit")
+	}
+	if t.queued {
+		d.enqueued()
 	}
 	return nil
 }

@@ -29,6 +29,8 @@ type tx struct {
 	// only ones it can see change (BEGIN IMMEDIATE, or a snapshot).
 	creators  map[int64]domain.Creator
 	lastEvent map[string]domain.Event
+	// queued says an outbox row was inserted: the commit wakes OnEnqueue.
+	queued bool
 }
 
 // rememberCreator keeps a copy of c for the rest of the transaction.

@@ -37,6 +37,7 @@ func Run(t *testing.T, f Factory) {
 	t.Run("contract", func(t *testing.T) { runContract(t, f) })
 	t.Run("usecases", func(t *testing.T) { runUseCases(t, f) })
 	t.Run("reminders", func(t *testing.T) { runReminders(t, f) })
+	t.Run("outbox", func(t *testing.T) { runOutbox(t, f) })
 }
 
 var ctxb = context.Background()
