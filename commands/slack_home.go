@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"time"
 
 	"github.com/collabbot/collabbot/domain"
 )
@@ -22,7 +23,16 @@ type Dashboard struct {
 	Overdue     []SampleView // content past its deadline
 	OverdueMore int
 	Report      Report
+	// ThisWeek is the funnel from Monday 00:00 in the team's zone until
+	// now; LastWeek the whole week before.
+	ThisWeek, LastWeek domain.Funnel
+	// Undelivered are the latest messages that failed for good, so the
+	// team sees them where it looks, not only in the CLI.
+	Undelivered UndeliveredView
 }
+
+// DashboardUndelivered caps the failed messages the dashboard lists.
+const DashboardUndelivered = 5
 
 // Dashboard reads the team's overview for actor.
 func (a *App) Dashboard(ctx context.Context, actor domain.Actor) (Dashboard, error) {
@@ -63,6 +73,23 @@ func (a *App) Dashboard(ctx context.Context, actor domain.Actor) (Dashboard, err
 	if d.Overdue, d.OverdueMore, err = list(domain.SampleOverdue); err != nil {
 		return d, err
 	}
-	d.Report, err = a.Report(ctx, actor)
+	if d.Report, err = a.Report(ctx, actor); err != nil {
+		return d, err
+	}
+	now := a.now()
+	day := startOfDay(now, a.loc)
+	monday := day.AddDate(0, 0, -((int(day.Weekday()) + 6) % 7))
+	err = a.store.View(ctx, func(tx Tx) error {
+		var err error
+		if d.ThisWeek, err = tx.Funnel(ctx, monday.UTC(), now.Add(time.Millisecond)); err != nil {
+			return err
+		}
+		d.LastWeek, err = tx.Funnel(ctx, monday.AddDate(0, 0, -7).UTC(), monday.UTC())
+		return err
+	})
+	if err != nil {
+		return d, err
+	}
+	d.Undelivered, err = a.ListUndelivered(ctx, actor, DashboardUndelivered)
 	return d, err
 }

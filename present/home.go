@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/collabbot/collabbot/commands"
+	"github.com/collabbot/collabbot/domain"
 )
 
 // Home is the seller team's dashboard: samples waiting for a decision
@@ -14,6 +15,12 @@ import (
 // that moves it on.
 func Home(d commands.Dashboard, r Reader) Card {
 	c := Card{Title: "collabbot: the team's dashboard"}
+	if d.Undelivered.Total > 0 {
+		// A message that failed for good needs a person: it goes first.
+		u := Undelivered(d.Undelivered, r)
+		c.Sections = append(c.Sections, Section{Title: u.Title, Text: u.Text})
+		c.Sections = append(c.Sections, u.Sections...)
+	}
 	waiting := homeWaiting(d, r)
 	if d.Manager {
 		c.Sections = append(c.Sections, waiting...)
@@ -35,7 +42,12 @@ func Home(d commands.Dashboard, r Reader) Card {
 	for _, p := range d.Plans {
 		c.Sections = append(c.Sections, Section{Text: fmt.Sprintf("%s %q (%s)\n%s", p.Ref(), p.Name, p.State, planText(p, r))})
 	}
-	c.Sections = append(c.Sections, Section{Title: "Funnel", Fields: []Field{
+	week := Section{Title: "This week", Text: "Since Monday, beside the whole of last week."}
+	for i, n := range d.ThisWeek.Stages() {
+		week.Fields = append(week.Fields, Field{Label: domain.FunnelStages[i], Value: fmt.Sprintf("%d (last week %d)", n, d.LastWeek.Stages()[i])})
+	}
+	c.Sections = append(c.Sections, week)
+	c.Sections = append(c.Sections, Section{Title: "Funnel, all time", Fields: []Field{
 		{Label: "Invitations", Value: stateCounts(d.Report.Invitations)},
 		{Label: "Acceptance rate", Value: percentOrDash(d.Report.AcceptanceRate())},
 		{Label: "Sample requests", Value: stateCounts(d.Report.Samples)},

@@ -59,3 +59,33 @@ func TestHomeOrderAndButtons(t *testing.T) {
 		}
 	}
 }
+
+// Messages that failed for good lead the dashboard, and the week's funnel
+// stands beside last week's.
+func TestHomeUndeliveredAndWeek(t *testing.T) {
+	now := time.Date(2026, 5, 6, 9, 0, 0, 0, time.UTC)
+	r := present.Reader{Zone: time.UTC, Team: time.UTC, Now: now}
+	d := commands.Dashboard{Report: commands.Report{GeneratedAt: now},
+		ThisWeek: domain.Funnel{Invited: 7, Accepted: 3}, LastWeek: domain.Funnel{Invited: 12, Accepted: 5},
+		Undelivered: commands.UndeliveredView{Total: 1, Rows: []domain.Undelivered{{ID: 42, To: domain.Recipient{Kind: domain.ToChannel, Channel: "approvals"}, What: domain.NoticeSampleCard, Reason: domain.FailPermanent}}}}
+	c := present.Home(d, r)
+	if c.Sections[0].Title != "Messages not delivered" {
+		t.Errorf("first section %q, want the undelivered messages", c.Sections[0].Title)
+	}
+	text := ""
+	for _, s := range c.Sections {
+		text += s.Title + "\n" + s.Text + "\n"
+		for _, f := range s.Fields {
+			text += f.Label + ": " + f.Value + "\n"
+		}
+	}
+	for _, want := range []string{"This week", "Invited: 7 (last week 12)", "Accepted: 3 (last week 5)", "42"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the dashboard does not say %q:\n%s", want, text)
+		}
+	}
+	d.Undelivered = commands.UndeliveredView{}
+	if c := present.Home(d, r); strings.Contains(c.Sections[0].Title, "not delivered") {
+		t.Errorf("an empty undelivered list still shows")
+	}
+}
