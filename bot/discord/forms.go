@@ -193,8 +193,9 @@ func sampleInput(act present.Action, v map[string]string) (commands.SampleInput,
 	}
 	if q := strings.TrimSpace(v[inputQty]); q != "" {
 		n, err := strconv.Atoi(q)
-		if err != nil {
-			return in, domain.Invalidf("quantity", "Quantity must be a whole number like 1 (got %s)", domain.QuoteInput(q))
+		if err != nil || n < 1 {
+			// 0 would read as "the default, 1" further in: what was typed is refused.
+			return in, domain.Invalidf("quantity", "Quantity must be a whole number of at least 1 (got %s)", domain.QuoteInput(q))
 		}
 		in.Quantity = n
 	}

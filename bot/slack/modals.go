@@ -481,6 +481,9 @@ func (a *Adapter) prefilled(ctx context.Context, actor domain.Actor, cmd grammar
 			set(pre, "name", r.Name)
 			var rules []string
 			for _, x := range r.Rules {
+				if x.Rate == 0 {
+					continue // unreadable or out of range: the error names what was typed
+				}
 				rules = append(rules, x.String())
 			}
 			set(pre, "rules", strings.Join(rules, " "))

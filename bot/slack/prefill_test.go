@@ -1,0 +1,28 @@
+package slack_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// A rule the grammar refused is left out of the prefilled plan form,
+// not shown as 0% (the user typed 90, the form must not say all=0%).
+func TestPlanPrefillDropsRefusedRates(t *testing.T) {
+	h := newHarness(t)
+	h.seed([]string{"maya"}, "P100")
+	code, body := h.slash(seller, `plan "Spring" P100=12% all=90`, 1)
+	if code != http.StatusOK || body != "" {
+		t.Fatalf("answer %d %q, want an empty 200 (the modal says it)", code, body)
+	}
+	opens := h.slack.callsTo("views.open")
+	if len(opens) == 0 {
+		t.Fatal("no modal opened")
+	}
+	v, _ := json.Marshal(opens[len(opens)-1].JSON)
+	mustContain(t, "the modal", string(v), "P100=12%", "got 90%")
+	if strings.Contains(string(v), "all=0%") {
+		t.Errorf("the form shows all=0%% for a typed all=90:\n%s", v)
+	}
+}
