@@ -58,6 +58,9 @@ func (a *App) RequestSample(ctx context.Context, actor domain.Actor, in SampleIn
 			qty = 1 // as help says: the offer's maximum is a cap, not a default
 		}
 		if qty < 1 || qty > src.offer.PerCreator {
+			if src.offer.PerCreator == 1 {
+				return domain.Invalidf("quantity", "Quantity must be 1 for this offer (got %d)", qty)
+			}
 			return domain.Invalidf("quantity", "Quantity must be from 1 to %d for this offer (got %d)", src.offer.PerCreator, qty)
 		}
 		earlier, err := tx.ListSamples(ctx, SampleFilter{CreatorID: cr.ID, ProductID: prod.ID})

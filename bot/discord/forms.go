@@ -96,10 +96,18 @@ func (b *Bot) openForm(ctx context.Context, i *discordgo.Interaction, actor doma
 	terms := present.SampleSummary(&f.Offer, r)
 	return modal(act, "Request a free sample",
 		input(inputProduct, clip("Product: "+strings.Join(f.Products, ", "), maxInputLabel), discordgo.TextInputShort, clip(strings.Join(f.Products, ", "), maxHint), product, true, 64),
-		input(inputQty, fmt.Sprintf("Quantity (1 to %d)", f.Offer.PerCreator), discordgo.TextInputShort, "1", "1", true, 2),
+		input(inputQty, quantityLabel(f.Offer.PerCreator), discordgo.TextInputShort, "1", "1", true, 2),
 		input(inputAddress, addrLabel, discordgo.TextInputParagraph, "Street, city, postal code, country", f.Address, true, domain.MaxAddressLength),
 		input(inputNote, "A note for the team (optional)", discordgo.TextInputParagraph, "", "", false, domain.MaxNoteLength),
 		input(inputTerms, "Requirements (to read; not sent)", discordgo.TextInputParagraph, "", clip(terms, maxInputValue), false, maxInputValue))
+}
+
+// quantityLabel says how many units the offer allows ("1 to 1" reads as a typo).
+func quantityLabel(most int) string {
+	if most <= 1 {
+		return "Quantity (this offer gives 1)"
+	}
+	return fmt.Sprintf("Quantity (1 to %d)", most)
 }
 
 func modal(act present.Action, title string, inputs ...discordgo.TextInput) *discordgo.InteractionResponse {

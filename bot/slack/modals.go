@@ -99,7 +99,7 @@ var forms = map[string]form{
 		{block: "products", label: "Products", hint: "1 to 100 products from the catalog.", kind: productsSelect, fields: []string{"products", "product"}},
 		{block: "commission_rate", label: "Commission rate", hint: "1% to 80%, for every creator without their own rate below.", placeholder: "15%", kind: textInput, fields: []string{"commission_rate", "rate", "rates"}},
 		{block: "overrides", label: "Rates for some creators", hint: "Creators paid another rate, like @leo=12% @mia=9%", placeholder: "@leo=12% @mia=9%", kind: textInput, optional: true},
-		{block: "expires", label: "Answer by", hint: "Default: 14 days from today.", kind: dateInput, optional: true, fields: []string{"expires"}},
+		{block: "expires", label: "Answer by", hint: fmt.Sprintf("Default: %d days from today.", domain.DefaultInviteDays), kind: dateInput, optional: true, fields: []string{"expires"}},
 		{block: "contact_email", label: "Contact e-mail", placeholder: "partners@shop.com", kind: textInput, optional: true, fields: []string{"contact_email", "email"}},
 		{block: "name", label: "Campaign name", kind: textInput, optional: true, fields: []string{"name"}},
 		{block: "message", label: "Message to the creators", kind: longTextInput, optional: true, fields: []string{"message"}},

@@ -2,9 +2,12 @@ package slack_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/collabbot/collabbot/domain"
 )
 
 // A rule the grammar refused is left out of the prefilled plan form,
@@ -25,4 +28,18 @@ func TestPlanPrefillDropsRefusedRates(t *testing.T) {
 	if strings.Contains(string(v), "all=0%") {
 		t.Errorf("the form shows all=0%% for a typed all=90:\n%s", v)
 	}
+}
+
+// The invite form's "Answer by" hint says the default the use case
+// applies when the field is left empty.
+func TestInviteFormSaysTheDefaultExpiry(t *testing.T) {
+	h := newHarness(t)
+	h.seed([]string{"maya"}, "P100")
+	h.slash(seller, "invite", 1)
+	opens := h.slack.callsTo("views.open")
+	if len(opens) == 0 {
+		t.Fatal("no modal opened")
+	}
+	v, _ := json.Marshal(opens[len(opens)-1].JSON)
+	mustContain(t, "the invite form", string(v), fmt.Sprintf("Default: %d days from today.", domain.DefaultInviteDays))
 }

@@ -209,6 +209,10 @@ func (w *accWorld) serveSlack(rw http.ResponseWriter, r *http.Request) {
 		w.views = append(w.views, method+": "+s+buttonsText(b)+"\nRAW:"+form.Get("view"))
 		out["view"] = map[string]any{"id": "V1", "hash": "h1"}
 	case "views.publish":
+		var view any
+		_ = json.Unmarshal([]byte(form.Get("view")), &view)
+		s, b := readable(view)
+		w.views = append(w.views, "home of "+form.Get("user_id")+": "+s+buttonsText(b))
 		out["view"] = map[string]any{"id": "VHOME", "hash": "h1"}
 	case "files.getUploadURLExternal":
 		out["upload_url"], out["file_id"] = w.slack.URL+"/upload", "F1"
@@ -687,4 +691,94 @@ func TestAcceptanceBadInput(t *testing.T) {
 	}
 	t.Logf("click bogus -> %s", w.discordClick("approve:1"))
 	t.Logf("click other's -> %s", w.discordClick("accept:99"))
+}
+
+func TestAcceptanceDecisions(t *testing.T) {
+	w := newAccWorld(t)
+	say := func(who, text string) string {
+		t.Helper()
+		out := w.collab(who, text)
+		t.Logf("/collab %s\n  -> %s", text, strings.ReplaceAll(out, "\n", "\n     "))
+		return out
+	}
+	say(accDana, "product add P100 \"Glow Serum\" price=24.90 stock=5")
+	say(accDana, "product add P200 \"Lip Oil\" price=12 stock=0")
+	say(accDana, "creator add @maya_glow discord="+accMayaID+" followers=52000")
+	say(accErin, "role "+accDana+" manager")
+	say(accDana, "invite @maya_glow P100 P200 15% samples=1")
+	dm := w.waitMsg("discord dm-"+accMayaID, "Accept")
+	rs := dm.button(t, "Request sample")
+	t.Logf("modal: %s", w.discordClick(rs))
+	t.Logf("request P200 (no stock): %s", w.discordModal("form/"+rs, map[string]string{"product": "P200", "qty": "1", "address": "12 Rue de Rivoli, 75001 Paris, France"}))
+	t.Logf("request P100: %s", w.discordModal("form/"+rs, map[string]string{"product": "P100", "qty": "1", "address": "12 Rue de Rivoli, 75001 Paris, France"}))
+	t.Logf("again P100: %s", w.discordModal("form/"+rs, map[string]string{"product": "P100", "qty": "1", "address": "12 Rue de Rivoli, 75001 Paris, France"}))
+	ap := w.waitMsg("slack "+accApprovals, "(?s)P100.*Approve")
+	ts := strings.TrimPrefix(ap.ID, accApprovals+"/")
+	w.slackClick(accErin, accApprovals, ts, ap.button(t, "Reject"))
+	meta := w.lastViewMeta(t, "reject")
+	reject := func(who, reason, note string) string {
+		vals := map[string]any{"reason": map[string]any{"reason": map[string]any{"type": "static_select", "selected_option": map[string]any{"value": reason}}},
+			"note": map[string]any{"note": map[string]any{"type": "plain_text_input", "value": note}}}
+		return w.slackPayload(map[string]any{"type": "view_submission", "user": map[string]any{"id": who}, "team": map[string]any{"id": "T1"},
+			"view": map[string]any{"callback_id": "reject", "private_metadata": meta, "type": "modal", "state": map[string]any{"values": vals}}})
+	}
+	out := reject(accErin, "other", "")
+	t.Logf("reject other without note: %s", out)
+	wantAll(t, "reject other without a note", out, `"response_action":"errors"`, `"note":`)
+	t.Logf("reject not_match: %s", reject(accErin, "not_match", ""))
+	ap = w.waitMsg("slack "+accApprovals, "(?i)rejected")
+	t.Logf("rejected card:\n%s%s", ap.Text, buttonsText(ap.Buttons))
+	// Dana, a manager now, approves the old copy.
+	w.slackClick(accDana, accApprovals, ts, "approve:1")
+	t.Logf("late approve: %s", w.waitResponse("already rejected by Erin"))
+	t.Logf("creator told: %s", w.waitMsg("discord dm-"+accMayaID, "(?i)not approved|rejected|declined").Text)
+
+	say(accDana, "rate I1 20%")
+	say(accDana, "rate I1 10%")
+	time.Sleep(500 * time.Millisecond)
+	// Discord commands.
+	for _, name := range []string{"plans", "invitations", "samples"} {
+		code, out := w.discordSend(map[string]any{"type": 2, "data": map[string]any{"id": "800000000000000001", "name": name, "type": 1}})
+		t.Logf("/%s: %d %s", name, code, out)
+	}
+	dm = w.waitMsg("discord dm-"+accMayaID, "Accept")
+	dec := dm.button(t, "Decline")
+	t.Logf("decline modal: %s", w.discordClick(dec))
+	t.Logf("decline: %s", w.discordModal("form/"+dec, map[string]string{"reason": "busy this month"}))
+	w.waitMsg("slack "+accSellers, "declined invitation I1 at 20%: busy this month")
+	wantAll(t, "accept after decline", w.discordClick(dm.button(t, "Accept")), "was declined")
+	// Events.
+	ev := []byte(`{"type":"url_verification","challenge":"abc123","token":"x"}`)
+	code, out := w.post("/slack/events", "application/json", ev, slackSign(ev, time.Now()))
+	if code != 200 || !strings.Contains(out, "abc123") {
+		t.Errorf("url_verification: %d %s", code, out)
+	}
+	home := []byte(`{"type":"event_callback","team_id":"T1","event_id":"Ev1","event_time":1,"event":{"type":"app_home_opened","user":"` + accDana + `","channel":"D1","tab":"home"}}`)
+	code, out = w.post("/slack/events", "application/json", home, slackSign(home, time.Now()))
+	t.Logf("app_home_opened: %d %s", code, out)
+	time.Sleep(500 * time.Millisecond)
+	t.Logf("everything:\n%s", w.dump())
+}
+
+func TestAcceptanceOdds(t *testing.T) {
+	w := newAccWorld(t)
+	for _, line := range []string{"", "help", "help invite", "invite", "plans", "samples", "creators", "report", "request P100", "accept I1"} {
+		t.Logf("/collab %q\n  -> %s", line, strings.ReplaceAll(w.collab(accDana, line), "\n", "\n     "))
+	}
+	t.Logf("stranger: %s", w.collab(accStranger, "plans"))
+	w.collab(accDana, "product add P100 \"Glow Serum\" price=24.90 stock=5")
+	w.collab(accDana, "creator add @maya_glow discord=222222222222222222")
+	w.collab(accDana, "invite @maya_glow P100 15% samples=1")
+	time.Sleep(500 * time.Millisecond)
+	// Maya's account is 111..., the invitation went to 222...: a stranger's clicks.
+	wantAll(t, "a stranger's Accept", w.discordClick("accept:1"), "not linked", "/link")
+	t.Logf("stranger request: %s", w.discordClick("request-sample:1"))
+	code, out := w.discordSend(map[string]any{"type": 2, "data": map[string]any{"id": "800000000000000001", "name": "link", "type": 1,
+		"options": []any{map[string]any{"name": "handle", "type": 3, "value": "@maya_glow"}}}})
+	t.Logf("/link: %d %s", code, out)
+	home := []byte(`{"type":"event_callback","team_id":"T1","event_id":"Ev1","event_time":1,"event":{"type":"app_home_opened","user":"` + accDana + `","channel":"D1","tab":"home"}}`)
+	code, out = w.post("/slack/events", "application/json", home, slackSign(home, time.Now()))
+	t.Logf("app_home_opened: %d %s", code, out)
+	time.Sleep(700 * time.Millisecond)
+	t.Logf("everything:\n%s", w.dump())
 }
