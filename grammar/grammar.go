@@ -1273,7 +1273,7 @@ func (p *lineParser) creatorAdd(args []cmdToken) *domain.Creator {
 			c.Categories = p.categories(t.value)
 		case "tz":
 			c.TimeZone = t.value
-			p.fail(domain.CheckInput("timezone", 64, c.TimeZone, domain.ValidateTimeZone))
+			p.fail(zoneInput(c.TimeZone))
 		case "address":
 			a, err := domain.NormalizeAddress("address", t.value)
 			p.fail(err)
@@ -1383,7 +1383,7 @@ func (p *lineParser) creatorSet(args []cmdToken) (string, *commands.CreatorChang
 			ch.Categories = &cs
 		case "tz":
 			z := t.value
-			p.fail(domain.CheckInput("timezone", 64, z, domain.ValidateTimeZone))
+			p.fail(zoneInput(z))
 			ch.TimeZone = &z
 		case "address":
 			a, err := domain.NormalizeAddress("address", t.value)

@@ -782,3 +782,50 @@ func TestAcceptanceOdds(t *testing.T) {
 	time.Sleep(700 * time.Millisecond)
 	t.Logf("everything:\n%s", w.dump())
 }
+
+func TestAcceptanceFormsAndStaleButtons(t *testing.T) {
+	w := newAccWorld(t)
+	submit := func(callback string, vals map[string]string) string {
+		t.Helper()
+		state := map[string]any{}
+		for k, v := range vals {
+			state[k] = map[string]any{k: map[string]any{"type": "plain_text_input", "value": v}}
+		}
+		return w.slackPayload(map[string]any{"type": "view_submission", "user": map[string]any{"id": accDana}, "team": map[string]any{"id": "T1"},
+			"view": map[string]any{"callback_id": callback, "private_metadata": "", "type": "modal", "state": map[string]any{"values": state}}})
+	}
+	out := submit("creator_add", map[string]string{"handle": "@a", "discord": "12", "followers": "lots", "tz": "Mars/X"})
+	t.Logf("creator_add bad: %s", out)
+	wantAll(t, "creator form errors", out, `"response_action":"errors"`, `"handle":`, `"discord":`, `"followers":`, `"tz":`)
+	out = submit("product_add", map[string]string{"id": "P100", "title": "", "price": "abc", "stock": "-1"})
+	t.Logf("product_add bad: %s", out)
+	wantAll(t, "product form errors", out, `"title":`, `"price":`, `"stock":`)
+	out = submit("product_add", map[string]string{"id": "P100", "title": "Glow Serum", "price": "24.90", "stock": "5"})
+	t.Logf("product_add ok: %q", out)
+	out = submit("creator_add", map[string]string{"handle": "@maya_glow", "discord": accMayaID, "followers": "52k"})
+	t.Logf("creator_add ok: %q", out)
+	w.waitMsg("slack "+accDana, "Added @maya_glow to the roster")
+	w.collab(accDana, "invite @maya_glow P100 15% samples=1")
+	dm := w.waitMsg("discord dm-"+accMayaID, "Accept")
+	w.discordModal("form/"+dm.button(t, "Request sample"), map[string]string{"product": "P100", "qty": "1", "address": "12 Rue de Rivoli, 75001 Paris, France"})
+	got := w.waitMsg("discord dm-"+accMayaID, "received")
+	w.collab(accErin, "reject S1 out_of_stock")
+	w.waitMsg("discord dm-"+accMayaID, "not approved")
+	got = w.waitMsg("discord dm-"+accMayaID, "received")
+	t.Logf("the 'received' DM after the rejection:\n%s%s", got.Text, buttonsText(got.Buttons))
+	for _, b := range got.Buttons {
+		t.Logf("click %s (%s) -> %s", b.Label, b.ID, w.discordClick(b.ID))
+	}
+	w.collab(accDana, "withdraw I1")
+	dm = w.waitMsg("discord dm-"+accMayaID, "(?i)withdrawn")
+	t.Logf("invitation DM after withdraw:\n%s%s", dm.Text, buttonsText(dm.Buttons))
+	t.Logf("accept a withdrawn invitation -> %s", w.discordClick("accept:1"))
+	ping := []byte(`{"id":"1","application_id":"700000000000000001","type":1,"token":"t","version":1}`)
+	ts := strconv.FormatInt(time.Now().Add(10*time.Minute).Unix(), 10)
+	hdr := map[string]string{"X-Signature-Timestamp": ts, "X-Signature-Ed25519": hex.EncodeToString(ed25519.Sign(w.priv, append([]byte(ts), ping...)))}
+	if code, _ := w.post("/discord/interactions", "application/json", ping, hdr); code != 401 {
+		t.Errorf("a PING stamped 10 minutes ahead: %d, want 401", code)
+	}
+	time.Sleep(300 * time.Millisecond)
+	t.Logf("everything:\n%s", w.dump())
+}
