@@ -363,7 +363,9 @@ func loadSlack(p *problems, get func(string) string) Slack {
 	checkChannel(p, "SLACK_APPROVALS_CHANNEL", s.ApprovalsChannel)
 	checkChannel(p, "SLACK_SELLERS_CHANNEL", s.SellersChannel)
 	for _, m := range s.Managers {
-		if strings.HasPrefix(m, "@") || strings.ContainsAny(m, " \t") {
+		// Slack user IDs start with U (or W on Enterprise Grid): a name
+		// like "bob" would never match anyone, silently.
+		if strings.HasPrefix(m, "@") || strings.ContainsAny(m, " \t") || !strings.ContainsAny(m[:1], "UW") {
 			p.addf("SLACK_MANAGERS must be comma-separated Slack user IDs like U0123ABCD, got %q", m)
 		}
 	}

@@ -216,6 +216,8 @@ func TestLoadErrors(t *testing.T) {
 		{"slack managers alone", map[string]string{"SLACK_MANAGERS": "U1"}, "SLACK_MANAGERS is set but Slack is off"},
 		{"slack managers by name", with(slackOn, map[string]string{"SLACK_MANAGERS": "U1,@maya"}),
 			`SLACK_MANAGERS must be comma-separated Slack user IDs like U0123ABCD, got "@maya"`},
+		{"slack managers by bare name", with(slackOn, map[string]string{"SLACK_MANAGERS": "U1,bob"}),
+			`SLACK_MANAGERS must be comma-separated Slack user IDs like U0123ABCD, got "bob"`},
 		{"slack api url relative", with(slackOn, map[string]string{"SLACK_API_URL": "/api/"}), "SLACK_API_URL must be an absolute http(s) URL"},
 		{"slack api url scheme", with(slackOn, map[string]string{"SLACK_API_URL": "ftp://slack.com/api/"}), "SLACK_API_URL must be an absolute http(s) URL"},
 

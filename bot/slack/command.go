@@ -2,6 +2,7 @@ package slack
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -53,6 +54,11 @@ func (a *Adapter) command(ctx context.Context, sc slackgo.SlashCommand) any {
 		}
 		return a.errorMessage(perr)
 	}
+	if cmd.Name == "role" && !isUserID(cmd.Member) {
+		// Slack sends a typed @name as text: the grammar would grant the
+		// role to a "member" no one in Slack is.
+		return ours(fmt.Sprintf("In Slack, name the member by mention or by member ID, like `/collab role U0123ABCD manager` (their profile → ⋯ → *Copy member ID*); %s is not a member ID.", escape(domain.QuoteInput(cmd.Member))))
+	}
 	if cmd.Name == "invite" {
 		// The fan-out (and a draft's LLM calls) may outlast Slack's 3 s:
 		// ack now, answer on response_url.
@@ -79,3 +85,17 @@ func (a *Adapter) command(ctx context.Context, sc slackgo.SlashCommand) any {
 // pageable are the verbs that only read: their "Next page" button runs
 // the line again, which must never repeat a change.
 var pageable = map[string]bool{"help": true, "plans": true, "invitations": true, "samples": true, "creators": true, "products": true, "report": true, "history": true}
+
+// isUserID reports whether s has the shape of a Slack user ID: U (or W on
+// Enterprise Grid) and capitals, digits or _.
+func isUserID(s string) bool {
+	if len(s) < 2 || (s[0] != 'U' && s[0] != 'W') {
+		return false
+	}
+	for _, r := range s[1:] {
+		if (r < 'A' || r > 'Z') && (r < '0' || r > '9') && r != '_' {
+			return false
+		}
+	}
+	return true
+}

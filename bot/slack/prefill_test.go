@@ -43,3 +43,18 @@ func TestInviteFormSaysTheDefaultExpiry(t *testing.T) {
 	v, _ := json.Marshal(opens[len(opens)-1].JSON)
 	mustContain(t, "the invite form", string(v), fmt.Sprintf("Default: %d days from today.", domain.DefaultInviteDays))
 }
+
+// Slack sends a typed "@dana" as text: role refuses it rather than
+// granting the role to a member ID no one has.
+func TestRoleWantsASlackMemberID(t *testing.T) {
+	h := newHarness(t)
+	for _, line := range []string{"role @dana manager", "role dana manager"} {
+		_, body := h.slash(manager, line, 1)
+		if strings.Contains(body, "is now a manager") || !strings.Contains(body, "not a member ID") {
+			t.Errorf("%s answered %s", line, body)
+		}
+	}
+	if _, body := h.slash(manager, "role <@"+seller+"|sam> manager", 2); !strings.Contains(body, "is now a manager") {
+		t.Errorf("a mention was refused: %s", body)
+	}
+}

@@ -829,3 +829,11 @@ func TestAcceptanceFormsAndStaleButtons(t *testing.T) {
 	time.Sleep(300 * time.Millisecond)
 	t.Logf("everything:\n%s", w.dump())
 }
+
+func TestAcceptanceRoleByMention(t *testing.T) {
+	w := newAccWorld(t)
+	for _, line := range []string{"role @dana manager", "role <@UDANA> manager", "role <@UDANA|dana> seller", "role UDANA seller", "role UNOPE manager"} {
+		t.Logf("/collab %s -> %s", line, w.collab(accErin, line))
+	}
+	wantAll(t, "role @dana", w.collab(accErin, "role @dana manager"), "not a member ID")
+}
