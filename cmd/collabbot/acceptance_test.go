@@ -290,7 +290,7 @@ func newAccWorld(t *testing.T) *accWorld {
 	w.addr = ln.Addr().String()
 	ln.Close()
 	vars := map[string]string{
-		"COLLABBOT_DB": tempDB(t), "COLLABBOT_ADDR": w.addr,
+		"COLLABBOT_DB": tempDB(t), "COLLABBOT_ADDR": w.addr, "COLLABBOT_LOG_LEVEL": "debug",
 		"SLACK_BOT_TOKEN": "xoxb-1-2-3", "SLACK_SIGNING_SECRET": accSecret, "SLACK_API_URL": w.slack.URL + "/api/",
 		"SLACK_APPROVALS_CHANNEL": accApprovals, "SLACK_SELLERS_CHANNEL": accSellers, "SLACK_MANAGERS": accErin,
 		"DISCORD_BOT_TOKEN": "dtoken", "DISCORD_APP_ID": "700000000000000001", "DISCORD_PUBLIC_KEY": hex.EncodeToString(pub),
@@ -308,6 +308,14 @@ func newAccWorld(t *testing.T) *accWorld {
 		case <-done:
 		case <-time.After(15 * time.Second):
 			t.Error("serve did not stop")
+		}
+		w.stderr.mu.Lock()
+		logs := w.stderr.w.(*bytes.Buffer).String()
+		w.stderr.mu.Unlock()
+		for _, secret := range []string{"xoxb-1-2-3", "dtoken", accSecret, "Rue de Rivoli"} {
+			if strings.Contains(logs, secret) {
+				t.Errorf("the log shows %q:\n%s", secret, logs)
+			}
 		}
 	})
 	for up := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
@@ -836,4 +844,39 @@ func TestAcceptanceRoleByMention(t *testing.T) {
 		t.Logf("/collab %s -> %s", line, w.collab(accErin, line))
 	}
 	wantAll(t, "role @dana", w.collab(accErin, "role @dana manager"), "not a member ID")
+}
+
+func TestAcceptancePlansAndFanout(t *testing.T) {
+	w := newAccWorld(t)
+	say := func(who, text string) string {
+		t.Helper()
+		out := w.collab(who, text)
+		t.Logf("/collab %s\n  -> %s", text, strings.ReplaceAll(out, "\n", "\n     "))
+		return out
+	}
+	say(accDana, "product add P100 \"Glow Serum\" price=24.90 group=skincare stock=5")
+	say(accDana, "product add P300 \"Snack Box\" price=9 group=snacks stock=5")
+	say(accDana, "creator add @maya_glow followers=52000")
+	say(accDana, "creator add @leo_fit discord=222222222222222222 followers=1000")
+	say(accDana, "creator add @zoe discord=333333333333333333")
+	say(accDana, "invite @maya_glow @leo_fit=12% @zoe P100 15%")
+	w.waitResponse("Invited")
+	time.Sleep(300 * time.Millisecond)
+	say(accDana, `plan "Spring" P100=12% group:snacks=8% all=5% samples=1 approval=none min-followers=10k`)
+	say(accDana, "plans")
+	// Maya links her Discord account.
+	code, out := w.discordSend(map[string]any{"type": 2, "data": map[string]any{"id": "800000000000000001", "name": "link", "type": 1,
+		"options": []any{map[string]any{"name": "handle", "type": 3, "value": "maya_glow"}}}})
+	t.Logf("/link: %d %s", code, out)
+	card := w.waitMsg("slack "+accSellers, "(?i)link request")
+	t.Logf("link card:\n%s%s", card.Text, buttonsText(card.Buttons))
+	w.slackClick(accDana, accSellers, strings.TrimPrefix(card.ID, accSellers+"/"), card.button(t, "Confirm"))
+	w.waitMsg("discord dm-"+accMayaID, "(?i)linked")
+	w.waitResponse("Not sent to @maya_glow: @maya_glow has no Discord account linked")
+	code, out = w.discordSend(map[string]any{"type": 2, "data": map[string]any{"id": "800000000000000001", "name": "plans", "type": 1}})
+	t.Logf("/plans: %d %s", code, out)
+	t.Logf("join plan modal: %s", w.discordClick("join-plan:1"))
+	t.Logf("join plan P300: %s", w.discordModal("form/join-plan:1", map[string]string{"product": "P300", "qty": "1", "address": "12 Rue de Rivoli, 75001 Paris, France"}))
+	time.Sleep(500 * time.Millisecond)
+	t.Logf("everything:\n%s", w.dump())
 }
