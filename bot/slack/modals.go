@@ -191,9 +191,9 @@ func inviteLine(v values, _ meta) (string, map[string]string) {
 	rate := v.one("commission_rate")
 	if _, err := domain.ParseRate("commission_rate", rate); err != nil {
 		errs["commission_rate"] = domain.ErrorMessage(err)
-	}
-	if len(errs) > 0 {
-		return "", errs
+		// A stand-in rate, so the line still checks the form's other
+		// fields: every error comes back at once.
+		rate = "1%"
 	}
 	var b strings.Builder
 	b.WriteString("invite")
@@ -222,7 +222,7 @@ func inviteLine(v values, _ meta) (string, map[string]string) {
 	kv(&b, "email", v.one("contact_email"))
 	kv(&b, "name", v.one("name"))
 	sampleOptions(&b, v)
-	return b.String(), nil
+	return b.String(), errs
 }
 
 func planLine(v values, _ meta) (string, map[string]string) {
@@ -233,8 +233,10 @@ func planLine(v values, _ meta) (string, map[string]string) {
 		rate := v.one("product_rate")
 		if rate == "" {
 			errs["product_rate"] = "Give the rate the products you picked pay, like 12%"
+			rate = "1%" // a stand-in, so the line still checks the other fields
 		} else if _, err := domain.ParseRate("commission_rate", rate); err != nil {
 			errs["product_rate"] = domain.ErrorMessage(err)
+			rate = "1%"
 		}
 		for _, p := range ps {
 			b.WriteString(" " + p + "=" + rate)
@@ -554,7 +556,7 @@ func (a *Adapter) submit(ctx context.Context, ic slackgo.InteractionCallback) an
 	}
 	v := readValues(ic.View.State)
 	line, errs := f.line(v, m)
-	if len(errs) > 0 {
+	if len(errs) > 0 && line == "" {
 		return slackgo.NewErrorsViewSubmissionResponse(errs)
 	}
 	cmd, err := grammar.Parse(line, a.app.Now(), a.app.Location())
@@ -563,6 +565,17 @@ func (a *Adapter) submit(ctx context.Context, ic slackgo.InteractionCallback) an
 		// and hold anything.
 		cmd.Invite.Message = v.one("message")
 		err = commands.CheckInvite(*cmd.Invite, a.app.Now(), a.app.Location())
+	}
+	if len(errs) > 0 {
+		// The line's own errors stand; the other fields' are added.
+		if err != nil {
+			for block, msg := range f.fieldErrors(err) {
+				if errs[block] == "" {
+					errs[block] = msg
+				}
+			}
+		}
+		return slackgo.NewErrorsViewSubmissionResponse(errs)
 	}
 	if err != nil {
 		return slackgo.NewErrorsViewSubmissionResponse(f.fieldErrors(err))

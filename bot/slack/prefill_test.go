@@ -58,3 +58,36 @@ func TestRoleWantsASlackMemberID(t *testing.T) {
 		t.Errorf("a mention was refused: %s", body)
 	}
 }
+
+// A form with a bad rate still shows its other fields' errors, all at
+// once, and no error on a block the user left alone.
+func TestFormRateErrorsComeWithTheRest(t *testing.T) {
+	h := newHarness(t)
+	h.seed([]string{"maya"}, "P100")
+	_, body := h.interact("/slack/interactions", submission(seller, "invite", "", map[string]map[string]any{
+		"creators": multi("maya"), "products": multi("P100"), "commission_rate": text("81%"),
+		"overrides": text("@maya=0%"), "contact_email": text("x@"), "samples": text("20"),
+	}))
+	errs := viewErrors(t, body)
+	for _, block := range []string{"commission_rate", "overrides", "contact_email", "samples"} {
+		if errs[block] == "" {
+			t.Errorf("invite: no error on %s: %v", block, errs)
+		}
+	}
+	mustContain(t, "the rate error", errs["commission_rate"], "got 81%")
+	_, body = h.interact("/slack/interactions", submission(seller, "plan", "", map[string]map[string]any{
+		"name": text("Spring"), "products": multi("P100"), "product_rate": text("90%"), "samples": text("20"),
+	}))
+	errs = viewErrors(t, body)
+	for _, block := range []string{"product_rate", "samples"} {
+		if errs[block] == "" {
+			t.Errorf("plan: no error on %s: %v", block, errs)
+		}
+	}
+	if errs["rules"] != "" {
+		t.Errorf("plan: an error on the rules the user left empty: %v", errs)
+	}
+	if invs, _ := h.app.ListInvitations(t.Context(), domain.Actor{Role: domain.RoleManager, MemberID: manager}, "", ""); len(invs) != 0 {
+		t.Errorf("invalid forms stored %d invitations", len(invs))
+	}
+}

@@ -880,3 +880,35 @@ func TestAcceptancePlansAndFanout(t *testing.T) {
 	time.Sleep(500 * time.Millisecond)
 	t.Logf("everything:\n%s", w.dump())
 }
+
+func TestAcceptanceInviteForm(t *testing.T) {
+	w := newAccWorld(t)
+	w.collab(accDana, "product add P100 \"Glow Serum\" price=24.90 stock=5")
+	w.collab(accDana, "creator add @maya_glow discord="+accMayaID)
+	w.collab(accDana, "creator add @leo_fit discord=222222222222222222")
+	submit := func(vals map[string]any) string {
+		t.Helper()
+		return w.slackPayload(map[string]any{"type": "view_submission", "user": map[string]any{"id": accDana}, "team": map[string]any{"id": "T1"},
+			"view": map[string]any{"callback_id": "invite", "private_metadata": "", "type": "modal", "state": map[string]any{"values": vals}}})
+	}
+	text := func(block, v string) map[string]any {
+		return map[string]any{block: map[string]any{"type": "plain_text_input", "value": v}}
+	}
+	multi := func(block string, vs ...string) map[string]any {
+		var opts []any
+		for _, v := range vs {
+			opts = append(opts, map[string]any{"value": v, "text": map[string]any{"type": "plain_text", "text": v}})
+		}
+		return map[string]any{block: map[string]any{"type": "multi_external_select", "selected_options": opts}}
+	}
+	out := submit(map[string]any{"creators": multi("creators", "maya_glow"), "products": multi("products", "P100"),
+		"commission_rate": text("commission_rate", "81%"), "overrides": text("overrides", "@leo_fit=0%"),
+		"contact_email": text("contact_email", "x@"), "samples": text("samples", "20")})
+	t.Logf("bad invite form: %s", out)
+	wantAll(t, "the invite form's errors", out, `"commission_rate":"Commission rate must be between 1% and 80% (got 81%)"`, `"contact_email":`)
+	out = submit(map[string]any{"creators": multi("creators", "maya_glow", "leo_fit"), "products": multi("products", "P100"),
+		"commission_rate": text("commission_rate", "15%"), "overrides": text("overrides", "@leo_fit=12%"), "message": text("message", "Hello!")})
+	t.Logf("good invite form: %q", out)
+	w.waitMsg("discord dm-222222222222222222", "12%")
+	w.waitMsg("discord dm-"+accMayaID, "Hello!")
+}
