@@ -912,3 +912,46 @@ func TestAcceptanceInviteForm(t *testing.T) {
 	w.waitMsg("discord dm-222222222222222222", "12%")
 	w.waitMsg("discord dm-"+accMayaID, "Hello!")
 }
+
+// Two clicks at once: one decision, one message to the team.
+func TestAcceptanceDoubleClicks(t *testing.T) {
+	w := newAccWorld(t)
+	w.collab(accDana, "product add P100 \"Glow Serum\" price=24.90 stock=5")
+	w.collab(accDana, "creator add @maya_glow discord="+accMayaID)
+	w.collab(accErin, "role "+accDana+" manager")
+	w.collab(accDana, "invite @maya_glow P100 15% samples=1")
+	dm := w.waitMsg("discord dm-"+accMayaID, "Accept")
+	var wg sync.WaitGroup
+	answers := make([]string, 2)
+	accept := dm.button(t, "Accept")
+	for i := range answers {
+		wg.Add(1)
+		go func() { defer wg.Done(); answers[i] = w.discordClick(accept) }()
+	}
+	wg.Wait()
+	t.Logf("two Accepts: %q", answers)
+	w.discordModal("form/"+dm.button(t, "Request sample"), map[string]string{"product": "P100", "qty": "1", "address": "12 Rue de Rivoli, 75001 Paris, France"})
+	ap := w.waitMsg("slack "+accApprovals, "Approve")
+	ts := strings.TrimPrefix(ap.ID, accApprovals+"/")
+	for _, who := range []string{accErin, accDana} {
+		wg.Add(1)
+		go func() { defer wg.Done(); w.slackClick(who, accApprovals, ts, "approve:1") }()
+	}
+	wg.Wait()
+	w.waitResponse("already approved by")
+	time.Sleep(500 * time.Millisecond)
+	w.mu.Lock()
+	accepted, approved := 0, 0
+	for _, m := range w.msgs {
+		if strings.Contains(m.Text, "accepted invitation I1") {
+			accepted++
+		}
+		if strings.Contains(m.Text, "Sample S1 approved") {
+			approved++
+		}
+	}
+	w.mu.Unlock()
+	if accepted != 1 || approved != 1 {
+		t.Errorf("%d 'accepted' posts and %d 'approved' DMs, want 1 each:\n%s", accepted, approved, w.dump())
+	}
+}
