@@ -955,3 +955,19 @@ func TestAcceptanceDoubleClicks(t *testing.T) {
 		t.Errorf("%d 'accepted' posts and %d 'approved' DMs, want 1 each:\n%s", accepted, approved, w.dump())
 	}
 }
+
+// The invite form's searchable selects read the roster and the catalog.
+func TestAcceptanceOptions(t *testing.T) {
+	w := newAccWorld(t)
+	w.collab(accDana, "product add P100 \"Glow Serum\" price=24.90 stock=5")
+	w.collab(accDana, "creator add @maya_glow discord="+accMayaID+" followers=52000 niche=beauty")
+	for action, want := range map[string]string{"creators": "@maya_glow", "products": "P100 Glow Serum"} {
+		raw, _ := json.Marshal(map[string]any{"type": "block_suggestion", "user": map[string]any{"id": accDana}, "team": map[string]any{"id": "T1"},
+			"action_id": action, "block_id": action, "value": ""})
+		body := []byte(url.Values{"payload": {string(raw)}}.Encode())
+		code, out := w.post("/slack/options", "application/x-www-form-urlencoded", body, slackSign(body, time.Now()))
+		if code != 200 || !strings.Contains(out, want) {
+			t.Errorf("options for %s: %d %s, want %q", action, code, out, want)
+		}
+	}
+}
