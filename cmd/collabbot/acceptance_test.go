@@ -971,3 +971,29 @@ func TestAcceptanceOptions(t *testing.T) {
 		}
 	}
 }
+
+// A seller who leaves the sellers' channel is no longer on the team; a
+// redelivered event is handled once.
+func TestAcceptanceMemberLeaves(t *testing.T) {
+	w := newAccWorld(t)
+	if out := w.collab(accDana, "plans"); !strings.Contains(out, "Open plans") {
+		t.Fatalf("a member's /collab plans: %s", out)
+	}
+	ev := []byte(`{"type":"event_callback","team_id":"T1","event_id":"Ev9","event_time":1,"event":{"type":"member_left_channel","user":"` + accDana + `","channel":"` + accSellers + `","channel_type":"C","team":"T1"}}`)
+	for i := 0; i < 2; i++ {
+		hdr := slackSign(ev, time.Now())
+		if i == 1 {
+			hdr["X-Slack-Retry-Num"], hdr["X-Slack-Retry-Reason"] = "1", "http_timeout"
+		}
+		if code, out := w.post("/slack/events", "application/json", ev, hdr); code != 200 {
+			t.Fatalf("event: %d %s", code, out)
+		}
+	}
+	var out string
+	for up := time.Now().Add(5 * time.Second); time.Now().Before(up); time.Sleep(50 * time.Millisecond) {
+		if out = w.collab(accDana, "plans"); strings.Contains(out, "join") {
+			break
+		}
+	}
+	wantAll(t, "after leaving", out, "join <#"+accSellers+">")
+}
