@@ -161,7 +161,7 @@ func (c Creator) At() string { return "@" + c.Handle }
 func (c Creator) CanBeMessaged() error {
 	switch {
 	case c.DiscordID == "":
-		return Errorf(KindConflict, "%s has no Discord account linked; add their Discord user ID (discord_id) to the roster", c.At())
+		return Errorf(KindConflict, "%s has no Discord account linked: ask them to type /link %s in Discord (a seller confirms it), or set it with creator set %s discord=<their Discord user ID>; then invite them again", c.At(), c.Handle, c.At())
 	case !c.Reachable:
 		return Errorf(KindConflict, "%s cannot be reached by Discord DM (they block DMs from the bot)", c.At())
 	case c.Unanswered >= MaxUnanswered:
