@@ -381,6 +381,9 @@ func (a *App) moveSample(ctx context.Context, id int64, now time.Time, from, to 
 			return err
 		}
 		if to == domain.SampleExpired {
+			if err := settleReceivedDM(ctx, tx, now, v); err != nil {
+				return err
+			}
 			return send(ctx, tx, now, out{to: toCreator(v.CreatorID), key: domain.Once(subject("sample", v.ID), "expired"), thread: subject("sample", v.ID)}, sampleNotice(domain.NoticeSampleExpired, v))
 		}
 		return send(ctx, tx, now, out{to: toChannel(domain.ChannelSellers), change: "overdue", thread: subject("sample", v.ID)}, sampleNotice(domain.NoticeSampleOverdue, v))

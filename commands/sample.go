@@ -283,6 +283,18 @@ func sampleNotice(kind domain.NoticeKind, v SampleView) domain.Notice {
 	return domain.Notice{Kind: kind, Creator: &v.Creator, Sample: &v.SampleRequest, Product: &v.Product, Source: v.Source}
 }
 
+// settleReceivedDM edits the creator's "request received" DM once the
+// request moves on, so its Cancel button does not linger on a decided
+// request. Only requests a manager had to decide got that DM.
+func settleReceivedDM(ctx context.Context, tx Tx, now time.Time, v SampleView) error {
+	if v.DecidedBy == domain.AutoApprover {
+		return nil
+	}
+	received := domain.Once(subject("sample", v.ID), "received")
+	return send(ctx, tx, now, out{to: toCreator(v.CreatorID), key: received.Edit(string(v.State), 0), thread: subject("sample", v.ID), replaces: received},
+		sampleNotice(domain.NoticeSampleReceived, v))
+}
+
 func withText(n domain.Notice, text string) domain.Notice {
 	n.Text = text
 	return n
@@ -382,6 +394,9 @@ func (a *App) ApproveSample(ctx context.Context, actor domain.Actor, id int64) (
 		if err := a.postSampleCard(ctx, tx, now, *v, "approved"); err != nil {
 			return err
 		}
+		if err := settleReceivedDM(ctx, tx, now, *v); err != nil {
+			return err
+		}
 		return send(ctx, tx, now, out{to: toCreator(v.CreatorID), key: domain.Once(subject("sample", v.ID), "approved"), thread: subject("sample", v.ID)}, sampleNotice(domain.NoticeSampleApproved, *v))
 	})
 }
@@ -432,6 +447,9 @@ func (a *App) RejectSample(ctx context.Context, actor domain.Actor, id int64, re
 		}
 		text := fmt.Sprintf("Sorry, your request for %s %s was not approved: %s.", v.Product.ID, v.Product.Title, strings.TrimRight(why, "."))
 		text += fmt.Sprintf(" You can ask again from %s.", a.dateIn(now.Add(domain.RetryAfterRejection)))
+		if err := settleReceivedDM(ctx, tx, now, *v); err != nil {
+			return err
+		}
 		return send(ctx, tx, now, out{to: toCreator(v.CreatorID), key: domain.Once(subject("sample", v.ID), "rejected"), thread: subject("sample", v.ID)}, sampleNotice(domain.NoticeSampleRejected, *v))
 	})
 }
@@ -478,6 +496,9 @@ func (a *App) CancelSample(ctx context.Context, actor domain.Actor, id int64, re
 			return err
 		}
 		if err := a.postSampleCard(ctx, tx, now, *v, "cancelled"); err != nil {
+			return err
+		}
+		if err := settleReceivedDM(ctx, tx, now, *v); err != nil {
 			return err
 		}
 		if actor.Role == domain.RoleCreator {

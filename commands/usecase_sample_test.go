@@ -627,3 +627,45 @@ func TestReshipOverdueWithSameTrackingIsARepeat(t *testing.T) {
 		t.Errorf("a repeated ship queued %d messages", after-before)
 	}
 }
+
+// Once a request a manager had to decide moves on, its "received" DM is
+// edited in place so its Cancel button goes; an auto-approved request
+// never had that DM, so nothing edits it.
+func TestReceivedDMSettles(t *testing.T) {
+	t.Parallel()
+	app, db, _ := newApp(t)
+	mustAddProduct(t, app, "P100", 10, "")
+	mustAddProduct(t, app, "P200", 10, "")
+	mustAddProduct(t, app, "P300", 10, "")
+	mustAddProduct(t, app, "P400", 10, "")
+	_, maya := mustAddCreator(t, app, "maya")
+	plan := mustSamplePlan(t, app, "Spring", false).ID
+	auto := mustSamplePlan(t, app, "Open", true).ID
+
+	approved := mustRequest(t, app, maya, commands.SampleInput{ProductID: "P100", PlanID: plan}).ID
+	mustApprove(t, app, approved)
+	rejected := mustRequest(t, app, maya, commands.SampleInput{ProductID: "P200", PlanID: plan}).ID
+	_, err := app.RejectSample(ctxb, erin, rejected, domain.RejectOutOfStock, "")
+	mustNil(t, err, "RejectSample")
+	cancelled := mustRequest(t, app, maya, commands.SampleInput{ProductID: "P300", PlanID: plan}).ID
+	_, err = app.CancelSample(ctxb, maya, cancelled, "")
+	mustNil(t, err, "CancelSample")
+
+	for id, state := range map[int64]string{approved: "approved", rejected: "rejected", cancelled: "cancelled"} {
+		key := fmt.Sprintf("sample:%d:received", id)
+		edit := mustOutboxKey(t, db, key+"~"+state)
+		if edit.Replaces != key {
+			t.Errorf("S%d: edit replaces %q, want %q", id, edit.Replaces, key)
+		}
+		c := rendered(edit)
+		if len(c.AllButtons()) != 0 || !strings.Contains(c.Title, state) {
+			t.Errorf("S%d: the settled DM reads %q with buttons %v", id, c.Title, buttonLabels(c))
+		}
+	}
+	selfServe := mustRequest(t, app, maya, commands.SampleInput{ProductID: "P400", PlanID: auto})
+	for _, o := range outbox(t, db) {
+		if strings.HasPrefix(o.Key, fmt.Sprintf("sample:%d:received", selfServe.ID)) {
+			t.Errorf("an auto-approved request got %s", o.Key)
+		}
+	}
+}

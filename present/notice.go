@@ -99,6 +99,10 @@ func notice(n domain.Notice, r Reader) Card {
 	case domain.NoticeSampleCard:
 		return sampleCard(n, *s, *cr, *prod, r)
 	case domain.NoticeSampleReceived:
+		if s.State != "" && s.State != domain.SampleRequested {
+			// The DM edited once the request moved on: its Cancel button goes.
+			return Card{Title: "Sample request " + s.Ref() + ": " + string(s.State), Text: fmt.Sprintf("You asked for %s. This request is %s now; the message below says more.", what, s.State)}
+		}
 		return Card{Title: "Sample request " + s.Ref() + " received", Text: fmt.Sprintf("We got your request for %s. The seller team decides by %s; we will tell you here.", what, r.Deadline(s.ExpiresAt())),
 			Buttons: []Button{action("Cancel request", ActionCancelSample, s.ID, "danger")}}
 	case domain.NoticeSampleApproved:
