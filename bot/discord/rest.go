@@ -29,7 +29,7 @@ import (
 // fan-out.
 const (
 	globalPerSecond = 50
-	paceGlobal      = 48
+	paceGlobal      = 47
 )
 
 // maxResponse bounds what is read of a REST answer.
