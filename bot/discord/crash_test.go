@@ -39,7 +39,7 @@ type nonceDiscord struct {
 	mu       sync.Mutex
 	nextID   int64
 	accepted int
-	dead     bool // the kill happened: posts hang until revive
+	dead     bool                   // the kill happened: posts hang until revive
 	messages map[string][]dmMessage // channel -> messages, oldest first
 	byNonce  map[string]dmMessage
 	posts    int // POST .../messages received, duplicates included
