@@ -29,7 +29,7 @@ import (
 // fan-out.
 const (
 	globalPerSecond = 50
-	paceGlobal      = 47
+	paceGlobal      = globalPerSecond - 3
 )
 
 // maxResponse bounds what is read of a REST answer.
@@ -204,9 +204,45 @@ func (r *REST) wait(ctx context.Context, route string, paced bool) error {
 	if !paced {
 		return nil
 	}
-	if err := r.global.Wait(ctx); err != nil {
-		// Wait refuses a wait beyond the deadline without sleeping.
-		return &delivery.RetryAfterError{After: time.Second / paceGlobal, Err: fmt.Errorf("discord: global pace: %w", err)}
+	return r.pace(ctx)
+}
+
+// lateBy is how late a request may wake for its turn of the global pace
+// and still take it. A process that stalls (a loaded machine, a long GC)
+// wakes every request whose turn fell within the stall at once, on top of
+// the steady pace: enough of them in one second go over Discord's limit.
+const lateBy = 10 * time.Millisecond
+
+// pace waits for a turn of the global pace. A request that woke more than
+// lateBy after its turn takes a new one (twice at most) instead of going
+// with the others woken with it, so the pace after a stall stays the pace.
+// A wait beyond ctx's deadline is refused without sleeping.
+func (r *REST) pace(ctx context.Context) error {
+	for range 3 {
+		res := r.global.Reserve()
+		d := res.Delay()
+		if !res.OK() || d == rate.InfDuration {
+			return &delivery.RetryAfterError{After: time.Second / paceGlobal, Err: errors.New("discord: global pace: no turn available")}
+		}
+		if d == 0 {
+			return nil
+		}
+		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < d {
+			res.Cancel()
+			return &delivery.RetryAfterError{After: d, Err: errors.New("discord: global pace: the next turn is past the deadline")}
+		}
+		due := time.Now().Add(d)
+		t := time.NewTimer(d)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			res.Cancel()
+			return &delivery.RetryAfterError{After: time.Second / paceGlobal, Err: fmt.Errorf("discord: global pace: %w", ctx.Err())}
+		case <-t.C:
+		}
+		if time.Since(due) <= lateBy {
+			return nil
+		}
 	}
 	return nil
 }
