@@ -94,10 +94,7 @@ func BenchmarkDrainPool(b *testing.B) {
 }
 
 // benchFanout drains n DMs through sender against api and reports the
-// achieved rate as a fraction of api's global limit and the 429s provoked:
-// the harness the 5,000-DM benchmark runs with the Discord sender (which
-// paces itself at 50 requests/s and by the route buckets) plugged in,
-// pointed at api.URL.
+// achieved rate as a fraction of api's global limit and the 429s provoked.
 func benchFanout(b *testing.B, n int, api *deliverytest.RateLimitedAPI, sender delivery.Sender) {
 	ctx := context.Background()
 	for b.Loop() {
@@ -158,8 +155,9 @@ func (s pacedSender) Send(ctx context.Context, o domain.Outgoing) (string, error
 }
 
 // BenchmarkFanout500Paced runs the harness with 500 DMs (10 s at 50/s)
-// through a stand-in sender paced by golang.org/x/time/rate. The 5,000-DM run with the
-// Discord sender: BENCH_DMS=5000 and plug bot/discord's sender in here.
+// through a stand-in sender paced by golang.org/x/time/rate. The run with
+// the real Discord sender (a DM channel and a message per DM, 5,000 DMs
+// with BENCH_DMS=5000) is bot/discord's BenchmarkFanoutDMs.
 func BenchmarkFanout500Paced(b *testing.B) {
 	api := deliverytest.NewRateLimitedAPI()
 	defer api.Close()

@@ -19,9 +19,18 @@ import (
 	"github.com/collabbot/collabbot/delivery"
 )
 
-// Discord's global limit is 50 requests a second per bot; interaction
-// callbacks do not count toward it but pacing them too costs nothing.
-const globalPerSecond = 50
+// Discord's global limit is 50 requests a second per bot, over any one
+// second. The pace keeps under it: a burst on top of a steady 50/s goes
+// over within that second (the limiter's full burst of 50 provoked 429s
+// at the start of every fan-out), and requests reach Discord a few
+// milliseconds apart from when they left, so it runs at paceGlobal with a
+// burst of one. Interaction callbacks and webhook edits do not count
+// toward the limit and are not paced: an answer never waits behind a
+// fan-out.
+const (
+	globalPerSecond = 50
+	paceGlobal      = globalPerSecond - 3
+)
 
 // maxResponse bounds what is read of a REST answer.
 const maxResponse = 4 << 20
@@ -65,7 +74,7 @@ func NewREST(base, token string, client *http.Client) (*REST, error) {
 		client = &http.Client{Timeout: 30 * time.Second}
 	}
 	return &REST{base: u, token: token, client: client, now: time.Now,
-		global:  rate.NewLimiter(globalPerSecond, globalPerSecond),
+		global:  rate.NewLimiter(paceGlobal, 1),
 		routes:  map[string]string{},
 		buckets: map[string]bucketInfo{}}, nil
 }
@@ -106,7 +115,7 @@ const (
 // nil. Authorization is sent only when auth is set: interaction callbacks
 // and webhooks are authorized by their token in the path.
 func (r *REST) do(ctx context.Context, method, path, route string, auth bool, body, out any) error {
-	if err := r.wait(ctx, route); err != nil {
+	if err := r.wait(ctx, route, auth); err != nil {
 		return err
 	}
 	shown := redactPath(path) // interaction tokens stay out of errors and logs
@@ -161,12 +170,17 @@ func (r *REST) do(ctx context.Context, method, path, route string, auth bool, bo
 	return nil
 }
 
-// wait holds a request until the global pace and its route's bucket allow
-// it, or returns a RetryAfterError when that is later than ctx allows.
-func (r *REST) wait(ctx context.Context, route string) error {
+// wait holds a request until the global pace (bot-authorized requests
+// only: interaction tokens are not bound to it) and its route's bucket
+// allow it, or returns a RetryAfterError when that is later than ctx
+// allows.
+func (r *REST) wait(ctx context.Context, route string, paced bool) error {
 	now := r.now()
 	r.mu.Lock()
-	until := r.paused
+	var until time.Time
+	if paced {
+		until = r.paused // a global 429 holds what counts toward the global limit
+	}
 	key := route
 	if h, ok := r.routes[route]; ok {
 		key = h
@@ -187,9 +201,48 @@ func (r *REST) wait(ctx context.Context, route string) error {
 		case <-t.C:
 		}
 	}
-	if err := r.global.Wait(ctx); err != nil {
-		// Wait refuses a wait beyond the deadline without sleeping.
-		return &delivery.RetryAfterError{After: time.Second / globalPerSecond, Err: fmt.Errorf("discord: global pace: %w", err)}
+	if !paced {
+		return nil
+	}
+	return r.pace(ctx)
+}
+
+// lateBy is how late a request may wake for its turn of the global pace
+// and still take it. A process that stalls (a loaded machine, a long GC)
+// wakes every request whose turn fell within the stall at once, on top of
+// the steady pace: enough of them in one second go over Discord's limit.
+const lateBy = 10 * time.Millisecond
+
+// pace waits for a turn of the global pace. A request that woke more than
+// lateBy after its turn takes a new one (twice at most) instead of going
+// with the others woken with it, so the pace after a stall stays the pace.
+// A wait beyond ctx's deadline is refused without sleeping.
+func (r *REST) pace(ctx context.Context) error {
+	for range 3 {
+		res := r.global.Reserve()
+		d := res.Delay()
+		if !res.OK() || d == rate.InfDuration {
+			return &delivery.RetryAfterError{After: time.Second / paceGlobal, Err: errors.New("discord: global pace: no turn available")}
+		}
+		if d == 0 {
+			return nil
+		}
+		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < d {
+			res.Cancel()
+			return &delivery.RetryAfterError{After: d, Err: errors.New("discord: global pace: the next turn is past the deadline")}
+		}
+		due := time.Now().Add(d)
+		t := time.NewTimer(d)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			res.Cancel()
+			return &delivery.RetryAfterError{After: time.Second / paceGlobal, Err: fmt.Errorf("discord: global pace: %w", ctx.Err())}
+		case <-t.C:
+		}
+		if time.Since(due) <= lateBy {
+			return nil
+		}
 	}
 	return nil
 }

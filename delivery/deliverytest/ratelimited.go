@@ -21,12 +21,20 @@ import (
 // RouteWindow (a fixed window per route: method and path); beyond either
 // it answers 429 with Retry-After and Discord's JSON body (retry_after,
 // global). Served requests carry Discord's X-RateLimit-* headers for their
-// route. Requests are answered with a message object whose id counts up.
+// route. Requests are answered with a message object whose id counts up;
+// opening a DM (POST /users/@me/channels) with a new channel, and listing a
+// channel's messages (GET) with none, so a real sender can run against it.
 type RateLimitedAPI struct {
 	*httptest.Server
 	Global      int
 	Route       int
 	RouteWindow time.Duration
+	// RouteLimits overrides Route for the routes it names (method and path,
+	// "POST /users/@me/channels"). A route given 0 has no bucket of its own:
+	// only the global limit counts it, and its answers carry no
+	// X-RateLimit-* headers, as Discord answers a route it does not bucket.
+	// Set it before the first request.
+	RouteLimits map[string]int
 
 	// Served counts requests answered 200; GlobalLimited and RouteLimited
 	// count the 429s of each kind.
@@ -67,6 +75,11 @@ func (a *RateLimitedAPI) Rate() float64 {
 func (a *RateLimitedAPI) serve(w http.ResponseWriter, r *http.Request) {
 	now := time.Now()
 	route := r.Method + " " + r.URL.Path
+	limit, ok := a.RouteLimits[route]
+	if !ok {
+		limit = a.Route
+	}
+	bucketed := limit > 0
 	a.mu.Lock()
 	cut := 0
 	for cut < len(a.recent) && now.Sub(a.recent[cut]) >= time.Second {
@@ -79,7 +92,7 @@ func (a *RateLimitedAPI) serve(w http.ResponseWriter, r *http.Request) {
 		a.routes[route] = b
 	}
 	global := len(a.recent) >= a.Global
-	routeOver := !global && b.used >= a.Route
+	routeOver := !global && bucketed && b.used >= limit
 	if !global && !routeOver {
 		a.recent = append(a.recent, now)
 		b.used++
@@ -88,14 +101,16 @@ func (a *RateLimitedAPI) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		a.last = now
 	}
-	remaining, reset := a.Route-b.used, b.start.Add(a.RouteWindow).Sub(now)
+	remaining, reset := limit-b.used, b.start.Add(a.RouteWindow).Sub(now)
 	a.mu.Unlock()
 
 	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("X-RateLimit-Bucket", route)
-	w.Header().Set("X-RateLimit-Limit", strconv.Itoa(a.Route))
-	w.Header().Set("X-RateLimit-Remaining", strconv.Itoa(max(remaining, 0)))
-	w.Header().Set("X-RateLimit-Reset-After", strconv.FormatFloat(reset.Seconds(), 'f', 3, 64))
+	if bucketed {
+		w.Header().Set("X-RateLimit-Bucket", route)
+		w.Header().Set("X-RateLimit-Limit", strconv.Itoa(limit))
+		w.Header().Set("X-RateLimit-Remaining", strconv.Itoa(max(remaining, 0)))
+		w.Header().Set("X-RateLimit-Reset-After", strconv.FormatFloat(reset.Seconds(), 'f', 3, 64))
+	}
 	switch {
 	case global:
 		a.GlobalLimited.Add(1)
@@ -110,6 +125,12 @@ func (a *RateLimitedAPI) serve(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Retry-After", strconv.Itoa(int(reset.Seconds())+1))
 		w.WriteHeader(http.StatusTooManyRequests)
 		fmt.Fprintf(w, `{"message":"You are being rate limited.","retry_after":%.3f,"global":false}`, reset.Seconds())
+	case r.Method == http.MethodGet:
+		a.Served.Add(1)
+		fmt.Fprint(w, `[]`) // a channel's messages: none
+	case r.URL.Path == "/users/@me/channels":
+		n := a.Served.Add(1)
+		fmt.Fprintf(w, `{"id":"%d","type":1}`, 1_000_000_000_000_000_000+n)
 	default:
 		n := a.Served.Add(1)
 		fmt.Fprintf(w, `{"id":"%d","channel_id":"1","content":""}`, 1_000_000_000_000_000_000+n)

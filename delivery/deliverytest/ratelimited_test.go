@@ -1,8 +1,11 @@
 package deliverytest_test
 
 import (
+	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/collabbot/collabbot/delivery/deliverytest"
@@ -41,5 +44,46 @@ func TestRateLimitedAPIEnforcesRouteAndGlobalLimits(t *testing.T) {
 	}
 	if api.Served.Load() != 8 || api.RouteLimited.Load() != 1 || api.GlobalLimited.Load() != 1 {
 		t.Fatalf("served %d, route-limited %d, global-limited %d", api.Served.Load(), api.RouteLimited.Load(), api.GlobalLimited.Load())
+	}
+}
+
+// A route RouteLimits gives 0 has no bucket: past Route requests it is
+// still served (only the global limit counts it) and its answers announce
+// no bucket. Opening a DM answers a channel, a message list none.
+func TestRateLimitedAPIUnbucketedRoute(t *testing.T) {
+	api := deliverytest.NewRateLimitedAPI()
+	defer api.Close()
+	api.RouteLimits = map[string]int{"POST /users/@me/channels": 0}
+	ids := map[string]bool{}
+	for i := range api.Route + 3 {
+		resp, err := http.Post(api.URL+"/users/@me/channels", "application/json", strings.NewReader(`{"recipient_id":"1"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ch struct {
+			ID   string `json:"id"`
+			Type int    `json:"type"`
+		}
+		err = json.NewDecoder(resp.Body).Decode(&ch)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || err != nil || ch.ID == "" || ch.Type != 1 || ids[ch.ID] {
+			t.Fatalf("DM open %d: %d, %+v, %v", i+1, resp.StatusCode, ch, err)
+		}
+		ids[ch.ID] = true
+		if b := resp.Header.Get("X-RateLimit-Bucket"); b != "" {
+			t.Fatalf("an unbucketed route announced bucket %q", b)
+		}
+	}
+	resp, err := http.Get(api.URL + "/channels/7/messages?limit=50")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if strings.TrimSpace(string(body)) != "[]" {
+		t.Errorf("message list = %s, want []", body)
+	}
+	if api.RouteLimited.Load() != 0 || api.GlobalLimited.Load() != 0 {
+		t.Errorf("route-limited %d, global-limited %d, want none", api.RouteLimited.Load(), api.GlobalLimited.Load())
 	}
 }
