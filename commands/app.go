@@ -20,6 +20,9 @@ type App struct {
 	log     *slog.Logger
 	// weeklyCap bounds new invitations per outreach week (0: no cap).
 	weeklyCap int
+	// cache keeps actor and plan reads while the store is unchanged; nil
+	// when the store cannot say (see readCache).
+	cache *readCache
 }
 
 // Options are App's optional collaborators.
@@ -34,6 +37,7 @@ type Options struct {
 // New builds the use cases over a store.
 func New(s Store, o Options) *App {
 	a := &App{store: s, clock: o.Clock, loc: o.Location, drafter: o.Drafter, log: o.Logger, weeklyCap: o.WeeklyInviteCap}
+	a.cache = newReadCache(s)
 	if a.clock == nil {
 		a.clock = ClockFunc(time.Now)
 	}
@@ -58,20 +62,37 @@ func (a *App) MemberActor(ctx context.Context, id, name string) (domain.Actor, e
 		return domain.Actor{}, err
 	}
 	act := domain.Actor{Role: domain.RoleSeller, MemberID: id, Name: name}
-	err := a.store.View(ctx, func(tx Tx) error {
-		m, err := tx.Member(ctx, id)
-		if domain.ErrorKind(err) == domain.KindNotFound {
-			return nil
-		}
-		if err != nil {
-			return err
+	from := func(m domain.Member) {
+		if m.ID == "" { // not on the team yet: a seller
+			return
 		}
 		act.Role = m.Role
 		if act.Name == "" {
 			act.Name = m.Name
 		}
-		return nil
+	}
+	v, cached := a.cache.version(ctx)
+	if cached {
+		if m, ok := get(a.cache, a.cache.members, id, v); ok {
+			from(m)
+			return act, nil
+		}
+	}
+	var m domain.Member
+	err := a.store.View(ctx, func(tx Tx) error {
+		var err error
+		m, err = tx.Member(ctx, id)
+		if domain.ErrorKind(err) == domain.KindNotFound {
+			m, err = domain.Member{}, nil
+		}
+		return err
 	})
+	if err == nil {
+		from(m)
+		if cached {
+			put(a.cache, a.cache.members, id, v, m)
+		}
+	}
 	if act.Name == "" {
 		act.Name = id
 	}

@@ -60,6 +60,8 @@ type DB struct {
 	// database is read-only, "" when it is writable.
 	path     string
 	roReason string
+	// watch answers DataVersion on a connection of its own.
+	watch watcher
 }
 
 // Connection settings every pooled connection needs; a PRAGMA run with Exec
@@ -160,7 +162,8 @@ func (d *DB) openReader(ctx context.Context, name string, query url.Values, immu
 		query = q
 	}
 	d.backupDSN = dsn(name, query, "deferred", false, ro)
-	r, err := openPool(dsn(name, query, "deferred", true, ro))
+	d.watch.dsn = dsn(name, query, "deferred", true, ro)
+	r, err := openPool(d.watch.dsn)
 	if err != nil {
 		return err
 	}
@@ -463,7 +466,7 @@ func (d *DB) Ping(ctx context.Context) error {
 
 // Close closes both pools.
 func (d *DB) Close() error {
-	var errs []error
+	errs := []error{d.watch.close()}
 	if d.reader != nil {
 		errs = append(errs, d.reader.Close())
 	}
