@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 	"sync"
 )
@@ -51,7 +52,26 @@ func (d *DB) DataVersion(ctx context.Context) (uint64, error) {
 		w.epoch++
 	}
 	var v uint64
-	if err := w.conn.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&v); err != nil {
+	// Straight to the driver: this runs on every chat request, and
+	// database/sql's rows and scanning cost as much as the statement.
+	err := w.conn.Raw(func(dc any) error {
+		rows, err := dc.(driver.QueryerContext).QueryContext(ctx, `PRAGMA data_version`, nil)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		dest := make([]driver.Value, 1)
+		if err := rows.Next(dest); err != nil {
+			return err
+		}
+		n, ok := dest[0].(int64)
+		if !ok {
+			return fmt.Errorf("data_version is %T", dest[0])
+		}
+		v = uint64(n)
+		return nil
+	})
+	if err != nil {
 		w.conn.Close()
 		w.conn = nil
 		return 0, fmt.Errorf("sqlite: data version: %w", err)
