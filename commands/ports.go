@@ -56,6 +56,7 @@ type Tx interface {
 	SampleStore
 	Journal
 	ReminderStore
+	ExportStore
 }
 
 // MemberStore keeps the seller team's roles.
