@@ -227,18 +227,8 @@ func (a *App) LocalManager(ctx context.Context, id string) (domain.Actor, error)
 // the acting member's display name so the trail reads "erin", not an ID.
 func record(ctx context.Context, tx Tx, now time.Time, actor domain.Actor, kind, subject, format string, args ...any) error {
 	if actor.IsTeam() && actor.Name != "" && actor.Name != actor.MemberID {
-		m, err := tx.Member(ctx, actor.MemberID)
-		switch {
-		case domain.ErrorKind(err) == domain.KindNotFound:
-			m = domain.Member{ID: actor.MemberID, Role: actor.Role}
-		case err != nil:
+		if err := tx.NoteMemberName(ctx, domain.Member{ID: actor.MemberID, Name: actor.Name, Role: actor.Role}); err != nil {
 			return err
-		}
-		if m.Name != actor.Name {
-			m.Name = actor.Name
-			if err := tx.PutMember(ctx, m); err != nil {
-				return err
-			}
 		}
 	}
 	return tx.AddEvent(ctx, domain.Event{At: now, Actor: actor.Ref(), Kind: kind, Subject: subject, Detail: fmt.Sprintf(format, args...)})

@@ -63,6 +63,9 @@ type Tx interface {
 type MemberStore interface {
 	Member(ctx context.Context, id string) (domain.Member, error)
 	PutMember(ctx context.Context, m domain.Member) error // insert or update
+	// NoteMemberName keeps m's name: it inserts m when the member is new
+	// and otherwise changes only the name, and only when it differs.
+	NoteMemberName(ctx context.Context, m domain.Member) error
 	Members(ctx context.Context) ([]domain.Member, error)
 }
 
@@ -194,6 +197,7 @@ type StateCounts struct {
 type SampleStore interface {
 	InsertSample(ctx context.Context, s *domain.SampleRequest) error // sets s.ID
 	Sample(ctx context.Context, id int64) (domain.SampleRequest, error)
+	SampleRowByID(ctx context.Context, id int64) (SampleRow, error) // the request with its parts, in one read
 	// UpdateSample stores s if the row is still at s.Version (the one read);
 	// a row changed since is a KindConflict. Every update raises the
 	// version.

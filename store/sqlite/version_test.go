@@ -56,3 +56,26 @@ func TestDataVersion(t *testing.T) {
 		v = now
 	}
 }
+
+// NoteMemberName inserts a new member with their role and afterwards only
+// renames them: a role granted since is never overwritten by an actor's
+// older copy.
+func TestNoteMemberName(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	note := func(m domain.Member) {
+		mustUpdate(t, db, func(tx commands.Tx) error { return tx.NoteMemberName(ctx, m) })
+	}
+	member := func() domain.Member {
+		return get(t, db, func(ctx context.Context, tx commands.Tx) (domain.Member, error) { return tx.Member(ctx, "U0001") })
+	}
+	note(domain.Member{ID: "U0001", Name: "Dana", Role: domain.RoleSeller})
+	wantEqual(t, "new member", member(), domain.Member{ID: "U0001", Name: "Dana", Role: domain.RoleSeller})
+	mustUpdate(t, db, func(tx commands.Tx) error {
+		return tx.PutMember(ctx, domain.Member{ID: "U0001", Name: "Dana", Role: domain.RoleManager})
+	})
+	note(domain.Member{ID: "U0001", Name: "Dana K.", Role: domain.RoleSeller})
+	wantEqual(t, "renamed", member(), domain.Member{ID: "U0001", Name: "Dana K.", Role: domain.RoleManager})
+	note(domain.Member{ID: "U0001", Name: "Dana K.", Role: domain.RoleSeller})
+	wantEqual(t, "same name", member(), domain.Member{ID: "U0001", Name: "Dana K.", Role: domain.RoleManager})
+}
