@@ -88,6 +88,9 @@ type CreatorStore interface {
 	// CreatorCards is ListCreators with each creator's samples received
 	// and posted, counted in the same query.
 	CreatorCards(ctx context.Context, f CreatorFilter) ([]CreatorCard, error)
+	// CreatorTrack counts one creator's samples received (shipped, overdue
+	// or completed) and posted (completed), as CreatorCards does.
+	CreatorTrack(ctx context.Context, creatorID int64) (received, posted int, err error)
 	// CountCreators counts what f selects, ignoring its Limit.
 	CountCreators(ctx context.Context, f CreatorFilter) (int, error)
 }

@@ -142,6 +142,14 @@ func (t *tx) CreatorCards(ctx context.Context, f commands.CreatorFilter) ([]comm
 	})
 }
 
+// CreatorTrack counts one creator's samples received and posted in one
+// query.
+func (t *tx) CreatorTrack(ctx context.Context, creatorID int64) (received, posted int, err error) {
+	err = t.tx.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(state = 'completed'), 0) FROM sample_requests
+		WHERE creator_id = ? AND state IN ('shipped', 'overdue', 'completed')`, creatorID).Scan(&received, &posted)
+	return received, posted, formatError(err, "store: creator track", nil)
+}
+
 // CountCreators counts the creators f selects.
 func (t *tx) CountCreators(ctx context.Context, f commands.CreatorFilter) (int, error) {
 	return t.count(ctx, "store: count creators", "creators", creatorQuery(f))
