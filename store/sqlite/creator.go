@@ -38,7 +38,11 @@ func (t *tx) Creator(ctx context.Context, id int64) (domain.Creator, error) {
 func (t *tx) CreatorByHandle(ctx context.Context, handle string) (domain.Creator, error) {
 	h := strings.ToLower(strings.TrimPrefix(strings.TrimSpace(handle), "@"))
 	c, err := scanCreator(t.tx.QueryRowContext(ctx, `SELECT `+creatorCols+` FROM creators WHERE handle = ?`, h))
-	return c, notFound(err, "store: creator by handle", domain.Missing{Thing: "creator", Ref: "@" + h})
+	if err := notFound(err, "store: creator by handle", domain.Missing{Thing: "creator", Ref: "@" + h}); err != nil {
+		return c, err
+	}
+	t.rememberCreator(c) // a message queued to them next needs no second read
+	return c, nil
 }
 
 // CreatorByDiscordID returns the creator linked to a Discord user.
