@@ -38,6 +38,9 @@ type Options struct {
 func New(s Store, o Options) *App {
 	a := &App{store: s, clock: o.Clock, loc: o.Location, drafter: o.Drafter, log: o.Logger, weeklyCap: o.WeeklyInviteCap}
 	a.cache = newReadCache(s)
+	if a.cache != nil {
+		a.store = forgetful{s}
+	}
 	if a.clock == nil {
 		a.clock = ClockFunc(time.Now)
 	}

@@ -54,16 +54,6 @@ func newReadCache(s Store) *readCache {
 	return &readCache{src: v, members: map[string]versioned[domain.Member]{}, creators: map[string]versioned[creatorEntry]{}, plans: map[bool]versioned[[]PlanView]{}}
 }
 
-// version is the store's version now; ok is false without a cache or when
-// the store cannot say, and then nothing is cached or served.
-func (c *readCache) version(ctx context.Context) (uint64, bool) {
-	if c == nil {
-		return 0, false
-	}
-	v, err := c.src.DataVersion(ctx)
-	return v, err == nil
-}
-
 // get returns m[k] when it was read at version v.
 func get[K comparable, T any](c *readCache, m map[K]versioned[T], k K, v uint64) (T, bool) {
 	c.mu.Lock()
@@ -93,4 +83,67 @@ func planViews(vs []PlanView) []PlanView {
 		return nil
 	}
 	return slices.Clone(vs)
+}
+
+// A chat request reads its actor and then, say, the plans: two version
+// checks where one would do. ReadOnce lets the request share one.
+
+type memoKey struct{}
+
+// versionMemo is one request's version check; zero until made.
+type versionMemo struct {
+	mu sync.Mutex
+	v  uint64
+	ok bool
+}
+
+// ReadOnce returns ctx for one request: the App's kept reads made with it
+// (the actor, the plans) check the store's version once for the whole
+// request, and see what was committed before that check, as one read
+// transaction would. A write the App makes with it forgets the check, so
+// the request's later reads see its own writes.
+func ReadOnce(ctx context.Context) context.Context {
+	return context.WithValue(ctx, memoKey{}, &versionMemo{})
+}
+
+// version is the store's version now, or the one this request already
+// checked; ok is false without a cache or when the store cannot say, and
+// then nothing is cached or served.
+func (c *readCache) version(ctx context.Context) (uint64, bool) {
+	if c == nil {
+		return 0, false
+	}
+	m, _ := ctx.Value(memoKey{}).(*versionMemo)
+	if m != nil {
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		if m.ok {
+			return m.v, true
+		}
+	}
+	v, err := c.src.DataVersion(ctx)
+	if err != nil {
+		return 0, false
+	}
+	if m != nil {
+		m.v, m.ok = v, true
+	}
+	return v, true
+}
+
+// forget drops ctx's request check, after a write.
+func forget(ctx context.Context) {
+	if m, _ := ctx.Value(memoKey{}).(*versionMemo); m != nil {
+		m.mu.Lock()
+		m.ok = false
+		m.mu.Unlock()
+	}
+}
+
+// forgetful is the App's store: every Update ends the request's check.
+type forgetful struct{ Store }
+
+func (s forgetful) Update(ctx context.Context, fn func(Tx) error) error {
+	defer forget(ctx)
+	return s.Store.Update(ctx, fn)
 }

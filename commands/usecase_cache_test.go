@@ -1,6 +1,7 @@
 package commands_test
 
 import (
+	"context"
 	"path/filepath"
 	"testing"
 	"time"
@@ -82,4 +83,43 @@ func TestCachedReadsSeeOtherProcessesChanges(t *testing.T) {
 	_, err = console.SetCreator(ctxb, dana, "maya", commands.CreatorChange{DiscordID: &other})
 	mustNil(t, err, "SetCreator")
 	wantErr(t, reader(), domain.KindForbidden, "")
+}
+
+// ReadOnce shares one freshness check across a request's reads: another
+// process's change after it shows from the next request on, and the
+// request's own writes show at once.
+func TestReadOnce(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "collabbot.db")
+	clk := &fakeClock{t: ucStart}
+	serve := commands.New(sqlitetest.OpenPath(t, path), commands.Options{Clock: clk, Location: time.UTC})
+	console := commands.New(sqlitetest.OpenPath(t, path), commands.Options{Clock: clk, Location: time.UTC})
+	role := func(ctx context.Context, app *commands.App, id string) domain.Role {
+		t.Helper()
+		act, err := app.MemberActor(ctx, id, "")
+		mustNil(t, err, "MemberActor")
+		return act.Role
+	}
+
+	req := commands.ReadOnce(ctxb)
+	if r := role(req, serve, dana.MemberID); r != domain.RoleSeller {
+		t.Fatalf("dana is %s, want seller", r)
+	}
+	_, err := console.SetRole(ctxb, erin, dana.MemberID, domain.RoleManager)
+	mustNil(t, err, "SetRole in the console")
+	if r := role(req, serve, dana.MemberID); r != domain.RoleSeller {
+		t.Fatalf("within the request that read her first, dana is %s, want seller (one snapshot)", r)
+	}
+	if r := role(commands.ReadOnce(ctxb), serve, dana.MemberID); r != domain.RoleManager {
+		t.Fatalf("in the next request dana is %s, want manager", r)
+	}
+
+	req = commands.ReadOnce(ctxb)
+	if r := role(req, serve, frank.MemberID); r != domain.RoleSeller {
+		t.Fatalf("frank is %s, want seller", r)
+	}
+	_, err = serve.SetRole(req, erin, frank.MemberID, domain.RoleManager)
+	mustNil(t, err, "SetRole in the request")
+	if r := role(req, serve, frank.MemberID); r != domain.RoleManager {
+		t.Fatalf("after its own write the request sees frank as %s, want manager", r)
+	}
 }
