@@ -54,9 +54,9 @@ type Tx interface {
 	CollaborationStore
 	PlanStore
 	SampleStore
+	ExportStore
 	Journal
 	ReminderStore
-	ExportStore
 }
 
 // MemberStore keeps the seller team's roles.

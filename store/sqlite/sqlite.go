@@ -53,6 +53,8 @@ type DB struct {
 
 	writer *sql.DB // nil when read-only
 	reader *sql.DB
+	// watch answers DataVersion on a connection of its own.
+	watch watcher
 	// backupDSN opens a connection that may write a file (VACUUM INTO counts
 	// as a write, which query_only refuses) yet takes no write lock.
 	backupDSN string
@@ -60,8 +62,6 @@ type DB struct {
 	// database is read-only, "" when it is writable.
 	path     string
 	roReason string
-	// watch answers DataVersion on a connection of its own.
-	watch watcher
 }
 
 // Connection settings every pooled connection needs; a PRAGMA run with Exec
