@@ -64,40 +64,35 @@ func (a *App) MemberActor(ctx context.Context, id, name string) (domain.Actor, e
 	if err := domain.ValidateMemberID("user", id); err != nil {
 		return domain.Actor{}, err
 	}
+	// What a member resolves to is kept while the store is unchanged (see
+	// readCache); refusals are not kept.
+	v, cached := a.cache.version(ctx)
+	key := id + "\x00" + name
+	if cached {
+		if act, ok := get(a.cache, a.cache.members, key, v); ok {
+			return act, nil
+		}
+	}
 	act := domain.Actor{Role: domain.RoleSeller, MemberID: id, Name: name}
-	from := func(m domain.Member) {
-		if m.ID == "" { // not on the team yet: a seller
-			return
+	err := a.store.View(ctx, func(tx Tx) error {
+		m, err := tx.Member(ctx, id)
+		if domain.ErrorKind(err) == domain.KindNotFound {
+			return nil
+		}
+		if err != nil {
+			return err
 		}
 		act.Role = m.Role
 		if act.Name == "" {
 			act.Name = m.Name
 		}
-	}
-	v, cached := a.cache.version(ctx)
-	if cached {
-		if m, ok := get(a.cache, a.cache.members, id, v); ok {
-			from(m)
-			return act, nil
-		}
-	}
-	var m domain.Member
-	err := a.store.View(ctx, func(tx Tx) error {
-		var err error
-		m, err = tx.Member(ctx, id)
-		if domain.ErrorKind(err) == domain.KindNotFound {
-			m, err = domain.Member{}, nil
-		}
-		return err
+		return nil
 	})
-	if err == nil {
-		from(m)
-		if cached {
-			put(a.cache, a.cache.members, id, v, m)
-		}
-	}
 	if act.Name == "" {
 		act.Name = id
+	}
+	if cached && err == nil {
+		put(a.cache, a.cache.members, key, v, act)
 	}
 	return act, err
 }

@@ -27,9 +27,9 @@ type readCache struct {
 	src Versioned
 
 	mu       sync.Mutex
-	members  map[string]versioned[domain.Member] // by Slack user ID; ID "" when not on the team
-	creators map[string]versioned[creatorEntry]  // by Discord user ID
-	plans    map[bool]versioned[[]PlanView]      // by "the actor is on the team"
+	members  map[string]versioned[domain.Actor] // by Slack user ID and the name given
+	creators map[string]versioned[creatorEntry] // by Discord user ID
+	plans    map[bool]versioned[[]PlanView]     // by "the actor is on the team"
 }
 
 type versioned[T any] struct {
@@ -51,7 +51,7 @@ func newReadCache(s Store) *readCache {
 	if !ok {
 		return nil
 	}
-	return &readCache{src: v, members: map[string]versioned[domain.Member]{}, creators: map[string]versioned[creatorEntry]{}, plans: map[bool]versioned[[]PlanView]{}}
+	return &readCache{src: v, members: map[string]versioned[domain.Actor]{}, creators: map[string]versioned[creatorEntry]{}, plans: map[bool]versioned[[]PlanView]{}}
 }
 
 // get returns m[k] when it was read at version v.
