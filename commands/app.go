@@ -20,6 +20,9 @@ type App struct {
 	log     *slog.Logger
 	// weeklyCap bounds new invitations per outreach week (0: no cap).
 	weeklyCap int
+	// cache keeps actor and plan reads while the store is unchanged; nil
+	// when the store cannot say (see readCache).
+	cache *readCache
 }
 
 // Options are App's optional collaborators.
@@ -34,6 +37,10 @@ type Options struct {
 // New builds the use cases over a store.
 func New(s Store, o Options) *App {
 	a := &App{store: s, clock: o.Clock, loc: o.Location, drafter: o.Drafter, log: o.Logger, weeklyCap: o.WeeklyInviteCap}
+	a.cache = newReadCache(s)
+	if a.cache != nil {
+		a.store = forgetful{s}
+	}
 	if a.clock == nil {
 		a.clock = ClockFunc(time.Now)
 	}
@@ -57,6 +64,15 @@ func (a *App) MemberActor(ctx context.Context, id, name string) (domain.Actor, e
 	if err := domain.ValidateMemberID("user", id); err != nil {
 		return domain.Actor{}, err
 	}
+	// What a member resolves to is kept while the store is unchanged (see
+	// readCache); refusals are not kept.
+	v, cached := a.cache.version(ctx)
+	key := id + "\x00" + name
+	if cached {
+		if act, ok := get(a.cache, a.cache.members, key, v); ok {
+			return act, nil
+		}
+	}
 	act := domain.Actor{Role: domain.RoleSeller, MemberID: id, Name: name}
 	err := a.store.View(ctx, func(tx Tx) error {
 		m, err := tx.Member(ctx, id)
@@ -77,6 +93,9 @@ func (a *App) MemberActor(ctx context.Context, id, name string) (domain.Actor, e
 	})
 	if act.Name == "" {
 		act.Name = id
+	}
+	if cached && err == nil {
+		put(a.cache, a.cache.members, key, v, act)
 	}
 	return act, err
 }
@@ -209,18 +228,8 @@ func (a *App) LocalManager(ctx context.Context, id string) (domain.Actor, error)
 // the acting member's display name so the trail reads "erin", not an ID.
 func record(ctx context.Context, tx Tx, now time.Time, actor domain.Actor, kind, subject, format string, args ...any) error {
 	if actor.IsTeam() && actor.Name != "" && actor.Name != actor.MemberID {
-		m, err := tx.Member(ctx, actor.MemberID)
-		switch {
-		case domain.ErrorKind(err) == domain.KindNotFound:
-			m = domain.Member{ID: actor.MemberID, Role: actor.Role}
-		case err != nil:
+		if err := tx.NoteMemberName(ctx, domain.Member{ID: actor.MemberID, Name: actor.Name, Role: actor.Role}); err != nil {
 			return err
-		}
-		if m.Name != actor.Name {
-			m.Name = actor.Name
-			if err := tx.PutMember(ctx, m); err != nil {
-				return err
-			}
 		}
 	}
 	return tx.AddEvent(ctx, domain.Event{At: now, Actor: actor.Ref(), Kind: kind, Subject: subject, Detail: fmt.Sprintf(format, args...)})

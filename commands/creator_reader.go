@@ -12,6 +12,12 @@ import (
 // within Discord's 3 seconds needs both for every interaction. A user on
 // no roster entry is refused as CreatorActor refuses them.
 func (a *App) CreatorReader(ctx context.Context, discordID string) (domain.Actor, *time.Location, error) {
+	v, cached := a.cache.version(ctx)
+	if cached {
+		if e, ok := get(a.cache, a.cache.creators, discordID, v); ok {
+			return e.actor, a.zoneOr(e.zone), nil
+		}
+	}
 	var c domain.Creator
 	err := a.store.View(ctx, func(tx Tx) error {
 		var err error
@@ -25,11 +31,19 @@ func (a *App) CreatorReader(ctx context.Context, discordID string) (domain.Actor
 	if err != nil {
 		return domain.Actor{}, a.loc, err
 	}
-	loc := a.loc
-	if c.TimeZone != "" {
-		if l, err := loadLocation(c.TimeZone); err == nil {
-			loc = l
+	act := creatorActor(c)
+	if cached {
+		put(a.cache, a.cache.creators, discordID, v, creatorEntry{actor: act, zone: c.TimeZone})
+	}
+	return act, a.zoneOr(c.TimeZone), nil
+}
+
+// zoneOr is the named zone, or the team's when it is unset or unknown.
+func (a *App) zoneOr(name string) *time.Location {
+	if name != "" {
+		if l, err := loadLocation(name); err == nil {
+			return l
 		}
 	}
-	return creatorActor(c), loc, nil
+	return a.loc
 }

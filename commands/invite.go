@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -58,19 +59,30 @@ func (a *App) InviteCreators(ctx context.Context, actor domain.Actor, req Invite
 	targets, collab := prepareInvite(req, now, a.loc, &problems)
 	collab.CreatedBy = actor.MemberID
 
-	creators, products, err := a.inviteFacts(ctx, targets, &collab, &problems)
-	if err != nil {
-		return res, err
+	if problems.Err() != nil {
+		// Bad input is reported whole (with what the roster and catalog
+		// lack) without taking the write lock.
+		return res, a.store.View(ctx, func(tx Tx) error {
+			c, probs := collab, problems
+			c.ProductIDs = slices.Clone(collab.ProductIDs)
+			_, _, err := inviteFacts(ctx, tx, targets, &c, &probs)
+			return err
+		})
 	}
-	messages := make([]string, len(targets))
-	for i, t := range targets {
-		messages[i] = inviteMessage(req, collab, creators[i], products, t)
-	}
-
-	err = a.store.Update(ctx, func(tx Tx) error {
+	// The roster and catalog are read in the write transaction itself: a
+	// read transaction of its own first, and the creators read again here,
+	// cost more than the invitation's insert.
+	err := a.store.Update(ctx, func(tx Tx) error {
 		res = InviteResult{}
-		c := collab
+		c, probs := collab, problems
+		c.ProductIDs = slices.Clone(collab.ProductIDs)
+		creators, products, err := inviteFacts(ctx, tx, targets, &c, &probs)
+		if err != nil {
+			return err
+		}
 		if c.Sample != nil {
+			offer := *collab.Sample
+			c.Sample = &offer // InsertOffer sets its ID: each run starts unsaved
 			if err := tx.InsertOffer(ctx, c.Sample); err != nil {
 				return err
 			}
@@ -83,11 +95,7 @@ func (a *App) InviteCreators(ctx context.Context, actor domain.Actor, req Invite
 		// invitations that will really go out.
 		var eligible []int
 		for i := range targets {
-			cr, err := tx.Creator(ctx, creators[i].ID) // re-read: outreach counters may have moved
-			if err != nil {
-				return err
-			}
-			creators[i] = cr
+			cr := creators[i]
 			if err := cr.CanBeMessaged(); err != nil {
 				res.Skipped = append(res.Skipped, Skip{Handle: cr.At(), Reason: domain.ErrorMessage(err)})
 				continue
@@ -118,7 +126,8 @@ func (a *App) InviteCreators(ctx context.Context, actor domain.Actor, req Invite
 			if err := record(ctx, tx, now, actor, "invitation.sent", subject("invitation", inv.ID), "invited %s at %s", cr.At(), inv.Rate); err != nil {
 				return err
 			}
-			if err := send(ctx, tx, now, out{to: toCreator(cr.ID), key: domain.Once(subject("invitation", inv.ID), "dm"), thread: subject("invitation", inv.ID), counts: true}, domain.Notice{Kind: domain.NoticeInvitation, Creator: &cr, Invitation: &inv, Collaboration: &c, Products: products, Text: messages[i]}); err != nil {
+			text := inviteMessage(req, c, cr, products, t)
+			if err := send(ctx, tx, now, out{to: toCreator(cr.ID), key: domain.Once(subject("invitation", inv.ID), "dm"), thread: subject("invitation", inv.ID), counts: true}, domain.Notice{Kind: domain.NoticeInvitation, Creator: &cr, Invitation: &inv, Collaboration: &c, Products: products, Text: text}); err != nil {
 				return err
 			}
 			res.Invitations = append(res.Invitations, InvitationView{Invitation: inv, Creator: cr, Collaboration: c})
@@ -153,11 +162,10 @@ func offerNotes(o *domain.SampleOffer, products []domain.Product, invs []Invitat
 
 // inviteFacts reads the creators and products a request names, recording
 // those the roster or catalog lacks; any problem so far is the error.
-func (a *App) inviteFacts(ctx context.Context, targets []InviteTarget, collab *domain.Collaboration, problems *domain.Problems) ([]domain.Creator, []domain.Product, error) {
+func inviteFacts(ctx context.Context, tx Tx, targets []InviteTarget, collab *domain.Collaboration, problems *domain.Problems) ([]domain.Creator, []domain.Product, error) {
 	var creators []domain.Creator
 	var products []domain.Product
-	err := a.store.View(ctx, func(tx Tx) error {
-		creators, products = nil, nil
+	err := func() error {
 		for _, t := range targets {
 			c, err := tx.CreatorByHandle(ctx, t.Handle)
 			if domain.ErrorKind(err) == domain.KindNotFound {
@@ -192,7 +200,7 @@ func (a *App) inviteFacts(ctx context.Context, targets []InviteTarget, collab *d
 			products = append(products, p)
 		}
 		return nil
-	})
+	}()
 	if err != nil {
 		return nil, nil, err
 	}
@@ -362,7 +370,16 @@ func (a *App) DraftInvitations(ctx context.Context, actor domain.Actor, req Invi
 	}
 	var problems domain.Problems
 	targets, collab := prepareInvite(req, a.now(), a.loc, &problems)
-	creators, products, err := a.inviteFacts(ctx, targets, &collab, &problems)
+	var creators []domain.Creator
+	var products []domain.Product
+	err := a.store.View(ctx, func(tx Tx) error {
+		c, probs := collab, problems
+		c.ProductIDs = slices.Clone(collab.ProductIDs)
+		var err error
+		creators, products, err = inviteFacts(ctx, tx, targets, &c, &probs)
+		collab = c
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -237,30 +237,52 @@ func findPlan(ctx context.Context, tx Tx, id int64, name string) (domain.Plan, e
 // ListPlans lists plans with the rate each product pays. Creators see only
 // the live marketplace; the team also sees paused plans.
 func (a *App) ListPlans(ctx context.Context, actor domain.Actor) ([]PlanView, error) {
+	team := actor.IsTeam()
+	v, cached := a.cache.version(ctx)
+	all, ok := []PlanView(nil), false
+	if cached {
+		all, ok = get(a.cache, a.cache.plans, team, v)
+	}
+	if !ok {
+		err := a.store.View(ctx, func(tx Tx) error {
+			states := []domain.PlanState{domain.PlanActive}
+			if team {
+				states = append(states, domain.PlanPaused)
+			}
+			plans, err := tx.ListPlans(ctx, states...)
+			if err != nil {
+				return err
+			}
+			catalog, err := tx.ListProducts(ctx)
+			if err != nil {
+				return err
+			}
+			all = make([]PlanView, 0, len(plans))
+			for _, p := range plans {
+				all = append(all, PlanView{Plan: p, Products: p.Products(catalog)})
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		if cached {
+			put(a.cache, a.cache.plans, team, v, all)
+		}
+	}
+	if team {
+		return planViews(all), nil
+	}
+	// Whether a plan is live depends on the time, so it is decided per
+	// call, not kept.
 	var out []PlanView
 	now := a.now()
-	err := a.store.View(ctx, func(tx Tx) error {
-		states := []domain.PlanState{domain.PlanActive}
-		if actor.IsTeam() {
-			states = append(states, domain.PlanPaused)
+	for _, p := range all {
+		if p.Live(now) {
+			out = append(out, p)
 		}
-		plans, err := tx.ListPlans(ctx, states...)
-		if err != nil {
-			return err
-		}
-		catalog, err := tx.ListProducts(ctx)
-		if err != nil {
-			return err
-		}
-		for _, p := range plans {
-			if !actor.IsTeam() && !p.Live(now) {
-				continue
-			}
-			out = append(out, PlanView{Plan: p, Products: p.Products(catalog)})
-		}
-		return nil
-	})
-	return out, err
+	}
+	return out, nil
 }
 
 // planCatalog lists the catalog products a plan covers.

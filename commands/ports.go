@@ -54,6 +54,7 @@ type Tx interface {
 	CollaborationStore
 	PlanStore
 	SampleStore
+	ExportStore
 	Journal
 	ReminderStore
 	OutboxReader
@@ -63,6 +64,9 @@ type Tx interface {
 type MemberStore interface {
 	Member(ctx context.Context, id string) (domain.Member, error)
 	PutMember(ctx context.Context, m domain.Member) error // insert or update
+	// NoteMemberName keeps m's name: it inserts m when the member is new
+	// and otherwise changes only the name, and only when it differs.
+	NoteMemberName(ctx context.Context, m domain.Member) error
 	Members(ctx context.Context) ([]domain.Member, error)
 }
 
@@ -85,6 +89,9 @@ type CreatorStore interface {
 	// CreatorCards is ListCreators with each creator's samples received
 	// and posted, counted in the same query.
 	CreatorCards(ctx context.Context, f CreatorFilter) ([]CreatorCard, error)
+	// CreatorTrack counts one creator's samples received (shipped, overdue
+	// or completed) and posted (completed), as CreatorCards does.
+	CreatorTrack(ctx context.Context, creatorID int64) (received, posted int, err error)
 	// CountCreators counts what f selects, ignoring its Limit.
 	CountCreators(ctx context.Context, f CreatorFilter) (int, error)
 }
@@ -194,6 +201,7 @@ type StateCounts struct {
 type SampleStore interface {
 	InsertSample(ctx context.Context, s *domain.SampleRequest) error // sets s.ID
 	Sample(ctx context.Context, id int64) (domain.SampleRequest, error)
+	SampleRowByID(ctx context.Context, id int64) (SampleRow, error) // the request with its parts, in one read
 	// UpdateSample stores s if the row is still at s.Version (the one read);
 	// a row changed since is a KindConflict. Every update raises the
 	// version.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -102,14 +103,17 @@ func (a *App) ExportInvitations(ctx context.Context, actor domain.Actor, w io.Wr
 	_ = cw.Write([]string{"id", "collaboration", "creator", "products", "commission_rate", "pending_rate", "pending_from", "state", "created_at", "responded_at", "expires_at", "decline_reason"})
 	n := 0
 	now := a.now()
+	rec := make([]string, 12)
 	err := a.store.View(ctx, func(tx Tx) error {
-		return tx.InvitationViews(ctx, InvitationFilter{}, func(v InvitationView) error {
+		return tx.ExportInvitations(ctx, func(r *InvitationCSVRow) error {
+			v := &r.Invitation
 			v.SettleRate(now)
 			pending := ""
 			if v.PendingRate != 0 {
 				pending = v.PendingRate.String()
 			}
-			if err := cw.Write([]string{v.Ref(), safeCell(v.Collaboration.Name), v.Creator.Handle, strings.Join(v.Collaboration.ProductIDs, " "), v.Rate.String(), pending, stamp(v.PendingFrom), string(v.State), stamp(v.CreatedAt), stamp(v.RespondedAt), stamp(v.ExpiresAt), safeCell(v.DeclineReason)}); err != nil {
+			rec = append(rec[:0], v.Ref(), safeCell(r.Collaboration), r.Handle, r.Products, v.Rate.String(), pending, stamp(v.PendingFrom), string(v.State), stamp(v.CreatedAt), stamp(v.RespondedAt), stamp(v.ExpiresAt), safeCell(v.DeclineReason))
+			if err := cw.Write(rec); err != nil {
 				return err
 			}
 			n++
@@ -132,10 +136,12 @@ func (a *App) ExportSamples(ctx context.Context, actor domain.Actor, w io.Writer
 	cw := csv.NewWriter(w)
 	_ = cw.Write([]string{"id", "creator", "product", "quantity", "source", "state", "requested_at", "decided_by", "decided_at", "reject_reason", "reject_note", "shipped_at", "tracking", "due_at", "content_url", "completed_at", "address"})
 	n := 0
+	rec := make([]string, 17)
 	err := a.store.View(ctx, func(tx Tx) error {
-		return tx.SampleViews(ctx, SampleFilter{}, func(row SampleRow) error {
-			v := sampleViewOf(row)
-			if err := cw.Write([]string{v.Ref(), v.Creator.Handle, v.ProductID, fmt.Sprint(v.Quantity), safeCell(v.Source), string(v.State), stamp(v.RequestedAt), safeCell(v.Decider()), stamp(v.DecidedAt), string(v.RejectReason), safeCell(v.RejectNote), stamp(v.ShippedAt), safeCell(v.Tracking), stamp(v.DueAt), v.ContentURL, stamp(v.CompletedAt), safeCell(v.Creator.Address)}); err != nil {
+		return tx.ExportSamples(ctx, func(row *SampleRow) error {
+			v := sampleViewOf(*row)
+			rec = append(rec[:0], v.Ref(), v.Creator.Handle, v.ProductID, strconv.Itoa(v.Quantity), safeCell(v.Source), string(v.State), stamp(v.RequestedAt), safeCell(v.Decider()), stamp(v.DecidedAt), string(v.RejectReason), safeCell(v.RejectNote), stamp(v.ShippedAt), safeCell(v.Tracking), stamp(v.DueAt), v.ContentURL, stamp(v.CompletedAt), safeCell(v.Creator.Address))
+			if err := cw.Write(rec); err != nil {
 				return err
 			}
 			n++

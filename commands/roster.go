@@ -333,17 +333,9 @@ func (c CreatorCard) FulfilmentRate() int {
 
 func creatorCard(ctx context.Context, tx Tx, c domain.Creator) (CreatorCard, error) {
 	card := CreatorCard{Creator: c}
-	ss, err := tx.ListSamples(ctx, SampleFilter{CreatorID: c.ID, States: []domain.SampleState{domain.SampleShipped, domain.SampleOverdue, domain.SampleCompleted}})
-	if err != nil {
-		return card, err
-	}
-	for _, s := range ss {
-		card.Received++
-		if s.State == domain.SampleCompleted {
-			card.Posted++
-		}
-	}
-	return card, nil
+	var err error
+	card.Received, card.Posted, err = tx.CreatorTrack(ctx, c.ID)
+	return card, err
 }
 
 // ListCreators lists the roster, optionally by niche.

@@ -313,40 +313,14 @@ func prefixed(before, s, after string) string {
 	return before + s + after
 }
 
+// loadSample reads a request with its creator, product, decider's name and
+// plan in one read.
 func loadSample(ctx context.Context, tx Tx, id int64) (SampleView, error) {
-	s, err := tx.Sample(ctx, id)
+	row, err := tx.SampleRowByID(ctx, id)
 	if err != nil {
 		return SampleView{}, err
 	}
-	cr, err := tx.Creator(ctx, s.CreatorID)
-	if err != nil {
-		return SampleView{}, err
-	}
-	p, err := tx.Product(ctx, s.ProductID)
-	if err != nil {
-		return SampleView{}, err
-	}
-	v := SampleView{SampleRequest: s, Creator: cr, Product: p}
-	if s.DecidedBy != "" && s.DecidedBy != domain.AutoApprover {
-		// Decisions store the member ID; people read the member's name.
-		switch m, err := tx.Member(ctx, s.DecidedBy); {
-		case err == nil:
-			v.DeciderName = m.Name
-		case domain.ErrorKind(err) != domain.KindNotFound:
-			return v, err
-		}
-	}
-	switch {
-	case s.PlanID != 0:
-		pl, err := tx.Plan(ctx, s.PlanID)
-		if err != nil {
-			return v, err
-		}
-		v.Source = fmt.Sprintf("plan %s %q", pl.Ref(), pl.Name)
-	case s.InvitationID != 0:
-		v.Source = fmt.Sprintf("invitation I%d", s.InvitationID)
-	}
-	return v, nil
+	return sampleViewOf(row), nil
 }
 
 // changeSample runs fn on a sample request read inside one write

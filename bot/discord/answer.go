@@ -19,6 +19,7 @@ func (b *Bot) answer(ctx context.Context, i *discordgo.Interaction) (resp *disco
 			resp = b.replyErr(domain.Internal(fmt.Errorf("panic: %v", p), "discord: answer"), i)
 		}
 	}()
+	ctx = commands.ReadOnce(ctx) // the creator and what they list share one freshness check
 	switch i.Type {
 	case discordgo.InteractionApplicationCommand:
 		return b.command(ctx, i)

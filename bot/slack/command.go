@@ -8,6 +8,7 @@ import (
 
 	slackgo "github.com/slack-go/slack"
 
+	"github.com/collabbot/collabbot/commands"
 	"github.com/collabbot/collabbot/domain"
 	"github.com/collabbot/collabbot/grammar"
 )
@@ -33,6 +34,7 @@ var modalVerbs = map[string]bool{"invite": true, "plan": true, "creator add": tr
 // command answers a /collab line. The answer is the HTTP body (or the
 // Socket Mode ack); nil opens a modal and says nothing.
 func (a *Adapter) command(ctx context.Context, sc slackgo.SlashCommand) any {
+	ctx = commands.ReadOnce(ctx) // the actor and what the line lists share one freshness check
 	actor, refusal, err := a.actor(ctx, sc.UserID)
 	if err != nil {
 		return a.errorMessage(err)

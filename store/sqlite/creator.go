@@ -38,7 +38,11 @@ func (t *tx) Creator(ctx context.Context, id int64) (domain.Creator, error) {
 func (t *tx) CreatorByHandle(ctx context.Context, handle string) (domain.Creator, error) {
 	h := strings.ToLower(strings.TrimPrefix(strings.TrimSpace(handle), "@"))
 	c, err := scanCreator(t.tx.QueryRowContext(ctx, `SELECT `+creatorCols+` FROM creators WHERE handle = ?`, h))
-	return c, notFound(err, "store: creator by handle", domain.Missing{Thing: "creator", Ref: "@" + h})
+	if err := notFound(err, "store: creator by handle", domain.Missing{Thing: "creator", Ref: "@" + h}); err != nil {
+		return c, err
+	}
+	t.rememberCreator(c) // a message queued to them next needs no second read
+	return c, nil
 }
 
 // CreatorByDiscordID returns the creator linked to a Discord user.
@@ -140,6 +144,14 @@ func (t *tx) CreatorCards(ctx context.Context, f commands.CreatorFilter) ([]comm
 			&c.Niche, listCol{&c.Categories}, &c.TimeZone, &c.Reachable, &c.Unanswered, timeCol{&c.CreatedAt}, timeCol{&c.ArchivedAt}, &c.Address, &k.Received, &k.Posted)
 		return k, err
 	})
+}
+
+// CreatorTrack counts one creator's samples received and posted in one
+// query.
+func (t *tx) CreatorTrack(ctx context.Context, creatorID int64) (received, posted int, err error) {
+	err = t.tx.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(state = 'completed'), 0) FROM sample_requests
+		WHERE creator_id = ? AND state IN ('shipped', 'overdue', 'completed')`, creatorID).Scan(&received, &posted)
+	return received, posted, formatError(err, "store: creator track", nil)
 }
 
 // CountCreators counts the creators f selects.

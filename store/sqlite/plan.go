@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/collabbot/collabbot/domain"
@@ -118,19 +119,71 @@ func (t *tx) UpdatePlan(ctx context.Context, p domain.Plan) error {
 }
 
 // ListPlans lists plans in the given states, all plans when none, newest
-// first.
+// first. The rules and offers of every listed plan come with one query
+// each, whatever the number of plans: a chat command lists plans on every
+// call, and a query per plan was most of its cost.
 func (t *tx) ListPlans(ctx context.Context, states ...domain.PlanState) ([]domain.Plan, error) {
 	var q query
 	in(&q, "state", states)
-	rows, err := list(ctx, t, "store: list plans", `SELECT `+planCols+` FROM plans`+q.sql("id DESC", 0), q.args, scanPlan)
+	where := q.sql("id DESC", 0)
+	rows, err := list(ctx, t, "store: list plans", `SELECT `+planCols+` FROM plans`+where, q.args, scanPlan)
+	if err != nil || len(rows) == 0 {
+		return nil, err
+	}
+	// The same filter selects the rules and offers, so the three reads see
+	// one set of plans (the transaction's snapshot) without an IN list of ids.
+	var f query
+	in(&f, "p.state", states)
+	type ruleRow struct {
+		plan int64
+		rule domain.CommissionRule
+	}
+	rules, err := list(ctx, t, "store: list plan rules",
+		`SELECT r.plan_id, r.scope, r.target, r.rate FROM plan_rules r JOIN plans p ON p.id = r.plan_id`+f.sql("r.plan_id, r.position", 0), f.args,
+		func(r rowScanner) (ruleRow, error) {
+			var x ruleRow
+			err := r.Scan(&x.plan, &x.rule.Scope, &x.rule.Target, &x.rule.Rate)
+			return x, err
+		})
 	if err != nil {
 		return nil, err
 	}
-	var plans []domain.Plan
+	byPlan := make(map[int64][]domain.CommissionRule, len(rows))
+	for _, r := range rules {
+		byPlan[r.plan] = append(byPlan[r.plan], r.rule)
+	}
+	offers := map[int64]*domain.SampleOffer{}
 	for _, row := range rows {
-		p, err := t.loadPlan(ctx, row)
+		if row.offerID != 0 {
+			offers[row.offerID] = nil
+		}
+	}
+	if len(offers) > 0 {
+		var g query
+		in(&g, "p.state", states)
+		g.add("p.sample_offer_id IS NOT NULL")
+		os, err := list(ctx, t, "store: list plan offers",
+			`SELECT `+offerCols+` FROM sample_offers WHERE id IN (SELECT p.sample_offer_id FROM plans p`+g.sql("p.id", 0)+`)`, g.args, scanOffer)
 		if err != nil {
 			return nil, err
+		}
+		for _, o := range os {
+			offers[o.ID] = &o
+		}
+	}
+	plans := make([]domain.Plan, 0, len(rows))
+	for _, row := range rows {
+		p := row.Plan
+		p.Rules = byPlan[p.ID]
+		if row.offerID != 0 {
+			o := offers[row.offerID]
+			if o == nil {
+				return nil, domain.Missing{Thing: "offer", Ref: fmt.Sprint(row.offerID)}.Err()
+			}
+			// Each plan gets its own copy, as loadPlan gives it.
+			c := *o
+			c.Requirements.Categories = slices.Clone(o.Requirements.Categories)
+			p.Sample = &c
 		}
 		plans = append(plans, p)
 	}

@@ -53,6 +53,8 @@ type DB struct {
 
 	writer *sql.DB // nil when read-only
 	reader *sql.DB
+	// watch answers DataVersion on a connection of its own.
+	watch watcher
 	// backupDSN opens a connection that may write a file (VACUUM INTO counts
 	// as a write, which query_only refuses) yet takes no write lock.
 	backupDSN string
@@ -164,7 +166,8 @@ func (d *DB) openReader(ctx context.Context, name string, query url.Values, immu
 		query = q
 	}
 	d.backupDSN = dsn(name, query, "deferred", false, ro)
-	r, err := openPool(dsn(name, query, "deferred", true, ro))
+	d.watch.dsn = dsn(name, query, "deferred", true, ro)
+	r, err := openPool(d.watch.dsn)
 	if err != nil {
 		return err
 	}
@@ -471,7 +474,7 @@ func (d *DB) Ping(ctx context.Context) error {
 
 // Close closes both pools.
 func (d *DB) Close() error {
-	var errs []error
+	errs := []error{d.watch.close()}
 	if d.reader != nil {
 		errs = append(errs, d.reader.Close())
 	}

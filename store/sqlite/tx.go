@@ -324,6 +324,16 @@ func (t *tx) PutMember(ctx context.Context, m domain.Member) error {
 	return formatError(err, "store: put member", nil)
 }
 
+// NoteMemberName inserts m, or renames the member when the name differs,
+// in one statement: every audited step by a team member runs it, and an
+// unchanged name writes nothing.
+func (t *tx) NoteMemberName(ctx context.Context, m domain.Member) error {
+	_, err := t.tx.ExecContext(ctx, `INSERT INTO members (id, name, role) VALUES (?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET name = excluded.name WHERE members.name IS NOT excluded.name`,
+		m.ID, m.Name, string(m.Role))
+	return formatError(err, "store: note member name", nil)
+}
+
 // Members lists the team by user ID.
 func (t *tx) Members(ctx context.Context) ([]domain.Member, error) {
 	return list(ctx, t, "store: list members", `SELECT id, name, role FROM members ORDER BY id`, nil,

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/collabbot/collabbot/commands"
@@ -170,23 +171,38 @@ func (t *tx) CountInvitations(ctx context.Context, f commands.InvitationFilter) 
 // name and plan name, newest first.
 func (t *tx) SampleViews(ctx context.Context, f commands.SampleFilter, each func(commands.SampleRow) error) error {
 	q := sampleQuery(f, "s")
-	stmt := `SELECT ` + qualified("s", sampleCols) + `, ` + qualified("c", creatorCols) + `, ` + qualified("p", productCols) + `,
-		coalesce(m.name, ''), coalesce(pl.name, '')
-		FROM sample_requests s JOIN creators c ON c.id = s.creator_id JOIN products p ON p.id = s.product_id
-		LEFT JOIN members m ON m.id = s.decided_by LEFT JOIN plans pl ON pl.id = s.plan_id` + q.sql("s.id DESC", f.Limit)
-	scan := func(r rowScanner) (commands.SampleRow, error) {
-		var x commands.SampleRow
-		s, c, p := &x.Sample, &x.Creator, &x.Product
-		err := r.Scan(&s.ID, &s.CreatorID, &s.ProductID, idCol{&s.OfferID}, idCol{&s.PlanID}, idCol{&s.InvitationID}, &s.Quantity,
-			&s.State, &s.Note, timeCol{&s.RequestedAt}, &s.DecidedBy, timeCol{&s.DecidedAt}, &s.RejectReason, &s.RejectNote,
-			timeCol{&s.ShippedAt}, &s.Tracking, timeCol{&s.DueAt}, &s.Extended, &s.ContentURL, timeCol{&s.CompletedAt}, &s.PostWithinDays, &s.Version,
-			&c.ID, &c.Handle, textCol{&c.DiscordID}, &c.Followers, &c.AvgViews, &c.GMV30d,
-			&c.Niche, listCol{&c.Categories}, &c.TimeZone, &c.Reachable, &c.Unanswered, timeCol{&c.CreatedAt}, timeCol{&c.ArchivedAt}, &c.Address,
-			&p.ID, &p.Title, &p.Price, &p.Group, &p.SampleStock, timeCol{&p.ArchivedAt},
-			&x.DeciderName, &x.PlanName)
-		return x, err
+	return stream(ctx, t, "store: sample views", sampleRowSelect+q.sql("s.id DESC", f.Limit), q.args, scanSampleRow, each)
+}
+
+// SampleRowByID reads one sample request with its parts in one query: a
+// step on a request (approve, ship) starts with it.
+func (t *tx) SampleRowByID(ctx context.Context, id int64) (commands.SampleRow, error) {
+	row, err := scanSampleRow(t.tx.QueryRowContext(ctx, sampleRowSelect+` WHERE s.id = ?`, id))
+	if err := notFound(err, "store: sample request", domain.Missing{Thing: "sample", Ref: fmt.Sprintf("S%d", id)}); err != nil {
+		return commands.SampleRow{}, err
 	}
-	return stream(ctx, t, "store: sample views", stmt, q.args, scan, each)
+	t.rememberCreator(row.Creator)
+	return row, nil
+}
+
+var sampleRowSelect = `SELECT ` + sampleRowCols + `
+		FROM sample_requests s JOIN creators c ON c.id = s.creator_id JOIN products p ON p.id = s.product_id
+		LEFT JOIN members m ON m.id = s.decided_by LEFT JOIN plans pl ON pl.id = s.plan_id`
+
+var sampleRowCols = qualified("s", sampleCols) + `, ` + qualified("c", creatorCols) + `, ` + qualified("p", productCols) + `,
+		coalesce(m.name, ''), coalesce(pl.name, '')`
+
+func scanSampleRow(r rowScanner) (commands.SampleRow, error) {
+	var x commands.SampleRow
+	s, c, p := &x.Sample, &x.Creator, &x.Product
+	err := r.Scan(&s.ID, &s.CreatorID, &s.ProductID, idCol{&s.OfferID}, idCol{&s.PlanID}, idCol{&s.InvitationID}, &s.Quantity,
+		&s.State, &s.Note, timeCol{&s.RequestedAt}, &s.DecidedBy, timeCol{&s.DecidedAt}, &s.RejectReason, &s.RejectNote,
+		timeCol{&s.ShippedAt}, &s.Tracking, timeCol{&s.DueAt}, &s.Extended, &s.ContentURL, timeCol{&s.CompletedAt}, &s.PostWithinDays, &s.Version,
+		&c.ID, &c.Handle, textCol{&c.DiscordID}, &c.Followers, &c.AvgViews, &c.GMV30d,
+		&c.Niche, listCol{&c.Categories}, &c.TimeZone, &c.Reachable, &c.Unanswered, timeCol{&c.CreatedAt}, timeCol{&c.ArchivedAt}, &c.Address,
+		&p.ID, &p.Title, &p.Price, &p.Group, &p.SampleStock, timeCol{&p.ArchivedAt},
+		&x.DeciderName, &x.PlanName)
+	return x, err
 }
 
 // CountSamples counts the sample requests f selects.
