@@ -8,12 +8,13 @@ import (
 
 	"github.com/collabbot/collabbot/commands"
 	"github.com/collabbot/collabbot/domain"
+	"github.com/collabbot/collabbot/store/sqlite"
 	"github.com/collabbot/collabbot/store/sqlite/sqlitetest"
 )
 
 // The actor and plan reads are kept between requests (readCache); a change
-// made through another process on the same file (the console beside serve)
-// must show on the very next read, and a plan that starts later shows once
+// made through another process on the same file (a CLI beside serve) must
+// show once sqlite.OtherProcessLag has passed, and a plan that starts later shows once
 // its time comes, with no write in between.
 func TestCachedReadsSeeOtherProcessesChanges(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "collabbot.db")
@@ -62,12 +63,14 @@ func TestCachedReadsSeeOtherProcessesChanges(t *testing.T) {
 
 	_, err := console.SetRole(ctxb, erin, dana.MemberID, domain.RoleManager)
 	mustNil(t, err, "SetRole")
+	time.Sleep(sqlite.OtherProcessLag)
 	if r := role(); r != domain.RoleManager {
 		t.Fatalf("dana is %s after the console made her a manager", r)
 	}
 
 	_, err = console.PausePlan(ctxb, dana, now.ID, "")
 	mustNil(t, err, "PausePlan")
+	time.Sleep(sqlite.OtherProcessLag)
 	if got := plans(maya); got != "" {
 		t.Fatalf("maya's plans after the console paused Now: %q", got)
 	}
@@ -82,6 +85,7 @@ func TestCachedReadsSeeOtherProcessesChanges(t *testing.T) {
 	other := nextDiscordID()
 	_, err = console.SetCreator(ctxb, dana, "maya", commands.CreatorChange{DiscordID: &other})
 	mustNil(t, err, "SetCreator")
+	time.Sleep(sqlite.OtherProcessLag)
 	wantErr(t, reader(), domain.KindForbidden, "")
 }
 
@@ -106,6 +110,7 @@ func TestReadOnce(t *testing.T) {
 	}
 	_, err := console.SetRole(ctxb, erin, dana.MemberID, domain.RoleManager)
 	mustNil(t, err, "SetRole in the console")
+	time.Sleep(sqlite.OtherProcessLag)
 	if r := role(req, serve, dana.MemberID); r != domain.RoleSeller {
 		t.Fatalf("within the request that read her first, dana is %s, want seller (one snapshot)", r)
 	}

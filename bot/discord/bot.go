@@ -42,7 +42,7 @@ type Bot struct {
 	log        *slog.Logger
 	deferAfter time.Duration
 	work       time.Duration
-	pending    sync.WaitGroup // deferred answers still being finished
+	pending    sync.WaitGroup // interactions still being answered
 	metrics    metrics
 	// slow, when set, runs before each answer (tests: work that outlasts
 	// the deferral).
@@ -77,47 +77,61 @@ func New(o Options) *Bot {
 	return b
 }
 
-// Wait returns once every deferred answer has been finished (shutdown,
-// tests).
+// Wait returns once every interaction under way, deferred ones included,
+// has been answered (shutdown, tests).
 func (b *Bot) Wait() { b.pending.Wait() }
 
 // serve answers one interaction through respond (the HTTP body, or the
-// gateway's callback endpoint). An answer that is not ready within
-// deferAfter is deferred ("thinking", only the user sees it) and finished
-// by editing that response once ready, so Discord's 3 seconds always hold.
+// gateway's callback endpoint). The answer is worked out on the caller's
+// goroutine: handing it to another and waiting cost a sixth of a request.
+// A timer tells Discord "thinking" (ephemeral) should the answer not be
+// ready within deferAfter, and the answer then edits that response, so
+// Discord's 3 seconds always hold. respond may thus be called from the
+// timer's goroutine while the caller still works; the HTTP handler flushes
+// what it writes, so the deferral leaves at once.
 func (b *Bot) serve(ctx context.Context, i *discordgo.Interaction, respond func(*discordgo.InteractionResponse) error) {
 	if i.Type == discordgo.InteractionPing {
 		b.report(respond(&discordgo.InteractionResponse{Type: discordgo.InteractionResponsePong}), i, "pong")
 		return
 	}
-	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.work)
-	done := make(chan *discordgo.InteractionResponse, 1)
-	go func() {
-		if b.slow != nil {
-			b.slow()
-		}
-		done <- b.answer(wctx, i)
-	}()
-	t := time.NewTimer(b.deferAfter)
-	defer t.Stop()
-	select {
-	case r := <-done:
-		cancel()
-		b.metrics.interactions.WithLabelValues(i.Type.String(), "inline").Inc()
-		b.report(respond(r), i, "answer")
-		return
-	case <-t.C:
-	}
-	b.metrics.interactions.WithLabelValues(i.Type.String(), "deferred").Inc()
-	b.report(respond(&discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
-		Data: &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral}}), i, "deferral")
 	b.pending.Add(1)
-	go func() {
-		defer b.pending.Done()
-		defer cancel()
-		r := <-done
+	defer b.pending.Done()
+	// Detached from the request: Discord may hang up once it has the
+	// deferral, and the work must still finish.
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.work)
+	defer cancel()
+	var (
+		mu       sync.Mutex
+		answered bool // the answer claimed the response: no deferral now
+		deferred bool
+	)
+	t := time.AfterFunc(b.deferAfter, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if answered {
+			return
+		}
+		deferred = true
+		b.metrics.interactions.WithLabelValues(i.Type.String(), "deferred").Inc()
+		b.report(respond(&discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
+			Data: &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral}}), i, "deferral")
+	})
+	if b.slow != nil {
+		b.slow()
+	}
+	r := b.answer(wctx, i)
+	t.Stop()
+	// Waits for a deferral being sent: the edit must come after it.
+	mu.Lock()
+	answered = true
+	late := deferred
+	mu.Unlock()
+	if late {
 		b.report(b.finish(wctx, i, r), i, "deferred answer")
-	}()
+		return
+	}
+	b.metrics.interactions.WithLabelValues(i.Type.String(), "inline").Inc()
+	b.report(respond(r), i, "answer")
 }
 
 // finish replaces a deferred "thinking" response with the answer.

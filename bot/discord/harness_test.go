@@ -345,8 +345,7 @@ func (w *world) post(body []byte) (int, discordgo.InteractionResponse, string) {
 	r := httptest.NewRequest("POST", "/discord/interactions", bytes.NewReader(body))
 	r.Header.Set("Content-Type", "application/json")
 	w.sign(r, body, time.Now())
-	rec := httptest.NewRecorder()
-	w.handler.ServeHTTP(rec, r)
+	rec := serveUntilAnswered(w.handler, r)
 	var resp discordgo.InteractionResponse
 	if rec.Code == 200 {
 		resp = decodeResponse(w.t, rec.Body.Bytes())
@@ -545,4 +544,33 @@ func (w *world) roster() {
 	w.team(dana, `creator add @leo.cooks discord=`+leoID+` followers=800 views=300 niche=food`)
 	w.team(dana, `product add P100 "Glow Serum" price=24.90 group=skincare stock=5`)
 	w.team(dana, `product add P300 "Spicy Crisps" price=4.50 group=snacks stock=20`)
+}
+
+// flushRecorder tells when the handler has flushed its answer.
+type flushRecorder struct {
+	*httptest.ResponseRecorder
+	once    sync.Once
+	flushed chan struct{}
+}
+
+func (f *flushRecorder) Flush() {
+	f.ResponseRecorder.Flush()
+	f.once.Do(func() { close(f.flushed) })
+}
+
+// serveUntilAnswered returns once h has sent its response, as Discord
+// would read it: a deferred interaction's handler goes on working after
+// its "thinking" response left (bot.Wait waits for it).
+func serveUntilAnswered(h http.Handler, r *http.Request) *httptest.ResponseRecorder {
+	rec := &flushRecorder{ResponseRecorder: httptest.NewRecorder(), flushed: make(chan struct{})}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		h.ServeHTTP(rec, r)
+	}()
+	select {
+	case <-done:
+	case <-rec.flushed:
+	}
+	return rec.ResponseRecorder
 }

@@ -90,8 +90,19 @@ func (b *Bot) Handler(v Verifier) http.Handler {
 			return
 		}
 		b.serve(r.Context(), i, func(resp *discordgo.InteractionResponse) error {
+			body, err := json.Marshal(resp)
+			if err != nil {
+				return err
+			}
 			w.Header().Set("Content-Type", "application/json")
-			return json.NewEncoder(w).Encode(resp)
+			w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+			if _, err := w.Write(body); err != nil {
+				return err
+			}
+			// A deferral is written while the answer is still being
+			// worked out: it must reach Discord now, not when the
+			// handler returns.
+			return http.NewResponseController(w).Flush()
 		})
 	})
 }

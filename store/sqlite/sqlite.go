@@ -423,7 +423,13 @@ func (d *DB) run(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn func
 	if err := fn(t); err != nil {
 		return err
 	}
-	if err := sqlTx.Commit(); err != nil {
+	err = sqlTx.Commit()
+	if pool == d.writer {
+		// Whatever Commit answered: a commit whose answer was lost must
+		// still move DataVersion on.
+		d.watch.commits.Add(1)
+	}
+	if err != nil {
 		return domain.Internal(err, "store: commit")
 	}
 	if t.queued {

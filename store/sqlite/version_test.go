@@ -4,14 +4,16 @@ import (
 	"context"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/collabbot/collabbot/commands"
 	"github.com/collabbot/collabbot/domain"
 	"github.com/collabbot/collabbot/store/sqlite"
 )
 
-// DataVersion must change after any commit, this handle's or another's on
-// the same file (the console beside serve), and only then.
+// DataVersion must change after any commit, this handle's at once and
+// another's on the same file (a CLI import beside serve) within
+// OtherProcessLag, and only then.
 func TestDataVersion(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "collabbot.db")
@@ -40,7 +42,14 @@ func TestDataVersion(t *testing.T) {
 			get(t, db, func(ctx context.Context, tx commands.Tx) ([]domain.Member, error) { return tx.Members(ctx) })
 		}, false},
 		{"a commit here", func() { put(db, "Dana") }, true},
-		{"a commit by another handle", func() { put(other, "Dana K.") }, true},
+		{"a commit by another handle", func() {
+			put(other, "Dana K.")
+			time.Sleep(sqlite.OtherProcessLag)
+		}, true},
+		{"a commit here while the other handle's is not yet read", func() {
+			version(db) // data_version was just read: the next call trusts it
+			put(db, "Dana")
+		}, true},
 		{"a failed update", func() {
 			_ = db.Update(ctx, func(tx commands.Tx) error {
 				_ = tx.PutMember(ctx, domain.Member{ID: "U0001", Name: "X", Role: domain.RoleSeller})
