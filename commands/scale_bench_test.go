@@ -41,7 +41,7 @@ var seeded struct {
 
 // seededFile returns the path of a database seeded at size n, building it
 // the first time a run asks. Callers must not write to it: use seededCopy.
-func seededFile(b *testing.B, n int) string {
+func seededFile(b testing.TB, n int) string {
 	b.Helper()
 	seeded.mu.Lock()
 	defer seeded.mu.Unlock()
@@ -67,7 +67,7 @@ func seededFile(b *testing.B, n int) string {
 
 // seededApp opens the seeded database of size n as an App; write makes a
 // private copy first so the benchmark may change it.
-func seededApp(b *testing.B, n int, write bool) (*commands.App, string) {
+func seededApp(b testing.TB, n int, write bool) (*commands.App, string) {
 	b.Helper()
 	p := seededFile(b, n)
 	if write {
@@ -209,7 +209,11 @@ func seed(path string, n int) error {
 	if err := tx.Commit(); err != nil {
 		return err
 	}
-	_, err = raw.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE); ANALYZE`)
+	// No ANALYZE: serve never runs it, so a real database has no
+	// statistics, and with sqlite_stat4 SQLite prepares again at every run
+	// each statement whose bound values might change its plan, which
+	// undoes the statement cache and no deployment pays.
+	_, err = raw.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
 	return err
 }
 
@@ -383,7 +387,8 @@ func BenchmarkOneWrite(b *testing.B) {
 		reportRatio(b, bare)
 	})
 	b.Run("Approve", func(b *testing.B) {
-		app, _ := seededApp(b, n, true)
+		app, path := seededApp(b, n, true)
+		raw := rawWriter(b, path)
 		i := 0
 		for b.Loop() {
 			b.StopTimer()
@@ -397,6 +402,10 @@ func BenchmarkOneWrite(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
+			// A manager decides long after the request's card and DM went
+			// out: with them still queued, the approval's edits would fold
+			// into them, which a running service seldom sees.
+			sentAll(b, raw)
 			b.StartTimer()
 			if _, err := app.ApproveSample(ctx, benchManager, s.ID); err != nil {
 				b.Fatal(err)
@@ -409,6 +418,14 @@ func BenchmarkOneWrite(b *testing.B) {
 func reportRatio(b *testing.B, bare time.Duration) {
 	if bare > 0 && b.N > 0 {
 		b.ReportMetric(float64(b.Elapsed()/time.Duration(b.N))/float64(bare), "x-bare")
+	}
+}
+
+// sentAll marks every queued message sent, as a dispatcher would have.
+func sentAll(b *testing.B, raw *sql.DB) {
+	b.Helper()
+	if _, err := raw.Exec(`UPDATE outbox SET state = 'sent', sent_at = ?, provider_ref = 'bench' WHERE state = 'pending'`, scaleNow.UnixMilli()); err != nil {
+		b.Fatal(err)
 	}
 }
 
