@@ -55,6 +55,8 @@ type DB struct {
 	reader *sql.DB
 	// watch answers DataVersion on a connection of its own.
 	watch watcher
+	// ckpt checkpoints the write-ahead log beside the writer.
+	ckpt checkpointer
 	// backupDSN opens a connection that may write a file (VACUUM INTO counts
 	// as a write, which query_only refuses) yet takes no write lock.
 	backupDSN string
@@ -130,7 +132,12 @@ func Open(ctx context.Context, path string) (*DB, error) {
 // switches the file to WAL before any reader, which could not (query_only),
 // opens it.
 func (d *DB) openWriter(ctx context.Context, name string, query url.Values) error {
-	w, err := openPool(dsn(name, query, "immediate", false, false))
+	wdsn := dsn(name, query, "immediate", false, false)
+	if !setsPragma(query, "wal_autocheckpoint") {
+		wdsn += "&" + url.Values{"_pragma": {walNoAutoCheckpoint}}.Encode()
+	}
+	d.ckpt.dsn = dsn(name, query, "deferred", false, false)
+	w, err := openPool(wdsn)
 	if err != nil {
 		return err
 	}
@@ -143,6 +150,7 @@ func (d *DB) openWriter(ctx context.Context, name string, query url.Values) erro
 		return err
 	}
 	d.writer = w
+	d.ckpt.writer = w
 	return nil
 }
 
@@ -266,6 +274,16 @@ func dsn(name string, user url.Values, txlock string, queryOnly, ro bool) string
 	}
 	q.Set("_txlock", txlock)
 	return name + "?" + q.Encode()
+}
+
+// setsPragma reports whether the caller's parameters set pragma name.
+func setsPragma(user url.Values, name string) bool {
+	for _, v := range user["_pragma"] {
+		if pragmaName(v) == name {
+			return true
+		}
+	}
+	return false
 }
 
 // overridden are the driver's shorthand parameters for settings we fix.
@@ -428,6 +446,7 @@ func (d *DB) run(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn func
 		// Whatever Commit answered: a commit whose answer was lost must
 		// still move DataVersion on.
 		d.watch.commits.Add(1)
+		d.ckpt.committed()
 	}
 	if err != nil {
 		return domain.Internal(err, "store: commit")
@@ -478,9 +497,9 @@ func (d *DB) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Close closes both pools.
+// Close closes both pools, once a checkpoint under way has finished.
 func (d *DB) Close() error {
-	errs := []error{d.watch.close()}
+	errs := []error{d.ckpt.close(), d.watch.close()}
 	if d.reader != nil {
 		errs = append(errs, d.reader.Close())
 	}
