@@ -276,12 +276,7 @@ func send(ctx context.Context, tx Tx, now time.Time, o out, n domain.Notice) err
 	if err != nil || !inserted || !o.counts || o.to.Kind != domain.ToCreator {
 		return err
 	}
-	c, err := tx.Creator(ctx, o.to.CreatorID)
-	if err != nil {
-		return err
-	}
-	c.Unanswered++
-	return tx.UpdateCreator(ctx, c)
+	return tx.AddUnanswered(ctx, o.to.CreatorID, 1)
 }
 
 // answered resets a creator's unanswered count: they replied.
@@ -293,8 +288,7 @@ func answered(ctx context.Context, tx Tx, creatorID int64) error {
 	if c.Unanswered == 0 {
 		return nil
 	}
-	c.Unanswered = 0
-	return tx.UpdateCreator(ctx, c)
+	return tx.ClearUnanswered(ctx, creatorID)
 }
 
 func toCreator(id int64) domain.Recipient {

@@ -614,12 +614,7 @@ func (a *App) WithdrawInvitation(ctx context.Context, actor domain.Actor, id int
 		// A withdrawn invitation no longer waits for an answer: it must not
 		// use up the creator's five unanswered messages for good.
 		if v.Creator.Unanswered > 0 {
-			cr, err := tx.Creator(ctx, v.CreatorID)
-			if err != nil {
-				return err
-			}
-			cr.Unanswered = max(cr.Unanswered-1, 0)
-			if err := tx.UpdateCreator(ctx, cr); err != nil {
+			if err := tx.AddUnanswered(ctx, v.CreatorID, -1); err != nil {
 				return err
 			}
 		}

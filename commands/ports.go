@@ -84,7 +84,15 @@ type CreatorStore interface {
 	CreatorByHandle(ctx context.Context, handle string) (domain.Creator, error)
 	CreatorByDiscordID(ctx context.Context, discordID string) (domain.Creator, error)
 	InsertCreator(ctx context.Context, c *domain.Creator) error // sets c.ID
+	// UpdateCreator stores c's roster fields; the unanswered counter is
+	// left alone (AddUnanswered and ClearUnanswered change it), so an edit
+	// made from an older read never undoes an increment made since.
 	UpdateCreator(ctx context.Context, c domain.Creator) error
+	// AddUnanswered adds delta to the creator's unanswered messages in
+	// one statement, never going below zero.
+	AddUnanswered(ctx context.Context, creatorID int64, delta int) error
+	// ClearUnanswered sets it to zero: the creator answered.
+	ClearUnanswered(ctx context.Context, creatorID int64) error
 	ListCreators(ctx context.Context, f CreatorFilter) ([]domain.Creator, error) // by handle
 	// CreatorCards is ListCreators with each creator's samples received
 	// and posted, counted in the same query.
@@ -204,7 +212,9 @@ type SampleStore interface {
 	SampleRowByID(ctx context.Context, id int64) (SampleRow, error) // the request with its parts, in one read
 	// UpdateSample stores s if the row is still at s.Version (the one read);
 	// a row changed since is a KindConflict. Every update raises the
-	// version.
+	// version. What the request is for (creator, product, offer, plan,
+	// invitation, quantity, when it was made) is fixed by InsertSample and
+	// not written again.
 	UpdateSample(ctx context.Context, s domain.SampleRequest) error
 	ListSamples(ctx context.Context, f SampleFilter) ([]domain.SampleRequest, error) // newest first
 	InsertContent(ctx context.Context, c *domain.Content) error                      // sets c.ID

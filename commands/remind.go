@@ -224,12 +224,7 @@ func (u *remindUnit) queue(ctx context.Context, tx Tx, now time.Time, o reminder
 	}
 	u.queued = append(u.queued, Reminded{Key: string(o.key), To: o.to, Kind: n.Kind, SendAt: o.sendAt, About: o.about})
 	if o.counts && o.to.Kind == domain.ToCreator {
-		c, err := tx.Creator(ctx, o.to.CreatorID)
-		if err != nil {
-			return false, err
-		}
-		c.Unanswered++
-		if err := tx.UpdateCreator(ctx, c); err != nil {
+		if err := tx.AddUnanswered(ctx, o.to.CreatorID, 1); err != nil {
 			return false, err
 		}
 	}

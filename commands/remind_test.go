@@ -123,8 +123,7 @@ func TestRemindNudgeLimits(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		c.Unanswered = domain.MaxUnanswered
-		return tx.UpdateCreator(ctxb, c)
+		return tx.AddUnanswered(ctxb, maya.ID, domain.MaxUnanswered-c.Unanswered)
 	})
 	mustNil(t, err, "set Unanswered")
 	run := remind(t, app, commands.JobNudge, ucStart.Add(96*time.Hour))

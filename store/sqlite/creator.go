@@ -72,9 +72,9 @@ func (t *tx) InsertCreator(ctx context.Context, c *domain.Creator) error {
 // creation time.
 func (t *tx) UpdateCreator(ctx context.Context, c domain.Creator) error {
 	res, err := t.tx.ExecContext(ctx, `UPDATE creators SET handle = ?, discord_id = ?, followers = ?, avg_views = ?, gmv_30d = ?,
-		niche = ?, categories = ?, timezone = ?, reachable = ?, unanswered = ?, archived_at = ?, address = ? WHERE id = ?`,
+		niche = ?, categories = ?, timezone = ?, reachable = ?, archived_at = ?, address = ? WHERE id = ?`,
 		c.Handle, nullText(c.DiscordID), c.Followers, c.AvgViews, int64(c.GMV30d), c.Niche, jsonList(c.Categories),
-		c.TimeZone, c.Reachable, c.Unanswered, ms(c.ArchivedAt), c.Address, c.ID)
+		c.TimeZone, c.Reachable, ms(c.ArchivedAt), c.Address, c.ID)
 	if err != nil {
 		return formatError(err, "store: update creator", t.creatorConflicts(ctx, c, err))
 	}
@@ -82,8 +82,31 @@ func (t *tx) UpdateCreator(ctx context.Context, c domain.Creator) error {
 		return err
 	}
 	if old, ok := t.creators[c.ID]; ok {
-		c.CreatedAt = old.CreatedAt // not written: keep what is stored
+		c.CreatedAt, c.Unanswered = old.CreatedAt, old.Unanswered // not written: keep what is stored
 		t.rememberCreator(c)
+	}
+	return nil
+}
+
+// AddUnanswered changes the counter in place: no index holds it, so the
+// statement touches one row and nothing else.
+func (t *tx) AddUnanswered(ctx context.Context, creatorID int64, delta int) error {
+	return t.setUnanswered(ctx, creatorID, `UPDATE creators SET unanswered = max(unanswered + ?, 0) WHERE id = ? RETURNING unanswered`, delta, creatorID)
+}
+
+func (t *tx) ClearUnanswered(ctx context.Context, creatorID int64) error {
+	return t.setUnanswered(ctx, creatorID, `UPDATE creators SET unanswered = 0 WHERE id = ? RETURNING unanswered`, creatorID)
+}
+
+func (t *tx) setUnanswered(ctx context.Context, id int64, stmt string, args ...any) error {
+	var n int
+	err := t.tx.QueryRowContext(ctx, stmt, args...).Scan(&n)
+	if err := notFound(err, "store: unanswered count", domain.Missing{Thing: "creator", Ref: fmt.Sprint(id)}); err != nil {
+		return err
+	}
+	if c, ok := t.creators[id]; ok {
+		c.Unanswered = n
+		t.creators[id] = c
 	}
 	return nil
 }

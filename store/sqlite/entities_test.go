@@ -58,7 +58,12 @@ func TestCreatorRoundTrip(t *testing.T) {
 
 	// Linking Discord later, and unlinking again.
 	bare.DiscordID, bare.Categories, bare.Unanswered = "223456789012345678", []string{"food"}, 1
-	mustUpdate(t, db, func(tx commands.Tx) error { return tx.UpdateCreator(ctx, bare) })
+	mustUpdate(t, db, func(tx commands.Tx) error {
+		if err := tx.UpdateCreator(ctx, bare); err != nil {
+			return err
+		}
+		return tx.AddUnanswered(ctx, bare.ID, 1)
+	})
 	wantEqual(t, "updated", get(t, db, func(ctx context.Context, tx commands.Tx) (domain.Creator, error) { return tx.Creator(ctx, bare.ID) }), bare)
 	bare.DiscordID = ""
 	mustUpdate(t, db, func(tx commands.Tx) error { return tx.UpdateCreator(ctx, bare) })

@@ -72,11 +72,14 @@ func (t *tx) Sample(ctx context.Context, id int64) (domain.SampleRequest, error)
 func (t *tx) UpdateSample(ctx context.Context, s domain.SampleRequest) error {
 	key := fmt.Sprintf("sample:%d", s.ID)
 	want := t.expect(key, s.Version)
-	args := append(sampleArgs(s), s.ID, want)
-	res, err := t.tx.ExecContext(ctx, `UPDATE sample_requests SET creator_id = ?, product_id = ?, offer_id = ?, plan_id = ?,
-		invitation_id = ?, quantity = ?, state = ?, note = ?, requested_at = ?, decided_by = ?, decided_at = ?, reject_reason = ?,
-		reject_note = ?, shipped_at = ?, tracking = ?, due_at = ?, extended = ?, content_url = ?, completed_at = ?,
-		post_within_days = ?, version = version + 1 WHERE id = ? AND version = ?`, args...)
+	// Only what a request's steps change: SQLite rewrites the entry of
+	// every index holding a column named in SET, changed or not, and the
+	// creator and product indexes are two of them.
+	res, err := t.tx.ExecContext(ctx, `UPDATE sample_requests SET state = ?, note = ?, decided_by = ?, decided_at = ?,
+		reject_reason = ?, reject_note = ?, shipped_at = ?, tracking = ?, due_at = ?, extended = ?, content_url = ?,
+		completed_at = ?, post_within_days = ?, version = version + 1 WHERE id = ? AND version = ?`,
+		string(s.State), s.Note, s.DecidedBy, ms(s.DecidedAt), string(s.RejectReason), s.RejectNote,
+		ms(s.ShippedAt), s.Tracking, ms(s.DueAt), s.Extended, s.ContentURL, ms(s.CompletedAt), s.PostWithinDays, s.ID, want)
 	if err != nil {
 		return t.failed(ctx, err, "store: update sample request", t.sampleConflicts(ctx, s, err),
 			creatorRef(s.CreatorID), productRef(s.ProductID), offerRef(s.OfferID), planRef(s.PlanID), invitationRef(s.InvitationID))

@@ -32,6 +32,8 @@ func runContract(t *testing.T, f Factory) {
 		{"CreatorAddressIsKept", testCreatorAddress},
 		{"LinkRequestsAreDecidedOnce", testLinkRequests},
 		{"WakeOutgoingMakesARecipientDue", testWakeOutgoing},
+		{"SampleStepsKeepWhatItIsFor", testSampleSteps},
+		{"UnansweredMovesInPlace", testUnanswered},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
