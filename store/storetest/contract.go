@@ -32,6 +32,7 @@ func runContract(t *testing.T, f Factory) {
 		{"CreatorAddressIsKept", testCreatorAddress},
 		{"LinkRequestsAreDecidedOnce", testLinkRequests},
 		{"WakeOutgoingMakesARecipientDue", testWakeOutgoing},
+		{"EventsOfMergesSubjects", testEventsOf},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
