@@ -236,6 +236,12 @@ type Journal interface {
 	// skipped and reported as false, so a retried action never sends twice.
 	Enqueue(ctx context.Context, o domain.Outgoing) (bool, error)
 	Events(ctx context.Context, subject string, limit int) ([]domain.Event, error) // newest first; "" for all
+	// EventsOf merges the audit trails of subjects into one, newest first
+	// by time, then by id (of one transaction's events, the later first),
+	// at most limit in all (0: no limit). It is one read however many
+	// subjects there are, so a creator's trail over hundreds of
+	// invitations and samples costs what a single subject's does.
+	EventsOf(ctx context.Context, subjects []string, limit int) ([]domain.Event, error)
 }
 
 // OutgoingStatus is where one outbox row stands, without its payload.

@@ -5,7 +5,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -449,7 +448,9 @@ const historyLimit = 50
 
 // creatorTrail is a creator's whole trail: the events on their roster entry
 // and those on each of their invitations and samples (requests, decisions,
-// shipping, content), newest first, at most limit.
+// shipping, content), newest first, at most limit. Three reads whatever the
+// creator's history: her invitations, her samples, and every subject's
+// events at once.
 func creatorTrail(ctx context.Context, tx Tx, creatorID int64, limit int) ([]domain.Event, error) {
 	subjects := []string{subject("creator", creatorID)}
 	invs, err := tx.ListInvitations(ctx, InvitationFilter{CreatorID: creatorID})
@@ -466,24 +467,7 @@ func creatorTrail(ctx context.Context, tx Tx, creatorID int64, limit int) ([]dom
 	for _, s := range ss {
 		subjects = append(subjects, subject("sample", s.ID))
 	}
-	var all []domain.Event
-	for _, sub := range subjects {
-		evs, err := tx.Events(ctx, sub, limit)
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, evs...)
-	}
-	sort.SliceStable(all, func(i, j int) bool {
-		if !all[i].At.Equal(all[j].At) {
-			return all[i].At.After(all[j].At)
-		}
-		return all[i].ID > all[j].ID // one transaction's events: the later one first
-	})
-	if len(all) > limit {
-		all = all[:limit]
-	}
-	return all, nil
+	return tx.EventsOf(ctx, subjects, limit)
 }
 
 // exists says "No such thing" for a history of something never stored.

@@ -23,6 +23,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -60,7 +61,7 @@ type accWorld struct {
 	views     []string  // views.open / views.update bodies
 	nextTS    int
 	stderr    *syncWriter
-	seq       int
+	seq       atomic.Int64 // clicks run concurrently
 }
 
 // collect walks any JSON for text and buttons.
@@ -358,10 +359,10 @@ func slackSign(body []byte, at time.Time) map[string]string {
 // collab types /collab text as user; the answer is what the typist reads.
 func (w *accWorld) collab(user, text string) string {
 	w.t.Helper()
-	w.seq++
+	seq := w.seq.Add(1)
 	body := []byte(url.Values{"user_id": {user}, "user_name": {"x"}, "team_id": {"T1"}, "command": {"/collab"}, "text": {text},
-		"channel_id": {accSellers}, "response_url": {fmt.Sprintf("%s/response/%d", w.slack.URL, w.seq)},
-		"trigger_id": {fmt.Sprintf("trig%d", w.seq)}}.Encode())
+		"channel_id": {accSellers}, "response_url": {fmt.Sprintf("%s/response/%d", w.slack.URL, seq)},
+		"trigger_id": {fmt.Sprintf("trig%d", seq)}}.Encode())
 	code, out := w.post("/slack/commands", "application/x-www-form-urlencoded", body, slackSign(body, time.Now()))
 	if code != 200 {
 		w.t.Fatalf("/collab %s: %d %s", text, code, out)
@@ -375,10 +376,10 @@ func (w *accWorld) collab(user, text string) string {
 // slackClick clicks a button of a message in a channel as user.
 func (w *accWorld) slackClick(user, channel, ts, actionID string) {
 	w.t.Helper()
-	w.seq++
+	seq := w.seq.Add(1)
 	p := map[string]any{"type": "block_actions", "user": map[string]any{"id": user}, "team": map[string]any{"id": "T1"},
 		"channel": map[string]any{"id": channel}, "container": map[string]any{"type": "message", "channel_id": channel, "message_ts": ts},
-		"trigger_id": fmt.Sprintf("trig%d", w.seq), "response_url": fmt.Sprintf("%s/response/%d", w.slack.URL, w.seq),
+		"trigger_id": fmt.Sprintf("trig%d", seq), "response_url": fmt.Sprintf("%s/response/%d", w.slack.URL, seq),
 		"message": map[string]any{"ts": ts}, "actions": []any{map[string]any{"action_id": actionID, "block_id": "b", "type": "button", "value": ""}}}
 	w.slackPayload(p)
 }
@@ -396,8 +397,8 @@ func (w *accWorld) slackPayload(p map[string]any) string {
 
 func (w *accWorld) discordSend(v map[string]any) (int, string) {
 	w.t.Helper()
-	w.seq++
-	v["id"], v["application_id"], v["token"], v["version"] = strconv.Itoa(5000+w.seq), "700000000000000001", "tok"+strconv.Itoa(w.seq), 1
+	seq := int(w.seq.Add(1))
+	v["id"], v["application_id"], v["token"], v["version"] = strconv.Itoa(5000+seq), "700000000000000001", "tok"+strconv.Itoa(seq), 1
 	v["user"] = map[string]any{"id": accMayaID, "username": "maya"}
 	v["channel_id"] = "dm-" + accMayaID
 	body, _ := json.Marshal(v)

@@ -40,6 +40,12 @@ type Env struct {
 	// DeliverEvery is how often serve drains the outbox (default 1s; tests
 	// shorten it).
 	DeliverEvery time.Duration
+	// SweepEvery is how often serve applies deadlines (default a minute;
+	// the peak-RSS benchmark shortens it to see two sweeps in a second).
+	SweepEvery time.Duration
+	// Swept is called after each deadline sweep with its outcome (tests:
+	// the signal that a sweep finished); nil in the binary.
+	Swept func(commands.SweepResult, error)
 }
 
 // cliActor is who acts for command-line maintenance: the operator running
@@ -336,8 +342,15 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env, db
 	// Deadlines (expiries, overdue samples, plan ends) run every minute in
 	// the team's zone; a slow pass is skipped rather than stacked.
 	sched := cron.New(cron.WithLocation(cfg.TimeZone), cron.WithChain(cron.Recover(cronLogger{log}), cron.SkipIfStillRunning(cronLogger{log})))
-	if _, err := sched.AddFunc("@every 1m", func() {
+	var every cron.Schedule = cron.Every(time.Minute) // what "@every 1m" parses to
+	if env.SweepEvery > 0 {
+		every = fixedDelay(env.SweepEvery) // cron.Every rounds anything under a second up to one
+	}
+	sched.Schedule(every, cron.FuncJob(func() {
 		res, err := app.ExpireDue(ctx)
+		if env.Swept != nil {
+			defer env.Swept(res, err)
+		}
 		if err != nil {
 			log.Error("applying deadlines failed", "err", err)
 			return
@@ -345,9 +358,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env, db
 		if res != (commands.SweepResult{}) {
 			log.Info("deadlines applied", "invitations_expired", res.InvitationsExpired, "samples_expired", res.SamplesExpired, "samples_overdue", res.SamplesOverdue, "plans_ended", res.PlansEnded, "rates_settled", res.RatesSettled)
 		}
-	}); err != nil {
-		return err
-	}
+	}))
 	sched.Start()
 	defer func() { <-sched.Stop().Done() }()
 
@@ -448,6 +459,12 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, env Env, db
 
 // leavingStopsServe is said when serve starts the console.
 const leavingStopsServe = "Leaving the console (/quit or Ctrl-D) stops collabbot serve; run collabbot serve </dev/null to keep serving without it."
+
+// fixedDelay is a cron schedule of a constant delay under a second, which
+// cron.Every does not keep.
+type fixedDelay time.Duration
+
+func (d fixedDelay) Next(t time.Time) time.Time { return t.Add(time.Duration(d)) }
 
 // cronLogger adapts slog to cron's logger.
 type cronLogger struct{ log *slog.Logger }

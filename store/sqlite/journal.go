@@ -43,11 +43,31 @@ func (t *tx) Events(ctx context.Context, subject string, limit int) ([]domain.Ev
 		q.add(`subject = ?`, subject)
 	}
 	stmt := `SELECT id, at, actor, kind, subject, detail FROM events` + q.sql("id DESC", limit)
-	return list(ctx, t, "store: list events", stmt, q.args, func(r rowScanner) (domain.Event, error) {
-		var e domain.Event
-		err := r.Scan(&e.ID, timeCol{&e.At}, &e.Actor, &e.Kind, &e.Subject, &e.Detail)
-		return e, err
-	})
+	return list(ctx, t, "store: list events", stmt, q.args, scanEvent)
+}
+
+// EventsOf reads the trails of subjects in one statement. The subjects go
+// in as one JSON array rather than a placeholder each: the statement's text
+// is the same for any number of them, so it is prepared once (the statement
+// cache keys on the text) and never meets SQLite's limit on parameters.
+// json_each feeds the IN list, which SQLite looks up in events_subject.
+func (t *tx) EventsOf(ctx context.Context, subjects []string, limit int) ([]domain.Event, error) {
+	if len(subjects) == 0 {
+		return nil, nil
+	}
+	arr, err := json.Marshal(subjects)
+	if err != nil {
+		return nil, domain.Internal(err, "store: list events of subjects")
+	}
+	q := query{where: []string{`subject IN (SELECT value FROM json_each(?))`}, args: []any{string(arr)}}
+	stmt := `SELECT id, at, actor, kind, subject, detail FROM events` + q.sql("at DESC, id DESC", limit)
+	return list(ctx, t, "store: list events of subjects", stmt, q.args, scanEvent)
+}
+
+func scanEvent(r rowScanner) (domain.Event, error) {
+	var e domain.Event
+	err := r.Scan(&e.ID, timeCol{&e.At}, &e.Actor, &e.Kind, &e.Subject, &e.Detail)
+	return e, err
 }
 
 // Enqueue adds an outbox row in the caller's transaction, so the message

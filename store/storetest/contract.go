@@ -34,6 +34,7 @@ func runContract(t *testing.T, f Factory) {
 		{"WakeOutgoingMakesARecipientDue", testWakeOutgoing},
 		{"SampleStepsKeepWhatItIsFor", testSampleSteps},
 		{"UnansweredMovesInPlace", testUnanswered},
+		{"EventsOfMergesSubjects", testEventsOf},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
