@@ -34,6 +34,7 @@ func runContract(t *testing.T, f Factory) {
 		{"WakeOutgoingMakesARecipientDue", testWakeOutgoing},
 		{"SampleStepsKeepWhatItIsFor", testSampleSteps},
 		{"UnansweredMovesInPlace", testUnanswered},
+		{"NewestInStates", testNewestInStates},
 		{"EventsOfMergesSubjects", testEventsOf},
 	}
 	for _, tt := range tests {

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
@@ -92,4 +93,50 @@ func testUnanswered(t *testing.T, e Engine) {
 	}
 	wantKind(t, "AddUnanswered of no creator", e.Update(ctxb, func(tx commands.Tx) error { return tx.AddUnanswered(ctxb, id+1000, 1) }), domain.KindNotFound)
 	wantKind(t, "ClearUnanswered of no creator", e.Update(ctxb, func(tx commands.Tx) error { return tx.ClearUnanswered(ctxb, id+1000) }), domain.KindNotFound)
+}
+
+// testNewestInStates: a limited read of several states is the newest rows
+// of any of them, newest first, each once.
+func testNewestInStates(t *testing.T, e Engine) {
+	fx := mustFixture(t, e)
+	states := []domain.SampleState{domain.SampleShipped, domain.SampleCompleted, domain.SampleOverdue, domain.SampleShipped, domain.SampleRejected, domain.SampleCompleted}
+	var ids []int64
+	update(t, e, func(tx commands.Tx) error {
+		ids = nil
+		for i, st := range states {
+			p := domain.Product{ID: fmt.Sprintf("N%d", i+1), Title: "Item", Price: 100}
+			if err := tx.InsertProduct(ctxb, p); err != nil {
+				return err
+			}
+			s := domain.SampleRequest{CreatorID: fx.creator.ID, ProductID: p.ID, Quantity: 1, State: st, RequestedAt: t0}
+			if err := tx.InsertSample(ctxb, &s); err != nil {
+				return err
+			}
+			ids = append(ids, s.ID)
+		}
+		return nil
+	})
+	shipped := []domain.SampleState{domain.SampleShipped, domain.SampleOverdue, domain.SampleCompleted}
+	for _, tc := range []struct {
+		name   string
+		filter commands.SampleFilter
+		want   []int64
+	}{
+		{"three states, limit 3", commands.SampleFilter{States: shipped, Limit: 3}, []int64{ids[5], ids[3], ids[2]}},
+		{"three states, no limit", commands.SampleFilter{States: shipped}, []int64{ids[5], ids[3], ids[2], ids[1], ids[0]}},
+		{"a state named twice", commands.SampleFilter{States: []domain.SampleState{domain.SampleCompleted, domain.SampleCompleted}, Limit: 5}, []int64{ids[5], ids[1]}},
+		{"one creator's, limit 2", commands.SampleFilter{CreatorID: fx.creator.ID, States: shipped, Limit: 2}, []int64{ids[5], ids[3]}},
+		{"limit past the rows", commands.SampleFilter{States: []domain.SampleState{domain.SampleRejected, domain.SampleOverdue}, Limit: 10}, []int64{ids[4], ids[2]}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := read(t, e, func(tx commands.Tx) ([]int64, error) {
+				var out []int64
+				err := tx.SampleViews(ctxb, tc.filter, func(r commands.SampleRow) error { out = append(out, r.Sample.ID); return nil })
+				return out, err
+			})
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("ids %v, want %v", got, tc.want)
+			}
+		})
+	}
 }
