@@ -35,7 +35,9 @@ func TestCheckpointsBoundTheLog(t *testing.T) {
 	if largest > 24<<20 {
 		t.Fatalf("the write-ahead log reached %d bytes in %d commits: nothing bounds it", largest, n)
 	}
-	if got := len(get(t, db, func(ctx context.Context, tx commands.Tx) ([]domain.Event, error) { return tx.Events(ctx, "creator:1", n+1) })); got != n {
+	if got := len(get(t, db, func(ctx context.Context, tx commands.Tx) ([]domain.Event, error) {
+		return tx.Events(ctx, "creator:1", n+1)
+	})); got != n {
 		t.Fatalf("%d events read back, want %d", got, n)
 	}
 }
