@@ -472,6 +472,13 @@ func (s *syncWriter) Write(p []byte) (int, error) {
 	return s.w.Write(p)
 }
 
+// String is what was written so far, for a writer over a *bytes.Buffer.
+func (s *syncWriter) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return fmt.Sprint(s.w)
+}
+
 func TestOutboxCommand(t *testing.T) {
 	db := tempDB(t)
 	code, _, stderr := runMain(t, db, "/as seller dana\nproduct add P1 \"Chips\" stock=3\nplan \"Spring\" P1=12%\n", slackVars, "console")

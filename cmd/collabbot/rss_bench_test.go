@@ -18,7 +18,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -115,13 +114,13 @@ func TestServeRSSChild(t *testing.T) {
 	started := time.Now()
 	clock := func() time.Time { return sqlitetest.SeedNow.Add(time.Since(started)) }
 	vars := map[string]string{"COLLABBOT_DB": db, "COLLABBOT_ADDR": "127.0.0.1:0"}
-	var stderr syncBuffer
+	stderr := &syncWriter{w: &bytes.Buffer{}}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	done := make(chan int, 1)
 	go func() {
 		done <- Main(ctx, Env{
-			Args: []string{"serve"}, Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: &stderr,
+			Args: []string{"serve"}, Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: stderr,
 			Getenv: func(k string) string { return vars[k] }, Clock: clock,
 			SweepEvery: 200 * time.Millisecond,
 			Swept: func(res commands.SweepResult, err error) {
@@ -183,22 +182,4 @@ func copyFile(tb testing.TB, from, to string) {
 	if err := os.WriteFile(to, data, 0o600); err != nil {
 		tb.Fatal(err)
 	}
-}
-
-// syncBuffer is a buffer serve's logger and the test may share.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
