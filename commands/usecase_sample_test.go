@@ -166,7 +166,7 @@ func TestRequestSampleOncePerProduct(t *testing.T) {
 		clk.Set(rejectedAt.Add(wait))
 		before := stateOf(t, db)
 		_, err := app.RequestSample(ctxb, mayaA, in)
-		wantErr(t, err, domain.KindConflict, "", "rejected", "ask again from 2026-06-05")
+		wantErr(t, err, domain.KindConflict, "", "rejected", "ask again from Fri 5 Jun 2026")
 		wantUnchanged(t, db, before)
 	}
 	clk.Set(rejectedAt.Add(30 * day24))

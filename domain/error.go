@@ -37,6 +37,11 @@ type Error struct {
 	Stale    *Missing
 	Shortage *Shortage
 	Err      error // the cause, for logs; never shown to users
+
+	// day and phrase word a message around a date, so each reader sees
+	// that date in their own zone (ErrorMessageIn); Message holds it in UTC.
+	day    time.Time
+	phrase func(day string) string
 }
 
 func (e *Error) Error() string {
@@ -51,6 +56,16 @@ func (e *Error) Unwrap() error { return e.Err }
 // Errorf builds an Error of the given kind.
 func Errorf(kind Kind, format string, args ...any) *Error {
 	return &Error{Kind: kind, Message: fmt.Sprintf(format, args...)}
+}
+
+// DayFormat is how a day reads in every message: "Mon 2 Jan 2006".
+const DayFormat = "Mon 2 Jan 2006"
+
+// Dated builds an Error whose message names a day. The domain knows no
+// zone, so Message shows the day in UTC and ErrorMessageIn lets an adapter
+// show it in its reader's.
+func Dated(kind Kind, day time.Time, phrase func(day string) string) *Error {
+	return &Error{Kind: kind, Message: phrase(day.UTC().Format(DayFormat)), day: day, phrase: phrase}
 }
 
 // Invalidf builds a KindInvalid error attached to a field.
@@ -83,6 +98,16 @@ func ErrorMessage(err error) string {
 		return e.Message
 	}
 	return "Something went wrong on our side. Please try again; if it keeps failing, tell your admin."
+}
+
+// ErrorMessageIn is ErrorMessage with the day a message names (see Dated)
+// written by day, in the reader's zone.
+func ErrorMessageIn(err error, day func(time.Time) string) string {
+	var e *Error
+	if errors.As(err, &e) && e.Kind != KindInternal && e.phrase != nil && day != nil {
+		return e.phrase(day(e.day))
+	}
+	return ErrorMessage(err)
 }
 
 // ErrorField reports the input field an error is attached to, if any.

@@ -82,10 +82,10 @@ func (o *SampleOffer) Validate() error {
 // Check says why a creator does not meet the offer at now, or nil.
 func (o SampleOffer) Check(c Creator, now time.Time) error {
 	if now.Before(o.WindowStart) {
-		return Errorf(KindInvalid, "Samples for this offer open on %s.", o.WindowStart.Format("2006-01-02"))
+		return Dated(KindInvalid, o.WindowStart, func(d string) string { return "Samples for this offer open on " + d + "." })
 	}
 	if !o.WindowEnd.IsZero() && !now.Before(o.WindowEnd) {
-		return Errorf(KindInvalid, "Samples for this offer closed on %s.", o.WindowEnd.Format("2006-01-02"))
+		return Dated(KindInvalid, o.WindowEnd, func(d string) string { return "Samples for this offer closed on " + d + "." })
 	}
 	return o.Requirements.Check(c)
 }
@@ -95,10 +95,10 @@ func (o SampleOffer) Check(c Creator, now time.Time) error {
 // several offers shows beside each.
 func (o SampleOffer) Unmet(c Creator, now time.Time) []string {
 	if now.Before(o.WindowStart) {
-		return []string{"samples open on " + o.WindowStart.Format("2006-01-02")}
+		return []string{"samples open on " + o.WindowStart.UTC().Format(DayFormat)}
 	}
 	if !o.WindowEnd.IsZero() && !now.Before(o.WindowEnd) {
-		return []string{"samples closed on " + o.WindowEnd.Format("2006-01-02")}
+		return []string{"samples closed on " + o.WindowEnd.UTC().Format(DayFormat)}
 	}
 	return o.Requirements.Unmet(c)
 }
@@ -320,9 +320,9 @@ func (s SampleRequest) decidable() error {
 	}
 	var e *Error
 	if s.DecidedBy == AutoApprover {
-		e = Errorf(KindConflict, "Sample request %s was approved automatically at %s: its offer needs no approval.", s.Ref(), s.DecidedAt.UTC().Format("2006-01-02 15:04 UTC"))
+		e = Errorf(KindConflict, "Sample request %s was approved automatically: its offer needs no approval.", s.Ref())
 	} else {
-		e = Errorf(KindConflict, "Sample request %s was already %s by %s at %s.", s.Ref(), s.decisionWord(), s.Decider(), s.DecidedAt.UTC().Format("2006-01-02 15:04 UTC"))
+		e = Errorf(KindConflict, "Sample request %s was already %s by %s.", s.Ref(), s.decisionWord(), s.Decider())
 	}
 	e.Decision = &Decision{By: s.DecidedBy, Name: s.Decider(), At: s.DecidedAt, Outcome: s.decisionWord()}
 	return e
@@ -369,7 +369,10 @@ func (s *SampleRequest) Extend(now time.Time) error {
 	switch s.State {
 	case SampleShipped:
 		if s.DueAt.Sub(now) > DueSoon {
-			return Errorf(KindConflict, "Sample request %s is due %s; it can be extended only within 3 days of its deadline or when overdue.", s.Ref(), s.DueAt.UTC().Format("2006-01-02"))
+			ref := s.Ref()
+			return Dated(KindConflict, s.DueAt, func(d string) string {
+				return "Sample request " + ref + " is due " + d + "; it can be extended only within 3 days of its deadline or when overdue."
+			})
 		}
 	case SampleOverdue:
 	default:
@@ -398,7 +401,10 @@ func CanRequestAgain(earlier []SampleRequest, now time.Time) error {
 		}
 		if e.State == SampleRejected {
 			if again := e.DecidedAt.Add(RetryAfterRejection); now.Before(again) {
-				return Errorf(KindConflict, "Your request %s for this product was rejected; you can ask again from %s.", e.Ref(), again.UTC().Format("2006-01-02"))
+				ref := e.Ref()
+				return Dated(KindConflict, again, func(d string) string {
+					return "Your request " + ref + " for this product was rejected; you can ask again from " + d + "."
+				})
 			}
 		}
 	}

@@ -153,9 +153,9 @@ func TestSampleOfferCheck(t *testing.T) {
 		{"wrong niche", func(c *domain.Creator) { c.Niche = "food" }, now, []string{"a niche in beauty, skincare"}},
 		{"no niche", func(c *domain.Creator) { c.Niche = "" }, now, []string{"a niche in"}},
 		{"several reasons", func(c *domain.Creator) { c.Followers = 1; c.Niche = "food" }, now, []string{"followers", "; ", "a niche in"}},
-		{"before window", func(*domain.Creator) {}, start.Add(-time.Second), []string{"open on 2026-06-01"}},
-		{"at window end", func(*domain.Creator) {}, end, []string{"closed on 2026-07-01"}},
-		{"after window", func(*domain.Creator) {}, end.AddDate(0, 0, 3), []string{"closed on 2026-07-01"}},
+		{"before window", func(*domain.Creator) {}, start.Add(-time.Second), []string{"open on Mon 1 Jun 2026"}},
+		{"at window end", func(*domain.Creator) {}, end, []string{"closed on Wed 1 Jul 2026"}},
+		{"after window", func(*domain.Creator) {}, end.AddDate(0, 0, 3), []string{"closed on Wed 1 Jul 2026"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -211,7 +211,16 @@ func TestSampleDecideOnce(t *testing.T) {
 		if s.State != domain.SampleApproved || s.DecidedBy != "Dana" || !s.DecidedAt.Equal(now) || !s.Decided() {
 			t.Fatalf("after Approve: %+v", s)
 		}
-		checkErr(t, s.Approve("Lee", later), domain.KindConflict, "", "S5", "already approved", "Dana", "2026-06-15 12:00 UTC")
+		late := s.Approve("Lee", later)
+		checkErr(t, late, domain.KindConflict, "", "S5", "already approved", "Dana")
+		// The moment is carried, not written into the message: each
+		// surface shows it in its reader's zone.
+		if d := domain.ErrorDecision(late); d == nil || !d.At.Equal(now) || d.By != "Dana" || d.Outcome != "approved" {
+			t.Errorf("decision carried = %+v, want Dana approved at %v", d, now)
+		}
+		if strings.Contains(domain.ErrorMessage(late), "12:00") {
+			t.Errorf("message %q names a time in no reader's zone", domain.ErrorMessage(late))
+		}
 		checkErr(t, s.Reject("Lee", domain.RejectNotMatch, "", later), domain.KindConflict, "", "already approved", "Dana")
 		if s.State != domain.SampleApproved || s.DecidedBy != "Dana" || !s.DecidedAt.Equal(now) || s.RejectReason != "" {
 			t.Errorf("second decision changed the request: %+v", s)
@@ -344,8 +353,8 @@ func TestSampleExtend(t *testing.T) {
 		{"overdue by 2 days", domain.SampleOverdue, now.AddDate(0, 0, -2), now.AddDate(0, 0, 5), nil},
 		{"overdue by 7 days", domain.SampleOverdue, now.AddDate(0, 0, -7), now.AddDate(0, 0, 7), nil},
 		{"overdue by 20 days", domain.SampleOverdue, now.AddDate(0, 0, -20), now.AddDate(0, 0, 7), nil},
-		{"due in 3 days and a second", domain.SampleShipped, now.Add(72*time.Hour + time.Second), time.Time{}, []string{"within 3 days", "2026-06-23"}},
-		{"due in 10 days", domain.SampleShipped, now.AddDate(0, 0, 10), time.Time{}, []string{"within 3 days", "2026-06-30"}},
+		{"due in 3 days and a second", domain.SampleShipped, now.Add(72*time.Hour + time.Second), time.Time{}, []string{"within 3 days", "due Tue 23 Jun 2026"}},
+		{"due in 10 days", domain.SampleShipped, now.AddDate(0, 0, 10), time.Time{}, []string{"within 3 days", "due Tue 30 Jun 2026"}},
 		{"approved", domain.SampleApproved, time.Time{}, time.Time{}, []string{"approved", "only shipped"}},
 		{"requested", domain.SampleRequested, time.Time{}, time.Time{}, []string{"requested"}},
 		{"completed", domain.SampleCompleted, now, time.Time{}, []string{"completed"}},
@@ -413,8 +422,8 @@ func TestCanRequestAgain(t *testing.T) {
 		{"approved blocks", []domain.SampleRequest{req(20, domain.SampleApproved)}, now, []string{"S20", "approved"}},
 		{"shipped blocks", []domain.SampleRequest{req(20, domain.SampleShipped)}, now, []string{"S20", "shipped"}},
 		{"overdue blocks", []domain.SampleRequest{req(20, domain.SampleOverdue)}, now, []string{"S20", "overdue"}},
-		{"rejected yesterday", []domain.SampleRequest{rejected}, decided.Add(24 * time.Hour), []string{"S21", "rejected", "2026-07-01"}},
-		{"rejected 30 days minus a second", []domain.SampleRequest{rejected}, again.Add(-time.Second), []string{"S21", "2026-07-01"}},
+		{"rejected yesterday", []domain.SampleRequest{rejected}, decided.Add(24 * time.Hour), []string{"S21", "rejected", "from Wed 1 Jul 2026"}},
+		{"rejected 30 days minus a second", []domain.SampleRequest{rejected}, again.Add(-time.Second), []string{"S21", "from Wed 1 Jul 2026"}},
 		{"rejected 30 days ago", []domain.SampleRequest{rejected}, again, nil},
 		{"rejected long ago", []domain.SampleRequest{rejected}, again.AddDate(1, 0, 0), nil},
 		{"completed", []domain.SampleRequest{req(22, domain.SampleCompleted)}, now, nil},
@@ -443,5 +452,28 @@ func TestSampleConstants(t *testing.T) {
 	want := []domain.RejectReason{"not_match", "out_of_stock", "offline", "other"}
 	if fmt.Sprint(domain.RejectReasons) != fmt.Sprint(want) {
 		t.Errorf("RejectReasons = %v, want %v", domain.RejectReasons, want)
+	}
+}
+
+func TestDatedMessageReadsInTheReadersZone(t *testing.T) {
+	// Rejected at 20:00 UTC on 1 June: 30 days later is 1 July in UTC but
+	// already 2 July in Tokyo.
+	rejected := domain.SampleRequest{ID: 21, State: domain.SampleRejected, DecidedAt: utc(t, "2026-06-01 20:00:00"), RejectReason: domain.RejectNotMatch}
+	err := domain.CanRequestAgain([]domain.SampleRequest{rejected}, utc(t, "2026-06-02 00:00:00"))
+	tokyo, lerr := time.LoadLocation("Asia/Tokyo")
+	noErr(t, lerr)
+	tests := []struct {
+		name string
+		got  string
+		want string
+	}{
+		{"plain message in UTC", domain.ErrorMessage(err), "ask again from Wed 1 Jul 2026."},
+		{"in Tokyo", domain.ErrorMessageIn(err, func(d time.Time) string { return d.In(tokyo).Format(domain.DayFormat) }), "ask again from Thu 2 Jul 2026."},
+		{"no day to format", domain.ErrorMessageIn(domain.Errorf(domain.KindConflict, "plain"), func(time.Time) string { return "X" }), "plain"},
+	}
+	for _, tc := range tests {
+		if !strings.HasSuffix(tc.got, tc.want) {
+			t.Errorf("%s: %q, want it to end %q", tc.name, tc.got, tc.want)
+		}
 	}
 }

@@ -504,8 +504,12 @@ func (c *Console) printErr(err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.failed = true
-	for _, line := range strings.Split(domain.ErrorMessage(err), "\n") {
+	card := present.Refusal(err, present.Reader{Zone: c.app.Location(), Team: c.app.Location(), Now: c.app.Now()})
+	for _, line := range strings.Split(card.Text, "\n") {
 		fmt.Fprintf(c.out, "! %s\n", line)
+	}
+	if card.Context != "" {
+		fmt.Fprintf(c.out, "! %s\n", card.Context)
 	}
 }
 

@@ -77,7 +77,7 @@ func (b *Bot) command(ctx context.Context, i *discordgo.Interaction) *discordgo.
 	}
 	card, err := list(ctx, b.app, actor, r)
 	if err != nil {
-		return b.replyErr(err, i)
+		return b.refuse(err, i, r)
 	}
 	return replyCard(card)
 }
@@ -116,7 +116,7 @@ func (b *Bot) component(ctx context.Context, i *discordgo.Interaction) *discordg
 	}
 	card, err := b.grammar.Click(ctx, actor, id)
 	if err != nil {
-		return b.replyErr(err, i)
+		return b.refuse(err, i, r)
 	}
 	return replyCard(card)
 }

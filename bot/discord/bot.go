@@ -171,12 +171,22 @@ func reply(m message) *discordgo.InteractionResponse {
 
 func replyCard(c present.Card) *discordgo.InteractionResponse { return reply(render(c)) }
 
-// replyErr shows a refusal to the one who acted; an internal failure is
-// logged and shown as ours, never with its cause.
+// replyErr shows a refusal to the one who acted, dated in the team's
+// zone until the creator is known; an internal failure is logged and shown
+// as ours, never with its cause.
 func (b *Bot) replyErr(err error, i *discordgo.Interaction) *discordgo.InteractionResponse {
+	return b.refuse(err, i, present.Reader{Zone: b.app.Location(), Team: b.app.Location(), Now: b.app.Now()})
+}
+
+// refuse is replyErr for a creator whose zone is known.
+func (b *Bot) refuse(err error, i *discordgo.Interaction, r present.Reader) *discordgo.InteractionResponse {
 	if domain.ErrorKind(err) == domain.KindInternal {
 		b.log.Error("discord: interaction failed", "interaction", i.ID, "type", i.Type.String(), "err", err)
 		return reply(text("Something went wrong on our side. Please try again in a minute."))
 	}
-	return reply(text(domain.ErrorMessage(err)))
+	c := present.Refusal(err, r)
+	if c.Context != "" {
+		c.Text += "\n" + c.Context
+	}
+	return reply(text(c.Text))
 }

@@ -67,7 +67,7 @@ func (b *Bot) openForm(ctx context.Context, i *discordgo.Interaction, actor doma
 	switch act.Verb {
 	case present.ActionDecline:
 		if _, err := b.app.InvitationProductIDs(ctx, actor, act.ID); err != nil {
-			return b.replyErr(err, i)
+			return b.refuse(err, i, r)
 		}
 		return modal(act, fmt.Sprintf("Decline invitation I%d", act.ID),
 			input(inputReason, "Why not? (optional, the team reads it)", discordgo.TextInputParagraph, "", "", false, domain.MaxNoteLength))
@@ -83,7 +83,7 @@ func (b *Bot) openForm(ctx context.Context, i *discordgo.Interaction, actor doma
 		f, err = b.app.SampleFormFor(ctx, actor, 0, act.ID)
 	}
 	if err != nil {
-		return b.replyErr(err, i)
+		return b.refuse(err, i, r)
 	}
 	product := ""
 	if len(f.Products) == 1 {
@@ -170,23 +170,23 @@ func (b *Bot) modal(ctx context.Context, i *discordgo.Interaction) *discordgo.In
 	case present.ActionDecline:
 		inv, err := b.app.DeclineInvitation(ctx, actor, act.ID, strings.TrimSpace(v[inputReason]))
 		if err != nil {
-			return b.replyErr(err, i)
+			return b.refuse(err, i, r)
 		}
 		return replyCard(present.Answered(inv))
 	case present.ActionSubmitContent:
 		s, err := b.app.SubmitContent(ctx, actor, act.ID, strings.TrimSpace(v[inputLink]))
 		if err != nil {
-			return b.replyErr(err, i)
+			return b.refuse(err, i, r)
 		}
 		return replyCard(present.Sample(s, r))
 	}
 	in, err := sampleInput(act, v)
 	if err != nil {
-		return b.replyErr(err, i)
+		return b.refuse(err, i, r)
 	}
 	s, err := b.app.RequestSample(ctx, actor, in)
 	if err != nil {
-		return b.replyErr(err, i)
+		return b.refuse(err, i, r)
 	}
 	return replyCard(present.Requested(s, r))
 }

@@ -203,17 +203,21 @@ func ephemeral(c present.Card, page int, line string) *message {
 // someone else names them as a mention, an internal error is logged and
 // shown as a generic text.
 func (a *Adapter) errorCard(err error) present.Card {
-	if d := domain.ErrorDecision(err); d != nil {
-		who := d.Name
-		if domain.ValidateMemberID("by", d.By) == nil {
-			who = "<@" + d.By + ">"
-		}
-		return present.Card{Text: ":information_source: " + domain.ErrorMessage(err), Context: "Decided by " + who + " at " + d.At.In(a.app.Location()).Format("2 Jan 2006 15:04 MST") + "."}
-	}
 	if domain.ErrorKind(err) == domain.KindInternal {
 		a.log.Error("slack: use case failed", "err", err)
+		return present.Card{Text: ":warning: " + domain.ErrorMessage(err)}
 	}
-	return present.Card{Text: ":warning: " + domain.ErrorMessage(err)}
+	r := present.Reader{Zone: a.app.Location(), Team: a.app.Location(), Now: a.app.Now()}
+	c := present.Refusal(err, r)
+	if d := domain.ErrorDecision(err); d != nil {
+		c.Text = ":information_source: " + c.Text
+		if c.Context != "" && domain.ValidateMemberID("by", d.By) == nil {
+			c.Context = "Decided by <@" + d.By + "> on " + r.Time(d.At) + "."
+		}
+		return c
+	}
+	c.Text = ":warning: " + c.Text
+	return c
 }
 
 // errorMessage is errorCard as an ephemeral answer. The decider's mention

@@ -1,0 +1,19 @@
+package present
+
+import "github.com/collabbot/collabbot/domain"
+
+// Refusal words a refused action for the one who acted, in their zone: the
+// use case's message, and for a decision someone else already took who
+// took it and when. An internal error shows only the generic text; the
+// adapter logs its cause.
+func Refusal(err error, r Reader) Card {
+	c := Card{Text: domain.ErrorMessageIn(err, r.Date)}
+	if d := domain.ErrorDecision(err); d != nil && !d.At.IsZero() {
+		who := d.Name
+		if who == "" {
+			who = d.By
+		}
+		c.Context = "Decided by " + who + " on " + r.Time(d.At) + "."
+	}
+	return c
+}
