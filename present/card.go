@@ -73,6 +73,10 @@ type Card struct {
 	// funnel chart); an adapter that cannot show pictures shows the card's
 	// text, which always says the same in words.
 	Image *Image `json:"image,omitempty"`
+	// Members are seller-team member IDs that Text names: a surface that
+	// can mention people (Slack) shows each one as the person, the others
+	// show the ID.
+	Members []string `json:"members,omitempty"`
 }
 
 // Image is a PNG picture attached to a card.

@@ -228,12 +228,17 @@ func ProductChanged(p commands.ProductView) Card {
 	return Text(fmt.Sprintf("Updated %s %q: price %s, group %s, %s in stock.", p.ID, p.Title, p.Price, orDash(p.Group), plural(p.SampleStock, "sample", "samples")))
 }
 
-// RoleSet confirms a role change.
+// RoleSet confirms a role change, naming the member as the team knows them.
 func RoleSet(m domain.Member) Card {
-	if m.Role == domain.RoleNone {
-		return Text(fmt.Sprintf("%s no longer has a role: they cannot use collabbot until a manager gives them one (role %s seller).", m.ID, m.ID))
+	who := m.ID
+	if m.Name != "" && m.Name != m.ID {
+		who = m.Name + " (" + m.ID + ")"
 	}
-	return Text(fmt.Sprintf("%s is now a %s.", m.ID, m.Role))
+	c := Card{Text: fmt.Sprintf("%s is now a %s.", who, m.Role), Members: []string{m.ID}}
+	if m.Role == domain.RoleNone {
+		c.Text = fmt.Sprintf("%s no longer has a role: they cannot use collabbot until a manager gives them one (role %s seller).", who, m.ID)
+	}
+	return c
 }
 
 // Report is the collaboration report: the funnel in fields, and what each

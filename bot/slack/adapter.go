@@ -211,7 +211,7 @@ func (a *Adapter) errorCard(err error) present.Card {
 	c := present.Refusal(err, r)
 	if d := domain.ErrorDecision(err); d != nil {
 		c.Text = ":information_source: " + c.Text
-		if c.Context != "" && domain.ValidateMemberID("by", d.By) == nil {
+		if c.Context != "" && slackUserID(d.By) {
 			c.Context = "Decided by <@" + d.By + "> on " + r.Time(d.At) + "."
 		}
 		return c

@@ -51,7 +51,7 @@ func render(c present.Card, maxBlocks, page int, line string) rendered {
 		head = append(head, slackgo.NewHeaderBlock(plain(clipRunes(c.Title, maxHeaderChars))))
 	}
 	if c.Text != "" {
-		head = append(head, textSections(c.Text)...)
+		head = append(head, textSections(mention(escape(c.Text), c.Members))...)
 	}
 	head = append(head, fieldSections(c.Fields)...)
 	if c.Image != nil {
@@ -156,14 +156,61 @@ func sectionBlocks(s present.Section) []slackgo.Block {
 	return append(out, buttonRows(s.Buttons)...)
 }
 
-// textSections splits a long text into sections of at most 3,000 characters.
+// textSections splits a long mrkdwn text (already escaped) into sections of
+// at most 3,000 characters.
 func textSections(s string) []slackgo.Block {
 	var out []slackgo.Block
-	for _, part := range splitRunes(escape(s), maxTextChars) {
+	for _, part := range splitRunes(s, maxTextChars) {
 		out = append(out, slackgo.NewSectionBlock(mrkdwn(part), nil, nil))
 	}
 	return out
 }
+
+// mention shows each member ID a card names as the member: Slack turns
+// <@U0123> into their name. Only valid IDs, and only whole words, so an ID
+// inside a longer one or inside people's words stays as it is.
+func mention(s string, ids []string) string {
+	for _, id := range ids {
+		if !slackUserID(id) {
+			continue
+		}
+		var b strings.Builder
+		from := 0
+		for at := 0; ; {
+			i := strings.Index(s[at:], id)
+			if i < 0 {
+				break
+			}
+			i += at
+			end := i + len(id)
+			at = end
+			if (i > 0 && idByte(s[i-1])) || (end < len(s) && idByte(s[end])) {
+				continue
+			}
+			b.WriteString(s[from:i] + "<@" + id + ">")
+			from = end
+		}
+		s = b.String() + s[from:]
+	}
+	return s
+}
+
+// slackUserID reports whether id is a Slack user ID (U or W, then capital
+// letters and digits), the only IDs Slack can mention; the console's
+// members have names of their own making.
+func slackUserID(id string) bool {
+	if len(id) < 3 || id[0] != 'U' && id[0] != 'W' {
+		return false
+	}
+	for i := 1; i < len(id); i++ {
+		if c := id[i]; !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+func idByte(c byte) bool { return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' }
 
 func fieldObjects(fs []present.Field) []*slackgo.TextBlockObject {
 	out := make([]*slackgo.TextBlockObject, 0, len(fs))

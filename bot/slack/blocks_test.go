@@ -205,3 +205,26 @@ func signature(secret, stamp, body string) string {
 	m.Write([]byte("v0:" + stamp + ":" + body))
 	return "v0=" + hex.EncodeToString(m.Sum(nil))
 }
+
+func TestMentionNamesOnlyWholeMemberIDs(t *testing.T) {
+	tests := []struct {
+		name, in string
+		ids      []string
+		want     string
+	}{
+		{"one ID", "U0DANA is now a manager.", []string{"U0DANA"}, "<@U0DANA> is now a manager."},
+		{"twice", "U0DANA no longer has a role (role U0DANA seller).", []string{"U0DANA"}, "<@U0DANA> no longer has a role (role <@U0DANA> seller)."},
+		{"inside a longer word", "U0DANAX and XU0DANA stay.", []string{"U0DANA"}, "U0DANAX and XU0DANA stay."},
+		{"after a name", "Dana (U0DANA) is now a seller.", []string{"U0DANA"}, "Dana (<@U0DANA>) is now a seller."},
+		{"not a Slack user ID", "here is now a manager.", []string{"here"}, "here is now a manager."},
+		{"a console member", "alice is now a manager.", []string{"alice"}, "alice is now a manager."},
+		{"no IDs", "plain", nil, "plain"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := mention(tc.in, tc.ids); got != tc.want {
+				t.Errorf("mention(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}

@@ -231,7 +231,9 @@ func eventCallback(id, inner string) string {
 // lets a manager act from outside the sellers' channel.
 func TestRoleCommandInSlack(t *testing.T) {
 	h := newHarness(t)
-	if _, body := h.slash(manager, "role "+seller+" none", 1); !strings.Contains(body, "no longer has a role") {
+	// The member is named as a mention (Slack shows their name), not as a
+	// bare ID nobody recognises.
+	if _, body := h.slash(manager, "role "+seller+" none", 1); !strings.Contains(body, `\u003c@`+seller+`\u003e no longer has a role`) {
 		t.Fatalf("role none answered %s", body)
 	}
 	_, body := h.slash(seller, `product add P9 "Night Cream"`, 2)
@@ -241,7 +243,7 @@ func TestRoleCommandInSlack(t *testing.T) {
 		t.Errorf("a member without a role added a product")
 	}
 
-	if _, body := h.slash(manager, "role <@"+outsider+"> manager", 3); !strings.Contains(body, "is now a manager") {
+	if _, body := h.slash(manager, "role <@"+outsider+"> manager", 3); !strings.Contains(body, `\u003c@`+outsider+`\u003e is now a manager`) {
 		t.Fatalf("role manager answered %s", body)
 	}
 	if _, body := h.slash(outsider, "plans", 4); !strings.Contains(body, "Open plans") {
