@@ -119,7 +119,7 @@ func TestReportCountsAndRates(t *testing.T) {
 	}
 	msg, _, err := grammar.New(app).Run(ctxb, dana, "report")
 	mustNil(t, err, "Run report")
-	if v, _ := fieldValue(msg, "Acceptance rate"); v != "-" {
+	if v, _ := fieldValue(msg, "Acceptance rate"); v != "none yet" {
 		t.Errorf("empty report shows acceptance %q", v)
 	}
 }

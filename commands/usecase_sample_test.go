@@ -63,7 +63,7 @@ func TestRequestSampleThroughPlanAndInvitation(t *testing.T) {
 	if got := buttonActions(rendered(card)); !reflect.DeepEqual(got, wantActions) {
 		t.Errorf("card buttons %v, want %v", got, wantActions)
 	}
-	for label, want := range map[string]string{"Creator": "@maya", "Followers": "50000", "Average views": "8000", "Niche": "beauty",
+	for label, want := range map[string]string{"Creator": "@maya", "Followers": "50,000", "Average views": "8,000", "Niche": "beauty",
 		"Samples received": "0", "Content posted": "0", "Fulfilment rate": "no samples yet", "Creator's note": "love it"} {
 		if got, _ := fieldValue(rendered(card), label); got != want {
 			t.Errorf("card field %s = %q, want %q", label, got, want)

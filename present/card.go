@@ -205,9 +205,9 @@ func (r Reader) Time(t time.Time) string {
 
 func plural(n int, one, many string) string {
 	if n == 1 {
-		return fmt.Sprintf("%d %s", n, one)
+		return "1 " + one
 	}
-	return fmt.Sprintf("%d %s", n, many)
+	return number(int64(n)) + " " + many
 }
 
 func orDash(s string) string {

@@ -109,9 +109,11 @@ func stateCounts[K ~string](m map[K]int) string {
 	return strings.Join(parts, ", ")
 }
 
+// percentOrDash is a rate, or "none yet" while nothing it divides by has
+// happened (no invitation answered, no sample shipped).
 func percentOrDash(n int) string {
 	if n < 0 {
-		return "-"
+		return "none yet"
 	}
 	return fmt.Sprintf("%d%%", n)
 }

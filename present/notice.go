@@ -234,7 +234,7 @@ func sampleCard(n domain.Notice, s domain.SampleRequest, cr domain.Creator, prod
 			{Label: "Creator", Value: cr.At()},
 			{Label: "Followers", Value: known(cr.Followers)},
 			{Label: "Average views", Value: known(cr.AvgViews)},
-			{Label: "Niche", Value: orDash(cr.Niche)},
+			{Label: "Niche", Value: cmpOr(cr.Niche, "not known")},
 			{Label: "Samples received", Value: fmt.Sprint(track.Received)},
 			{Label: "Content posted", Value: fmt.Sprint(track.Posted)},
 			{Label: "Fulfilment rate", Value: fulfil},
@@ -314,7 +314,7 @@ func productList(products []domain.Product) string {
 	for i, p := range products {
 		line := p.ID + " " + p.Title
 		if p.Price > 0 { // 0 is a price nobody entered, not a free product
-			line += " (" + p.Price.String() + ")"
+			line += " (" + money(p.Price) + ")"
 		}
 		if size+len(line)+1 > MaxFieldLength-tail {
 			lines = append(lines, fmt.Sprintf("... and %d more", len(products)-i))
@@ -340,18 +340,18 @@ func SampleSummary(o *domain.SampleOffer, r Reader) string {
 	if o.ApprovalExempt {
 		s += ", no approval needed"
 	} else {
-		s += ", approved by the seller team"
+		s += ", the seller team approves each request"
 	}
 	var req []string
 	q := o.Requirements
 	if q.MinFollowers > 0 {
-		req = append(req, fmt.Sprintf("%d+ followers", q.MinFollowers))
+		req = append(req, number(q.MinFollowers) + "+ followers")
 	}
 	if q.MinAvgViews > 0 {
-		req = append(req, fmt.Sprintf("%d+ average views", q.MinAvgViews))
+		req = append(req, number(q.MinAvgViews) + "+ average views")
 	}
 	if q.MinGMV30d > 0 {
-		req = append(req, fmt.Sprintf("%s+ 30-day GMV", q.MinGMV30d))
+		req = append(req, money(q.MinGMV30d) + "+ 30-day GMV")
 	}
 	if len(q.Categories) > 0 {
 		req = append(req, "niche: "+strings.Join(q.Categories, "/"))
@@ -413,5 +413,5 @@ func known(n int64) string {
 	if n <= 0 {
 		return "not known"
 	}
-	return fmt.Sprint(n)
+	return number(n)
 }

@@ -94,7 +94,7 @@ func planText(v commands.PlanView, r Reader) string {
 	}
 	b.WriteString("\n")
 	for _, pp := range v.Products {
-		fmt.Fprintf(&b, "  %s %s (%s): %s\n", pp.Product.ID, pp.Product.Title, pp.Product.Price, pp.Rule.Rate)
+		fmt.Fprintf(&b, "  %s %s (%s): %s\n", pp.Product.ID, pp.Product.Title, money(pp.Product.Price), pp.Rule.Rate)
 	}
 	if len(v.Products) == 0 {
 		b.WriteString("  No catalog product matches its rates yet.\n")
@@ -170,9 +170,9 @@ func Creators(cards []commands.CreatorCard, niche string) Card {
 	}
 	c := Card{Title: fmt.Sprintf("Creators (%d)", len(cards))}
 	for _, cc := range cards {
-		fulfil := "-"
+		record := fmt.Sprintf("samples %d, posted %d", cc.Received, cc.Posted)
 		if f := cc.FulfilmentRate(); f >= 0 {
-			fulfil = fmt.Sprintf("%d%%", f)
+			record += fmt.Sprintf(" (%d%%)", f)
 		}
 		status := "reachable"
 		switch {
@@ -181,16 +181,47 @@ func Creators(cards []commands.CreatorCard, niche string) Card {
 		case !cc.Creator.Reachable:
 			status = "blocks DMs"
 		}
-		c.Sections = append(c.Sections, Section{Text: fmt.Sprintf("%s  %s  %s  %s  samples %d, posted %d (%s)  %s",
-			cc.Creator.At(), count(cc.Creator.Followers, "follower", "followers"), count(cc.Creator.AvgViews, "avg view", "avg views"),
-			orDash(cc.Creator.Niche), cc.Received, cc.Posted, fulfil, status)})
+		parts := []string{cc.Creator.At(), count(cc.Creator.Followers, "follower", "followers"), count(cc.Creator.AvgViews, "avg view", "avg views")}
+		if cc.Creator.Niche != "" {
+			parts = append(parts, cc.Creator.Niche)
+		}
+		c.Sections = append(c.Sections, Section{Text: strings.Join(append(parts, record, status), "  ")})
 	}
 	return c.Fit()
 }
 
 // CreatorAdded confirms a new roster entry.
 func CreatorAdded(cr domain.Creator) Card {
-	return Text(fmt.Sprintf("Added %s to the roster (%s, niche %s).", cr.At(), plural(int(cr.Followers), "follower", "followers"), orDash(cr.Niche)))
+	return Text("Added " + cr.At() + " to the roster" + creatorFacts(cr) + ".")
+}
+
+// creatorFacts is " (52,000 followers, niche beauty)" with what the roster
+// knows; nothing for what nobody entered, which is not zero.
+func creatorFacts(cr domain.Creator) string {
+	var parts []string
+	if cr.Followers > 0 {
+		parts = append(parts, plural(int(cr.Followers), "follower", "followers"))
+	}
+	if cr.Niche != "" {
+		parts = append(parts, "niche "+cr.Niche)
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(parts, ", ") + ")"
+}
+
+// productFacts is "price 19.99, group serums, 12 samples in stock", leaving
+// out what is not set.
+func productFacts(p domain.Product) string {
+	var parts []string
+	if p.Price > 0 {
+		parts = append(parts, "price "+money(p.Price))
+	}
+	if p.Group != "" {
+		parts = append(parts, "group "+p.Group)
+	}
+	return strings.Join(append(parts, plural(p.SampleStock, "sample", "samples")+" in stock"), ", ")
 }
 
 // Products lists the catalog.
@@ -200,14 +231,14 @@ func Products(ps []domain.Product) Card {
 	}
 	c := Card{Title: fmt.Sprintf("Products (%d)", len(ps))}
 	for _, p := range ps {
-		c.Sections = append(c.Sections, Section{Text: fmt.Sprintf("%s  %s  %s  group %s  %s in stock", p.ID, p.Title, p.Price, orDash(p.Group), plural(p.SampleStock, "sample", "samples"))})
+		c.Sections = append(c.Sections, Section{Text: fmt.Sprintf("%s  %s  %s", p.ID, p.Title, strings.ReplaceAll(productFacts(p), ", ", "  "))})
 	}
 	return c.Fit()
 }
 
 // ProductAdded confirms a new catalog entry.
 func ProductAdded(p commands.ProductView) Card {
-	text := fmt.Sprintf("Added %s %q to the catalog: price %s, group %s, %s in stock.", p.ID, p.Title, p.Price, orDash(p.Group), plural(p.SampleStock, "sample", "samples"))
+	text := fmt.Sprintf("Added %s %q to the catalog: %s.", p.ID, p.Title, productFacts(p.Product))
 	for _, n := range p.Notes {
 		text += "\nNote: " + n
 	}
@@ -220,12 +251,12 @@ func CreatorChanged(cr domain.Creator) Card {
 	if cr.DiscordID != "" {
 		discord = "Discord " + cr.DiscordID
 	}
-	return Text(fmt.Sprintf("Updated %s: %s, niche %s, %s.", cr.At(), plural(int(cr.Followers), "follower", "followers"), orDash(cr.Niche), discord))
+	return Text(fmt.Sprintf("Updated %s%s: %s.", cr.At(), creatorFacts(cr), discord))
 }
 
 // ProductChanged shows a corrected catalog entry.
 func ProductChanged(p commands.ProductView) Card {
-	return Text(fmt.Sprintf("Updated %s %q: price %s, group %s, %s in stock.", p.ID, p.Title, p.Price, orDash(p.Group), plural(p.SampleStock, "sample", "samples")))
+	return Text(fmt.Sprintf("Updated %s %q: %s.", p.ID, p.Title, productFacts(p.Product)))
 }
 
 // RoleSet confirms a role change, naming the member as the team knows them.
@@ -244,12 +275,7 @@ func RoleSet(m domain.Member) Card {
 // Report is the collaboration report: the funnel in fields, and what each
 // shipped sample returned.
 func Report(rep commands.Report, r Reader) Card {
-	pct := func(n int) string {
-		if n < 0 {
-			return "-"
-		}
-		return fmt.Sprintf("%d%%", n)
-	}
+	pct := percentOrDash
 	countsOf := func(m map[string]int) string {
 		keys := make([]string, 0, len(m))
 		for k := range m {

@@ -200,7 +200,7 @@ func TestSampleRequestRefusedForTooFewFollowers(t *testing.T) {
 				t.Errorf("address input required=%v value %q: leo has none on file, so it is asked", in.Required, in.Value)
 			}
 		case "terms":
-			wantContains(t, "requirements shown", in.Value, "1000+ followers")
+			wantContains(t, "requirements shown", in.Value, "1,000+ followers")
 		}
 	}
 	resp, _ = w.ok(w.submit(leo, "form/join-plan:1", map[string]string{"product": "P300", "qty": "1", "address": "3 Baker Street, London NW1 6XE, UK"}))

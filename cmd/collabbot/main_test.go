@@ -301,7 +301,7 @@ func TestReimportKeepsMissingColumns(t *testing.T) {
 		}
 	}
 	_, out, _ := runMain(t, db, "/as seller\nproducts\n", nil, "console")
-	if !strings.Contains(out, "P100  Glow Serum  19.90  group skincare  50 samples in stock") {
+	if !strings.Contains(out, "P100  Glow Serum  price 19.90  group skincare  50 samples in stock") {
 		t.Errorf("after a price-only import:\n%s", out)
 	}
 }

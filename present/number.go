@@ -1,0 +1,37 @@
+package present
+
+import (
+	"strconv"
+
+	"github.com/collabbot/collabbot/domain"
+)
+
+// number writes a count as people read it: 52,000, not 52000. CSV exports
+// keep plain digits; only chat and the console group them.
+func number(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	sign := ""
+	if n < 0 {
+		sign, s = "-", s[1:]
+	}
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return sign + s
+}
+
+// money writes an amount as number does its whole part: 1,234.50.
+func money(m domain.Money) string {
+	cents := int64(m) % 100
+	if cents < 0 {
+		cents = -cents
+	}
+	whole := number(int64(m) / 100)
+	if m < 0 && int64(m)/100 == 0 {
+		whole = "-0"
+	}
+	if cents < 10 {
+		return whole + ".0" + strconv.FormatInt(cents, 10)
+	}
+	return whole + "." + strconv.FormatInt(cents, 10)
+}
