@@ -345,13 +345,13 @@ func SampleSummary(o *domain.SampleOffer, r Reader) string {
 	var req []string
 	q := o.Requirements
 	if q.MinFollowers > 0 {
-		req = append(req, number(q.MinFollowers) + "+ followers")
+		req = append(req, number(q.MinFollowers)+"+ followers")
 	}
 	if q.MinAvgViews > 0 {
-		req = append(req, number(q.MinAvgViews) + "+ average views")
+		req = append(req, number(q.MinAvgViews)+"+ average views")
 	}
 	if q.MinGMV30d > 0 {
-		req = append(req, money(q.MinGMV30d) + "+ 30-day GMV")
+		req = append(req, money(q.MinGMV30d)+"+ 30-day GMV")
 	}
 	if len(q.Categories) > 0 {
 		req = append(req, "niche: "+strings.Join(q.Categories, "/"))
