@@ -58,6 +58,11 @@ func (a *App) SampleFormFor(ctx context.Context, actor domain.Actor, invitationI
 		if offer == nil {
 			return domain.Errorf(domain.KindNotFound, "This offer has no free samples.")
 		}
+		// A creator who does not qualify learns why before typing an
+		// address into a form the submit would refuse.
+		if err := offer.Check(cr, a.now()); err != nil {
+			return err
+		}
 		f.Offer = *offer
 		return nil
 	})

@@ -40,7 +40,6 @@ const (
 	inputQty     = "qty"
 	inputAddress = "address"
 	inputNote    = "note"
-	inputTerms   = "terms"
 	inputLink    = "link"
 )
 
@@ -93,13 +92,14 @@ func (b *Bot) openForm(ctx context.Context, i *discordgo.Interaction, actor doma
 	if f.Address != "" {
 		addrLabel = "Shipping address: confirm or correct"
 	}
-	terms := present.SampleSummary(&f.Offer, r)
+	// The offer's terms are on the card whose button opened this, and a
+	// creator who misses a requirement was told before it opened; a modal
+	// holds only inputs, so they are not repeated in an editable field.
 	return modal(act, "Request a free sample",
 		input(inputProduct, clip("Product: "+strings.Join(f.Products, ", "), maxInputLabel), discordgo.TextInputShort, clip(strings.Join(f.Products, ", "), maxHint), product, true, 64),
 		input(inputQty, quantityLabel(f.Offer.PerCreator), discordgo.TextInputShort, "1", "1", true, 2),
 		input(inputAddress, addrLabel, discordgo.TextInputParagraph, "Street, city, postal code, country", f.Address, true, domain.MaxAddressLength),
-		input(inputNote, "A note for the team (optional)", discordgo.TextInputParagraph, "", "", false, domain.MaxNoteLength),
-		input(inputTerms, "Requirements (to read; not sent)", discordgo.TextInputParagraph, "", clip(terms, maxInputValue), false, maxInputValue))
+		input(inputNote, "A note for the team (optional)", discordgo.TextInputParagraph, "", "", false, domain.MaxNoteLength))
 }
 
 // quantityLabel says how many units the offer allows ("1 to 1" reads as a typo).

@@ -180,12 +180,22 @@ func TestSampleRequestRefusedForTooFewFollowers(t *testing.T) {
 	w := newWorld(t)
 	w.roster()
 	w.team(dana, `plan "Spring" P300=12% samples=1 stock=20 min-followers=1000`)
+	// Leo has 800 followers: told at once, before typing an address.
 	resp, _ := w.ok(w.click(leo, "join-plan:1"))
+	if resp.Type == discordgo.InteractionResponseModal {
+		t.Fatalf("a creator below the offer's requirements got the sample form")
+	}
+	wantEphemeral(t, resp)
+	wantContains(t, "refusal on click", answerText(resp), "1000", "followers")
+
+	// A creator who qualifies gets the form: inputs only, prefilled.
+	w.team(dana, `creator set @leo.cooks followers=5000`)
+	resp, _ = w.ok(w.click(leo, "join-plan:1"))
 	if resp.Type != discordgo.InteractionResponseModal {
 		t.Fatalf("Request sample answered type %d, want the sample modal", resp.Type)
 	}
 	ids := customIDs(resp.Data.Components)
-	if !slices.Equal(ids, []string{"product", "qty", "address", "note", "terms"}) {
+	if !slices.Equal(ids, []string{"product", "qty", "address", "note"}) {
 		t.Errorf("modal inputs %v", ids)
 	}
 	for _, c := range resp.Data.Components {
@@ -199,10 +209,10 @@ func TestSampleRequestRefusedForTooFewFollowers(t *testing.T) {
 			if !in.Required || in.Value != "" {
 				t.Errorf("address input required=%v value %q: leo has none on file, so it is asked", in.Required, in.Value)
 			}
-		case "terms":
-			wantContains(t, "requirements shown", in.Value, "1,000+ followers")
 		}
 	}
+	// The submit checks again: followers fell while the form was open.
+	w.team(dana, `creator set @leo.cooks followers=800`)
 	resp, _ = w.ok(w.submit(leo, "form/join-plan:1", map[string]string{"product": "P300", "qty": "1", "address": "3 Baker Street, London NW1 6XE, UK"}))
 	wantEphemeral(t, resp)
 	wantContains(t, "refusal", answerText(resp), "followers")
