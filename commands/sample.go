@@ -543,11 +543,6 @@ func (a *App) ShipSample(ctx context.Context, actor domain.Actor, id int64, trac
 		if err := a.postSampleCard(ctx, tx, now, *v, "shipped"); err != nil {
 			return err
 		}
-		text := fmt.Sprintf("Your free sample of %s %s is on its way.", v.Product.ID, v.Product.Title)
-		if v.Tracking != "" {
-			text += " Tracking: " + v.Tracking + "."
-		}
-		text += fmt.Sprintf(" Please post your video or LIVE by %s and send us the link.", a.dateIn(v.DueAt))
 		return send(ctx, tx, now, out{to: toCreator(v.CreatorID), key: domain.Once(subject("sample", v.ID), "shipped"), thread: subject("sample", v.ID)}, sampleNotice(domain.NoticeSampleShipped, *v))
 	})
 }
@@ -639,8 +634,30 @@ func (a *App) SubmitContent(ctx context.Context, actor domain.Actor, id int64, l
 		if err := send(ctx, tx, now, out{to: toChannel(domain.ChannelSellers), key: domain.Once(subject("sample", v.ID), "content"), thread: subject("sample", v.ID)}, sampleNotice(domain.NoticeContentPosted, *v)); err != nil {
 			return err
 		}
+		if err := settleContentDMs(ctx, tx, now, *v); err != nil {
+			return err
+		}
 		return send(ctx, tx, now, out{to: toCreator(v.CreatorID), key: domain.Once(subject("sample", v.ID), "thanks"), thread: subject("sample", v.ID)}, sampleNotice(domain.NoticeContentThanks, *v))
 	})
+}
+
+// settleContentDMs edits the creator's "shipped" DM, and the "more time"
+// one if the sample was extended, once content is in: their Submit content
+// button would otherwise linger on a finished sample.
+func settleContentDMs(ctx context.Context, tx Tx, now time.Time, v SampleView) error {
+	dms := []string{"shipped"}
+	if v.Extended {
+		dms = append(dms, "extended")
+	}
+	kinds := map[string]domain.NoticeKind{"shipped": domain.NoticeSampleShipped, "extended": domain.NoticeSampleExtended}
+	for _, what := range dms {
+		original := domain.Once(subject("sample", v.ID), what)
+		if err := send(ctx, tx, now, out{to: toCreator(v.CreatorID), key: original.Edit(string(v.State), 0), thread: subject("sample", v.ID), replaces: original},
+			sampleNotice(kinds[what], v)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // correctContent replaces the link of a completed sample: a creator who

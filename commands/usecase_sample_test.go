@@ -419,6 +419,20 @@ func TestExtendSampleOnce(t *testing.T) {
 	_, err = app.ExtendSample(ctxb, dana, v.ID)
 	wantErr(t, err, domain.KindConflict, "", "already extended once")
 	wantUnchanged(t, db, before)
+
+	// Content in: the shipped and "more time" DMs are edited in place so
+	// their Submit content buttons go.
+	_, err = app.SubmitContent(ctxb, mayaA, v.ID, "https://www.tiktok.com/@maya/video/7301234567890123456")
+	mustNil(t, err, "SubmitContent")
+	for _, what := range []string{"shipped", "extended"} {
+		edit := mustOutboxKey(t, db, sampleKey(v.ID, what)+"~completed")
+		if string(edit.Replaces) != sampleKey(v.ID, what) {
+			t.Errorf("%s DM edit replaces %q", what, edit.Replaces)
+		}
+		if c := rendered(edit); len(c.AllButtons()) != 0 || !strings.Contains(cardText(c), "content") {
+			t.Errorf("%s DM after content: %+v, want no buttons and the content noted", what, c)
+		}
+	}
 }
 
 // The sweep expires undecided requests after 7 days and flags shipped

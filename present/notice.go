@@ -134,6 +134,9 @@ func notice(n domain.Notice, r Reader) Card {
 	case domain.NoticeSampleExpired:
 		return Card{Title: "Sample request " + s.Ref() + " expired", Text: fmt.Sprintf("The seller team did not decide on your request for %s within 7 days. You can ask again.", what)}
 	case domain.NoticeSampleShipped:
+		if s.State == domain.SampleCompleted {
+			return contentIn(*s, what)
+		}
 		text := fmt.Sprintf("Your free sample of %s is on its way.", what)
 		if s.Tracking != "" {
 			text += " Tracking: " + s.Tracking + "."
@@ -143,6 +146,9 @@ func notice(n domain.Notice, r Reader) Card {
 	case domain.NoticeSampleTracking:
 		return Card{Title: "Sample " + s.Ref() + " tracking", Text: fmt.Sprintf("The tracking number of your %s sample is now %s.", what, s.Tracking)}
 	case domain.NoticeSampleExtended:
+		if s.State == domain.SampleCompleted {
+			return contentIn(*s, what)
+		}
 		return Card{Title: "More time for sample " + s.Ref(), Text: fmt.Sprintf("You now have until %s to post your content for %s.", r.Deadline(s.DueAt), what),
 			Buttons: []Button{form("Submit content link", ActionSubmitContent, s.ID, "primary")}}
 	case domain.NoticeSampleOverdue:
@@ -406,6 +412,12 @@ func worded(w *domain.Worded) Card {
 		c.Buttons = append(c.Buttons, Button{Label: b.Label, Kind: kind, Action: b.Action, Style: b.Style})
 	}
 	return c
+}
+
+// contentIn is a shipped (or extended) DM edited once content is in: its
+// Submit button goes, since the sample is done.
+func contentIn(s domain.SampleRequest, what string) Card {
+	return Card{Title: "Sample " + s.Ref() + ": content received", Text: fmt.Sprintf("You posted content for %s: %s. Thank you!", what, s.ContentURL)}
 }
 
 // known shows a count the roster may not know: 0 is "not known", not zero.
