@@ -508,6 +508,9 @@ func (a *App) cancelUndecided(ctx context.Context, tx Tx, now time.Time, actor d
 		if err := a.postSampleCard(ctx, tx, now, v, "cancelled"); err != nil {
 			return err
 		}
+		if err := settleReceivedDM(ctx, tx, now, v); err != nil {
+			return err
+		}
 		if err := send(ctx, tx, now, out{to: toCreator(v.CreatorID), key: domain.Once(subject("sample", v.ID), "cancelled"), thread: subject("sample", v.ID)}, withClosure(sampleNotice(domain.NoticeSampleCancelled, v), why)); err != nil {
 			return err
 		}

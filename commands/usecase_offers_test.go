@@ -50,6 +50,14 @@ func TestClosedOffersCancelUndecidedRequests(t *testing.T) {
 	}
 	_, err := app.ApproveSample(ctxb, erin, waiting.ID)
 	wantErr(t, err, domain.KindConflict, "", "cancelled")
+
+	// Each "request received" DM is edited so its Cancel button goes.
+	for _, id := range []int64{viaInv.ID, waiting.ID} {
+		edit := rendered(mustOutboxKey(t, db, fmt.Sprintf("sample:%d:received~cancelled", id)))
+		if len(edit.AllButtons()) != 0 || !strings.Contains(edit.Text, "It is cancelled.") {
+			t.Errorf("S%d received DM after its offer closed: %+v", id, edit)
+		}
+	}
 }
 
 func TestSameRateAgainChangesNothing(t *testing.T) {

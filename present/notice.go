@@ -101,7 +101,7 @@ func notice(n domain.Notice, r Reader) Card {
 	case domain.NoticeSampleReceived:
 		if s.State != "" && s.State != domain.SampleRequested {
 			// The DM edited once the request moved on: its Cancel button goes.
-			return Card{Title: "Sample request " + s.Ref() + ": " + string(s.State), Text: fmt.Sprintf("You asked for %s. This request is %s now; the message below says more.", what, s.State)}
+			return Card{Title: "Sample request " + s.Ref() + ": " + string(s.State), Text: fmt.Sprintf("You asked for %s. %s", what, settled(s.State))}
 		}
 		return Card{Title: "Sample request " + s.Ref() + " received", Text: fmt.Sprintf("We got your request for %s. The seller team decides by %s; we will tell you here.", what, r.Deadline(s.ExpiresAt())),
 			Buttons: []Button{action("Cancel request", ActionCancelSample, s.ID, "danger")}}
@@ -412,6 +412,23 @@ func worded(w *domain.Worded) Card {
 		c.Buttons = append(c.Buttons, Button{Label: b.Label, Kind: kind, Action: b.Action, Style: b.Style})
 	}
 	return c
+}
+
+// settled says where a request stands once it left "requested", for the
+// received DM edited in place: whole on its own, since a creator who
+// cancelled gets no other message.
+func settled(st domain.SampleState) string {
+	switch st {
+	case domain.SampleApproved:
+		return "It is approved; you will hear when it ships."
+	case domain.SampleRejected:
+		return "It was not approved."
+	case domain.SampleCancelled:
+		return "It is cancelled."
+	case domain.SampleExpired:
+		return "It expired without a decision."
+	}
+	return "It is " + string(st) + " now."
 }
 
 // contentIn is a shipped (or extended) DM edited once content is in: its
