@@ -338,10 +338,12 @@ func SampleSummary(o *domain.SampleOffer, r Reader) string {
 		return "Not offered"
 	}
 	s := plural(o.PerCreator, "unit", "units") + " per product"
+	// Window bounds are team-zone days: a reader elsewhere also sees the
+	// hour in their zone, so "from Sat 5 Dec" is not read a day early.
 	if !o.WindowEnd.IsZero() {
-		s += ", requests from " + r.Date(o.WindowStart) + " to " + r.Date(o.WindowEnd.Add(-time.Millisecond))
+		s += ", requests from " + r.Deadline(o.WindowStart) + " to " + r.Deadline(o.WindowEnd.Add(-time.Millisecond))
 	} else if o.WindowStart.After(r.Now) {
-		s += ", requests from " + r.Date(o.WindowStart)
+		s += ", requests from " + r.Deadline(o.WindowStart)
 	}
 	if o.ApprovalExempt {
 		s += ", no approval needed"

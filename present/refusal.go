@@ -7,7 +7,7 @@ import "github.com/collabbot/collabbot/domain"
 // took it and when. An internal error shows only the generic text; the
 // adapter logs its cause.
 func Refusal(err error, r Reader) Card {
-	c := Card{Text: domain.ErrorMessageIn(err, r.Date)}
+	c := Card{Text: domain.ErrorMessageIn(err, r.Deadline)}
 	if d := domain.ErrorDecision(err); d != nil && !d.At.IsZero() {
 		who := d.Name
 		if who == "" {

@@ -35,7 +35,7 @@ func TestRefusalShowsTheDecisionInTheReadersZone(t *testing.T) {
 	}{
 		{"late click in the team's zone", late, present.Reader{Zone: ny, Team: ny}, "already approved by Dana", "Decided by Dana on 15 Jun 2026 19:30 EDT.", "UTC", false},
 		{"late click in Tokyo", late, present.Reader{Zone: tokyo, Team: ny}, "already approved by Dana", "Decided by Dana on 16 Jun 2026 08:30 JST.", "", false},
-		{"a day in the reader's zone", again, present.Reader{Zone: tokyo, Team: ny}, "ask again from Thu 2 Jul 2026.", "", "", true},
+		{"a day in the reader's zone", again, present.Reader{Zone: tokyo, Team: ny}, "ask again from Thu 2 Jul 2026 05:00 JST.", "", "", true},
 		{"a day in the team's zone", again, present.Reader{Zone: ny, Team: ny}, "ask again from Wed 1 Jul 2026.", "", "", true},
 		{"internal errors keep their cause", domain.Internal(errors.New("disk on fire"), "store"), present.Reader{Zone: ny}, "Something went wrong", "", "disk", true},
 	}
@@ -55,5 +55,28 @@ func TestRefusalShowsTheDecisionInTheReadersZone(t *testing.T) {
 				t.Errorf("context %q, want %q", c.Context, tc.ctx)
 			}
 		})
+	}
+}
+
+// An offer's window opens at the start of a team-zone day: a creator in
+// another zone sees the hour too, so the day they read matches the refusal.
+func TestSampleWindowShowsTheHourElsewhere(t *testing.T) {
+	ny, _ := time.LoadLocation("America/New_York")
+	la, _ := time.LoadLocation("America/Los_Angeles")
+	start := time.Date(2026, 12, 5, 0, 0, 0, 0, ny)
+	o := &domain.SampleOffer{PerCreator: 1, WindowStart: start, WindowEnd: start.AddDate(0, 0, 15)}
+	now := start.AddDate(0, 0, -3)
+	tests := []struct {
+		name string
+		r    present.Reader
+		want string
+	}{
+		{"team", present.Reader{Zone: ny, Team: ny, Now: now}, "requests from Sat 5 Dec 2026 to Sat 19 Dec 2026"},
+		{"creator in LA", present.Reader{Zone: la, Team: ny, Now: now}, "requests from Fri 4 Dec 2026 21:00 PST to Sat 19 Dec 2026 20:59 PST"},
+	}
+	for _, tc := range tests {
+		if got := present.SampleSummary(o, tc.r); !strings.Contains(got, tc.want) {
+			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
+		}
 	}
 }
