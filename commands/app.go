@@ -366,5 +366,5 @@ func (a *App) timeIn(t time.Time) string {
 	if t.IsZero() {
 		return "never"
 	}
-	return t.In(a.loc).Format("2 Jan 2006 15:04 MST")
+	return t.In(a.loc).Format("Mon 2 Jan 2006 15:04 MST")
 }

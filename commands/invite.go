@@ -650,7 +650,7 @@ func (a *App) ChangeInvitationRate(ctx context.Context, actor domain.Actor, id i
 		}
 		v.SettleRate(now)
 		if rate == v.PendingRate {
-			return domain.Errorf(domain.KindConflict, "Invitation %s already drops to %s on %s; nothing changed.", v.Ref(), rate, a.timeIn(v.PendingFrom))
+			return domain.Errorf(domain.KindConflict, "Invitation %s already drops to %s on %s; nothing changed.", v.Ref(), rate, a.dateIn(v.PendingFrom))
 		}
 		if immediate, err = v.ChangeRate(rate, now, a.loc); err != nil {
 			return err
@@ -660,7 +660,7 @@ func (a *App) ChangeInvitationRate(ctx context.Context, actor domain.Actor, id i
 		}
 		when := "now"
 		if !immediate {
-			when = "from " + a.timeIn(v.PendingFrom)
+			when = "from " + a.dateIn(v.PendingFrom)
 		}
 		if err := record(ctx, tx, now, actor, "invitation.rate", subject("invitation", v.ID), "rate %s -> %s %s", old, rate, when); err != nil {
 			return err

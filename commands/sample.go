@@ -406,7 +406,7 @@ func (a *App) RejectSample(ctx context.Context, actor domain.Actor, id int64, re
 		if err := tx.UpdateSample(ctx, v.SampleRequest); err != nil {
 			return err
 		}
-		if err := record(ctx, tx, now, actor, "sample.rejected", subject("sample", v.ID), "rejected %s's %s: %s%s", v.Creator.At(), v.ProductID, reason, prefixed(" (", v.RejectNote, ")")); err != nil {
+		if err := record(ctx, tx, now, actor, "sample.rejected", subject("sample", v.ID), "rejected %s's %s: %s%s", v.Creator.At(), v.ProductID, reason.Label(), prefixed(" (", v.RejectNote, ")")); err != nil {
 			return err
 		}
 		if err := a.postSampleCard(ctx, tx, now, *v, "rejected"); err != nil {

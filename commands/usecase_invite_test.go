@@ -446,8 +446,8 @@ func TestChangeInvitationRateInTeamZone(t *testing.T) {
 	if !strings.Contains(notes[0], "is now 20% (was 15%)") {
 		t.Errorf("raise message %q", notes[0])
 	}
-	if !strings.Contains(notes[1], "from 20% to 10%") || !strings.Contains(notes[1], "12 May 2026 00:00") {
-		t.Errorf("cut message %q, want the Paris midnight", notes[1])
+	if !strings.Contains(notes[1], "from 20% to 10%") || !strings.Contains(notes[1], "on Tue 12 May 2026.") {
+		t.Errorf("cut message %q, want the day it starts in Paris", notes[1])
 	}
 
 	_, _, err = app.ChangeInvitationRate(ctxb, dana, inv.ID, 8100)

@@ -299,10 +299,10 @@ func TestHistory(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := strings.Split(cardText(m), "\n")
-	if len(lines) != 2 || !strings.Contains(lines[0], "erin  sample.approved") || !strings.Contains(lines[1], "@maya  sample.requested") {
+	if len(lines) != 2 || !strings.Contains(lines[0], "erin  sample approved") || !strings.Contains(lines[1], "@maya  sample requested") {
 		t.Errorf("history S%d:\n%s", s.ID, cardText(m))
 	}
-	if m, _, err := grammar.New(app).Run(ctxb, dana, "history @maya"); err != nil || !strings.Contains(cardText(m), "creator.added") {
+	if m, _, err := grammar.New(app).Run(ctxb, dana, "history @maya"); err != nil || !strings.Contains(cardText(m), "dana  creator added: added @maya") {
 		t.Errorf("history @maya: %q %v", cardText(m), err)
 	}
 	_, _, err = grammar.New(app).Run(ctxb, mayaA, fmt.Sprintf("history S%d", s.ID))

@@ -200,7 +200,7 @@ func (r Reader) Time(t time.Time) string {
 	if t.IsZero() {
 		return "never"
 	}
-	return t.In(r.zone()).Format("2 Jan 2006 15:04 MST")
+	return t.In(r.zone()).Format("Mon 2 Jan 2006 15:04 MST")
 }
 
 func plural(n int, one, many string) string {

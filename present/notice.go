@@ -80,7 +80,7 @@ func notice(n domain.Notice, r Reader) Card {
 		text := fmt.Sprintf("Your commission for invitation %s%s is now %s (was %s).", inv.Ref(), collabName(*col), inv.Rate, n.OldRate)
 		switch {
 		case inv.PendingRate != 0:
-			text = fmt.Sprintf("Your commission for invitation %s%s changes from %s to %s on %s. Until then you keep earning %s.", inv.Ref(), collabName(*col), inv.Rate, inv.PendingRate, r.Time(inv.PendingFrom), inv.Rate)
+			text = fmt.Sprintf("Your commission for invitation %s%s changes from %s to %s on %s. Until then you keep earning %s.", inv.Ref(), collabName(*col), inv.Rate, inv.PendingRate, r.Deadline(inv.PendingFrom), inv.Rate)
 		case inv.Rate == n.OldRate:
 			text = fmt.Sprintf("The planned cut of your commission for invitation %s%s is cancelled: you keep %s.", inv.Ref(), collabName(*col), inv.Rate)
 		}

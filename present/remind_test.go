@@ -72,7 +72,7 @@ func TestReminderCards(t *testing.T) {
 			Product: &domain.Product{ID: "P100", Title: "Glow Serum"}, Remind: &domain.Reminder{DaysLeft: 1}}, team,
 			[]string{"Last call: Your content for sample S4 is due tomorrow"}, []string{"submit-content:4"}},
 		{"plan ends", domain.Notice{Kind: domain.NoticeRemindPlanEnds, At: at, Plan: &domain.Plan{ID: 2, Name: "Spring", EndsAt: at.AddDate(0, 0, 2)}, Remind: &domain.Reminder{DaysLeft: 2}}, team,
-			[]string{`Plan PL2 "Spring" ends in 2 days`, "until 11 May 2026"}, nil},
+			[]string{`Plan PL2 "Spring" ends in 2 days`, "until Mon 11 May 2026 09:00 UTC."}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := present.Notice(tc.n, tc.r)

@@ -48,7 +48,7 @@ func RateChanged(v commands.InvitationView, immediate bool, r Reader) Card {
 	if immediate {
 		return Text(fmt.Sprintf("%s's commission on %s is now %s; they have been told.", v.Creator.At(), v.Ref(), v.Rate))
 	}
-	return Text(fmt.Sprintf("%s's commission on %s drops to %s from %s (a lowered rate applies from the next day); they have been told.", v.Creator.At(), v.Ref(), v.PendingRate, r.Time(v.PendingFrom)))
+	return Text(fmt.Sprintf("%s's commission on %s drops to %s from %s (a lowered rate applies from the next day); they have been told.", v.Creator.At(), v.Ref(), v.PendingRate, r.Deadline(v.PendingFrom)))
 }
 
 // Requested confirms a creator's sample request.
@@ -134,8 +134,8 @@ func Invitations(vs []commands.InvitationView, r Reader) Card {
 		if v.State == domain.InvitationPending {
 			line += "  answer by " + r.Deadline(v.ExpiresAt)
 		}
-		if v.PendingRate != 0 {
-			line += fmt.Sprintf("  (%s from %s)", v.PendingRate, r.Time(v.PendingFrom))
+		if v.PendingRate != 0 && (v.State == domain.InvitationPending || v.State == domain.InvitationAccepted) {
+			line += fmt.Sprintf("  (%s from %s)", v.PendingRate, r.Deadline(v.PendingFrom))
 		}
 		c.Sections = append(c.Sections, Section{Text: line})
 	}
@@ -345,15 +345,17 @@ func History(hs []commands.HistoryEntry, r Reader) Card {
 		mixed = mixed || h.Subject != hs[0].Subject
 	}
 	for _, h := range hs {
-		what := h.Kind
+		what := eventWords.Replace(h.Kind) // "sample.content_changed" reads "sample content changed"
 		if ref := subjectRef(h.Subject); mixed && ref != "" {
 			// A creator's trail spans invitations and samples: say which.
 			what = ref + " " + what
 		}
-		c.Sections = append(c.Sections, Section{Text: fmt.Sprintf("%s  %s  %s: %s", h.At.In(r.zone()).Format("2 Jan 15:04"), h.Who, what, h.Detail)})
+		c.Sections = append(c.Sections, Section{Text: fmt.Sprintf("%s  %s  %s: %s", r.Time(h.At), h.Who, what, h.Detail)})
 	}
 	return c.Fit()
 }
+
+var eventWords = strings.NewReplacer(".", " ", "_", " ")
 
 // subjectRef is how people name an audit subject: invitation:3 is I3.
 func subjectRef(subject string) string {

@@ -137,7 +137,7 @@ func TestTwoManagersClickAtOnce(t *testing.T) {
 	}
 	// Who decided and when, in the team's zone: the domain's message names
 	// no time, so a stamp in UTC would be a second format in one flow.
-	mustContain(t, "the second manager's answer", loser, "already approved", "Decided by <@"+got.DecidedBy+"> on "+got.DecidedAt.In(h.app.Location()).Format("2 Jan 2006 15:04 MST")+".")
+	mustContain(t, "the second manager's answer", loser, "already approved", "Decided by <@"+got.DecidedBy+"> on "+got.DecidedAt.In(h.app.Location()).Format("Mon 2 Jan 2006 15:04 MST")+".")
 	var p struct{ stock int }
 	ps, err := h.app.ListProducts(t.Context(), domain.Actor{Role: domain.RoleManager, MemberID: manager})
 	if err != nil {
