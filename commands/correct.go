@@ -190,9 +190,16 @@ func creatorChanges(old, c domain.Creator) []string {
 			out = append(out, fmt.Sprintf("%s %v -> %v", what, from, to))
 		}
 	}
+	// 0 is a count nobody entered: "not known", as the roster shows it.
+	known := func(n int64) any {
+		if n <= 0 {
+			return "not known"
+		}
+		return n
+	}
 	add("discord", old.DiscordID, c.DiscordID)
-	add("followers", old.Followers, c.Followers)
-	add("views", old.AvgViews, c.AvgViews)
+	add("followers", known(old.Followers), known(c.Followers))
+	add("views", known(old.AvgViews), known(c.AvgViews))
 	add("gmv", old.GMV30d, c.GMV30d)
 	add("niche", old.Niche, c.Niche)
 	add("categories", strings.Join(old.Categories, ","), strings.Join(c.Categories, ","))

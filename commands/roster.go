@@ -21,7 +21,7 @@ func (a *App) AddCreator(ctx context.Context, actor domain.Actor, c domain.Creat
 		if err := tx.InsertCreator(ctx, &c); err != nil {
 			return withUpdateHint(err, fmt.Sprintf("To change it: creator set %s followers=.. discord=.. (any of the add options).", c.At()))
 		}
-		return record(ctx, tx, now, actor, "creator.added", fmt.Sprintf("creator:%d", c.ID), "added %s (%d followers)", c.At(), c.Followers)
+		return record(ctx, tx, now, actor, "creator.added", fmt.Sprintf("creator:%d", c.ID), "added %s%s", c.At(), addedFollowers(c.Followers))
 	})
 	return c, err
 }
@@ -105,6 +105,15 @@ func (a *App) ImportCreators(ctx context.Context, actor domain.Actor, rows []dom
 		return record(ctx, tx, now, actor, "creator.imported", "roster", "imported %d creators (%d new, %d updated, %d unchanged)", len(rows), res.Added, res.Updated, res.Unchanged)
 	})
 	return res, err
+}
+
+// addedFollowers is " (52000 followers)" for the trail, nothing when the
+// count is not known.
+func addedFollowers(n int64) string {
+	if n <= 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (%s)", plural(int(n), "follower", "followers"))
 }
 
 // ProductView is a product as added, with what a seller should know: the

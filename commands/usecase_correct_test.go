@@ -2,6 +2,7 @@ package commands_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/collabbot/collabbot/commands"
@@ -89,6 +90,13 @@ func TestSetCreator(t *testing.T) {
 	}
 	if n := countEvents(t, db, fmt.Sprintf("creator:%d", c.ID), "creator.changed"); n != 1 {
 		t.Errorf("%d creator.changed events, want 1", n)
+	}
+	// A count nobody entered reads "not known" in the trail, not 0.
+	unknown, _ := mustAddCreator(t, app, "leo", withStats(0, 0, 0, ""))
+	_, err = app.SetCreator(ctxb, dana, "leo", commands.CreatorChange{Followers: ptr(int64(12_000))})
+	mustNil(t, err, "SetCreator followers")
+	if evs := events(t, db, fmt.Sprintf("creator:%d", unknown.ID)); len(evs) < 2 || !strings.Contains(evs[0].Detail, "followers not known -> 12000") || evs[1].Detail != "added @leo" {
+		t.Errorf("trail after setting unknown followers: %+v", evs)
 	}
 	for _, tt := range []struct {
 		name  string

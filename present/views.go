@@ -245,13 +245,22 @@ func ProductAdded(p commands.ProductView) Card {
 	return Text(text)
 }
 
-// CreatorChanged shows a corrected roster entry.
+// CreatorChanged shows a corrected roster entry: what the roster now
+// knows, the address only as on file or not (the card is seen by the team).
 func CreatorChanged(cr domain.Creator) Card {
-	discord := "no Discord linked"
+	status := []string{"no Discord linked"}
 	if cr.DiscordID != "" {
-		discord = "Discord " + cr.DiscordID
+		status[0] = "Discord linked"
 	}
-	return Text(fmt.Sprintf("Updated %s%s: %s.", cr.At(), creatorFacts(cr), discord))
+	if cr.TimeZone != "" {
+		status = append(status, "time zone "+cr.TimeZone)
+	}
+	if cr.Address != "" {
+		status = append(status, "shipping address on file")
+	} else {
+		status = append(status, "no shipping address yet")
+	}
+	return Text(fmt.Sprintf("Updated %s%s: %s.", cr.At(), creatorFacts(cr), strings.Join(status, ", ")))
 }
 
 // ProductChanged shows a corrected catalog entry.
