@@ -153,8 +153,8 @@ func offerNotes(o *domain.SampleOffer, products []domain.Product, invs []Invitat
 		}
 	}
 	for _, v := range invs {
-		if err := o.Requirements.Check(v.Creator); err != nil {
-			notes = append(notes, fmt.Sprintf("%s does not qualify for the free sample: %s", v.Creator.At(), domain.ErrorMessage(err)))
+		if lacks := o.Requirements.Lacks(v.Creator); len(lacks) > 0 {
+			notes = append(notes, fmt.Sprintf("%s does not qualify for the free sample, which needs %s.", v.Creator.At(), strings.Join(lacks, "; ")))
 		}
 	}
 	return notes

@@ -279,7 +279,7 @@ func TestOfferNotes(t *testing.T) {
 	}
 	res := mustInvite(t, app, commands.InviteRequest{Creators: targets(t, "maya"), Products: []string{"P100"}, Rate: 1500,
 		Sample: &domain.SampleOffer{Requirements: domain.Requirements{MinFollowers: 1000}}})
-	if len(res.Notes) != 1 || !strings.Contains(res.Notes[0], "@maya does not qualify for the free sample: This sample needs at least 1000 followers") {
+	if len(res.Notes) != 1 || !strings.Contains(res.Notes[0], "@maya does not qualify for the free sample, which needs at least 1000 followers (has 800).") || strings.Contains(res.Notes[0], "you") {
 		t.Errorf("invite notes %q", res.Notes)
 	}
 }

@@ -111,17 +111,28 @@ func (r Requirements) Check(c Creator) error {
 	return nil
 }
 
-// Unmet lists the requirements a creator misses.
-func (r Requirements) Unmet(c Creator) []string {
+// Unmet lists the requirements a creator misses, worded to them.
+func (r Requirements) Unmet(c Creator) []string { return r.unmet(c, "you have", "your count is not on file") }
+
+// Lacks is Unmet worded to the seller team, about the creator.
+func (r Requirements) Lacks(c Creator) []string { return r.unmet(c, "has", "count not known") }
+
+func (r Requirements) unmet(c Creator, have, unknown string) []string {
 	var why []string
+	count := func(n int64, s string) string {
+		if n <= 0 {
+			return unknown
+		}
+		return have + " " + s
+	}
 	if c.Followers < r.MinFollowers {
-		why = append(why, fmt.Sprintf("at least %d followers (you have %d)", r.MinFollowers, c.Followers))
+		why = append(why, fmt.Sprintf("at least %d followers (%s)", r.MinFollowers, count(c.Followers, fmt.Sprint(c.Followers))))
 	}
 	if c.AvgViews < r.MinAvgViews {
-		why = append(why, fmt.Sprintf("at least %d average video views (you have %d)", r.MinAvgViews, c.AvgViews))
+		why = append(why, fmt.Sprintf("at least %d average video views (%s)", r.MinAvgViews, count(c.AvgViews, fmt.Sprint(c.AvgViews))))
 	}
 	if c.GMV30d < r.MinGMV30d {
-		why = append(why, fmt.Sprintf("at least %s 30-day GMV (you have %s)", r.MinGMV30d, c.GMV30d))
+		why = append(why, fmt.Sprintf("at least %s 30-day GMV (%s)", r.MinGMV30d, count(int64(c.GMV30d), c.GMV30d.String())))
 	}
 	if len(r.Categories) > 0 && !overlaps(r.Categories, append([]string{c.Niche}, c.Categories...)) {
 		why = append(why, "a niche in "+strings.Join(r.Categories, ", "))

@@ -477,3 +477,22 @@ func TestDatedMessageReadsInTheReadersZone(t *testing.T) {
 		}
 	}
 }
+
+func TestRequirementsWordedForWhoReads(t *testing.T) {
+	r := domain.Requirements{MinFollowers: 1000}
+	tests := []struct {
+		name string
+		got  []string
+		want string
+	}{
+		{"to the creator", r.Unmet(domain.Creator{Followers: 800}), "at least 1000 followers (you have 800)"},
+		{"to the creator, no count", r.Unmet(domain.Creator{}), "at least 1000 followers (your count is not on file)"},
+		{"to the team", r.Lacks(domain.Creator{Followers: 800}), "at least 1000 followers (has 800)"},
+		{"to the team, no count", r.Lacks(domain.Creator{}), "at least 1000 followers (count not known)"},
+	}
+	for _, tc := range tests {
+		if len(tc.got) != 1 || tc.got[0] != tc.want {
+			t.Errorf("%s: %q, want %q", tc.name, tc.got, tc.want)
+		}
+	}
+}
