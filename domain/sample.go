@@ -112,7 +112,9 @@ func (r Requirements) Check(c Creator) error {
 }
 
 // Unmet lists the requirements a creator misses, worded to them.
-func (r Requirements) Unmet(c Creator) []string { return r.unmet(c, "you have", "your count is not on file") }
+func (r Requirements) Unmet(c Creator) []string {
+	return r.unmet(c, "you have", "your count is not on file")
+}
 
 // Lacks is Unmet worded to the seller team, about the creator.
 func (r Requirements) Lacks(c Creator) []string { return r.unmet(c, "has", "count not known") }
