@@ -111,7 +111,11 @@ func (a *App) InviteCreators(ctx context.Context, actor domain.Actor, req Invite
 		if a.weeklyCap > 0 && len(eligible) > 0 {
 			used, err := tx.TakeInviteQuota(ctx, domain.WeekStart(now, a.loc), len(eligible), a.weeklyCap)
 			if domain.ErrorKind(err) == domain.KindConflict {
-				return domain.Errorf(domain.KindConflict, "This week's invitation cap is %d and %d are used; %d more would go over. Invite fewer creators or wait until Sunday.", a.weeklyCap, used, len(eligible))
+				next := a.dateIn(domain.WeekStart(now, a.loc).AddDate(0, 0, 7))
+				if left := a.weeklyCap - used; left > 0 {
+					return domain.Errorf(domain.KindConflict, "This week's invitation cap is %d and %d are used, so %d left: invite at most %d of these %d creators, or the rest from %s.", a.weeklyCap, used, left, left, len(eligible), next)
+				}
+				return domain.Errorf(domain.KindConflict, "This week's invitation cap of %d is used up (%d invitations this week). New invitations can go out from %s.", a.weeklyCap, used, next)
 			}
 			if err != nil {
 				return err

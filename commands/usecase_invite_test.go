@@ -235,17 +235,17 @@ func TestInviteWeeklyCap(t *testing.T) {
 
 	before := stateOf(t, db)
 	_, err := app.InviteCreators(ctxb, dana, commands.InviteRequest{Creators: targets(t, "sam", "zoe"), Products: []string{"P100"}, Rate: 1500})
-	wantErr(t, err, domain.KindConflict, "", "cap is 3", "2 are used")
+	wantErr(t, err, domain.KindConflict, "", "cap is 3", "2 are used, so 1 left", "at most 1 of these 2", "from Sun 10 May 2026")
 	wantUnchanged(t, db, before)
 
 	mustInviteOne(t, app, "sam", false, "P100")
 	_, err = app.InviteCreators(ctxb, dana, commands.InviteRequest{Creators: targets(t, "zoe"), Products: []string{"P100"}, Rate: 1500})
-	wantErr(t, err, domain.KindConflict, "", "cap is 3")
+	wantErr(t, err, domain.KindConflict, "", "cap of 3 is used up (3 invitations this week)", "from Sun 10 May 2026")
 
 	// Saturday night is still this week; Sunday starts a new one.
 	clk.Set(time.Date(2026, 5, 9, 23, 59, 0, 0, time.UTC))
 	_, err = app.InviteCreators(ctxb, dana, commands.InviteRequest{Creators: targets(t, "zoe"), Products: []string{"P100"}, Rate: 1500})
-	wantErr(t, err, domain.KindConflict, "", "cap is 3")
+	wantErr(t, err, domain.KindConflict, "", "cap of 3 is used up")
 	clk.Set(time.Date(2026, 5, 10, 0, 0, 0, 0, time.UTC))
 	mustInviteOne(t, app, "zoe", false, "P100")
 }
