@@ -1000,6 +1000,8 @@ func (p *lineParser) plan(args []cmdToken) *commands.PlanRequest {
 	}
 	for _, t := range args {
 		switch {
+		case !t.kv && !t.quoted && (t.text == "%" || strings.EqualFold(t.text, "percent")):
+			p.fail(domain.Invalidf("rates", "Unexpected %s: write each rate with its %% and no space, like P100=12%%", domain.QuoteInput(t.text)))
 		case !t.kv && hasName && !t.quoted:
 			p.fail(domain.Invalidf("rates", "Unexpected %s: put the plan name in quotes, like \"Spring Sale\", and give rates like P100=12%%, group:snacks=8%% or all=5%%", domain.QuoteInput(t.text)))
 		case !t.kv:

@@ -276,6 +276,8 @@ func TestParseGrammarRejects(t *testing.T) {
 		{`plan "Spring" all=5% post_day=14`, "options", []string{`"post_day"`, "post-days"}},
 		{`plan "Spring" "Summer" all=5%`, "name", []string{"one name"}},
 		{`plan "Spring" P100 all=5%`, "rates", []string{`Unexpected "P100"`, "P100=12%"}},
+		{`plan "Bad" P100=15 %`, "rates", []string{`Unexpected "%"`, "no space, like P100=12%"}},
+		{`plan "Bad" P100=15 percent`, "rates", []string{`Unexpected "percent"`, "no space"}},
 		{`plan "Spring" all=5% start=2026-07-01 end=2026-06-01`, "end", []string{"after the start"}},
 		{`plan "Spring" all=5% end=2026-05-01`, "end", []string{"after the start"}},
 		{`plan "Spring" all=5% start=2026-01-01 end=2026-02-01`, "end", []string{"future"}},
