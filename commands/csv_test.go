@@ -166,3 +166,69 @@ func TestParseCSVErrorsDoNotEchoLongCells(t *testing.T) {
 		}
 	}
 }
+
+// A row's cell errors and its whole-record rules (a niche of one word, a
+// title's length, a price's cap) are reported together, each field once: a
+// fixed cell never reveals a new error of the same row.
+func TestParseCSVRowReportsCellAndRecordErrors(t *testing.T) {
+	creators := func(s string) error { _, _, err := commands.ParseCreatorsCSV(strings.NewReader(s)); return err }
+	products := func(s string) error { _, _, err := commands.ParseProductsCSV(strings.NewReader(s)); return err }
+	tests := []struct {
+		name  string
+		parse func(string) error
+		in    string
+		says  []string
+		once  []string // each appears exactly once
+	}{
+		{"followers and niche", creators, "handle,followers,niche\nokay_h,lots,two words\n",
+			[]string{"line 2, column followers: Followers must be", "line 2, column niche: Niche must be one word"},
+			[]string{"column followers:", "column niche:"}},
+		{"timezone and niche", creators, "handle,timezone,niche\nokay_h,Mars Base,two words\n",
+			[]string{"line 2, column timezone:", "line 2, column niche:"},
+			[]string{"column timezone:", "column niche:"}},
+		{"discord and niche", creators, "handle,discord_id,niche\nokay_h,42,two words\n",
+			[]string{"line 2, column discord_id:", "line 2, column niche:"},
+			[]string{"column discord_id:", "column niche:"}},
+		{"bad handle and niche", creators, "handle,niche\nm,a+b\n",
+			[]string{"line 2, column handle:", "line 2, column niche:"},
+			[]string{"column handle:", "column niche:"}},
+		{"every cell of a creator", creators, "handle,discord_id,followers,avg_views,gmv_30d,niche,timezone\nm,42,lots,-1,cheap,two words,Nowhere/City\n",
+			[]string{"column handle:", "column discord_id:", "column followers:", "column avg_views:", "column gmv_30d:", "column niche:", "column timezone:"},
+			[]string{"column handle:", "column discord_id:", "column followers:", "column avg_views:", "column gmv_30d:", "column niche:", "column timezone:"}},
+		{"niche alone still once", creators, "handle,niche\nokay_h,two words\n",
+			[]string{"line 2, column niche:"}, []string{"column niche:"}},
+		{"product id and long title", products, "id,title\nP 1," + strings.Repeat("t", 300) + "\n",
+			[]string{"line 2, column id:", "line 2, column title: Title is required and must be at most 255"},
+			[]string{"column id:", "column title:"}},
+		{"product stock and price cap", products, "id,title,price,stock\nP1,Serum,2000000,-1\n",
+			[]string{"line 2, column stock:", "line 2, column price: Price must be from"},
+			[]string{"column stock:", "column price:"}},
+		{"product group, title and price", products, "id,title,price,group\nP1," + strings.Repeat("t", 300) + ",2000000,two words\n",
+			[]string{"column group:", "column title:", "column price:"},
+			[]string{"column group:", "column title:", "column price:"}},
+		{"other rows too", creators, "handle,followers,niche\nokay_h,lots,two words\nfine,10,food\nok2,-3,a b\n",
+			[]string{"line 2, column followers:", "line 2, column niche:", "line 4, column followers:", "line 4, column niche:"},
+			nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.parse(tt.in)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if domain.ErrorKind(err) != domain.KindInvalid {
+				t.Errorf("kind %q", domain.ErrorKind(err))
+			}
+			for _, s := range tt.says {
+				if !strings.Contains(err.Error(), s) {
+					t.Errorf("error does not mention %q:\n%v", s, err)
+				}
+			}
+			for _, s := range tt.once {
+				if n := strings.Count(err.Error(), s); n != 1 {
+					t.Errorf("%q appears %d times, want once:\n%v", s, n, err)
+				}
+			}
+		})
+	}
+}
