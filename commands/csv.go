@@ -129,15 +129,17 @@ func (t *csvTable) filled(row func(string) string, line int) Columns {
 }
 
 // next returns the next non-blank row and its line number; ok is false at
-// the end of the file.
-func (t *csvTable) next() (row func(string) string, line int, ok bool, err error) {
+// the end of the file. A row that cannot be read as the header's columns
+// comes back as bad, with ok: that row's error, the file goes on; err stops
+// the file (invalid CSV, too big, too many rows).
+func (t *csvTable) next() (row func(string) string, line int, ok bool, bad, err error) {
 	for {
 		rec, err := t.r.Read()
 		if err == io.EOF {
-			return nil, 0, false, nil
+			return nil, 0, false, nil, nil
 		}
 		if err != nil {
-			return nil, 0, false, csvError(err)
+			return nil, 0, false, nil, csvError(err)
 		}
 		line, _ = t.r.FieldPos(0)
 		if strings.TrimSpace(strings.Join(rec, "")) == "" {
@@ -145,15 +147,17 @@ func (t *csvTable) next() (row func(string) string, line int, ok bool, err error
 		}
 		for _, cell := range rec {
 			if err := plainCell(line, cell); err != nil {
-				return nil, line, false, err
+				return nil, line, false, nil, err
 			}
-		}
-		if len(rec) > len(t.cols) {
-			return nil, line, false, domain.Invalidf("file", "line %d: %d cells but the header has %d columns; quote cells that contain commas", line, len(rec), len(t.cols))
 		}
 		t.rows++
 		if t.rows > MaxCSVRows {
-			return nil, line, false, domain.Invalidf("file", "The CSV file has more than %d rows; split it into smaller files", MaxCSVRows)
+			return nil, line, false, nil, domain.Invalidf("file", "The CSV file has more than %d rows; split it into smaller files", MaxCSVRows)
+		}
+		if len(rec) > len(t.cols) {
+			// Its cells do not line up with the columns: nothing else of
+			// the row can be checked, but the other rows can.
+			return nil, line, true, domain.Invalidf("file", "line %d has %d cells; the header has %d; quote cells that contain commas", line, len(rec), len(t.cols)), nil
 		}
 		return func(col string) string {
 			i, ok := t.cols[col]
@@ -161,7 +165,7 @@ func (t *csvTable) next() (row func(string) string, line int, ok bool, err error
 				return ""
 			}
 			return strings.TrimSpace(rec[i])
-		}, line, true, nil
+		}, line, true, nil, nil
 	}
 }
 
@@ -388,12 +392,16 @@ func parseRows[T any](t *csvTable, what string, parse func(func(string) string) 
 	var bad rowErrors
 	lines := map[string]int{}
 	for {
-		row, line, ok, err := t.next()
+		row, line, ok, rowErr, err := t.next()
 		if err != nil {
 			return nil, nil, err
 		}
 		if !ok {
 			break
+		}
+		if rowErr != nil {
+			bad.add(rowErr)
+			continue
 		}
 		v, errs := parse(row)
 		if len(errs) > 0 {

@@ -79,7 +79,7 @@ func TestParseCSVRejects(t *testing.T) {
 		{"bad zone", creators, "handle,timezone\nmaya,Mars Base\n", "timezone", []string{"line 2, column timezone:"}},
 		{"duplicate handle", creators, "handle\nmaya\nleo\n@Maya\n", "handle", []string{"line 4, column handle:", "@maya", "line 2"}},
 		{"multi-line cell counts lines", creators, "handle,categories\nmaya,\"a\nb\"\nm,x\n", "handle", []string{"line 4, column handle:"}},
-		{"too many cells", creators, "handle,niche\nmaya,beauty,extra\n", "file", []string{"line 2:", "3 cells", "2 columns"}},
+		{"too many cells", creators, "handle,niche\nmaya,beauty,extra\n", "file", []string{"line 2 has 3 cells; the header has 2", "quote cells that contain commas"}},
 		{"malformed", creators, "handle,niche\nmaya,be\"auty\n", "file", []string{"line 2", "not valid CSV"}},
 		{"not utf-8", products, "id,title\nP1,Cr\xe8me\n", "file", []string{"line 2:", "UTF-8"}},
 		{"control character", products, "id,title\nP1,Serum\x00\n", "file", []string{"line 2:", "control"}},
@@ -231,4 +231,73 @@ func TestParseCSVRowReportsCellAndRecordErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A row with more cells than the header is that row's error: the file's
+// other rows are still read and their errors reported with it.
+func TestParseCSVTooManyCellsIsOneRowsError(t *testing.T) {
+	header := "handle,discord_id,followers,avg_views,gmv_30d,niche,categories,timezone\n"
+	tests := []struct {
+		name  string
+		parse func(string) ([]string, error)
+		in    string
+		says  []string
+		field string
+	}{
+		{"9 cells under 8 columns, other rows bad", parseCreatorHandles,
+			header + "m,,,,,,,\nleo,,10,,,food,,\nana,,1,2,3,food,a,UTC,extra\nbo,,lots,,,two words,,\n",
+			[]string{"line 2, column handle:", "line 4 has 9 cells; the header has 8", "line 5, column followers:", "line 5, column niche:"}, "handle"},
+		{"first row too long, the rest read", parseCreatorHandles,
+			"handle,niche\nmaya,beauty,x\nm,food\n",
+			[]string{"line 2 has 3 cells; the header has 2", "line 3, column handle:"}, "file"},
+		{"several long rows", parseCreatorHandles,
+			"handle,niche\nmaya,beauty,x\nleo,food\nana,a,b,c\n",
+			[]string{"line 2 has 3 cells; the header has 2", "line 4 has 4 cells; the header has 2"}, "file"},
+		{"products", parseProductIDs,
+			"id,title,price\nP1,Serum,\"1,200\"\nP2,Cream,1,200\nP 3,Oil,2\n",
+			[]string{"line 3 has 4 cells; the header has 3", "line 4, column id:"}, "file"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := tt.parse(tt.in)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if domain.ErrorKind(err) != domain.KindInvalid || domain.ErrorField(err) != tt.field {
+				t.Errorf("kind %q field %q, want invalid %q", domain.ErrorKind(err), domain.ErrorField(err), tt.field)
+			}
+			for _, s := range tt.says {
+				if !strings.Contains(err.Error(), s) {
+					t.Errorf("error does not mention %q:\n%v", s, err)
+				}
+			}
+		})
+	}
+	// Fewer cells than the header still read as blank cells.
+	got, err := parseCreatorHandles(header + "maya\nleo,,10\n")
+	if err != nil || !reflect.DeepEqual(got, []string{"maya", "leo"}) {
+		t.Errorf("short rows: %v %v", got, err)
+	}
+	// The quoting errors and the size cap still stop the file.
+	if _, err := parseCreatorHandles("handle,niche\nmaya,beauty,x\nleo,be\"auty\n"); err == nil || !strings.Contains(err.Error(), "line 3: this is not valid CSV") {
+		t.Errorf("bad quoting after a long row: %v", err)
+	}
+}
+
+func parseCreatorHandles(s string) ([]string, error) {
+	cs, _, err := commands.ParseCreatorsCSV(strings.NewReader(s))
+	var out []string
+	for _, c := range cs {
+		out = append(out, c.Handle)
+	}
+	return out, err
+}
+
+func parseProductIDs(s string) ([]string, error) {
+	ps, _, err := commands.ParseProductsCSV(strings.NewReader(s))
+	var out []string
+	for _, p := range ps {
+		out = append(out, p.ID)
+	}
+	return out, err
 }
