@@ -78,7 +78,8 @@ func (a *App) ImportCreators(ctx context.Context, actor domain.Actor, rows []dom
 			switch {
 			case err == nil:
 				c.ID, c.CreatedAt, c.Unanswered, c.Reachable = old.ID, old.CreatedAt, old.Unanswered, old.Reachable
-				c.Address = old.Address // the CSV has no address column
+				c.Address = old.Address       // the CSV has no address column
+				c.ArchivedAt = old.ArchivedAt // restoring is "creator restore", with its event
 				keepCreatorColumns(&c, old, rowColumns(cols, i))
 				if c.DiscordID == "" {
 					c.DiscordID = old.DiscordID
@@ -168,7 +169,8 @@ func (a *App) ImportProducts(ctx context.Context, actor domain.Actor, rows []dom
 			line := rowLine(cols, i)
 			old, err := tx.Product(ctx, p.ID)
 			if err == nil {
-				p.ID = old.ID // IDs match without case: the history stays on the catalog's
+				p.ID = old.ID                 // IDs match without case: the history stays on the catalog's
+				p.ArchivedAt = old.ArchivedAt // restoring is "product restore", with its event
 				keepProductColumns(&p, old, rowColumns(cols, i))
 			}
 			if verr := p.Validate(); verr != nil {

@@ -208,3 +208,39 @@ func TestImportProductsWritesEachProductsHistory(t *testing.T) {
 	wantErr(t, err, domain.KindInvalid, "stock")
 	wantUnchanged(t, db, before)
 }
+
+// An import that changes an archived creator or product changes only what
+// its row says: it stays archived (a restore would be a change without its
+// "restored" event), and the trail says what changed.
+func TestImportKeepsArchivedArchived(t *testing.T) {
+	t.Parallel()
+	app, db, _ := newApp(t)
+	maya, _ := mustAddCreator(t, app, "maya")
+	mustAddProduct(t, app, "P1", 3, "")
+	_, err := app.ArchiveCreator(ctxb, dana, "maya")
+	mustNil(t, err, "ArchiveCreator")
+	_, err = app.ArchiveProduct(ctxb, dana, "P1")
+	mustNil(t, err, "ArchiveProduct")
+
+	crows, ccols, err := commands.ParseCreatorsCSV(strings.NewReader("handle,followers\nmaya,60000\n"))
+	mustNil(t, err, "parse")
+	_, err = app.ImportCreators(ctxb, dana, crows, ccols)
+	mustNil(t, err, "ImportCreators")
+	if c := creatorOf(t, db, maya.ID); c.ArchivedAt.IsZero() || c.Followers != 60_000 {
+		t.Errorf("maya after import: %+v, want archived with 60000 followers", c)
+	}
+	if evs := events(t, db, "creator:"+strconv.FormatInt(maya.ID, 10)); len(evs) == 0 || evs[0].Kind != "creator.changed" || evs[0].Detail != "followers 50000 -> 60000" {
+		t.Errorf("maya's newest event: %+v", evs)
+	}
+
+	rows, cols, err := commands.ParseProductsCSV(strings.NewReader("id,title,stock\np1,,9\n"))
+	mustNil(t, err, "parse")
+	_, err = app.ImportProducts(ctxb, dana, rows, cols)
+	mustNil(t, err, "ImportProducts")
+	if p := productOf(t, db, "P1"); p.ArchivedAt.IsZero() || p.SampleStock != 9 {
+		t.Errorf("P1 after import: %+v, want archived with 9 in stock", p)
+	}
+	if evs := events(t, db, "product:P1"); len(evs) == 0 || evs[0].Kind != "product.changed" || evs[0].Detail != "stock 3 -> 9" {
+		t.Errorf("P1's newest event: %+v", evs)
+	}
+}
