@@ -129,15 +129,17 @@ func (t *csvTable) filled(row func(string) string, line int) Columns {
 }
 
 // next returns the next non-blank row and its line number; ok is false at
-// the end of the file.
-func (t *csvTable) next() (row func(string) string, line int, ok bool, err error) {
+// the end of the file. A row that cannot be read as the header's columns
+// comes back as bad, with ok: that row's error, the file goes on; err stops
+// the file (invalid CSV, too big, too many rows).
+func (t *csvTable) next() (row func(string) string, line int, ok bool, bad, err error) {
 	for {
 		rec, err := t.r.Read()
 		if err == io.EOF {
-			return nil, 0, false, nil
+			return nil, 0, false, nil, nil
 		}
 		if err != nil {
-			return nil, 0, false, csvError(err)
+			return nil, 0, false, nil, csvError(err)
 		}
 		line, _ = t.r.FieldPos(0)
 		if strings.TrimSpace(strings.Join(rec, "")) == "" {
@@ -145,15 +147,17 @@ func (t *csvTable) next() (row func(string) string, line int, ok bool, err error
 		}
 		for _, cell := range rec {
 			if err := plainCell(line, cell); err != nil {
-				return nil, line, false, err
+				return nil, line, false, nil, err
 			}
-		}
-		if len(rec) > len(t.cols) {
-			return nil, line, false, domain.Invalidf("file", "line %d: %d cells but the header has %d columns; quote cells that contain commas", line, len(rec), len(t.cols))
 		}
 		t.rows++
 		if t.rows > MaxCSVRows {
-			return nil, line, false, domain.Invalidf("file", "The CSV file has more than %d rows; split it into smaller files", MaxCSVRows)
+			return nil, line, false, nil, domain.Invalidf("file", "The CSV file has more than %d rows; split it into smaller files", MaxCSVRows)
+		}
+		if len(rec) > len(t.cols) {
+			// Its cells do not line up with the columns: nothing else of
+			// the row can be checked, but the other rows can.
+			return nil, line, true, domain.Invalidf("file", "line %d has %d cells; the header has %d; quote cells that contain commas", line, len(rec), len(t.cols)), nil
 		}
 		return func(col string) string {
 			i, ok := t.cols[col]
@@ -161,7 +165,7 @@ func (t *csvTable) next() (row func(string) string, line int, ok bool, err error
 				return ""
 			}
 			return strings.TrimSpace(rec[i])
-		}, line, true, nil
+		}, line, true, nil, nil
 	}
 }
 
@@ -294,14 +298,44 @@ func creatorRow(row func(string) string) (domain.Creator, []error) {
 	if s := row("categories"); s != "" {
 		c.Categories = p.categories(s)
 	}
+	// The whole-creator rules, with the cells' errors: a fixed cell must
+	// not reveal another error of the same row.
+	recordRules(p, c, (*domain.Creator).Validate, neutralCreator)
 	if len(p.errs) > 0 {
 		return c, p.errs
 	}
-	// The whole-creator rules, once every cell reads.
-	if err := c.Validate(); err != nil {
+	if err := c.Validate(); err != nil { // normalizes; passes, as checked
 		return c, []error{err}
 	}
 	return c, nil
+}
+
+// neutralCreator sets field of c to a value the creator rules accept, so
+// they go on to check the other fields; false for a field it does not know.
+func neutralCreator(c *domain.Creator, field string) bool {
+	switch field {
+	case "handle":
+		c.Handle = "handle"
+	case "discord_id":
+		c.DiscordID = ""
+	case "followers":
+		c.Followers = 0
+	case "avg_views":
+		c.AvgViews = 0
+	case "gmv_30d":
+		c.GMV30d = 0
+	case "niche":
+		c.Niche = ""
+	case "categories":
+		c.Categories = nil
+	case "timezone":
+		c.TimeZone = ""
+	case "address":
+		c.Address = ""
+	default:
+		return false
+	}
+	return true
 }
 
 // ParseProductsCSV reads a catalog export: a header with id and title
@@ -358,12 +392,16 @@ func parseRows[T any](t *csvTable, what string, parse func(func(string) string) 
 	var bad rowErrors
 	lines := map[string]int{}
 	for {
-		row, line, ok, err := t.next()
+		row, line, ok, rowErr, err := t.next()
 		if err != nil {
 			return nil, nil, err
 		}
 		if !ok {
 			break
+		}
+		if rowErr != nil {
+			bad.add(rowErr)
+			continue
 		}
 		v, errs := parse(row)
 		if len(errs) > 0 {
@@ -403,24 +441,76 @@ func productRow(row func(string) string) (domain.Product, []error) {
 	if s := row("stock"); s != "" {
 		pr.SampleStock = int(p.integer("stock", "Stock", s, 0, 1_000_000))
 	}
-	if len(p.errs) > 0 {
-		return pr, p.errs
-	}
 	// A blank title keeps a stored product's; a new one needs a title
 	// (newProductTitles, and the import itself, refuse it).
 	check := pr
 	if strings.TrimSpace(check.Title) == "" {
 		check.Title = "-"
 	}
-	if err := check.Validate(); err != nil {
+	// The whole-product rules, with the cells' errors.
+	recordRules(p, check, (*domain.Product).Validate, neutralProduct)
+	if len(p.errs) > 0 {
+		return pr, p.errs
+	}
+	if err := check.Validate(); err != nil { // normalizes; passes, as checked
 		return pr, []error{err}
 	}
 	check.Title = strings.TrimSpace(pr.Title)
 	return check, nil
 }
 
+// neutralProduct is neutralCreator for a product.
+func neutralProduct(p *domain.Product, field string) bool {
+	switch field {
+	case "id":
+		p.ID = "P1"
+	case "title":
+		p.Title = "-"
+	case "price":
+		p.Price = 0
+	case "group":
+		p.Group = ""
+	case "stock":
+		p.SampleStock = 0
+	default:
+		return false
+	}
+	return true
+}
+
 // cellErrors keeps every error of a row while its cells are read.
 type cellErrors struct{ errs []error }
+
+// recordRules adds the errors of a whole-record rule (validate, which stops at
+// its first) to the cells' errors, one per field: each field already at
+// fault is set to a value the rules accept (neutral), and validate runs
+// again until it passes, so a field a cell failed is not reported twice.
+// v is a copy: validate may normalize it.
+func recordRules[T any](p *cellErrors, v T, validate func(*T) error, neutral func(*T, string) bool) {
+	failed := map[string]bool{}
+	for _, err := range p.errs {
+		failed[domain.ErrorField(err)] = true
+	}
+	for {
+		check := v
+		for f := range failed {
+			neutral(&check, f)
+		}
+		err := validate(&check)
+		if err == nil {
+			return
+		}
+		f := domain.ErrorField(err)
+		if failed[f] {
+			return // the neutral value fails too: nothing more to learn
+		}
+		p.errs = append(p.errs, err)
+		if !neutral(&check, f) {
+			return // a field without a neutral value: stop at its error
+		}
+		failed[f] = true
+	}
+}
 
 func (p *cellErrors) fail(err error) {
 	if err != nil {

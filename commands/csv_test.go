@@ -79,7 +79,7 @@ func TestParseCSVRejects(t *testing.T) {
 		{"bad zone", creators, "handle,timezone\nmaya,Mars Base\n", "timezone", []string{"line 2, column timezone:"}},
 		{"duplicate handle", creators, "handle\nmaya\nleo\n@Maya\n", "handle", []string{"line 4, column handle:", "@maya", "line 2"}},
 		{"multi-line cell counts lines", creators, "handle,categories\nmaya,\"a\nb\"\nm,x\n", "handle", []string{"line 4, column handle:"}},
-		{"too many cells", creators, "handle,niche\nmaya,beauty,extra\n", "file", []string{"line 2:", "3 cells", "2 columns"}},
+		{"too many cells", creators, "handle,niche\nmaya,beauty,extra\n", "file", []string{"line 2 has 3 cells; the header has 2", "quote cells that contain commas"}},
 		{"malformed", creators, "handle,niche\nmaya,be\"auty\n", "file", []string{"line 2", "not valid CSV"}},
 		{"not utf-8", products, "id,title\nP1,Cr\xe8me\n", "file", []string{"line 2:", "UTF-8"}},
 		{"control character", products, "id,title\nP1,Serum\x00\n", "file", []string{"line 2:", "control"}},
@@ -165,4 +165,139 @@ func TestParseCSVErrorsDoNotEchoLongCells(t *testing.T) {
 			t.Errorf("products %.30q...: error %.200v (%d bytes)", in, err, len(fmt.Sprint(err)))
 		}
 	}
+}
+
+// A row's cell errors and its whole-record rules (a niche of one word, a
+// title's length, a price's cap) are reported together, each field once: a
+// fixed cell never reveals a new error of the same row.
+func TestParseCSVRowReportsCellAndRecordErrors(t *testing.T) {
+	creators := func(s string) error { _, _, err := commands.ParseCreatorsCSV(strings.NewReader(s)); return err }
+	products := func(s string) error { _, _, err := commands.ParseProductsCSV(strings.NewReader(s)); return err }
+	tests := []struct {
+		name  string
+		parse func(string) error
+		in    string
+		says  []string
+		once  []string // each appears exactly once
+	}{
+		{"followers and niche", creators, "handle,followers,niche\nokay_h,lots,two words\n",
+			[]string{"line 2, column followers: Followers must be", "line 2, column niche: Niche must be one word"},
+			[]string{"column followers:", "column niche:"}},
+		{"timezone and niche", creators, "handle,timezone,niche\nokay_h,Mars Base,two words\n",
+			[]string{"line 2, column timezone:", "line 2, column niche:"},
+			[]string{"column timezone:", "column niche:"}},
+		{"discord and niche", creators, "handle,discord_id,niche\nokay_h,42,two words\n",
+			[]string{"line 2, column discord_id:", "line 2, column niche:"},
+			[]string{"column discord_id:", "column niche:"}},
+		{"bad handle and niche", creators, "handle,niche\nm,a+b\n",
+			[]string{"line 2, column handle:", "line 2, column niche:"},
+			[]string{"column handle:", "column niche:"}},
+		{"every cell of a creator", creators, "handle,discord_id,followers,avg_views,gmv_30d,niche,timezone\nm,42,lots,-1,cheap,two words,Nowhere/City\n",
+			[]string{"column handle:", "column discord_id:", "column followers:", "column avg_views:", "column gmv_30d:", "column niche:", "column timezone:"},
+			[]string{"column handle:", "column discord_id:", "column followers:", "column avg_views:", "column gmv_30d:", "column niche:", "column timezone:"}},
+		{"niche alone still once", creators, "handle,niche\nokay_h,two words\n",
+			[]string{"line 2, column niche:"}, []string{"column niche:"}},
+		{"product id and long title", products, "id,title\nP 1," + strings.Repeat("t", 300) + "\n",
+			[]string{"line 2, column id:", "line 2, column title: Title is required and must be at most 255"},
+			[]string{"column id:", "column title:"}},
+		{"product stock and price cap", products, "id,title,price,stock\nP1,Serum,2000000,-1\n",
+			[]string{"line 2, column stock:", "line 2, column price: Price must be from"},
+			[]string{"column stock:", "column price:"}},
+		{"product group, title and price", products, "id,title,price,group\nP1," + strings.Repeat("t", 300) + ",2000000,two words\n",
+			[]string{"column group:", "column title:", "column price:"},
+			[]string{"column group:", "column title:", "column price:"}},
+		{"other rows too", creators, "handle,followers,niche\nokay_h,lots,two words\nfine,10,food\nok2,-3,a b\n",
+			[]string{"line 2, column followers:", "line 2, column niche:", "line 4, column followers:", "line 4, column niche:"},
+			nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.parse(tt.in)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if domain.ErrorKind(err) != domain.KindInvalid {
+				t.Errorf("kind %q", domain.ErrorKind(err))
+			}
+			for _, s := range tt.says {
+				if !strings.Contains(err.Error(), s) {
+					t.Errorf("error does not mention %q:\n%v", s, err)
+				}
+			}
+			for _, s := range tt.once {
+				if n := strings.Count(err.Error(), s); n != 1 {
+					t.Errorf("%q appears %d times, want once:\n%v", s, n, err)
+				}
+			}
+		})
+	}
+}
+
+// A row with more cells than the header is that row's error: the file's
+// other rows are still read and their errors reported with it.
+func TestParseCSVTooManyCellsIsOneRowsError(t *testing.T) {
+	header := "handle,discord_id,followers,avg_views,gmv_30d,niche,categories,timezone\n"
+	tests := []struct {
+		name  string
+		parse func(string) ([]string, error)
+		in    string
+		says  []string
+		field string
+	}{
+		{"9 cells under 8 columns, other rows bad", parseCreatorHandles,
+			header + "m,,,,,,,\nleo,,10,,,food,,\nana,,1,2,3,food,a,UTC,extra\nbo,,lots,,,two words,,\n",
+			[]string{"line 2, column handle:", "line 4 has 9 cells; the header has 8", "line 5, column followers:", "line 5, column niche:"}, "handle"},
+		{"first row too long, the rest read", parseCreatorHandles,
+			"handle,niche\nmaya,beauty,x\nm,food\n",
+			[]string{"line 2 has 3 cells; the header has 2", "line 3, column handle:"}, "file"},
+		{"several long rows", parseCreatorHandles,
+			"handle,niche\nmaya,beauty,x\nleo,food\nana,a,b,c\n",
+			[]string{"line 2 has 3 cells; the header has 2", "line 4 has 4 cells; the header has 2"}, "file"},
+		{"products", parseProductIDs,
+			"id,title,price\nP1,Serum,\"1,200\"\nP2,Cream,1,200\nP 3,Oil,2\n",
+			[]string{"line 3 has 4 cells; the header has 3", "line 4, column id:"}, "file"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := tt.parse(tt.in)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if domain.ErrorKind(err) != domain.KindInvalid || domain.ErrorField(err) != tt.field {
+				t.Errorf("kind %q field %q, want invalid %q", domain.ErrorKind(err), domain.ErrorField(err), tt.field)
+			}
+			for _, s := range tt.says {
+				if !strings.Contains(err.Error(), s) {
+					t.Errorf("error does not mention %q:\n%v", s, err)
+				}
+			}
+		})
+	}
+	// Fewer cells than the header still read as blank cells.
+	got, err := parseCreatorHandles(header + "maya\nleo,,10\n")
+	if err != nil || !reflect.DeepEqual(got, []string{"maya", "leo"}) {
+		t.Errorf("short rows: %v %v", got, err)
+	}
+	// The quoting errors and the size cap still stop the file.
+	if _, err := parseCreatorHandles("handle,niche\nmaya,beauty,x\nleo,be\"auty\n"); err == nil || !strings.Contains(err.Error(), "line 3: this is not valid CSV") {
+		t.Errorf("bad quoting after a long row: %v", err)
+	}
+}
+
+func parseCreatorHandles(s string) ([]string, error) {
+	cs, _, err := commands.ParseCreatorsCSV(strings.NewReader(s))
+	var out []string
+	for _, c := range cs {
+		out = append(out, c.Handle)
+	}
+	return out, err
+}
+
+func parseProductIDs(s string) ([]string, error) {
+	ps, _, err := commands.ParseProductsCSV(strings.NewReader(s))
+	var out []string
+	for _, p := range ps {
+		out = append(out, p.ID)
+	}
+	return out, err
 }

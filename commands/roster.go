@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/collabbot/collabbot/domain"
 )
@@ -77,25 +78,35 @@ func (a *App) ImportCreators(ctx context.Context, actor domain.Actor, rows []dom
 			switch {
 			case err == nil:
 				c.ID, c.CreatedAt, c.Unanswered, c.Reachable = old.ID, old.CreatedAt, old.Unanswered, old.Reachable
-				c.Address = old.Address // the CSV has no address column
+				c.Address = old.Address       // the CSV has no address column
+				c.ArchivedAt = old.ArchivedAt // restoring is "creator restore", with its event
 				keepCreatorColumns(&c, old, rowColumns(cols, i))
 				if c.DiscordID == "" {
 					c.DiscordID = old.DiscordID
 				} else if c.DiscordID != old.DiscordID {
 					c.Reachable = true // a new account gets a fresh chance
 				}
-				if len(creatorChanges(old, c)) == 0 {
+				changed := creatorChanges(old, c)
+				if len(changed) == 0 {
 					res.Unchanged++
 					continue
 				}
 				if err := tx.UpdateCreator(ctx, c); err != nil {
 					return atLine(line, err)
 				}
+				// As "creator set" words it, so the history reads the same.
+				if err := record(ctx, tx, now, actor, "creator.changed", subject("creator", c.ID), "%s", strings.Join(changed, ", ")); err != nil {
+					return err
+				}
 				res.Updated++
 			case domain.ErrorKind(err) == domain.KindNotFound:
 				c.CreatedAt, c.Reachable = now, true
 				if err := tx.InsertCreator(ctx, &c); err != nil {
 					return atLine(line, err)
+				}
+				// As "creator add" words it.
+				if err := record(ctx, tx, now, actor, "creator.added", subject("creator", c.ID), "added %s (%d followers)", c.At(), c.Followers); err != nil {
+					return err
 				}
 				res.Added++
 			default:
@@ -167,22 +178,36 @@ func (a *App) ImportProducts(ctx context.Context, actor domain.Actor, rows []dom
 			line := rowLine(cols, i)
 			old, err := tx.Product(ctx, p.ID)
 			if err == nil {
+				p.ID = old.ID                 // IDs match without case: the history stays on the catalog's
+				p.ArchivedAt = old.ArchivedAt // restoring is "product restore", with its event
 				keepProductColumns(&p, old, rowColumns(cols, i))
 			}
 			if verr := p.Validate(); verr != nil {
 				return atLine(line, verr)
 			}
+			var changed []string
+			if err == nil {
+				changed = productChanges(old, p)
+			}
 			switch {
-			case err == nil && len(productChanges(old, p)) == 0:
+			case err == nil && len(changed) == 0:
 				res.Unchanged++
 			case err == nil:
 				if err := tx.UpdateProduct(ctx, p); err != nil {
 					return atLine(line, err)
 				}
+				// As "product set" words it, so the history reads the same.
+				if err := record(ctx, tx, now, actor, "product.changed", "product:"+p.ID, "%s", strings.Join(changed, ", ")); err != nil {
+					return err
+				}
 				res.Updated++
 			case domain.ErrorKind(err) == domain.KindNotFound:
 				if err := tx.InsertProduct(ctx, p); err != nil {
 					return atLine(line, err)
+				}
+				// As "product add" words it.
+				if err := record(ctx, tx, now, actor, "product.added", "product:"+p.ID, "added %s %q, %s in stock", p.ID, p.Title, plural(p.SampleStock, "sample", "samples")); err != nil {
+					return err
 				}
 				res.Added++
 			default:
