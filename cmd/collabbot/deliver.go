@@ -180,7 +180,7 @@ func parseOutbox(l cmdLine) (outboxArgs, error) {
 	a := outboxArgs{limit: 50}
 	if len(l.args) > 0 && l.args[0] == "retry" {
 		if len(l.flags) > 0 {
-			return a, usageError{"collabbot outbox retry takes no flags"}
+			return a, usageError{"retry takes no flags: use collabbot outbox retry ID"}
 		}
 		if len(l.args) != 2 {
 			return a, usageError{"use: collabbot outbox retry ID (the ID that collabbot outbox lists)"}

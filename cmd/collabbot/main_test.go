@@ -215,7 +215,7 @@ func TestUsageAndConfigErrors(t *testing.T) {
 		{"unknown command", []string{"frobnicate"}, nil, 2, `unknown command "frobnicate"`},
 		{"bad zone", []string{"migrate"}, map[string]string{"COLLABBOT_TIMEZONE": "Mars/Base"}, 2, "COLLABBOT_TIMEZONE"},
 		{"import without file", []string{"import", "creators"}, nil, 2, "missing the CSV file, like: collabbot import creators creators.csv"},
-		{"import of missing file", []string{"import", "products", "/nonexistent.csv"}, nil, 1, "nonexistent.csv"},
+		{"import of missing file", []string{"import", "products", "/nonexistent.csv"}, nil, 2, "collabbot import: cannot read /nonexistent.csv: no such file"},
 		{"backup without file", []string{"backup"}, nil, 2, "missing the file to write, like: collabbot backup backup.db"},
 		{"postgres not yet", []string{"migrate"}, map[string]string{"COLLABBOT_DB": "postgres://localhost/x"}, 1, "PostgreSQL"},
 	}
@@ -310,7 +310,7 @@ func TestBackupAndExportRefuseAMissingDatabase(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "typo.db")
 	for _, args := range [][]string{{"backup", filepath.Join(t.TempDir(), "b.db")}, {"export", "samples"}} {
 		code, _, stderr := runMain(t, missing, "", nil, args...)
-		if code != 1 || !strings.Contains(stderr, "no database at "+missing) {
+		if code != 2 || !strings.Contains(stderr, "no database at "+missing) {
 			t.Errorf("%v on a missing database: exit %d, %q", args, code, stderr)
 		}
 		if _, err := os.Stat(missing); err == nil {
@@ -326,7 +326,7 @@ func TestExportNeverOverwrites(t *testing.T) {
 	}
 	before, _ := os.ReadFile(db)
 	code, _, stderr := runMain(t, db, "", nil, "export", "samples", db)
-	if code != 1 || !strings.Contains(stderr, "already exists") {
+	if code != 2 || !strings.Contains(stderr, "already exists") {
 		t.Errorf("export onto the database: exit %d, %q", code, stderr)
 	}
 	if after, _ := os.ReadFile(db); len(after) != len(before) || len(after) == 0 {
