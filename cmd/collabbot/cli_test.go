@@ -186,3 +186,40 @@ func TestErrorsNameTheCommandOnce(t *testing.T) {
 		})
 	}
 }
+
+// remind and outbox show whom a message is for as a person knows them:
+// the creator's @handle, the channel's #name, never "creator:1".
+func TestRecipientsAreNamedAsPeopleKnowThem(t *testing.T) {
+	db := remindDB(t)
+	const at = "2026-11-30T10:00:00Z"
+	tests := []struct {
+		name  string
+		args  []string
+		wants []string
+	}{
+		{"dry run", []string{"remind", "--job", "nudge", "--at", at, "--dry-run"}, []string{"nudge  @maya_glow  "}},
+		{"remind", []string{"remind", "--job", "nudge", "--at", at}, []string{"nudge  @maya_glow  "}},
+		{"digest", []string{"remind", "--job", "digest"}, []string{"digest  #sellers  "}},
+		{"outbox", []string{"outbox"}, []string{"pending  @maya_glow  invitation:1:nudge", "pending  #sellers  "}},
+		{"pending", []string{"outbox", "--state", "pending"}, []string{"pending  @maya_glow  "}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, stderr := runMain(t, db, "", nil, tc.args...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			for _, w := range tc.wants {
+				if !strings.Contains(out, w) {
+					t.Errorf("output lacks %q:\n%s", w, out)
+				}
+			}
+			for _, line := range strings.Split(out, "\n") {
+				// The TO column: the key may hold "channel:sellers:digest#..."
+				if f := strings.Fields(line); len(f) > 2 && (strings.HasPrefix(f[1], "creator:") || strings.HasPrefix(f[1], "channel:") || strings.HasPrefix(f[2], "creator:") || strings.HasPrefix(f[2], "channel:")) {
+					t.Errorf("a recipient in its stored form: %q", line)
+				}
+			}
+		})
+	}
+}

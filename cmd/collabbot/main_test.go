@@ -357,7 +357,7 @@ func TestConsoleWithSlackConfiguredLeavesSlackToServe(t *testing.T) {
 		t.Error("the token reached the output")
 	}
 	code, out, _ = runMain(t, db, "", slackVars, "outbox", "--state", "pending")
-	if code != 0 || !strings.Contains(out, "channel:sellers") || !strings.Contains(out, "plan:1:created") {
+	if code != 0 || !strings.Contains(out, "#sellers") || !strings.Contains(out, "plan:1:created") {
 		t.Errorf("the plan's Slack post is not pending for serve: exit %d\n%s", code, out)
 	}
 }
@@ -507,7 +507,7 @@ func TestOutboxCommand(t *testing.T) {
 		wants []string
 		not   []string
 	}{
-		{"all", []string{"outbox"}, 0, []string{"ID", "STATE", "TO", "KEY", "ATTEMPTS", "LAST ERROR", "failed", "channel:sellers", "plan:1:created", "slack: channel_not_found"}, nil},
+		{"all", []string{"outbox"}, 0, []string{"ID", "STATE", "TO", "KEY", "ATTEMPTS", "LAST ERROR", "failed", "#sellers", "plan:1:created", "slack: channel_not_found"}, nil},
 		{"failed only", []string{"outbox", "--state", "failed"}, 0, []string{"plan:1:created"}, nil},
 		{"none sent", []string{"outbox", "--state=sent"}, 0, []string{"No sent outgoing messages."}, nil},
 		{"help", []string{"outbox", "--help"}, 0, []string{"collabbot outbox retry ID"}, nil},
@@ -516,7 +516,7 @@ func TestOutboxCommand(t *testing.T) {
 		{"retry without id", []string{"outbox", "retry"}, 2, []string{"collabbot outbox retry ID"}, nil},
 		{"retry bad id", []string{"outbox", "retry", "x"}, 2, []string{`got "x"`}, nil},
 		{"retry unknown", []string{"outbox", "retry", "999"}, 1, []string{"No outgoing message 999."}, nil},
-		{"retry", []string{"outbox", "retry", id}, 0, []string{"Outgoing message " + id + " to channel:sellers is queued again"}, nil},
+		{"retry", []string{"outbox", "retry", id}, 0, []string{"Outgoing message " + id + " to #sellers is queued again"}, nil},
 		{"retry again", []string{"outbox", "retry", id}, 1, []string{"is pending; only a failed message can be retried"}, nil},
 		{"pending after retry", []string{"outbox", "--state", "pending"}, 0, []string{"plan:1:created"}, []string{"channel_not_found"}},
 	}

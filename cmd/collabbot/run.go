@@ -259,7 +259,7 @@ func run(ctx context.Context, cmd string, line cmdLine, cfg config.Config, log *
 		fmt.Fprintf(env.Stdout, "Backup written to %s.\n", args[0])
 		return nil
 	case "outbox":
-		return outbox(ctx, db, line, now, env.Stdout)
+		return outbox(ctx, db, app, line, now, env.Stdout)
 	case "console":
 		if err := app.SeedManagers(ctx, cfg.Slack.Managers); err != nil {
 			return err
