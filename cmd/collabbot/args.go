@@ -26,6 +26,9 @@ type command struct {
 	example string
 	// check validates the arguments' values, before anything is opened.
 	check func(cmdLine) error
+	// unavailable is set for the contract's commands not in this build:
+	// --help shows their usage, anything else says so and exits 1.
+	unavailable string
 }
 
 var commandList = []command{
@@ -60,6 +63,17 @@ collabbot outbox retry ID
     content|overdue|plans|digest), as if at --at (default now), and print what they
     queued; --dry-run prints what they would queue and queues nothing. A running serve
     delivers what was queued`},
+	{name: "slack-manifest", flags: []string{"url"}, switches: []string{"socket-mode"}, check: checkSlackManifest,
+		usage: `collabbot slack-manifest --url https://HOST [--socket-mode]
+    print the Slack app manifest (YAML) for collabbot served at HOST; with
+    --socket-mode the app connects out over Socket Mode and names no URL`},
+	{name: "tiktok", max: 1, check: optionalOneOf("what to do", "connect", "status", "sync"),
+		unavailable: "the TikTok Shop sync comes in a later release",
+		usage: `collabbot tiktok connect|status|sync
+    connect a TikTok Shop, show the connection, pull sample applications and orders:
+    not available in this build yet`},
+	{name: "help", max: 1, usage: `collabbot help [COMMAND]
+    this text, or one command's`},
 }
 
 // oneOf checks that the first argument is one of allowed.
@@ -74,9 +88,15 @@ func oneOf(what string, allowed ...string) func(cmdLine) error {
 	}
 }
 
-// notInBuild are the contract's commands not in this build (the TikTok Shop sync).
-var notInBuild = map[string]string{
-	"tiktok": "collabbot tiktok connect|status|sync",
+// optionalOneOf is oneOf when an argument is given.
+func optionalOneOf(what string, allowed ...string) func(cmdLine) error {
+	check := oneOf(what, allowed...)
+	return func(l cmdLine) error {
+		if len(l.args) == 0 {
+			return nil
+		}
+		return check(l)
+	}
 }
 
 func lookupCommand(name string) (command, bool) {
@@ -97,22 +117,21 @@ func indent(s, by string) string {
 	return by + strings.ReplaceAll(s, "\n", "\n"+by)
 }
 
-// usage is collabbot's own, built from the table so the two never differ.
-var usage = func() string {
+// usage is collabbot's own, built from the table the dispatcher looks
+// commands up in, when it is asked for, so the two never differ.
+func usage() string {
 	var b strings.Builder
 	b.WriteString("collabbot: run a TikTok Shop seller team's affiliate collaborations from chat.\n\nUsage:\n")
 	for _, c := range commandList {
 		b.WriteString(indent(c.usage, "  "))
 		b.WriteString("\n")
 	}
-	b.WriteString(`  collabbot help [COMMAND]
-      this text, or one command's
-
+	b.WriteString(`
 Every command takes -h or --help. Exit codes: 0 ok, 1 failure, 2 bad usage or configuration.
 Configuration comes from environment variables; see README.md and docs/contract.md.
 `)
 	return b.String()
-}()
+}
 
 // cmdLine is a parsed command line.
 type cmdLine struct {

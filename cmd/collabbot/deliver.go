@@ -180,7 +180,7 @@ func parseOutbox(l cmdLine) (outboxArgs, error) {
 	a := outboxArgs{limit: 50}
 	if len(l.args) > 0 && l.args[0] == "retry" {
 		if len(l.flags) > 0 {
-			return a, usageError{"collabbot outbox retry takes no flags"}
+			return a, usageError{"retry takes no flags: use collabbot outbox retry ID"}
 		}
 		if len(l.args) != 2 {
 			return a, usageError{"use: collabbot outbox retry ID (the ID that collabbot outbox lists)"}
@@ -219,7 +219,8 @@ func checkOutbox(l cmdLine) error {
 }
 
 // outbox lists the outbox or re-queues a failed row.
-func outbox(ctx context.Context, db store.DB, l cmdLine, now func() time.Time, stdout io.Writer) error {
+func outbox(ctx context.Context, db store.DB, app *commands.App, l cmdLine, now func() time.Time, stdout io.Writer) error {
+	names := newRecipientNames(app)
 	a, err := parseOutbox(l)
 	if err != nil {
 		return err
@@ -229,7 +230,7 @@ func outbox(ctx context.Context, db store.DB, l cmdLine, now func() time.Time, s
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "Outgoing message %d to %s is queued again; collabbot serve sends it on its next pass.\n", o.ID, o.To)
+		fmt.Fprintf(stdout, "Outgoing message %d to %s is queued again; collabbot serve sends it on its next pass.\n", o.ID, names.of(ctx, o.To))
 		return nil
 	}
 	rows, summary, err := outboxRows(ctx, db, a.state, a.limit)
@@ -273,7 +274,7 @@ func outbox(ctx context.Context, db store.DB, l cmdLine, now func() time.Time, s
 		if last == "" {
 			last = "-"
 		}
-		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%d\t%s\t%s\n", o.ID, o.State, o.To, o.Key, o.Attempts, when, last)
+		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%d\t%s\t%s\n", o.ID, o.State, names.of(ctx, o.To), o.Key, o.Attempts, when, last)
 	}
 	if err := w.Flush(); err != nil {
 		return err
@@ -342,4 +343,36 @@ func outboxRows(ctx context.Context, db store.DB, state domain.OutboxState, limi
 		summary += fmt.Sprintf(" Showing %d; --state and --limit show more.", shown)
 	}
 	return rows, summary, nil
+}
+
+// recipientNames say who a message is for as a person knows them: a
+// creator's @handle (looked up once), a channel's #name, a Slack member's
+// ID; never the stored form ("creator:10").
+type recipientNames struct {
+	app      *commands.App
+	creators map[int64]string
+}
+
+func newRecipientNames(app *commands.App) *recipientNames {
+	return &recipientNames{app: app, creators: map[int64]string{}}
+}
+
+func (n *recipientNames) of(ctx context.Context, to domain.Recipient) string {
+	switch to.Kind {
+	case domain.ToCreator:
+		if name, ok := n.creators[to.CreatorID]; ok {
+			return name
+		}
+		name := fmt.Sprintf("creator %d", to.CreatorID) // gone from the roster
+		if c, err := n.app.Creator(ctx, to.CreatorID); err == nil && c.Handle != "" {
+			name = c.At()
+		}
+		n.creators[to.CreatorID] = name
+		return name
+	case domain.ToChannel:
+		return "#" + to.Channel
+	case domain.ToMember:
+		return "Slack member " + to.MemberID
+	}
+	return to.String()
 }

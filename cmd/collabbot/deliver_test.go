@@ -100,7 +100,7 @@ func TestPlatformAnswersShowInOutboxAndMetrics(t *testing.T) {
 	now = t0.Add(time.Minute)
 
 	var out bytes.Buffer
-	if err := outbox(ctx, db, cmdLine{}, clock, &out); err != nil {
+	if err := outbox(ctx, db, app, cmdLine{}, clock, &out); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{

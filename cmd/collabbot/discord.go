@@ -65,7 +65,7 @@ func checkDiscordRegister(l cmdLine) error {
 // says what Discord now has.
 func discordRegister(ctx context.Context, line cmdLine, cfg config.Config, log *slog.Logger, env Env) error {
 	if !cfg.DiscordEnabled() || cfg.Discord.AppID == "" {
-		return domain.Invalidf("DISCORD_BOT_TOKEN", "collabbot discord-register needs DISCORD_BOT_TOKEN and DISCORD_APP_ID")
+		return badInput{"needs DISCORD_BOT_TOKEN and DISCORD_APP_ID set to the Discord app's bot token and application ID"}
 	}
 	s, err := discord.NewSession(cfg.Discord.BotToken, cfg.Discord.APIURL)
 	if err != nil {

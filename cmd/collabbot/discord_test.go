@@ -116,7 +116,8 @@ func TestDiscordRegisterChecksItsArguments(t *testing.T) {
 		t.Errorf("bad --guild: exit %d %q", code, errOut)
 	}
 	code, _, errOut = runMain(t, tempDB(t), "", nil, "discord-register")
-	if code != 1 || !strings.Contains(errOut, "DISCORD_BOT_TOKEN") {
+	// Missing configuration is exit 2, said once: no "collabbot discord-register: collabbot discord-register".
+	if code != 2 || !strings.Contains(errOut, "DISCORD_BOT_TOKEN") || strings.Count(errOut, "discord-register") != 1 {
 		t.Errorf("without Discord: exit %d %q", code, errOut)
 	}
 	code, out, _ := runMain(t, tempDB(t), "", nil, "discord-register", "--help")

@@ -215,7 +215,7 @@ func TestUsageAndConfigErrors(t *testing.T) {
 		{"unknown command", []string{"frobnicate"}, nil, 2, `unknown command "frobnicate"`},
 		{"bad zone", []string{"migrate"}, map[string]string{"COLLABBOT_TIMEZONE": "Mars/Base"}, 2, "COLLABBOT_TIMEZONE"},
 		{"import without file", []string{"import", "creators"}, nil, 2, "missing the CSV file, like: collabbot import creators creators.csv"},
-		{"import of missing file", []string{"import", "products", "/nonexistent.csv"}, nil, 1, "nonexistent.csv"},
+		{"import of missing file", []string{"import", "products", "/nonexistent.csv"}, nil, 2, "collabbot import: cannot read /nonexistent.csv: no such file"},
 		{"backup without file", []string{"backup"}, nil, 2, "missing the file to write, like: collabbot backup backup.db"},
 		{"postgres not yet", []string{"migrate"}, map[string]string{"COLLABBOT_DB": "postgres://localhost/x"}, 1, "PostgreSQL"},
 	}
@@ -310,7 +310,7 @@ func TestBackupAndExportRefuseAMissingDatabase(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "typo.db")
 	for _, args := range [][]string{{"backup", filepath.Join(t.TempDir(), "b.db")}, {"export", "samples"}} {
 		code, _, stderr := runMain(t, missing, "", nil, args...)
-		if code != 1 || !strings.Contains(stderr, "no database at "+missing) {
+		if code != 2 || !strings.Contains(stderr, "no database at "+missing) {
 			t.Errorf("%v on a missing database: exit %d, %q", args, code, stderr)
 		}
 		if _, err := os.Stat(missing); err == nil {
@@ -326,7 +326,7 @@ func TestExportNeverOverwrites(t *testing.T) {
 	}
 	before, _ := os.ReadFile(db)
 	code, _, stderr := runMain(t, db, "", nil, "export", "samples", db)
-	if code != 1 || !strings.Contains(stderr, "already exists") {
+	if code != 2 || !strings.Contains(stderr, "already exists") {
 		t.Errorf("export onto the database: exit %d, %q", code, stderr)
 	}
 	if after, _ := os.ReadFile(db); len(after) != len(before) || len(after) == 0 {
@@ -357,7 +357,7 @@ func TestConsoleWithSlackConfiguredLeavesSlackToServe(t *testing.T) {
 		t.Error("the token reached the output")
 	}
 	code, out, _ = runMain(t, db, "", slackVars, "outbox", "--state", "pending")
-	if code != 0 || !strings.Contains(out, "channel:sellers") || !strings.Contains(out, "plan:1:created") {
+	if code != 0 || !strings.Contains(out, "#sellers") || !strings.Contains(out, "plan:1:created") {
 		t.Errorf("the plan's Slack post is not pending for serve: exit %d\n%s", code, out)
 	}
 }
@@ -507,7 +507,7 @@ func TestOutboxCommand(t *testing.T) {
 		wants []string
 		not   []string
 	}{
-		{"all", []string{"outbox"}, 0, []string{"ID", "STATE", "TO", "KEY", "ATTEMPTS", "LAST ERROR", "failed", "channel:sellers", "plan:1:created", "slack: channel_not_found"}, nil},
+		{"all", []string{"outbox"}, 0, []string{"ID", "STATE", "TO", "KEY", "ATTEMPTS", "LAST ERROR", "failed", "#sellers", "plan:1:created", "slack: channel_not_found"}, nil},
 		{"failed only", []string{"outbox", "--state", "failed"}, 0, []string{"plan:1:created"}, nil},
 		{"none sent", []string{"outbox", "--state=sent"}, 0, []string{"No sent outgoing messages."}, nil},
 		{"help", []string{"outbox", "--help"}, 0, []string{"collabbot outbox retry ID"}, nil},
@@ -516,7 +516,7 @@ func TestOutboxCommand(t *testing.T) {
 		{"retry without id", []string{"outbox", "retry"}, 2, []string{"collabbot outbox retry ID"}, nil},
 		{"retry bad id", []string{"outbox", "retry", "x"}, 2, []string{`got "x"`}, nil},
 		{"retry unknown", []string{"outbox", "retry", "999"}, 1, []string{"No outgoing message 999."}, nil},
-		{"retry", []string{"outbox", "retry", id}, 0, []string{"Outgoing message " + id + " to channel:sellers is queued again"}, nil},
+		{"retry", []string{"outbox", "retry", id}, 0, []string{"Outgoing message " + id + " to #sellers is queued again"}, nil},
 		{"retry again", []string{"outbox", "retry", id}, 1, []string{"is pending; only a failed message can be retried"}, nil},
 		{"pending after retry", []string{"outbox", "--state", "pending"}, 0, []string{"plan:1:created"}, []string{"channel_not_found"}},
 	}

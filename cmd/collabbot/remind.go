@@ -215,10 +215,10 @@ func remindCommand(ctx context.Context, l cmdLine, d platformDeps) error {
 		}
 		runs = append(runs, run)
 	}
-	return printRemind(d.Env.Stdout, runs, at, a.dry, d.Cfg.TimeZone)
+	return printRemind(ctx, d.Env.Stdout, newRecipientNames(d.App), runs, at, a.dry, d.Cfg.TimeZone)
 }
 
-func printRemind(w io.Writer, runs []commands.RemindRun, at time.Time, dry bool, loc *time.Location) error {
+func printRemind(ctx context.Context, w io.Writer, who *recipientNames, runs []commands.RemindRun, at time.Time, dry bool, loc *time.Location) error {
 	verb := "Queued"
 	if dry {
 		verb = "Would queue"
@@ -237,7 +237,7 @@ func printRemind(w io.Writer, runs []commands.RemindRun, at time.Time, dry bool,
 		fmt.Fprintln(tw, "JOB\tTO\tSENDS\tKEY\tABOUT")
 		for _, r := range runs {
 			for _, q := range r.Queued {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Job, q.To, q.SendAt.In(loc).Format(time.RFC3339), q.Key, q.About)
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Job, who.of(ctx, q.To), q.SendAt.In(loc).Format(time.RFC3339), q.Key, q.About)
 			}
 		}
 		if err := tw.Flush(); err != nil {

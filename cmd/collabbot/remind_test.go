@@ -44,7 +44,7 @@ func TestRemindCommand(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("dry run: exit %d: %s", code, stderr)
 	}
-	for _, w := range []string{"Reminders as of 2026-11-30T10:00:00Z (nudge):", "JOB", "creator:1", key, "I1 (@maya_glow), nudge 1 of 2", "Would queue 1 reminder; this was a dry run, nothing was queued."} {
+	for _, w := range []string{"Reminders as of 2026-11-30T10:00:00Z (nudge):", "JOB", "nudge  @maya_glow", key, "I1 (@maya_glow), nudge 1 of 2", "Would queue 1 reminder; this was a dry run, nothing was queued."} {
 		if !strings.Contains(out, w) {
 			t.Errorf("dry run output lacks %q:\n%s", w, out)
 		}

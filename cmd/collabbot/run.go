@@ -6,12 +6,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"maps"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -53,35 +56,42 @@ type Env struct {
 var cliActor = domain.Actor{Role: domain.RoleManager, MemberID: "cli", Name: "command line"}
 
 // Main runs one subcommand and returns the exit code: 0 ok, 1 failure, 2
-// bad usage.
+// bad usage, a bad argument or bad configuration.
 func Main(ctx context.Context, env Env) int {
 	if len(env.Args) == 0 {
-		fmt.Fprint(env.Stderr, usage)
+		fmt.Fprint(env.Stderr, usage())
 		return 2
 	}
 	name, raw := env.Args[0], env.Args[1:]
 	switch name {
-	case "help", "-h", "-help", "--help":
-		return help(env, raw)
-	}
-	if synopsis, ok := notInBuild[name]; ok {
-		fmt.Fprintf(env.Stderr, "collabbot %s: not available in this build yet (%s); the TikTok Shop sync comes in a later release.\n", name, synopsis)
-		return 1
+	case "-h", "-help", "--help":
+		name = "help"
 	}
 	cmd, ok := lookupCommand(name)
 	if !ok {
-		fmt.Fprintf(env.Stderr, "collabbot: unknown command %q\n\n%s", name, usage)
+		fmt.Fprintf(env.Stderr, "collabbot: unknown command %q\n\n%s", name, usage())
 		return 2
 	}
 	// The command line is checked before the configuration, so --help
 	// works in any environment and nothing runs on a bad one.
 	line, err := parseCommandLine(cmd, raw)
 	if err == nil && line.help {
-		fmt.Fprint(env.Stdout, usageOf(cmd))
+		if cmd.name == "help" {
+			fmt.Fprint(env.Stdout, usage())
+		} else {
+			fmt.Fprint(env.Stdout, usageOf(cmd))
+		}
 		return 0
 	}
 	if err != nil {
 		return badUsage(env, cmd, err)
+	}
+	if cmd.name == "help" {
+		return help(env, line.args)
+	}
+	if cmd.unavailable != "" {
+		fmt.Fprintf(env.Stderr, "collabbot %s: not available in this build yet; %s.\n", name, cmd.unavailable)
+		return 1
 	}
 	cfg, err := config.Load(env.Getenv)
 	if err != nil {
@@ -94,6 +104,11 @@ func Main(ctx context.Context, env Env) int {
 		if errors.As(err, &ue) {
 			return badUsage(env, cmd, err)
 		}
+		var be badInput
+		if errors.As(err, &be) {
+			fmt.Fprintf(env.Stderr, "collabbot %s: %s\n", name, be.msg)
+			return 2
+		}
 		fmt.Fprintf(env.Stderr, "collabbot %s: %s\n", name, describe(err))
 		log.Debug("command failed", "command", name, "err", err)
 		return 1
@@ -103,23 +118,15 @@ func Main(ctx context.Context, env Env) int {
 
 // help prints collabbot's usage, or one command's (collabbot help backup).
 func help(env Env, args []string) int {
-	switch {
-	case len(args) == 0:
-		fmt.Fprint(env.Stdout, usage)
+	if len(args) == 0 || args[0] == "help" {
+		fmt.Fprint(env.Stdout, usage())
 		return 0
-	case len(args) > 1:
-		fmt.Fprintf(env.Stderr, "collabbot help: unexpected argument %q: name one command\n\n%s", args[1], usage)
-		return 2
 	}
 	if cmd, ok := lookupCommand(args[0]); ok {
 		fmt.Fprint(env.Stdout, usageOf(cmd))
 		return 0
 	}
-	if synopsis, ok := notInBuild[args[0]]; ok {
-		fmt.Fprintf(env.Stdout, "Usage:\n  %s\n    not available in this build yet\n", synopsis)
-		return 0
-	}
-	fmt.Fprintf(env.Stderr, "collabbot help: unknown command %q\n\n%s", args[0], usage)
+	fmt.Fprintf(env.Stderr, "collabbot help: unknown command %q\n\n%s", args[0], usage())
 	return 2
 }
 
@@ -132,6 +139,39 @@ func badUsage(env Env, cmd command, err error) int {
 type usageError struct{ msg string }
 
 func (e usageError) Error() string { return e.msg }
+
+// badInput is a bad argument found when it is used (a file that is not
+// there, one that would be overwritten) or a missing or bad setting: exit
+// 2, said in a person's words, without the usage. Its message does not
+// start with the command's name: Main prints that.
+type badInput struct{ msg string }
+
+func (e badInput) Error() string { return e.msg }
+
+func badInputf(format string, args ...any) error { return badInput{fmt.Sprintf(format, args...)} }
+
+// fileProblem says why path cannot be read or written (verb), naming the
+// file and none of Go's own wording ("stat", "open").
+func fileProblem(verb, path string, err error) error {
+	why := "it cannot be opened"
+	var pe *fs.PathError
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		why = "no such file"
+		if verb == "write" {
+			why = "its folder " + filepath.Dir(path) + " does not exist"
+		}
+	case errors.Is(err, fs.ErrPermission):
+		why = "permission denied"
+	case errors.Is(err, syscall.EISDIR):
+		why = "it is a folder, not a file"
+	case errors.Is(err, syscall.ENOTDIR):
+		why = "a part of the path is a file, not a folder"
+	case errors.As(err, &pe):
+		why = pe.Err.Error()
+	}
+	return badInputf("cannot %s %s: %s", verb, path, why)
+}
 
 // describe is what a person reads about a failure: our own errors carry a
 // message written for them; anything else is shown as is, because the
@@ -157,11 +197,22 @@ func run(ctx context.Context, cmd string, line cmdLine, cfg config.Config, log *
 	if h, ok := offlineCommands[cmd]; ok {
 		return h(ctx, line, cfg, log, env)
 	}
-	if cmd == "import" {
+	switch cmd {
+	case "import":
 		// Refused by its size before anything is read or opened: parsing
 		// a huge file only to refuse it would hold it in memory first.
 		if err := checkCSVSize(args[1]); err != nil {
 			return err
+		}
+	case "backup":
+		if err := checkNewFile(args[0]); err != nil {
+			return err
+		}
+	case "export":
+		if len(args) == 2 {
+			if err := checkNewFile(args[1]); err != nil {
+				return err
+			}
 		}
 	}
 	if cmd == "backup" || cmd == "export" || cmd == "outbox" || cmd == "remind" {
@@ -169,7 +220,8 @@ func run(ctx context.Context, cmd string, line cmdLine, cfg config.Config, log *
 		// create an empty database and report success.
 		if path, ok := sqlitePath(cfg.DB); ok {
 			if _, err := os.Stat(path); err != nil {
-				return fmt.Errorf("no database at %s (COLLABBOT_DB)", path)
+				// COLLABBOT_DB names nothing: bad configuration, exit 2.
+				return badInputf("no database at %s (COLLABBOT_DB)", path)
 			}
 		}
 	}
@@ -198,12 +250,16 @@ func run(ctx context.Context, cmd string, line cmdLine, cfg config.Config, log *
 		return export(ctx, app, args, env.Stdout)
 	case "backup":
 		if err := db.Backup(ctx, args[0]); err != nil {
+			var de *domain.Error
+			if errors.As(err, &de) && de.Kind == domain.KindConflict {
+				return badInput{de.Message} // written since checkNewFile looked
+			}
 			return err
 		}
 		fmt.Fprintf(env.Stdout, "Backup written to %s.\n", args[0])
 		return nil
 	case "outbox":
-		return outbox(ctx, db, line, now, env.Stdout)
+		return outbox(ctx, db, app, line, now, env.Stdout)
 	case "console":
 		if err := app.SeedManagers(ctx, cfg.Slack.Managers); err != nil {
 			return err
@@ -246,7 +302,10 @@ func sqlitePath(dsn string) (string, bool) {
 func checkCSVSize(path string) error {
 	st, err := os.Stat(path)
 	if err != nil {
-		return err
+		return fileProblem("read", path, err)
+	}
+	if st.IsDir() {
+		return fileProblem("read", path, syscall.EISDIR)
 	}
 	if st.Mode().IsRegular() && st.Size() > commands.MaxCSVBytes {
 		return domain.Invalidf("file", "%s is %.1f MB; a CSV import is at most %d MB, so split it into smaller files (nothing was imported)",
@@ -255,10 +314,29 @@ func checkCSVSize(path string) error {
 	return nil
 }
 
+// checkNewFile refuses, before the database is opened, a file to write
+// that exists (nothing is ever overwritten) or whose folder does not.
+func checkNewFile(path string) error {
+	if _, err := os.Lstat(path); err == nil {
+		return badInputf("%s already exists; choose a new file name", path)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return fileProblem("write", path, err)
+	}
+	dir := filepath.Dir(path)
+	st, err := os.Stat(dir)
+	if err != nil {
+		return fileProblem("write", path, err)
+	}
+	if !st.IsDir() {
+		return fileProblem("write", path, syscall.ENOTDIR)
+	}
+	return nil
+}
+
 func importCSV(ctx context.Context, app *commands.App, args []string, out io.Writer) error {
 	f, err := os.Open(args[1])
 	if err != nil {
-		return err
+		return fileProblem("read", args[1], err)
 	}
 	defer f.Close()
 	var res commands.ImportResult
@@ -298,9 +376,9 @@ func export(ctx context.Context, app *commands.App, args []string, stdout io.Wri
 		// Never overwrite: a slip of the keyboard could name the database.
 		if f, err = os.OpenFile(args[1], os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644); err != nil {
 			if errors.Is(err, os.ErrExist) {
-				return fmt.Errorf("%s already exists; choose a new file name", args[1])
+				return badInputf("%s already exists; choose a new file name", args[1])
 			}
-			return err
+			return fileProblem("write", args[1], err)
 		}
 		w = f
 	}

@@ -20,12 +20,7 @@ import (
 func init() {
 	platforms[domain.SurfaceSlack] = startSlack
 	offlineCommands["slack-manifest"] = slackManifest
-	commandList = append(commandList, command{
-		name: "slack-manifest", flags: []string{"url"}, switches: []string{"socket-mode"}, check: checkSlackManifest,
-		usage: `collabbot slack-manifest --url https://HOST [--socket-mode]
-    print the Slack app manifest (YAML) for collabbot served at HOST; with
-    --socket-mode the app connects out over Socket Mode and names no URL`,
-	})
+	// Implemented here; its commandList entry is in args.go.
 }
 
 // startSlack builds the Slack adapter from the configuration: HTTP routes
