@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/collabbot/collabbot/domain"
 )
@@ -22,7 +23,7 @@ func (a *App) AddCreator(ctx context.Context, actor domain.Actor, c domain.Creat
 		if err := tx.InsertCreator(ctx, &c); err != nil {
 			return withUpdateHint(err, fmt.Sprintf("To change it: creator set %s followers=.. discord=.. (any of the add options).", c.At()))
 		}
-		return record(ctx, tx, now, actor, "creator.added", fmt.Sprintf("creator:%d", c.ID), "added %s%s", c.At(), addedFollowers(c.Followers))
+		return recordCreatorAdded(ctx, tx, now, actor, c)
 	})
 	return c, err
 }
@@ -105,7 +106,7 @@ func (a *App) ImportCreators(ctx context.Context, actor domain.Actor, rows []dom
 					return atLine(line, err)
 				}
 				// As "creator add" words it.
-				if err := record(ctx, tx, now, actor, "creator.added", subject("creator", c.ID), "added %s (%d followers)", c.At(), c.Followers); err != nil {
+				if err := recordCreatorAdded(ctx, tx, now, actor, c); err != nil {
 					return err
 				}
 				res.Added++
@@ -116,6 +117,16 @@ func (a *App) ImportCreators(ctx context.Context, actor domain.Actor, rows []dom
 		return record(ctx, tx, now, actor, "creator.imported", "roster", "imported %d creators (%d new, %d updated, %d unchanged)", len(rows), res.Added, res.Updated, res.Unchanged)
 	})
 	return res, err
+}
+
+// recordCreatorAdded and recordProductAdded write an addition's audit
+// event, the same whether it came from the console, Slack or an import.
+func recordCreatorAdded(ctx context.Context, tx Tx, now time.Time, actor domain.Actor, c domain.Creator) error {
+	return record(ctx, tx, now, actor, "creator.added", subject("creator", c.ID), "added %s%s", c.At(), addedFollowers(c.Followers))
+}
+
+func recordProductAdded(ctx context.Context, tx Tx, now time.Time, actor domain.Actor, p domain.Product) error {
+	return record(ctx, tx, now, actor, "product.added", "product:"+p.ID, "added %s %q, %s in stock", p.ID, p.Title, plural(p.SampleStock, "sample", "samples"))
 }
 
 // addedFollowers is " (52000 followers)" for the trail, nothing when the
@@ -158,7 +169,7 @@ func (a *App) AddProduct(ctx context.Context, actor domain.Actor, p domain.Produ
 				v.Notes = append(v.Notes, fmt.Sprintf("It joins plan %s %q at %s.", pl.Ref(), pl.Name, r.Rate))
 			}
 		}
-		return record(ctx, tx, now, actor, "product.added", "product:"+p.ID, "added %s %q, %s in stock", p.ID, p.Title, plural(p.SampleStock, "sample", "samples"))
+		return recordProductAdded(ctx, tx, now, actor, p)
 	})
 	return v, err
 }
@@ -206,7 +217,7 @@ func (a *App) ImportProducts(ctx context.Context, actor domain.Actor, rows []dom
 					return atLine(line, err)
 				}
 				// As "product add" words it.
-				if err := record(ctx, tx, now, actor, "product.added", "product:"+p.ID, "added %s %q, %s in stock", p.ID, p.Title, plural(p.SampleStock, "sample", "samples")); err != nil {
+				if err := recordProductAdded(ctx, tx, now, actor, p); err != nil {
 					return err
 				}
 				res.Added++

@@ -90,7 +90,7 @@ func TestImportCreatorsWritesEachCreatorsHistory(t *testing.T) {
 			commands.ImportResult{Updated: 1},
 			map[string][]string{
 				"small_amy": {"creator.added: added @small_amy (900 followers)",
-					"creator.changed: views 0 -> 12000, niche food -> travel, tz  -> Europe/Paris"},
+					"creator.changed: views not known -> 12000, niche food -> travel, tz  -> Europe/Paris"},
 			}},
 	}
 	imports := 0
