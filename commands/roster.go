@@ -99,6 +99,12 @@ func (a *App) ImportCreators(ctx context.Context, actor domain.Actor, rows []dom
 				if err := record(ctx, tx, now, actor, "creator.changed", subject("creator", c.ID), "%s", strings.Join(changed, ", ")); err != nil {
 					return err
 				}
+				if c.DiscordID != old.DiscordID {
+					// Messages held for the old account go to the new one now.
+					if _, err := tx.WakeOutgoing(ctx, toCreator(c.ID), now); err != nil {
+						return err
+					}
+				}
 				res.Updated++
 			case domain.ErrorKind(err) == domain.KindNotFound:
 				c.CreatedAt, c.Reachable = now, true

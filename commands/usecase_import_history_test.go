@@ -244,3 +244,27 @@ func TestImportKeepsArchivedArchived(t *testing.T) {
 		t.Errorf("P1's newest event: %+v", evs)
 	}
 }
+
+// A new Discord ID from an import sends what waited for the creator, as
+// "creator set discord=..." does.
+func TestImportWithANewDiscordIDWakesHeldMessages(t *testing.T) {
+	t.Parallel()
+	app, db, clk := newApp(t)
+	c, _ := mustAddCreator(t, app, "maya")
+	to := domain.Recipient{Kind: domain.ToCreator, CreatorID: c.ID}
+	held := clk.Now().Add(30 * day24) // a message put aside for an unreachable account
+	if err := db.Update(ctxb, func(tx commands.Tx) error {
+		_, err := tx.Enqueue(ctxb, domain.Outgoing{To: to, Surface: to.Surface(), Key: "invitation:9:sent", Thread: "invitation:9",
+			Notice: domain.Notice{Kind: domain.NoticeWorded}, NextAttempt: held, CreatedAt: clk.Now()})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	rows, cols, err := commands.ParseCreatorsCSV(strings.NewReader("handle,discord_id\nmaya," + nextDiscordID() + "\n"))
+	mustNil(t, err, "parse")
+	_, err = app.ImportCreators(ctxb, dana, rows, cols)
+	mustNil(t, err, "import")
+	if o := mustOutboxKey(t, db, "invitation:9:sent"); o.NextAttempt.After(clk.Now()) {
+		t.Errorf("held message still due %v after the import linked a new account (now %v)", o.NextAttempt, clk.Now())
+	}
+}
