@@ -43,8 +43,11 @@ type verbSpec struct {
 	example string
 	detail  string
 	who     verbAudience
-	parse   func(p *lineParser, cmd *Command, args []cmdToken)
-	run     func(x call) (present.Card, error)
+	// mine is how a creator writes a verb the team also has: the filter
+	// by creator is the team's, so a creator's help does not offer it.
+	mine  *verbSpec
+	parse func(p *lineParser, cmd *Command, args []cmdToken)
+	run   func(x call) (present.Card, error)
 }
 
 type verbAudience int
@@ -104,8 +107,10 @@ Options:
 		{name: "plan resume", args: `PL3|"NAME"`, summary: "Resume a paused plan.", example: `plan resume "Spring"`, who: forTeam, parse: parsePlanRef, run: runPlanState},
 		{name: "plan end", args: `PL3|"NAME"`, summary: "End an open plan for good.", example: "plan end PL3", who: forTeam, parse: parsePlanRef, run: runPlanState},
 		{name: "plans", args: "", summary: "List the open plans and the rate each product pays.", example: "plans", who: forEveryone, parse: parseNoArgs, run: runPlans},
-		{name: "invitations", args: "[@creator] [pending|accepted|declined|expired|withdrawn]", summary: "List invitations.", example: "invitations @maya_glow pending", who: forEveryone, parse: (*lineParser).invitations, run: runInvitations},
-		{name: "samples", args: "[@creator] [requested|approved|rejected|cancelled|expired|shipped|completed|overdue]", summary: "List sample requests.", example: "samples requested", who: forEveryone, parse: (*lineParser).samples, run: runSamples},
+		{name: "invitations", args: "[@creator] [pending|accepted|declined|expired|withdrawn]", summary: "List invitations.", example: "invitations @maya_glow pending", who: forEveryone, parse: (*lineParser).invitations, run: runInvitations,
+			mine: &verbSpec{name: "invitations", args: "[pending|accepted|declined|expired|withdrawn]", summary: "List your invitations.", example: "invitations pending"}},
+		{name: "samples", args: "[@creator] [requested|approved|rejected|cancelled|expired|shipped|completed|overdue]", summary: "List sample requests.", example: "samples requested", who: forEveryone, parse: (*lineParser).samples, run: runSamples,
+			mine: &verbSpec{name: "samples", args: "[requested|approved|rejected|cancelled|expired|shipped|completed|overdue]", summary: "List your sample requests.", example: "samples shipped"}},
 		{name: "creators", args: "[niche]", summary: "List the creator roster.", example: "creators beauty", who: forTeam, parse: parseCreators, run: runCreators},
 		{name: "creator add", args: "@creator [discord=ID] [followers=N] [views=N] [gmv=AMOUNT] [niche=WORD] [categories=a,b] [tz=ZONE] [address=\"..\"]",
 			summary: "Add a creator to the roster.",

@@ -16,7 +16,7 @@ func Help(topic string, role domain.Role) string {
 		return helpList(role)
 	}
 	if s, ok := helpTopic(topic); ok {
-		return helpDetail(s)
+		return helpDetail(forRole(s, role))
 	}
 	return "There is no help for " + domain.QuoteInput(topic) + ".\n\n" + helpList(role)
 }
@@ -56,14 +56,15 @@ func helpList(role domain.Role) string {
 		if !visibleTo(s, role) {
 			continue
 		}
+		s = forRole(s, role)
 		b.WriteString("\n")
-		b.WriteString(Usage(s.name))
+		b.WriteString(usageOf(s))
 		if s.who == forManagers {
 			b.WriteString("  (managers)")
 		}
 		b.WriteString("\n    ")
 		b.WriteString(s.summary)
-		if ex := helpExample(s, role); ex != Usage(s.name) {
+		if ex := helpExample(s, role); ex != usageOf(s) {
 			b.WriteString(" Example: ")
 			b.WriteString(ex)
 		}
@@ -82,9 +83,26 @@ func helpExample(s verbSpec, role domain.Role) string {
 	return s.example
 }
 
+// forRole is the verb as its reader writes it.
+func forRole(s verbSpec, role domain.Role) verbSpec {
+	if role == domain.RoleCreator && s.mine != nil {
+		mine := *s.mine
+		mine.who, mine.detail = s.who, ""
+		return mine
+	}
+	return s
+}
+
+func usageOf(s verbSpec) string {
+	if s.args == "" {
+		return s.name
+	}
+	return s.name + " " + s.args
+}
+
 func helpDetail(s verbSpec) string {
 	var b strings.Builder
-	b.WriteString(Usage(s.name))
+	b.WriteString(usageOf(s))
 	b.WriteString("\n")
 	b.WriteString(s.summary)
 	switch s.who {

@@ -72,3 +72,20 @@ func TestHelpCoversEveryVerb(t *testing.T) {
 		}
 	}
 }
+
+// A creator's help offers only what a creator can type: the @creator
+// filter is the team's.
+func TestCreatorHelpOffersNoTeamFilter(t *testing.T) {
+	for _, topic := range []string{"", "invitations", "samples"} {
+		creator := grammar.Help(topic, domain.RoleCreator)
+		if strings.Contains(creator, "@creator") || strings.Contains(creator, "invitations @") {
+			t.Errorf("creator help %q offers the team's filter:\n%s", topic, creator)
+		}
+		if team := grammar.Help(topic, domain.RoleSeller); !strings.Contains(team, "[@creator]") {
+			t.Errorf("team help %q lost the creator filter:\n%s", topic, team)
+		}
+	}
+	if got := grammar.Help("invitations", domain.RoleCreator); !strings.Contains(got, "invitations [pending|") || !strings.Contains(got, "Example: invitations pending") {
+		t.Errorf("creator help for invitations:\n%s", got)
+	}
+}
