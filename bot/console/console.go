@@ -390,6 +390,11 @@ func (c *Console) switchUser(ctx context.Context, args []string) error {
 	c.actor = actor
 	c.mu.Unlock()
 	fmt.Fprintf(c.out, "You are now %s (%s).\n", actor.Display(), actor.Role)
+	if args[0] == "seller" && actor.Role != domain.RoleSeller {
+		// The role is the member's, kept in the store: /as picks who acts,
+		// not what they may do.
+		fmt.Fprintf(c.out, "%s keeps the %s role the team gave them; to make them a seller, type role %s seller as a manager.\n", actor.Display(), actor.Role, actor.MemberID)
+	}
 	return nil
 }
 

@@ -512,6 +512,8 @@ func TestConsoleAcceptsWhatTheReadmeShows(t *testing.T) {
 		{"two-word seller name", "/as seller Bo Li\n", []string{"! /as seller takes one name without spaces"}, []string{"You are now"}},
 		{"creator with extra words", addMaya + "\n/as creator @maya_glow please\n", []string{"! /as creator takes one handle"}, []string{"You are now"}},
 		{"one-word name", "/as manager alice\n", []string{"You are now alice (manager)."}, nil},
+		{"a manager played as a seller keeps the role", "/as manager alice\n/as seller alice\n", []string{"You are now alice (manager).\nalice keeps the manager role the team gave them; to make them a seller, type role alice seller as a manager."}, nil},
+		{"a seller played as a seller", "/as seller bo\n", []string{"You are now bo (seller)."}, []string{"keeps the"}},
 		{"a command past the limit reports its real length", strings.Repeat("x", 5000) + "\n", []string{"got 5000"}, nil},
 	}
 	for _, tc := range tests {
