@@ -198,7 +198,7 @@ func TestParseCSVRowReportsCellAndRecordErrors(t *testing.T) {
 		{"niche alone still once", creators, "handle,niche\nokay_h,two words\n",
 			[]string{"line 2, column niche:"}, []string{"column niche:"}},
 		{"product id and long title", products, "id,title\nP 1," + strings.Repeat("t", 300) + "\n",
-			[]string{"line 2, column id:", "line 2, column title: Title is required and must be at most 255"},
+			[]string{"line 2, column id:", "line 2, column title: Title must be at most 255 characters (got 300)"},
 			[]string{"column id:", "column title:"}},
 		{"product stock and price cap", products, "id,title,price,stock\nP1,Serum,2000000,-1\n",
 			[]string{"line 2, column stock:", "line 2, column price: Price must be from"},

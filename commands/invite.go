@@ -339,6 +339,9 @@ func skipsText(skips []Skip) string {
 	parts := make([]string, len(skips))
 	for i, s := range skips {
 		parts[i] = s.Handle + ": " + s.Reason
+		if strings.HasPrefix(s.Reason, s.Handle+" ") {
+			parts[i] = s.Reason // it names them already
+		}
 	}
 	return strings.Join(parts, "; ")
 }
@@ -391,7 +394,7 @@ func (a *App) DraftInvitations(ctx context.Context, actor domain.Actor, req Invi
 	for i, t := range targets {
 		out[i] = InvitationDraft{Creator: creators[i], Rate: t.Rate, Text: inviteMessage(req, collab, creators[i], products, t)}
 		if a.drafter == nil {
-			out[i].Why = "LLM drafts are off (no OPENAI_* settings)"
+			out[i].Why = "LLM drafts are off: no OPENAI_* settings"
 		}
 	}
 	if a.drafter == nil {

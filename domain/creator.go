@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // MaxUnanswered is TikTok's outreach rule: at most 5 messages to a creator
@@ -194,8 +195,11 @@ func (p *Product) Validate() error {
 		return err
 	}
 	p.Title = strings.TrimSpace(p.Title)
-	if p.Title == "" || TooLong(p.Title, MaxTitleLength) {
-		return Invalidf("title", "Title is required and must be at most 255 characters")
+	if p.Title == "" {
+		return Invalidf("title", "Title is required, like \"Glow Serum\"")
+	}
+	if TooLong(p.Title, MaxTitleLength) {
+		return Invalidf("title", "Title must be at most %d characters (got %d)", MaxTitleLength, utf8.RuneCountInString(p.Title))
 	}
 	if p.Price < 0 || p.Price > MaxPrice {
 		return Invalidf("price", "Price must be from 0.00 to %s (got %s)", MaxPrice, p.Price)

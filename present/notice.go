@@ -68,11 +68,12 @@ func notice(n domain.Notice, r Reader) Card {
 		}
 		return c
 	case domain.NoticeInvitationAnswered:
-		text := fmt.Sprintf("%s %s invitation %s at %s", cr.At(), inv.State, inv.Ref(), inv.Rate)
+		// The title says who answered what; the text adds only the terms.
+		text := "Commission: " + inv.Rate.String() + "."
 		if inv.DeclineReason != "" {
-			text += ": " + inv.DeclineReason
+			text += " Their reason: " + strings.TrimRight(inv.DeclineReason, ".") + "."
 		}
-		text += "." + approvedLeft(n.Refs)
+		text += approvedLeft(n.Refs)
 		return Card{Title: fmt.Sprintf("%s %s invitation %s%s", cr.At(), inv.State, inv.Ref(), collabName(*col)), Text: text}
 	case domain.NoticeInvitationExpired:
 		return Card{Title: fmt.Sprintf("Invitation %s to %s expired", inv.Ref(), cr.At()), Text: "No answer before the expiry date." + approvedLeft(n.Refs)}

@@ -48,6 +48,9 @@ func TestUnknownValuesAreNotShownAsZero(t *testing.T) {
 		{"roster line", Creators([]commands.CreatorCard{{Creator: domain.Creator{Handle: "leo", DiscordID: "1"}}}, "").Sections[0].Text,
 			"@leo  followers not known  avg views not known  samples 0, posted 0  blocks DMs"},
 		{"rate of nothing", percentOrDash(-1), "none yet"},
+		{"a skip that names them", Invited(commands.InviteResult{Skipped: []commands.Skip{{Handle: "@x2", Reason: "@x2 has no Discord account linked"}}}, Reader{}).Sections[0].Text, "Not sent: @x2 has no Discord account linked"},
+		{"a skip that does not", Invited(commands.InviteResult{Skipped: []commands.Skip{{Handle: "@x2", Reason: "already invited (I4)"}}}, Reader{}).Sections[0].Text, "Not sent to @x2: already invited (I4)"},
+		{"an ended plan", PlanState(domain.Plan{ID: 3, Name: "Gift", State: domain.PlanEnded}).Text, `Plan PL3 "Gift" has ended: creators can no longer join it.`},
 	}
 	for _, tc := range tests {
 		if tc.got != tc.want {

@@ -19,7 +19,11 @@ func Invited(res commands.InviteResult, r Reader) Card {
 		c.Sections = append(c.Sections, Section{Text: fmt.Sprintf("%s  %s at %s, answer by %s", v.Ref(), v.Creator.At(), v.Rate, r.Date(v.ExpiresAt))})
 	}
 	for _, s := range res.Skipped {
-		c.Sections = append(c.Sections, Section{Text: fmt.Sprintf("Not sent to %s: %s", s.Handle, s.Reason)})
+		text := fmt.Sprintf("Not sent to %s: %s", s.Handle, s.Reason)
+		if strings.HasPrefix(s.Reason, s.Handle+" ") {
+			text = "Not sent: " + s.Reason // the reason names them already
+		}
+		c.Sections = append(c.Sections, Section{Text: text})
 	}
 	for _, n := range res.Notes {
 		c.Sections = append(c.Sections, Section{Text: "Note: " + n})
@@ -78,7 +82,12 @@ func Plan(v commands.PlanView, r Reader) Card {
 
 // PlanState confirms a plan paused, resumed or ended.
 func PlanState(p domain.Plan) Card {
-	return Text(fmt.Sprintf("Plan %s %q is %s.", p.Ref(), p.Name, p.State))
+	verb := map[domain.PlanState]string{domain.PlanPaused: "is paused: creators do not see it until you resume it", domain.PlanActive: "is active again",
+		domain.PlanEnded: "has ended: creators can no longer join it"}[p.State]
+	if verb == "" {
+		verb = "is " + string(p.State)
+	}
+	return Text(fmt.Sprintf("Plan %s %q %s.", p.Ref(), p.Name, verb))
 }
 
 func planText(v commands.PlanView, r Reader) string {
@@ -391,7 +400,7 @@ func Drafts(ds []commands.InvitationDraft) Card {
 	for _, d := range ds {
 		s := Section{Title: fmt.Sprintf("%s at %s", d.Creator.At(), d.Rate), Text: d.Text}
 		if !d.Drafted && d.Why != "" {
-			s.Title += " (template: " + d.Why + ")"
+			s.Title += " (template; " + d.Why + ")"
 		}
 		c.Sections = append(c.Sections, s)
 	}

@@ -754,7 +754,7 @@ func TestAcceptanceDecisions(t *testing.T) {
 	dec := dm.button(t, "Decline")
 	t.Logf("decline modal: %s", w.discordClick(dec))
 	t.Logf("decline: %s", w.discordModal("form/"+dec, map[string]string{"reason": "busy this month"}))
-	w.waitMsg("slack "+accSellers, "declined invitation I1 at 20%: busy this month")
+	w.waitMsg("slack "+accSellers, "(?s)declined invitation I1.*Commission: 20%. Their reason: busy this month.")
 	wantAll(t, "accept after decline", w.discordClick(dm.button(t, "Accept")), "was declined")
 	// Events.
 	ev := []byte(`{"type":"url_verification","challenge":"abc123","token":"x"}`)
@@ -873,7 +873,7 @@ func TestAcceptancePlansAndFanout(t *testing.T) {
 	t.Logf("link card:\n%s%s", card.Text, buttonsText(card.Buttons))
 	w.slackClick(accDana, accSellers, strings.TrimPrefix(card.ID, accSellers+"/"), card.button(t, "Confirm"))
 	w.waitMsg("discord dm-"+accMayaID, "(?i)linked")
-	w.waitResponse("Not sent to @maya_glow: @maya_glow has no Discord account linked")
+	w.waitResponse("Not sent: @maya_glow has no Discord account linked")
 	code, out = w.discordSend(map[string]any{"type": 2, "data": map[string]any{"id": "800000000000000001", "name": "plans", "type": 1}})
 	t.Logf("/plans: %d %s", code, out)
 	t.Logf("join plan modal: %s", w.discordClick("join-plan:1"))
