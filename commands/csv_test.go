@@ -73,7 +73,7 @@ func TestParseCSVRejects(t *testing.T) {
 		{"missing handle", creators, "followers,niche\n10,food\n", "columns", []string{"handle column"}},
 		{"missing title", products, "id,price\n", "columns", []string{"title column"}},
 		{"bad handle", creators, "handle\nmaya\nm\n", "handle", []string{"line 3, column handle:", "2 to 24"}},
-		{"bad followers", creators, "handle,followers\nmaya,lots\n", "followers", []string{"line 2, column followers:", "0 to 5000000000"}},
+		{"bad followers", creators, "handle,followers\nmaya,lots\n", "followers", []string{"line 2, column followers:", "0 to 5,000,000,000"}},
 		{"bad gmv", creators, "handle,gmv_30d\nmaya,-3\n", "gmv_30d", []string{"line 2, column gmv_30d:"}},
 		{"bad discord", creators, "handle,discord_id\nmaya,42\n", "discord_id", []string{"line 2, column discord_id:", "15 to 21"}},
 		{"bad zone", creators, "handle,timezone\nmaya,Mars Base\n", "timezone", []string{"line 2, column timezone:"}},
@@ -86,7 +86,7 @@ func TestParseCSVRejects(t *testing.T) {
 		{"too many rows", creators, big.String(), "file", []string{"10000"}},
 		{"bad product id", products, "id,title\nP 1,Serum\n", "id", []string{"line 2, column id:", "P100"}},
 		{"bad price", products, "id,title,price\nP1,Serum,cheap\n", "price", []string{"line 2, column price:", "24.90"}},
-		{"bad stock", products, "id,title,stock\nP1,Serum,2000000\n", "stock", []string{"line 2, column stock:", "0 to 1000000"}},
+		{"bad stock", products, "id,title,stock\nP1,Serum,2000000\n", "stock", []string{"line 2, column stock:", "0 to 1,000,000"}},
 		{"duplicate product", products, "id,title\nP1,A\nP2,B\nP1,C\n", "id", []string{"line 4, column id:", "P1", "line 2"}},
 	}
 	for _, tt := range tests {

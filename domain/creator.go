@@ -129,10 +129,10 @@ func (c *Creator) Validate() error {
 		}
 	}
 	if c.Followers < 0 || c.Followers > 5_000_000_000 {
-		return Invalidf("followers", "Followers must be a whole number from 0 to 5000000000 (got %d)", c.Followers)
+		return Invalidf("followers", "Followers must be a whole number from 0 to %s (got %d)", Grouped(MaxAudience), c.Followers)
 	}
 	if c.AvgViews < 0 || c.AvgViews > 5_000_000_000 {
-		return Invalidf("avg_views", "Average views must be a whole number from 0 to 5000000000 (got %d)", c.AvgViews)
+		return Invalidf("avg_views", "Average views must be a whole number from 0 to %s (got %d)", Grouped(MaxAudience), c.AvgViews)
 	}
 	if c.GMV30d < 0 {
 		return Invalidf("gmv_30d", "30-day GMV cannot be negative (got %s)", c.GMV30d)
@@ -209,7 +209,7 @@ func (p *Product) Validate() error {
 		return Invalidf("group", "Group must be one word of at most 64 characters, like snacks (got %q)", p.Group)
 	}
 	if p.SampleStock < 0 || p.SampleStock > 1_000_000 {
-		return Invalidf("stock", "Stock must be a whole number from 0 to 1000000 (got %d)", p.SampleStock)
+		return Invalidf("stock", "Stock must be a whole number from 0 to 1,000,000 (got %d)", p.SampleStock)
 	}
 	return nil
 }

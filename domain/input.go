@@ -84,7 +84,7 @@ const MaxAudience = 5_000_000_000
 func IntInput(field, what, s string, lo, hi int64) (int64, error) {
 	n, err := strconv.ParseInt(strings.ReplaceAll(s, ",", ""), 10, 64)
 	if err != nil || n < lo || n > hi || strings.HasPrefix(s, "+") {
-		return 0, Invalidf(field, "%s must be a whole number from %d to %d (got %s)", what, lo, hi, QuoteInput(s))
+		return 0, Invalidf(field, "%s must be a whole number from %s to %s (got %s)", what, Grouped(lo), Grouped(hi), QuoteInput(s))
 	}
 	return n, nil
 }
@@ -93,7 +93,7 @@ func IntInput(field, what, s string, lo, hi int64) (int64, error) {
 func CountInput(field, what, s string) (int64, error) {
 	n, ok := parseCount(s)
 	if !ok || n > MaxAudience {
-		return 0, Invalidf(field, "%s must be a whole number from 0 to %d, like 52000, 52k or 1.2m (got %s)", what, int64(MaxAudience), QuoteInput(s))
+		return 0, Invalidf(field, "%s must be a whole number from 0 to %s, like 52000, 52k or 1.2m (got %s)", what, Grouped(int64(MaxAudience)), QuoteInput(s))
 	}
 	return n, nil
 }
@@ -148,4 +148,17 @@ func CategoriesInput(s string, max int) ([]string, error) {
 		return out, Invalidf("categories", "Categories: at most %d (got %d)", max, len(out))
 	}
 	return out, nil
+}
+
+// Grouped writes a whole number as people read it, in thousands: 5,000,000,000.
+func Grouped(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	sign := ""
+	if n < 0 {
+		sign, s = "-", s[1:]
+	}
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return sign + s
 }

@@ -45,11 +45,9 @@ func (o *SampleOffer) Validate() error {
 	if o.PerCreator == 0 {
 		o.PerCreator = 1
 	}
-	if o.PerCreator < 1 || o.PerCreator > 10 {
-		p.Add(Invalidf("samples", "Samples per creator must be from 1 to 10 (got %d)", o.PerCreator))
-	}
+	p.Add(CheckPerCreator(o.PerCreator))
 	if o.Stock < 0 || o.Stock > 1_000_000 {
-		p.Add(Invalidf("stock", "Sample stock must be from 0 to 1000000 (got %d)", o.Stock))
+		p.Add(Invalidf("stock", "Sample stock must be from 0 to 1,000,000 (got %d)", o.Stock))
 	}
 	if !o.WindowEnd.IsZero() && !o.WindowEnd.After(o.WindowStart) {
 		p.Add(Invalidf("sample_window", "Sample window must end after it starts"))
@@ -77,6 +75,17 @@ func (o *SampleOffer) Validate() error {
 		p.Add(Invalidf("terms", "Terms must be at most 1000 characters"))
 	}
 	return p.Err()
+}
+
+// MaxPerCreator is the most units of one product an offer gives a creator.
+const MaxPerCreator = 10
+
+// CheckPerCreator checks how many units an offer gives each creator.
+func CheckPerCreator(n int) error {
+	if n < 1 || n > MaxPerCreator {
+		return Invalidf("samples", "Samples per creator must be from 1 to %d (got %d)", MaxPerCreator, n)
+	}
+	return nil
 }
 
 // Check says why a creator does not meet the offer at now, or nil.

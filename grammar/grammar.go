@@ -889,7 +889,12 @@ func (p *lineParser) sampleOption(o **domain.SampleOffer, key, val string) {
 	case "samples":
 		// The range (1 to 10) is the offer's rule, checked with the rest of
 		// the request; here only the number is read.
-		offer.PerCreator = int(p.integer("samples", "Samples per creator", val, 1, 1_000_000))
+		// Any whole number reads; the offer's own check words the range (0
+		// is not "unset" here: it was typed).
+		offer.PerCreator = int(p.integer("samples", "Samples per creator", val, -1_000_000, 1_000_000))
+		if offer.PerCreator == 0 {
+			p.fail(domain.CheckPerCreator(0))
+		}
 	case "stock":
 		offer.Stock = int(p.integer("stock", "Sample stock", val, 0, maxSampleStock))
 	case "approval":

@@ -8,17 +8,7 @@ import (
 
 // number writes a count as people read it: 52,000, not 52000. CSV exports
 // keep plain digits; only chat and the console group them.
-func number(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	sign := ""
-	if n < 0 {
-		sign, s = "-", s[1:]
-	}
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return sign + s
-}
+func number(n int64) string { return domain.Grouped(n) }
 
 // money writes an amount as number does its whole part: 1,234.50.
 func money(m domain.Money) string {
