@@ -237,7 +237,7 @@ func (a *App) sampleSource(ctx context.Context, tx Tx, cr domain.Creator, prod d
 	}
 	var needs []string
 	for _, src := range candidates {
-		why := src.offer.Unmet(cr, now)
+		why := src.offer.Unmet(cr, now, a.dateIn)
 		if len(why) == 0 {
 			return src, nil
 		}

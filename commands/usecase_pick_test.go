@@ -1,7 +1,9 @@
 package commands_test
 
 import (
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/collabbot/collabbot/commands"
 	"github.com/collabbot/collabbot/domain"
@@ -70,5 +72,30 @@ func TestRequestDefaultsToOneUnit(t *testing.T) {
 	v := mustRequest(t, app, who, commands.SampleInput{ProductID: "P200", PlanID: pl.ID})
 	if v.Quantity != 1 {
 		t.Errorf("quantity = %d, want 1", v.Quantity)
+	}
+}
+
+// The refusal that lists several offers names a window's day in the
+// team's zone, as the refusal of one named offer does.
+func TestOffersNotOpenYetNameTheTeamsDay(t *testing.T) {
+	t.Parallel()
+	paris, err := time.LoadLocation("Europe/Paris")
+	mustNil(t, err, "zone")
+	app, _, clk := newAppWith(t, commands.Options{Location: paris})
+	mustAddProduct(t, app, "P200", 5, "")
+	_, who := mustAddCreator(t, app, "maya", withStats(1_000, 100, 0, "beauty"))
+	opens := time.Date(2027, 1, 10, 0, 0, 0, 0, paris) // 23:00 UTC on the 9th
+	clk.Set(opens.AddDate(0, 0, -5))
+	var ids []int64
+	for _, name := range []string{"Winter", "Snow"} {
+		p := mustPlan(t, app, commands.PlanRequest{Name: name, Rules: []domain.CommissionRule{{Scope: domain.ScopeAll, Rate: 1000}},
+			Sample: &domain.SampleOffer{WindowStart: opens}})
+		ids = append(ids, p.ID)
+	}
+	_, err = app.RequestSample(ctxb, who, commands.SampleInput{ProductID: "P200"})
+	wantErr(t, err, domain.KindInvalid, "", "samples open on Sun 10 Jan 2027")
+	_, err = app.RequestSample(ctxb, who, commands.SampleInput{ProductID: "P200", PlanID: ids[0]})
+	if got := domain.ErrorMessageIn(err, func(t time.Time, _ bool) string { return t.In(paris).Format(domain.DayFormat) }); !strings.Contains(got, "open on Sun 10 Jan 2027") {
+		t.Errorf("named offer refused with %q", got)
 	}
 }

@@ -40,7 +40,9 @@ type Error struct {
 
 	// day and phrase word a message around a date, so each reader sees
 	// that date in their own zone (ErrorMessageIn); Message holds it in UTC.
+	// moment marks a time of day that matters (not a day's start or end).
 	day    time.Time
+	moment bool
 	phrase func(day string) string
 }
 
@@ -66,6 +68,12 @@ const DayFormat = "Mon 2 Jan 2006"
 // show it in its reader's.
 func Dated(kind Kind, day time.Time, phrase func(day string) string) *Error {
 	return &Error{Kind: kind, Message: phrase(day.UTC().Format(DayFormat)), day: day, phrase: phrase}
+}
+
+// Timed is Dated for a moment whose hour matters: 30 days after a
+// rejection at 10:00 is not the whole of that day.
+func Timed(kind Kind, at time.Time, phrase func(when string) string) *Error {
+	return &Error{Kind: kind, Message: phrase(at.UTC().Format(DayFormat + " 15:04 MST")), day: at, moment: true, phrase: phrase}
 }
 
 // Invalidf builds a KindInvalid error attached to a field.
@@ -100,12 +108,12 @@ func ErrorMessage(err error) string {
 	return "Something went wrong on our side. Please try again; if it keeps failing, tell your admin."
 }
 
-// ErrorMessageIn is ErrorMessage with the day a message names (see Dated)
-// written by day, in the reader's zone.
-func ErrorMessageIn(err error, day func(time.Time) string) string {
+// ErrorMessageIn is ErrorMessage with the day or moment a message names
+// (see Dated, Timed) written by format, in the reader's zone.
+func ErrorMessageIn(err error, format func(t time.Time, moment bool) string) string {
 	var e *Error
-	if errors.As(err, &e) && e.Kind != KindInternal && e.phrase != nil && day != nil {
-		return e.phrase(day(e.day))
+	if errors.As(err, &e) && e.Kind != KindInternal && e.phrase != nil && format != nil {
+		return e.phrase(format(e.day, e.moment))
 	}
 	return ErrorMessage(err)
 }

@@ -101,13 +101,14 @@ func (o SampleOffer) Check(c Creator, now time.Time) error {
 
 // Unmet lists what a creator lacks for the offer at now ("at least 5000
 // followers (you have 1000)"), empty when they qualify: the words a list of
-// several offers shows beside each.
-func (o SampleOffer) Unmet(c Creator, now time.Time) []string {
+// several offers shows beside each. day writes a window's day in the
+// reader's zone, which the domain does not know.
+func (o SampleOffer) Unmet(c Creator, now time.Time, day func(time.Time) string) []string {
 	if now.Before(o.WindowStart) {
-		return []string{"samples open on " + o.WindowStart.UTC().Format(DayFormat)}
+		return []string{"samples open on " + day(o.WindowStart)}
 	}
 	if !o.WindowEnd.IsZero() && !now.Before(o.WindowEnd) {
-		return []string{"samples closed on " + o.WindowEnd.UTC().Format(DayFormat)}
+		return []string{"samples closed on " + day(o.WindowEnd)}
 	}
 	return o.Requirements.Unmet(c)
 }
@@ -424,7 +425,7 @@ func CanRequestAgain(earlier []SampleRequest, now time.Time) error {
 		if e.State == SampleRejected {
 			if again := e.DecidedAt.Add(RetryAfterRejection); now.Before(again) {
 				ref := e.Ref()
-				return Dated(KindConflict, again, func(d string) string {
+				return Timed(KindConflict, again, func(d string) string {
 					return "Your request " + ref + " for this product was rejected; you can ask again from " + d + "."
 				})
 			}

@@ -467,9 +467,9 @@ func TestDatedMessageReadsInTheReadersZone(t *testing.T) {
 		got  string
 		want string
 	}{
-		{"plain message in UTC", domain.ErrorMessage(err), "ask again from Wed 1 Jul 2026."},
-		{"in Tokyo", domain.ErrorMessageIn(err, func(d time.Time) string { return d.In(tokyo).Format(domain.DayFormat) }), "ask again from Thu 2 Jul 2026."},
-		{"no day to format", domain.ErrorMessageIn(domain.Errorf(domain.KindConflict, "plain"), func(time.Time) string { return "X" }), "plain"},
+		{"plain message in UTC", domain.ErrorMessage(err), "ask again from Wed 1 Jul 2026 20:00 UTC."},
+		{"in Tokyo", domain.ErrorMessageIn(err, func(d time.Time, moment bool) string { return d.In(tokyo).Format(domain.DayFormat + " 15:04") }), "ask again from Thu 2 Jul 2026 05:00."},
+		{"no day to format", domain.ErrorMessageIn(domain.Errorf(domain.KindConflict, "plain"), func(time.Time, bool) string { return "X" }), "plain"},
 	}
 	for _, tc := range tests {
 		if !strings.HasSuffix(tc.got, tc.want) {

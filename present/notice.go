@@ -120,7 +120,7 @@ func notice(n domain.Notice, r Reader) Card {
 			why += " (" + s.RejectNote + ")"
 		}
 		text := fmt.Sprintf("Sorry, your request for %s was not approved: %s.", what, strings.TrimRight(why, "."))
-		text += fmt.Sprintf(" You can ask again from %s.", r.Date(s.DecidedAt.Add(domain.RetryAfterRejection)))
+		text += fmt.Sprintf(" You can ask again from %s.", r.Time(s.DecidedAt.Add(domain.RetryAfterRejection)))
 		return Card{Title: "Sample request " + s.Ref() + " not approved", Text: text}
 	case domain.NoticeSampleCancelled:
 		text := fmt.Sprintf("The seller team cancelled your request for %s.", what)

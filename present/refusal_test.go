@@ -36,7 +36,7 @@ func TestRefusalShowsTheDecisionInTheReadersZone(t *testing.T) {
 		{"late click in the team's zone", late, present.Reader{Zone: ny, Team: ny}, "already approved by Dana", "Decided by Dana on Mon 15 Jun 2026 19:30 EDT.", "UTC", false},
 		{"late click in Tokyo", late, present.Reader{Zone: tokyo, Team: ny}, "already approved by Dana", "Decided by Dana on Tue 16 Jun 2026 08:30 JST.", "", false},
 		{"a day in the reader's zone", again, present.Reader{Zone: tokyo, Team: ny}, "ask again from Thu 2 Jul 2026 05:00 JST.", "", "", true},
-		{"a day in the team's zone", again, present.Reader{Zone: ny, Team: ny}, "ask again from Wed 1 Jul 2026.", "", "", true},
+		{"a day in the team's zone", again, present.Reader{Zone: ny, Team: ny}, "ask again from Wed 1 Jul 2026 16:00 EDT.", "", "", true},
 		{"internal errors keep their cause", domain.Internal(errors.New("disk on fire"), "store"), present.Reader{Zone: ny}, "Something went wrong", "", "disk", true},
 	}
 	for _, tc := range tests {
