@@ -76,7 +76,7 @@ func runPlanState(x call) (present.Card, error) {
 		"plan pause": x.app.PausePlan, "plan resume": x.app.ResumePlan, "plan end": x.app.EndPlan,
 	}[x.cmd.Name]
 	p, err := change(x.ctx, x.actor, x.cmd.ID, x.cmd.Text)
-	return reply(p, err, present.PlanState)
+	return reply(p, err, func(p domain.Plan) present.Card { return present.PlanState(p, x.r) })
 }
 
 func runPlans(x call) (present.Card, error) {

@@ -3,6 +3,7 @@ package present
 import (
 	"github.com/collabbot/collabbot/commands"
 	"testing"
+	"time"
 
 	"github.com/collabbot/collabbot/domain"
 )
@@ -50,7 +51,10 @@ func TestUnknownValuesAreNotShownAsZero(t *testing.T) {
 		{"rate of nothing", percentOrDash(-1), "none yet"},
 		{"a skip that names them", Invited(commands.InviteResult{Skipped: []commands.Skip{{Handle: "@x2", Reason: "@x2 has no Discord account linked"}}}, Reader{}).Sections[0].Text, "Not sent: @x2 has no Discord account linked"},
 		{"a skip that does not", Invited(commands.InviteResult{Skipped: []commands.Skip{{Handle: "@x2", Reason: "already invited (I4)"}}}, Reader{}).Sections[0].Text, "Not sent to @x2: already invited (I4)"},
-		{"an ended plan", PlanState(domain.Plan{ID: 3, Name: "Gift", State: domain.PlanEnded}).Text, `Plan PL3 "Gift" has ended: creators can no longer join it.`},
+		{"an ended plan", PlanState(domain.Plan{ID: 3, Name: "Gift", State: domain.PlanEnded}, Reader{}).Text, `Plan PL3 "Gift" has ended: creators can no longer join it.`},
+		{"a resumed plan that starts later", PlanState(domain.Plan{ID: 4, Name: "May", State: domain.PlanActive, StartsAt: time.Date(2027, 5, 1, 0, 0, 0, 0, time.UTC)}, Reader{Now: time.Date(2027, 4, 1, 0, 0, 0, 0, time.UTC)}).Text,
+			`Plan PL4 "May" is scheduled: creators see it from Sat 1 May 2027.`},
+		{"a resumed plan", PlanState(domain.Plan{ID: 4, Name: "May", State: domain.PlanActive}, Reader{Now: time.Date(2027, 4, 1, 0, 0, 0, 0, time.UTC)}).Text, `Plan PL4 "May" is active: creators see it with /plans.`},
 	}
 	for _, tc := range tests {
 		if tc.got != tc.want {

@@ -80,12 +80,16 @@ func Plan(v commands.PlanView, r Reader) Card {
 	return Card{Title: planHeadline(v.Plan, r), Text: text}.Fit()
 }
 
-// PlanState confirms a plan paused, resumed or ended.
-func PlanState(p domain.Plan) Card {
-	verb := map[domain.PlanState]string{domain.PlanPaused: "is paused: creators do not see it until you resume it", domain.PlanActive: "is active again",
+// PlanState confirms a plan paused, resumed or ended, as it stands at the
+// reader's now: a resumed plan that starts later is scheduled, not live.
+func PlanState(p domain.Plan, r Reader) Card {
+	verb := map[domain.PlanState]string{domain.PlanPaused: "is paused: creators do not see it until you resume it", domain.PlanActive: "is active: creators see it with /plans",
 		domain.PlanEnded: "has ended: creators can no longer join it"}[p.State]
-	if verb == "" {
+	switch {
+	case verb == "":
 		verb = "is " + string(p.State)
+	case p.State == domain.PlanActive && p.StartsAt.After(r.Now):
+		verb = "is scheduled: creators see it from " + r.Date(p.StartsAt)
 	}
 	return Text(fmt.Sprintf("Plan %s %q %s.", p.Ref(), p.Name, verb))
 }

@@ -393,7 +393,7 @@ func (c *Console) switchUser(ctx context.Context, args []string) error {
 	if args[0] == "seller" && actor.Role != domain.RoleSeller {
 		// The role is the member's, kept in the store: /as picks who acts,
 		// not what they may do.
-		fmt.Fprintf(c.out, "%s keeps the %s role the team gave them; to make them a seller, type role %s seller as a manager.\n", actor.Display(), actor.Role, actor.MemberID)
+		fmt.Fprintf(c.out, "%s stays a %s: /as picks who acts, not their role. To make them a seller, a manager types role %s seller.\n", actor.Display(), actor.Role, actor.MemberID)
 	}
 	return nil
 }
@@ -506,10 +506,15 @@ func (c *Console) printErr(err error) {
 	if domain.ErrorKind(err) == domain.KindInternal {
 		c.log.Error("console command failed", "err", err)
 	}
+	// Dates in a refusal read in the zone of whoever acts: a creator's own.
+	c.mu.Lock()
+	actor := c.actor
+	c.mu.Unlock()
+	zone := c.app.ZoneOf(context.Background(), actor)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.failed = true
-	card := present.Refusal(err, present.Reader{Zone: c.app.Location(), Team: c.app.Location(), Now: c.app.Now()})
+	card := present.Refusal(err, present.Reader{Zone: zone, Team: c.app.Location(), Now: c.app.Now()})
 	for _, line := range strings.Split(card.Text, "\n") {
 		fmt.Fprintf(c.out, "! %s\n", line)
 	}

@@ -512,8 +512,8 @@ func TestConsoleAcceptsWhatTheReadmeShows(t *testing.T) {
 		{"two-word seller name", "/as seller Bo Li\n", []string{"! /as seller takes one name without spaces"}, []string{"You are now"}},
 		{"creator with extra words", addMaya + "\n/as creator @maya_glow please\n", []string{"! /as creator takes one handle"}, []string{"You are now"}},
 		{"one-word name", "/as manager alice\n", []string{"You are now alice (manager)."}, nil},
-		{"a manager played as a seller keeps the role", "/as manager alice\n/as seller alice\n", []string{"You are now alice (manager).\nalice keeps the manager role the team gave them; to make them a seller, type role alice seller as a manager."}, nil},
-		{"a seller played as a seller", "/as seller bo\n", []string{"You are now bo (seller)."}, []string{"keeps the"}},
+		{"a manager played as a seller keeps the role", "/as manager alice\n/as seller alice\n", []string{"You are now alice (manager).\nalice stays a manager: /as picks who acts, not their role. To make them a seller, a manager types role alice seller."}, nil},
+		{"a seller played as a seller", "/as seller bo\n", []string{"You are now bo (seller)."}, []string{"stays a"}},
 		{"a command past the limit reports its real length", strings.Repeat("x", 5000) + "\n", []string{"got 5000"}, nil},
 	}
 	for _, tc := range tests {
@@ -610,4 +610,18 @@ func TestEditorReadsTypedLines(t *testing.T) {
 	if !ed.closed {
 		t.Error("the editor was not closed")
 	}
+}
+
+// A creator at the console reads a refusal's dates in their own zone, as
+// the lists they see do.
+func TestRefusalDatesReadInTheCreatorsZone(t *testing.T) {
+	e := newEnv(t, false)
+	out := e.run(strings.Join([]string{
+		`creator add @kenji discord=444444444444444444 followers=100 tz=Asia/Tokyo`,
+		`product add P100 "Serum" stock=5`,
+		`plan "Later" P100=10% samples=1 sample-from=2030-01-10`,
+		`/as creator @kenji`,
+		`request P100 PL1`,
+	}, "\n") + "\n")
+	mustContain(t, out, "! Samples for this offer open on Thu 10 Jan 2030 09:00 JST.")
 }
