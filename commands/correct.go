@@ -200,7 +200,13 @@ func creatorChanges(old, c domain.Creator) []string {
 	add("discord", old.DiscordID, c.DiscordID)
 	add("followers", known(old.Followers), known(c.Followers))
 	add("views", known(old.AvgViews), known(c.AvgViews))
-	add("gmv", old.GMV30d, c.GMV30d)
+	knownMoney := func(m domain.Money) any {
+		if m <= 0 {
+			return "not known"
+		}
+		return m
+	}
+	add("gmv", knownMoney(old.GMV30d), knownMoney(c.GMV30d))
 	add("niche", old.Niche, c.Niche)
 	add("categories", strings.Join(old.Categories, ","), strings.Join(c.Categories, ","))
 	add("tz", old.TimeZone, c.TimeZone)

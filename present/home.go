@@ -44,15 +44,15 @@ func Home(d commands.Dashboard, r Reader) Card {
 	}
 	week := Section{Title: "This week", Text: "Since Monday, beside the whole of last week."}
 	for i, n := range d.ThisWeek.Stages() {
-		week.Fields = append(week.Fields, Field{Label: domain.FunnelStages[i], Value: fmt.Sprintf("%d (last week %d)", n, d.LastWeek.Stages()[i])})
+		week.Fields = append(week.Fields, Field{Label: domain.FunnelStages[i], Value: fmt.Sprintf("%s (last week %s)", num(n), num(d.LastWeek.Stages()[i]))})
 	}
 	c.Sections = append(c.Sections, week)
 	c.Sections = append(c.Sections, Section{Title: "Funnel, all time", Fields: []Field{
 		{Label: "Invitations", Value: stateCounts(d.Report.Invitations)},
 		{Label: "Acceptance rate", Value: percentOrDash(d.Report.AcceptanceRate())},
 		{Label: "Sample requests", Value: stateCounts(d.Report.Samples)},
-		{Label: "Samples shipped", Value: fmt.Sprint(d.Report.Shipped)},
-		{Label: "Content posted", Value: fmt.Sprint(d.Report.Posted)},
+		{Label: "Samples shipped", Value: num(d.Report.Shipped)},
+		{Label: "Content posted", Value: num(d.Report.Posted)},
 		{Label: "Fulfilment rate", Value: percentOrDash(d.Report.FulfilmentRate())},
 	}})
 	c.Context = "As of " + r.Time(d.Report.GeneratedAt) + ". Type /collab help for every command."
@@ -101,7 +101,7 @@ func stateCounts[K ~string](m map[K]int) string {
 	sort.Strings(keys)
 	parts := make([]string, len(keys))
 	for i, k := range keys {
-		parts[i] = fmt.Sprintf("%s %d", k, m[K(k)])
+		parts[i] = k + " " + num(m[K(k)])
 	}
 	if len(parts) == 0 {
 		return "none"

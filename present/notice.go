@@ -71,7 +71,7 @@ func notice(n domain.Notice, r Reader) Card {
 		// The title says who answered what; the text adds only the terms.
 		text := "Commission: " + inv.Rate.String() + "."
 		if inv.DeclineReason != "" {
-			text += " Their reason: " + strings.TrimRight(inv.DeclineReason, ".") + "."
+			text += " Their reason: " + sentence(inv.DeclineReason)
 		}
 		text += approvedLeft(n.Refs)
 		return Card{Title: fmt.Sprintf("%s %s invitation %s%s", cr.At(), inv.State, inv.Ref(), collabName(*col)), Text: text}
@@ -242,8 +242,8 @@ func sampleCard(n domain.Notice, s domain.SampleRequest, cr domain.Creator, prod
 			{Label: "Followers", Value: known(cr.Followers)},
 			{Label: "Average views", Value: known(cr.AvgViews)},
 			{Label: "Niche", Value: cmpOr(cr.Niche, "not known")},
-			{Label: "Samples received", Value: fmt.Sprint(track.Received)},
-			{Label: "Content posted", Value: fmt.Sprint(track.Posted)},
+			{Label: "Samples received", Value: num(track.Received)},
+			{Label: "Content posted", Value: num(track.Posted)},
 			{Label: "Fulfilment rate", Value: fulfil},
 			{Label: "Status", Value: SampleStatus(s, r)},
 		},

@@ -2,6 +2,7 @@ package present
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/collabbot/collabbot/domain"
 )
@@ -9,6 +10,9 @@ import (
 // number writes a count as people read it: 52,000, not 52000. CSV exports
 // keep plain digits; only chat and the console group them.
 func number(n int64) string { return domain.Grouped(n) }
+
+// num is number for an int count.
+func num[N ~int | ~int64](n N) string { return number(int64(n)) }
 
 // money writes an amount as number does its whole part: 1,234.50.
 func money(m domain.Money) string {
@@ -24,4 +28,14 @@ func money(m domain.Money) string {
 		return whole + ".0" + strconv.FormatInt(cents, 10)
 	}
 	return whole + "." + strconv.FormatInt(cents, 10)
+}
+
+// sentence ends a person's words with a full stop unless they end
+// already ("Not now!" stays as it is).
+func sentence(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" || strings.HasSuffix(s, ".") || strings.HasSuffix(s, "!") || strings.HasSuffix(s, "?") {
+		return s
+	}
+	return s + "."
 }

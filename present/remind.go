@@ -160,12 +160,12 @@ func digestCard(rem domain.Reminder, r Reader) Card {
 	c := Card{Title: "Weekly funnel: the week from " + week}
 	var words []string
 	for i, stage := range domain.FunnelStages {
-		c.Fields = append(c.Fields, Field{Label: stage, Value: fmt.Sprintf("%d (week before: %d, %s)", this[i], last[i], change(this[i], last[i]))})
-		words = append(words, fmt.Sprintf("%d %s", this[i], strings.ToLower(stage)))
+		c.Fields = append(c.Fields, Field{Label: stage, Value: fmt.Sprintf("%s (week before: %s, %s)", num(this[i]), num(last[i]), change(this[i], last[i]))})
+		words = append(words, num(this[i])+" "+strings.ToLower(stage))
 	}
 	var before []string
 	for i, stage := range domain.FunnelStages {
-		before = append(before, fmt.Sprintf("%d %s", last[i], strings.ToLower(stage)))
+		before = append(before, num(last[i])+" "+strings.ToLower(stage))
 	}
 	c.Text = fmt.Sprintf("%s to %s: %s. The week before: %s.", r.Date(d.This.From), r.Date(d.This.To.Add(-1)), strings.Join(words, ", "), strings.Join(before, ", "))
 	if rate := acceptance(d.This); rate >= 0 {
@@ -187,9 +187,9 @@ func change(now, before int) string {
 	case now == before:
 		return "same"
 	case now > before:
-		return fmt.Sprintf("+%d", now-before)
+		return "+" + num(now-before)
 	}
-	return fmt.Sprintf("%d", now-before)
+	return num(now - before)
 }
 
 // acceptance is accepted over invited in percent, -1 with no invitations.

@@ -283,9 +283,9 @@ func ProductChanged(p commands.ProductView) Card {
 
 // RoleSet confirms a role change, naming the member as the team knows them.
 func RoleSet(m domain.Member) Card {
-	who := m.ID
-	if m.Name != "" && m.Name != m.ID {
-		who = m.Name + " (" + m.ID + ")"
+	who := m.ID // Slack shows an ID as the person (Card.Members)
+	if m.Name != "" {
+		who = m.Name
 	}
 	c := Card{Text: fmt.Sprintf("%s is now a %s.", who, m.Role), Members: []string{m.ID}}
 	if m.Role == domain.RoleNone {
@@ -306,7 +306,7 @@ func Report(rep commands.Report, r Reader) Card {
 		sort.Strings(keys)
 		parts := make([]string, 0, len(keys))
 		for _, k := range keys {
-			parts = append(parts, fmt.Sprintf("%s %d", k, m[k]))
+			parts = append(parts, k+" "+num(m[k]))
 		}
 		return joinOr(parts, "none")
 	}
@@ -348,8 +348,8 @@ func Report(rep commands.Report, r Reader) Card {
 			{Label: "Acceptance rate", Value: pct(rep.AcceptanceRate())},
 			{Label: "Open plans", Value: countsOf(pl)},
 			{Label: "Sample requests", Value: countsOf(sm)},
-			{Label: "Samples shipped", Value: fmt.Sprint(rep.Shipped)},
-			{Label: "Content posted", Value: fmt.Sprint(rep.Posted)},
+			{Label: "Samples shipped", Value: num(rep.Shipped)},
+			{Label: "Content posted", Value: num(rep.Posted)},
 			{Label: "Fulfilment rate", Value: pct(rep.FulfilmentRate())},
 		},
 	}.Fit()
