@@ -359,12 +359,5 @@ func dateIn(t time.Time, loc *time.Location) string {
 	if t.IsZero() {
 		return "none"
 	}
-	return t.In(loc).Format("Mon 2 Jan 2006")
-}
-
-func (a *App) timeIn(t time.Time) string {
-	if t.IsZero() {
-		return "never"
-	}
-	return t.In(a.loc).Format("Mon 2 Jan 2006 15:04 MST")
+	return t.In(loc).Format(domain.DayFormat)
 }

@@ -300,7 +300,7 @@ func creatorRow(row func(string) string) (domain.Creator, []error) {
 	}
 	// The whole-creator rules, with the cells' errors: a fixed cell must
 	// not reveal another error of the same row.
-	recordRules(p, c, (*domain.Creator).Validate, neutralCreator)
+	recordRules(p, c, (*domain.Creator).Validate)
 	if len(p.errs) > 0 {
 		return c, p.errs
 	}
@@ -308,34 +308,6 @@ func creatorRow(row func(string) string) (domain.Creator, []error) {
 		return c, []error{err}
 	}
 	return c, nil
-}
-
-// neutralCreator sets field of c to a value the creator rules accept, so
-// they go on to check the other fields; false for a field it does not know.
-func neutralCreator(c *domain.Creator, field string) bool {
-	switch field {
-	case "handle":
-		c.Handle = "handle"
-	case "discord_id":
-		c.DiscordID = ""
-	case "followers":
-		c.Followers = 0
-	case "avg_views":
-		c.AvgViews = 0
-	case "gmv_30d":
-		c.GMV30d = 0
-	case "niche":
-		c.Niche = ""
-	case "categories":
-		c.Categories = nil
-	case "timezone":
-		c.TimeZone = ""
-	case "address":
-		c.Address = ""
-	default:
-		return false
-	}
-	return true
 }
 
 // ParseProductsCSV reads a catalog export: a header with id and title
@@ -448,7 +420,7 @@ func productRow(row func(string) string) (domain.Product, []error) {
 		check.Title = "-"
 	}
 	// The whole-product rules, with the cells' errors.
-	recordRules(p, check, (*domain.Product).Validate, neutralProduct)
+	recordRules(p, check, (*domain.Product).Validate)
 	if len(p.errs) > 0 {
 		return pr, p.errs
 	}
@@ -459,56 +431,22 @@ func productRow(row func(string) string) (domain.Product, []error) {
 	return check, nil
 }
 
-// neutralProduct is neutralCreator for a product.
-func neutralProduct(p *domain.Product, field string) bool {
-	switch field {
-	case "id":
-		p.ID = "P1"
-	case "title":
-		p.Title = "-"
-	case "price":
-		p.Price = 0
-	case "group":
-		p.Group = ""
-	case "stock":
-		p.SampleStock = 0
-	default:
-		return false
-	}
-	return true
-}
-
 // cellErrors keeps every error of a row while its cells are read.
 type cellErrors struct{ errs []error }
 
-// recordRules adds the errors of a whole-record rule (validate, which stops at
-// its first) to the cells' errors, one per field: each field already at
-// fault is set to a value the rules accept (neutral), and validate runs
-// again until it passes, so a field a cell failed is not reported twice.
-// v is a copy: validate may normalize it.
-func recordRules[T any](p *cellErrors, v T, validate func(*T) error, neutral func(*T, string) bool) {
+// recordRules adds the record's own rules' errors (validate reports every
+// field at once) to the cells' errors, except for a field a cell already
+// failed, which would be said twice. v is a copy: validate may normalize it.
+func recordRules[T any](p *cellErrors, v T, validate func(*T) error) {
 	failed := map[string]bool{}
 	for _, err := range p.errs {
 		failed[domain.ErrorField(err)] = true
 	}
-	for {
-		check := v
-		for f := range failed {
-			neutral(&check, f)
+	for _, f := range domain.ErrorFields(validate(&v)) {
+		if !failed[f.Field] {
+			failed[f.Field] = true
+			p.errs = append(p.errs, domain.Invalidf(f.Field, "%s", f.Message))
 		}
-		err := validate(&check)
-		if err == nil {
-			return
-		}
-		f := domain.ErrorField(err)
-		if failed[f] {
-			return // the neutral value fails too: nothing more to learn
-		}
-		p.errs = append(p.errs, err)
-		if !neutral(&check, f) {
-			return // a field without a neutral value: stop at its error
-		}
-		failed[f] = true
 	}
 }
 

@@ -32,6 +32,10 @@ type Skip struct {
 	Reason string
 }
 
+// NamesCreator reports whether Reason already begins with the handle
+// ("@x2 has no Discord account linked"), so it is not said twice.
+func (s Skip) NamesCreator() bool { return strings.HasPrefix(s.Reason, s.Handle+" ") }
+
 // InviteResult is what InviteCreators did.
 type InviteResult struct {
 	Collaboration domain.Collaboration
@@ -339,8 +343,8 @@ func skipsText(skips []Skip) string {
 	parts := make([]string, len(skips))
 	for i, s := range skips {
 		parts[i] = s.Handle + ": " + s.Reason
-		if strings.HasPrefix(s.Reason, s.Handle+" ") {
-			parts[i] = s.Reason // it names them already
+		if s.NamesCreator() {
+			parts[i] = s.Reason
 		}
 	}
 	return strings.Join(parts, "; ")

@@ -118,40 +118,38 @@ const MaxPrice Money = 100_000_00
 
 // Validate checks a creator before it is stored.
 func (c *Creator) Validate() error {
-	h, err := NormalizeHandle("handle", c.Handle)
-	if err != nil {
-		return err
+	var p Problems // every field's problem at once, as a form shows them
+	if h, err := NormalizeHandle("handle", c.Handle); err != nil {
+		p.Add(err)
+	} else {
+		c.Handle = h
 	}
-	c.Handle = h
 	if c.DiscordID != "" {
-		if err := ValidateDiscordID("discord_id", c.DiscordID); err != nil {
-			return err
-		}
+		p.Add(ValidateDiscordID("discord_id", c.DiscordID))
 	}
-	if c.Followers < 0 || c.Followers > 5_000_000_000 {
-		return Invalidf("followers", "Followers must be a whole number from 0 to %s (got %d)", Grouped(MaxAudience), c.Followers)
+	if c.Followers < 0 || c.Followers > MaxAudience {
+		p.Add(Invalidf("followers", "Followers must be a whole number from 0 to %s (got %d)", Grouped(MaxAudience), c.Followers))
 	}
-	if c.AvgViews < 0 || c.AvgViews > 5_000_000_000 {
-		return Invalidf("avg_views", "Average views must be a whole number from 0 to %s (got %d)", Grouped(MaxAudience), c.AvgViews)
+	if c.AvgViews < 0 || c.AvgViews > MaxAudience {
+		p.Add(Invalidf("avg_views", "Average views must be a whole number from 0 to %s (got %d)", Grouped(MaxAudience), c.AvgViews))
 	}
 	if c.GMV30d < 0 {
-		return Invalidf("gmv_30d", "30-day GMV cannot be negative (got %s)", c.GMV30d)
+		p.Add(Invalidf("gmv_30d", "30-day GMV cannot be negative (got %s)", c.GMV30d))
 	}
 	c.Niche = strings.ToLower(strings.TrimSpace(c.Niche))
-	if err := ValidateNiche("niche", c.Niche); err != nil {
-		return err
-	}
+	p.Add(ValidateNiche("niche", c.Niche))
 	for i, cat := range c.Categories {
 		c.Categories[i] = strings.ToLower(strings.TrimSpace(cat))
 	}
 	if c.Address != "" {
-		a, err := NormalizeAddress("address", c.Address)
-		if err != nil {
-			return err
+		if a, err := NormalizeAddress("address", c.Address); err != nil {
+			p.Add(err)
+		} else {
+			c.Address = a
 		}
-		c.Address = a
 	}
-	return ValidateTimeZone("timezone", c.TimeZone)
+	p.Add(ValidateTimeZone("timezone", c.TimeZone))
+	return p.Err()
 }
 
 // At is "@handle", how people see a creator.
@@ -191,25 +189,23 @@ func ValidateProductID(field, s string) error {
 
 // Validate checks a product before it is stored.
 func (p *Product) Validate() error {
-	if err := ValidateProductID("id", p.ID); err != nil {
-		return err
-	}
+	var problems Problems // every field's problem at once, as a form shows them
+	problems.Add(ValidateProductID("id", p.ID))
 	p.Title = strings.TrimSpace(p.Title)
 	if p.Title == "" {
-		return Invalidf("title", "Title is required, like \"Glow Serum\"")
-	}
-	if TooLong(p.Title, MaxTitleLength) {
-		return Invalidf("title", "Title must be at most %d characters (got %d)", MaxTitleLength, utf8.RuneCountInString(p.Title))
+		problems.Add(Invalidf("title", "Title is required, like \"Glow Serum\""))
+	} else if TooLong(p.Title, MaxTitleLength) {
+		problems.Add(Invalidf("title", "Title must be at most %d characters (got %d)", MaxTitleLength, utf8.RuneCountInString(p.Title)))
 	}
 	if p.Price < 0 || p.Price > MaxPrice {
-		return Invalidf("price", "Price must be from 0.00 to %s (got %s)", MaxPrice, p.Price)
+		problems.Add(Invalidf("price", "Price must be from 0.00 to %s (got %s)", MaxPrice, p.Price))
 	}
 	p.Group = strings.ToLower(strings.TrimSpace(p.Group))
 	if TooLong(p.Group, MaxWordLength) || strings.ContainsAny(p.Group, " =:") {
-		return Invalidf("group", "Group must be one word of at most 64 characters, like snacks (got %q)", p.Group)
+		problems.Add(Invalidf("group", "Group must be one word of at most 64 characters, like snacks (got %q)", p.Group))
 	}
 	if p.SampleStock < 0 || p.SampleStock > 1_000_000 {
-		return Invalidf("stock", "Stock must be a whole number from 0 to 1,000,000 (got %d)", p.SampleStock)
+		problems.Add(Invalidf("stock", "Stock must be a whole number from 0 to 1,000,000 (got %d)", p.SampleStock))
 	}
-	return nil
+	return problems.Err()
 }

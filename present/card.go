@@ -7,6 +7,8 @@ package present
 import (
 	"fmt"
 	"time"
+
+	"github.com/collabbot/collabbot/domain"
 )
 
 // Platform limits a card stays within, so every adapter can render it
@@ -182,7 +184,7 @@ func (r Reader) Date(t time.Time) string {
 	if t.IsZero() {
 		return "none"
 	}
-	return t.In(r.zone()).Format("Mon 2 Jan 2006")
+	return t.In(r.zone()).Format(domain.DayFormat)
 }
 
 // Deadline formats a deadline for the reader: a day in the team's zone,
@@ -192,7 +194,7 @@ func (r Reader) Deadline(t time.Time) string {
 	if t.IsZero() || r.Team == nil || r.Team.String() == r.zone().String() {
 		return r.Date(t)
 	}
-	return t.In(r.zone()).Format("Mon 2 Jan 2006 15:04 MST")
+	return t.In(r.zone()).Format(domain.DayFormat + " 15:04 MST")
 }
 
 // Time formats t as a moment in the reader's zone.
@@ -200,14 +202,14 @@ func (r Reader) Time(t time.Time) string {
 	if t.IsZero() {
 		return "never"
 	}
-	return t.In(r.zone()).Format("Mon 2 Jan 2006 15:04 MST")
+	return t.In(r.zone()).Format(domain.DayFormat + " 15:04 MST")
 }
 
 func plural(n int, one, many string) string {
 	if n == 1 {
 		return "1 " + one
 	}
-	return number(int64(n)) + " " + many
+	return num(int64(n)) + " " + many
 }
 
 func orDash(s string) string {

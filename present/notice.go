@@ -354,10 +354,10 @@ func SampleSummary(o *domain.SampleOffer, r Reader) string {
 	var req []string
 	q := o.Requirements
 	if q.MinFollowers > 0 {
-		req = append(req, number(q.MinFollowers)+"+ followers")
+		req = append(req, num(q.MinFollowers)+"+ followers")
 	}
 	if q.MinAvgViews > 0 {
-		req = append(req, number(q.MinAvgViews)+"+ average views")
+		req = append(req, num(q.MinAvgViews)+"+ average views")
 	}
 	if q.MinGMV30d > 0 {
 		req = append(req, money(q.MinGMV30d)+"+ 30-day GMV")
@@ -445,5 +445,5 @@ func known(n int64) string {
 	if n <= 0 {
 		return "not known"
 	}
-	return number(n)
+	return num(n)
 }

@@ -7,20 +7,17 @@ import (
 	"github.com/collabbot/collabbot/domain"
 )
 
-// number writes a count as people read it: 52,000, not 52000. CSV exports
+// num writes a count as people read it: 52,000, not 52000. CSV exports
 // keep plain digits; only chat and the console group them.
-func number(n int64) string { return domain.Grouped(n) }
+func num[N ~int | ~int64](n N) string { return domain.Grouped(int64(n)) }
 
-// num is number for an int count.
-func num[N ~int | ~int64](n N) string { return number(int64(n)) }
-
-// money writes an amount as number does its whole part: 1,234.50.
+// money writes an amount as num does its whole part: 1,234.50.
 func money(m domain.Money) string {
 	cents := int64(m) % 100
 	if cents < 0 {
 		cents = -cents
 	}
-	whole := number(int64(m) / 100)
+	whole := num(int64(m) / 100)
 	if m < 0 && int64(m)/100 == 0 {
 		whole = "-0"
 	}

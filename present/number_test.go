@@ -12,12 +12,12 @@ func TestNumbersAreGroupedInThousands(t *testing.T) {
 	tests := []struct {
 		got, want string
 	}{
-		{number(0), "0"},
-		{number(999), "999"},
-		{number(1000), "1,000"},
-		{number(52000), "52,000"},
-		{number(1234567), "1,234,567"},
-		{number(-1234), "-1,234"},
+		{num(0), "0"},
+		{num(999), "999"},
+		{num(1000), "1,000"},
+		{num(52000), "52,000"},
+		{num(1234567), "1,234,567"},
+		{num(-1234), "-1,234"},
 		{money(domain.Money(123450)), "1,234.50"},
 		{money(domain.Money(1999)), "19.99"},
 		{money(domain.Money(5)), "0.05"},

@@ -18,11 +18,7 @@ func Refusal(err error, r Reader) Card {
 		return r.Deadline(t)
 	})}
 	if d := domain.ErrorDecision(err); d != nil && !d.At.IsZero() {
-		who := d.Name
-		if who == "" {
-			who = d.By
-		}
-		c.Context = "Decided by " + who + " on " + r.Time(d.At) + "."
+		c.Context = "Decided by " + d.Name + " on " + r.Time(d.At) + "."
 	}
 	return c
 }

@@ -20,8 +20,8 @@ func Invited(res commands.InviteResult, r Reader) Card {
 	}
 	for _, s := range res.Skipped {
 		text := fmt.Sprintf("Not sent to %s: %s", s.Handle, s.Reason)
-		if strings.HasPrefix(s.Reason, s.Handle+" ") {
-			text = "Not sent: " + s.Reason // the reason names them already
+		if s.NamesCreator() {
+			text = "Not sent: " + s.Reason
 		}
 		c.Sections = append(c.Sections, Section{Text: text})
 	}
